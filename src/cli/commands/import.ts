@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { tableNameSchema } from '../../lib/contract.ts';
+import { Store } from '../../lib/server/db/store.ts';
+import { importPaths, type ImportResult } from '../../lib/server/ingest/index.ts';
+import { parse, UsageError } from '../args.ts';
+import { progressPrinter } from '../progress.ts';
+
+export const usage = `usage: curewise import PATH... [--db FILE] [--table NAME] [--json]
+
+Imports export files (CSV or Parquet) or folders of them into the store. The table is taken
+from --table or from the file name (interactions_2026-03.csv → interactions); a folder's
+files are imported accounts first. Bad rows go to the quarantine; a file that cannot be read
+as its table is rejected whole and changes nothing.
+
+  --db FILE     the store (default: $CUREWISE_DB or ./data/curewise.duckdb)
+  --table NAME  the table for every file: ${tableNameSchema.options.join(', ')}
+  --json        print one JSON object per file (an array) instead of text
+
+Exit status: 0 every file imported (quarantined rows included), 1 a file was rejected, 2 wrong usage.`;
+
+const fmt = new Intl.NumberFormat('en-US');
+
+export function describeResult(r: ImportResult): string {
+	if (r.status === 'rejected') return `✗ ${r.file}: rejected — ${r.error}`;
+	const q = r.rows_quarantined > 0 ? `, ${fmt.format(r.rows_quarantined)} quarantined (see the Data page or the quarantine table)` : ', 0 quarantined';
+	return (
+		`✓ ${r.file} → ${r.table}: ${fmt.format(r.rows_read)} read, ${fmt.format(r.rows_inserted)} inserted, ` +
+		`${fmt.format(r.rows_updated)} updated, ${fmt.format(r.rows_unchanged)} unchanged${q} (${(r.duration_ms / 1000).toFixed(1)} s)`
+	);
+}
+
+export function toJson(r: ImportResult) {
+	const { file, table, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status, error } = r;
+	return { file, table, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status, error };
+}
+
+export async function run(argv: string[]): Promise<number> {
+	const { values, positionals } = parse(
+		argv,
+		{ db: { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+		z.object({ db: z.string().optional(), table: tableNameSchema.optional(), json: z.boolean() }),
+		usage
+	);
+	if (positionals.length === 0) throw new UsageError(`name at least one file or folder to import\n\n${usage}`);
+	const store = await Store.open({ path: values.db });
+	try {
+		const results = await importPaths(store, positionals, {
+			table: values.table,
+			source: 'cli',
+			onProgress: progressPrinter(process.stderr, true),
+			onResult: (r) => {
+				if (!values.json) process.stdout.write(describeResult(r) + '\n');
+			}
+		});
+		if (results.length === 0) process.stderr.write('no CSV or Parquet files found in the given folders\n');
+		if (values.json) process.stdout.write(JSON.stringify(results.map(toJson), null, 2) + '\n');
+		return results.some((r) => r.status === 'rejected') ? 1 : 0;
+	} finally {
+		await store.close();
+	}
+}

@@ -1,0 +1,29 @@
+/** Import progress for a terminal (a bar with rows per second) or for a log (plain lines). */
+import type { ImportProgress } from '../lib/server/ingest/index.ts';
+
+const fmt = new Intl.NumberFormat('en-US');
+
+export function progressPrinter(stream: NodeJS.WriteStream, enabled: boolean): (p: ImportProgress) => void {
+	if (!enabled) return () => {};
+	if (stream.isTTY) {
+		let last = 0;
+		return (p) => {
+			const now = Date.now();
+			if (p.phase !== 'done' && now - last < 100) return;
+			last = now;
+			const width = 24;
+			const filled = Math.round((p.percent / 100) * width);
+			const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+			const rate = p.rows > 0 ? ` · ${fmt.format(p.rows)} rows · ${fmt.format(p.rowsPerSecond)} rows/s` : '';
+			stream.write(`\r\x1b[2K${bar} ${p.percent.toFixed(0).padStart(3)}% ${p.phase} ${p.file}${rate}`);
+			if (p.phase === 'done') stream.write('\r\x1b[2K');
+		};
+	}
+	let lastPhase = '';
+	return (p) => {
+		if (p.phase === lastPhase || p.phase === 'done') return;
+		lastPhase = p.phase;
+		const rate = p.rows > 0 ? ` (${fmt.format(p.rows)} rows, ${fmt.format(p.rowsPerSecond)} rows/s)` : '';
+		stream.write(`${p.file}: ${p.phase}${rate}\n`);
+	};
+}

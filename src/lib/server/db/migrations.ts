@@ -1,0 +1,137 @@
+/**
+ * Versioned migrations, applied in order at every open; each runs once, in its own
+ * transaction, and is recorded in schema_migrations. Never edit a migration that has
+ * shipped: add a new one.
+ */
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'data contract tables, import batches and quarantine',
+		sql: `
+CREATE SEQUENCE import_batch_seq START 1;
+CREATE TABLE import_batches (
+	batch_id BIGINT PRIMARY KEY,
+	file_name VARCHAR NOT NULL,
+	table_name VARCHAR,
+	format VARCHAR,
+	source VARCHAR NOT NULL,          -- cli | upload | demo
+	file_bytes BIGINT,
+	started_at TIMESTAMPTZ NOT NULL,
+	finished_at TIMESTAMPTZ,
+	duration_ms BIGINT,
+	rows_read BIGINT NOT NULL DEFAULT 0,
+	rows_inserted BIGINT NOT NULL DEFAULT 0,
+	rows_updated BIGINT NOT NULL DEFAULT 0,
+	rows_unchanged BIGINT NOT NULL DEFAULT 0,
+	rows_quarantined BIGINT NOT NULL DEFAULT 0,
+	status VARCHAR NOT NULL,          -- imported | rejected
+	error VARCHAR
+);
+CREATE TABLE quarantine (
+	batch_id BIGINT NOT NULL,
+	table_name VARCHAR NOT NULL,
+	file_name VARCHAR NOT NULL,
+	line_number BIGINT NOT NULL,
+	record_key VARCHAR,
+	raw JSON NOT NULL,
+	reasons VARCHAR[] NOT NULL,
+	quarantined_at TIMESTAMPTZ NOT NULL,
+	resolved_batch_id BIGINT
+);
+
+CREATE TABLE accounts (
+	account_id VARCHAR NOT NULL,
+	customer_id VARCHAR NOT NULL,
+	segment VARCHAR NOT NULL,
+	product VARCHAR NOT NULL,
+	region VARCHAR NOT NULL,
+	timezone VARCHAR NOT NULL,
+	opened_on DATE NOT NULL,
+	currency VARCHAR NOT NULL,
+	risk_score INTEGER,
+	vulnerable BOOLEAN NOT NULL,
+	closed_on DATE,
+	closed_reason VARCHAR,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE delinquencies (
+	episode_id VARCHAR NOT NULL,
+	account_id VARCHAR NOT NULL,
+	started_on DATE NOT NULL,
+	amount_past_due DECIMAL(18,2) NOT NULL,
+	cured_on DATE,
+	charged_off_on DATE,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE interactions (
+	interaction_id VARCHAR NOT NULL,
+	account_id VARCHAR NOT NULL,
+	customer_id VARCHAR NOT NULL,
+	party VARCHAR NOT NULL,
+	channel VARCHAR NOT NULL,
+	direction VARCHAR NOT NULL,
+	occurred_at TIMESTAMPTZ NOT NULL,
+	outcome VARCHAR NOT NULL,
+	contact_point VARCHAR NOT NULL,
+	contact_timezone VARCHAR,
+	template_id VARCHAR,
+	tone VARCHAR,
+	experiment_id VARCHAR,
+	variant VARCHAR,
+	agent_id VARCHAR,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE payments (
+	payment_id VARCHAR NOT NULL,
+	account_id VARCHAR NOT NULL,
+	paid_at TIMESTAMPTZ NOT NULL,
+	amount DECIMAL(18,2) NOT NULL,
+	method VARCHAR NOT NULL,
+	status VARCHAR NOT NULL,
+	plan_id VARCHAR,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE complaints (
+	complaint_id VARCHAR NOT NULL,
+	account_id VARCHAR NOT NULL,
+	received_at TIMESTAMPTZ NOT NULL,
+	category VARCHAR NOT NULL,
+	source VARCHAR NOT NULL,
+	severity VARCHAR NOT NULL,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE contact_preferences (
+	event_id VARCHAR NOT NULL,
+	customer_id VARCHAR NOT NULL,
+	account_id VARCHAR,
+	channel VARCHAR NOT NULL,
+	kind VARCHAR NOT NULL,
+	effective_at TIMESTAMPTZ NOT NULL,
+	until_at TIMESTAMPTZ,
+	local_start TIME,
+	local_end TIME,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+CREATE TABLE experiment_assignments (
+	experiment_id VARCHAR NOT NULL,
+	account_id VARCHAR NOT NULL,
+	variant VARCHAR NOT NULL,
+	assigned_at TIMESTAMPTZ NOT NULL,
+	extra JSON,
+	import_batch_id BIGINT NOT NULL
+);
+`
+	}
+];

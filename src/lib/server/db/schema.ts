@@ -1,0 +1,50 @@
+/**
+ * Kysely types for the app's own tables. The data-contract tables are read through the
+ * SQL files in queries/; these are the tables the product itself writes.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface SchemaMigrationsTable {
+	version: number;
+	name: string;
+	applied_at: Timestamp;
+}
+
+export interface ImportBatchesTable {
+	batch_id: number;
+	file_name: string;
+	table_name: string | null;
+	format: string | null;
+	source: string;
+	file_bytes: number | null;
+	started_at: Timestamp;
+	finished_at: Timestamp | null;
+	duration_ms: number | null;
+	rows_read: Generated<number>;
+	rows_inserted: Generated<number>;
+	rows_updated: Generated<number>;
+	rows_unchanged: Generated<number>;
+	rows_quarantined: Generated<number>;
+	status: 'imported' | 'rejected';
+	error: string | null;
+}
+
+export interface QuarantineTable {
+	batch_id: number;
+	table_name: string;
+	file_name: string;
+	line_number: number;
+	record_key: string | null;
+	raw: string;
+	reasons: string[];
+	quarantined_at: Timestamp;
+	resolved_batch_id: number | null;
+}
+
+export interface AppDatabase {
+	schema_migrations: SchemaMigrationsTable;
+	import_batches: ImportBatchesTable;
+	quarantine: QuarantineTable;
+}

@@ -1,0 +1,139 @@
+/**
+ * The store: one DuckDB file opened through @duckdb/node-api, migrated at open, with a
+ * Kysely instance for the app's own tables.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { Kysely } from 'kysely';
+import { DuckDbDialect } from 'kysely-duckdb';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MIGRATIONS } from './migrations.ts';
+import type { AppDatabase } from './schema.ts';
+
+export const DEFAULT_DB_PATH = './data/curewise.duckdb';
+
+/** --db beats CUREWISE_DB beats ./data/curewise.duckdb */
+export function resolveDbPath(explicit?: string | null): string {
+	return resolve(explicit || process.env.CUREWISE_DB || DEFAULT_DB_PATH);
+}
+
+export class StoreBusyError extends Error {
+	constructor(path: string) {
+		super(
+			`the store ${path} is open in another process (is the Curewise server running?). ` +
+				`Stop it, or import through the Data page of the running server.`
+		);
+		this.name = 'StoreBusyError';
+	}
+}
+
+export interface StoreOptions {
+	path?: string | null;
+	/** DuckDB memory_limit, e.g. '2GB'; CUREWISE_MEMORY_LIMIT overrides the default */
+	memoryLimit?: string;
+	threads?: number;
+}
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+/** bigint → number where it fits, so that rows are plain JSON-able objects */
+function plain(v: unknown): unknown {
+	if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+	return v;
+}
+
+export async function rows<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+	const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+	const names = reader.columnNames();
+	const out: T[] = [];
+	for (const r of reader.getRowsJS()) {
+		const o: Row = {};
+		names.forEach((n, i) => (o[n] = plain(r[i])));
+		out.push(o as T);
+	}
+	return out;
+}
+
+export class Store {
+	readonly kysely: Kysely<AppDatabase>;
+	private shared: DuckDBConnection | null = null;
+
+	private constructor(
+		readonly path: string,
+		readonly instance: DuckDBInstance
+	) {
+		this.kysely = new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database: instance, tableMappings: {} }) });
+	}
+
+	static async open(opts: StoreOptions = {}): Promise<Store> {
+		const path = resolveDbPath(opts.path);
+		mkdirSync(dirname(path), { recursive: true });
+		const memoryLimit = process.env.CUREWISE_MEMORY_LIMIT || opts.memoryLimit || '2GB';
+		let instance: DuckDBInstance;
+		try {
+			instance = await DuckDBInstance.create(path, {
+				memory_limit: memoryLimit,
+				temp_directory: path + '.tmp',
+				...(opts.threads ? { threads: String(opts.threads) } : {})
+			});
+		} catch (e) {
+			const msg = e instanceof Error ? e.message : String(e);
+			if (/lock/i.test(msg)) throw new StoreBusyError(path);
+			throw new Error(`cannot open the store ${path}: ${msg}`);
+		}
+		const store = new Store(path, instance);
+		await store.migrate();
+		return store;
+	}
+
+	async connect(): Promise<DuckDBConnection> {
+		const c = await this.instance.connect();
+		await c.run(`SET TimeZone = 'UTC'`);
+		return c;
+	}
+
+	/** a shared connection for short reads */
+	async conn(): Promise<DuckDBConnection> {
+		this.shared ??= await this.connect();
+		return this.shared;
+	}
+
+	async rows<T = Row>(sql: string, params?: Params): Promise<T[]> {
+		return rows<T>(await this.conn(), sql, params);
+	}
+
+	/** applies every migration not yet applied; returns the versions it applied */
+	async migrate(): Promise<number[]> {
+		const c = await this.connect();
+		try {
+			await c.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+				version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
+			const done = new Set((await rows<{ version: number }>(c, 'SELECT version FROM schema_migrations')).map((r) => r.version));
+			const applied: number[] = [];
+			for (const m of MIGRATIONS) {
+				if (done.has(m.version)) continue;
+				await c.run('BEGIN TRANSACTION');
+				try {
+					await c.run(m.sql);
+					await c.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', { v: m.version, n: m.name });
+					await c.run('COMMIT');
+				} catch (e) {
+					await c.run('ROLLBACK');
+					throw new Error(`migration ${m.version} (${m.name}) failed: ${e instanceof Error ? e.message : e}`);
+				}
+				applied.push(m.version);
+			}
+			return applied;
+		} finally {
+			c.closeSync();
+		}
+	}
+
+	async close(): Promise<void> {
+		this.shared?.closeSync();
+		this.shared = null;
+		await this.kysely.destroy().catch(() => {});
+		this.instance.closeSync();
+	}
+}

@@ -1,0 +1,158 @@
+/**
+ * Turns the contract catalogue into the SQL that types and checks a staged file: one
+ * expression per column that types the raw text, and one per rule that yields the reason
+ * in plain words (or NULL). Identifiers come only from the catalogue; values never reach
+ * the SQL text.
+ */
+import type { Column, TableDef } from '../../contract.ts';
+
+export const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** raw text of column c as staged (NULL when the file lacks the column) */
+export const rawRef = (c: string) => q('r_' + c);
+
+const TS_RE = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)`;
+const TS_NO_OFFSET_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
+
+/** the trimmed raw value, NULL when empty */
+/**
+ * The raw value (an empty field reads as NULL). Values are not trimmed: an export's
+ * " retail" is not the enum value retail, and the reason says so.
+ */
+const v = (c: Column, present: boolean) => (present ? rawRef(c.name) : 'NULL::VARCHAR');
+
+/** a raw value quoted for a message, cut to 60 characters */
+const shown = (c: Column) => `'"' || left(${rawRef(c.name)}, 60) || '"'`;
+
+/** SQL typing one column's raw text; NULL when empty or invalid (invalid rows are quarantined) */
+export function typedExpr(c: Column, present: boolean): string {
+	const x = v(c, present);
+	let typed: string;
+	switch (c.type) {
+		case 'text':
+			typed = x;
+			break;
+		case 'enum':
+			typed = `CASE WHEN lower(${x}) IN (${(c.values ?? []).map(lit).join(', ')}) THEN lower(${x}) END`;
+			break;
+		case 'date':
+			typed = `CASE WHEN length(${x}) = 10 THEN TRY_CAST(${x} AS DATE) END`;
+			break;
+		case 'timestamptz':
+			// an offset or Z is required: cheap string tests on the hot path, the full pattern only in the reason
+			typed =
+				`CASE WHEN length(${x}) >= 17 AND (right(${x}, 1) IN ('Z', 'z') OR contains(substr(${x}, 17), '+') OR contains(substr(${x}, 17), '-')) ` +
+				`THEN coalesce(TRY_CAST(${x} AS TIMESTAMPTZ), TRY_CAST(regexp_replace(${x}, '^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2})([Zz+-])', '\\1T\\2:00\\3') AS TIMESTAMPTZ)) END`;
+			break;
+		case 'decimal':
+			typed = `CASE WHEN NOT contains(${x}, '.') OR length(${x}) - strpos(${x}, '.') BETWEEN 1 AND 2 THEN TRY_CAST(${x} AS DECIMAL(18,2)) END`;
+			break;
+		case 'int':
+			typed = `TRY_CAST(${x} AS INTEGER)`;
+			break;
+		case 'bool':
+			typed = `CASE WHEN lower(${x}) IN ('true', 't', '1', 'yes', 'y') THEN true WHEN lower(${x}) IN ('false', 'f', '0', 'no', 'n') THEN false END`;
+			break;
+		case 'time':
+			typed = `CASE WHEN regexp_full_match(${x}, '\\d{1,2}:\\d{2}(:\\d{2})?') THEN TRY_CAST(${x} AS TIME) END`;
+			break;
+		case 'timezone':
+			typed = `CASE WHEN ${x} IN (SELECT name FROM cw_zones) THEN ${x} END`;
+			break;
+		case 'region':
+			typed = `CASE WHEN regexp_full_match(upper(${x}), '[A-Z]{2}-[A-Z0-9]{1,3}') THEN upper(${x}) END`;
+			break;
+		case 'currency':
+			typed = `CASE WHEN regexp_full_match(upper(${x}), '[A-Z]{3}') THEN upper(${x}) END`;
+			break;
+	}
+	return c.default !== undefined ? `CASE WHEN ${x} IS NULL THEN ${c.default} ELSE ${typed} END` : typed;
+}
+
+const typeWords: Record<Column['type'], string> = {
+	text: 'text',
+	enum: 'value',
+	date: 'a date (YYYY-MM-DD)',
+	timestamptz: 'a timestamp with a UTC offset (e.g. 2026-03-02T14:05:00-05:00)',
+	decimal: 'a decimal number with at most 2 fraction digits',
+	int: 'a whole number',
+	bool: 'a boolean (true or false)',
+	time: 'a time of day (HH:MM:SS)',
+	timezone: 'a known IANA time zone (e.g. America/New_York)',
+	region: 'an ISO 3166-2 subdivision (e.g. US-MA)',
+	currency: 'an ISO 4217 currency code (e.g. USD)'
+};
+
+/** one broken rule: when `when` is true, `say` gives the reason in plain words */
+export interface Check {
+	when: string;
+	say: string;
+}
+
+/** the checks of one column, over raw (r_x) and typed (x) columns */
+export function columnChecks(c: Column, present: boolean): Check[] {
+	const out: Check[] = [];
+	const x = v(c, present);
+	const name = q(c.name);
+	if (c.required) out.push({ when: `${x} IS NULL`, say: lit(c.name + ' is missing') });
+	if (!present) return out;
+	const invalid = `${x} IS NOT NULL AND ${name} IS NULL`;
+	if (c.type === 'timestamptz') {
+		out.push({
+			when: invalid,
+			say:
+				`${lit(c.name + ' ')} || ${shown(c)} || ` +
+				`CASE WHEN regexp_full_match(${x}, '${TS_NO_OFFSET_RE}') THEN ' has no UTC offset' ELSE ${lit(' is not ' + typeWords.timestamptz)} END`
+		});
+	} else if (c.type === 'enum') {
+		out.push({ when: invalid, say: `${lit(c.name + ' ')} || ${shown(c)} || ${lit(' is not one of ' + (c.values ?? []).join(', '))}` });
+	} else if (c.type !== 'text') {
+		out.push({ when: invalid, say: `${lit(c.name + ' ')} || ${shown(c)} || ${lit(' is not ' + typeWords[c.type])}` });
+	}
+	if (c.min !== undefined && c.max !== undefined) {
+		out.push({ when: `${name} NOT BETWEEN ${c.min} AND ${c.max}`, say: `${lit(`${c.name} `)} || ${name} || ${lit(` is outside ${c.min}–${c.max}`)}` });
+	}
+	if (c.greaterThan !== undefined) {
+		out.push({ when: `${name} <= ${c.greaterThan}`, say: `${lit(`${c.name} `)} || ${name} || ${lit(` is not greater than ${c.greaterThan}`)}` });
+	}
+	return out;
+}
+
+export interface CheckPlan {
+	/** SELECT list typing every contract column (from cte src) */
+	typed: string[];
+	/** every check, over typed and ref_ columns */
+	checks: Check[];
+	/** LEFT JOINs for references, over the typed cte aliased t */
+	joins: string[];
+	/** the columns the joins add */
+	refColumns: string[];
+}
+
+export function checkPlan(table: TableDef, present: Set<string>): CheckPlan {
+	const typed = table.columns.map((c) => `${typedExpr(c, present.has(c.name))} AS ${q(c.name)}`);
+	const checks = table.columns.flatMap((c) => columnChecks(c, present.has(c.name)));
+	const joins: string[] = [];
+	const refColumns: string[] = [];
+	table.references.forEach((r, i) => {
+		const alias = `ref${i}`;
+		const found = `${alias}.${q('ref_found_' + r.column)}`;
+		const cols = [`${q(r.key)} AS ${q('ref_found_' + r.column)}`, ...r.expose.map((e) => `${q(e)} AS ${q('ref_' + e)}`)];
+		joins.push(`LEFT JOIN (SELECT ${cols.join(', ')} FROM ${q(r.table)}) ${alias} ON t.${q(r.column)} = ${found}`);
+		refColumns.push(found, ...r.expose.map((e) => `${alias}.${q('ref_' + e)}`));
+		checks.push({
+			when: `t.${q(r.column)} IS NOT NULL AND ${q('ref_found_' + r.column)} IS NULL`,
+			say: `${lit(r.column + ' "')} || t.${q(r.column)} || ${lit('" does not exist in ' + r.table)}`
+		});
+	});
+	for (const rule of table.rules) checks.push({ when: `coalesce((${rule.broken}), false)`, say: rule.message });
+	return { typed, checks, joins, refColumns };
+}
+
+/** true when any check fails (cheap: no strings built) */
+export const anyBroken = (checks: Check[]) => checks.map((c) => `coalesce(${c.when}, false)`).join(' OR ') || 'false';
+
+/** the list of reasons (only evaluate for broken rows) */
+export const reasonList = (checks: Check[]) =>
+	`list_filter([${checks.map((c) => `CASE WHEN ${c.when} THEN ${c.say} END`).join(',\n\t\t')}]::VARCHAR[], x -> x IS NOT NULL)`;

@@ -1,0 +1,486 @@
+/**
+ * Imports one export file into its table, all or nothing:
+ *
+ *   read (all text, inside DuckDB) → type and check in SQL → quarantine bad rows
+ *   → upsert good rows by primary key → record the batch → COMMIT
+ *
+ * Everything between BEGIN and COMMIT happens in one DuckDB transaction, so a failure or
+ * a killed process leaves the store as it was. A file that cannot be read as the table is
+ * rejected whole; the attempt is then recorded as a rejected batch.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
+import { rows, type Store } from '../db/store.ts';
+import { anyBroken, checkPlan, lit, q, rawRef, reasonList } from './checks.ts';
+
+export type ImportSource = 'cli' | 'upload' | 'demo';
+export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done';
+
+export interface ImportProgress {
+	file: string;
+	phase: ImportPhase;
+	/** 0–100 for the whole file */
+	percent: number;
+	rows: number;
+	rowsPerSecond: number;
+	elapsedMs: number;
+}
+
+export interface ImportOptions {
+	/** the file on disk */
+	path: string;
+	/** the name shown and recorded (an upload's original name); default: the path's base name */
+	fileName?: string;
+	table?: TableName;
+	source: ImportSource;
+	onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportResult {
+	batch_id: number | null;
+	file: string;
+	table: TableName | null;
+	rows_read: number;
+	rows_inserted: number;
+	rows_updated: number;
+	rows_unchanged: number;
+	rows_quarantined: number;
+	status: 'imported' | 'rejected';
+	error: string | null;
+	duration_ms: number;
+}
+
+/** a file that cannot be read as the table at all */
+export class RejectedFile extends Error {}
+
+type Format = 'csv' | 'parquet';
+
+function detectFormat(path: string): Format {
+	const ext = extname(path).toLowerCase();
+	if (ext === '.parquet' || ext === '.pq') return 'parquet';
+	const fd = openSync(path, 'r');
+	try {
+		const buf = Buffer.alloc(4);
+		readSync(fd, buf, 0, 4, 0);
+		return buf.toString('latin1') === 'PAR1' ? 'parquet' : 'csv';
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function reader(format: Format): string {
+	return format === 'parquet'
+		? `read_parquet($path)`
+		: `read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = true, sample_size = 20480)`;
+}
+
+/** DuckDB's error, said for a person */
+function readError(e: unknown, fileName: string): string {
+	const msg = e instanceof Error ? e.message : String(e);
+	if (/^(Binder|Catalog|Parser|Internal|INTERNAL) Error/.test(msg)) return `importing ${fileName} failed: ${msg.split('\n')[0]}`;
+	if (/^Out of Memory/i.test(msg)) return `importing ${fileName} ran out of memory: ${msg.split('\n')[0]} (raise CUREWISE_MEMORY_LIMIT)`;
+	const line = /Line:? (\d+)/i.exec(msg)?.[1];
+	const where = line ? ` (line ${line})` : '';
+	if (/unicode|utf-?8|encoding/i.test(msg)) return `${fileName} is not UTF-8 encoded text${where}; export it as UTF-8 CSV`;
+	if (/Expected Number of Columns: (\d+) Found: (\d+)/.test(msg)) {
+		const [, exp, found] = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg)!;
+		return `${fileName} is not a well-formed CSV file: a row${where} has ${found} fields where the header has ${exp}`;
+	}
+	if (/unterminated quote|quote/i.test(msg)) return `${fileName} is not a well-formed CSV file: a quoted value is never closed${where}`;
+	if (/parquet|magic/i.test(msg)) return `${fileName} is not a readable Parquet file`;
+	const first = msg.split('\n')[0];
+	return `${fileName} cannot be read as CSV${where}: ${first}`;
+}
+
+interface Header {
+	/** lower-cased contract column → name in the file */
+	contract: Map<string, string>;
+	/** extra columns (file name) kept in `extra` */
+	extra: string[];
+}
+
+async function readHeader(conn: DuckDBConnection, path: string, format: Format, table: TableDef, fileName: string): Promise<Header> {
+	let cols: { column_name: string }[];
+	try {
+		cols = await rows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM ${reader(format)}`, { path });
+	} catch (e) {
+		throw new RejectedFile(readError(e, fileName));
+	}
+	const contractNames = new Set(table.columns.map((c) => c.name));
+	const contract = new Map<string, string>();
+	const extra: string[] = [];
+	const seen = new Map<string, string>();
+	for (const { column_name } of cols) {
+		const norm = column_name.replace(/^\uFEFF/, '').trim().toLowerCase();
+		if (seen.has(norm)) throw new RejectedFile(`${fileName}: column ${norm} appears twice in the header ("${seen.get(norm)}" and "${column_name}")`);
+		seen.set(norm, column_name);
+		if (contractNames.has(norm)) contract.set(norm, column_name);
+		else if (!(ANNOTATION_COLUMNS as readonly string[]).includes(norm)) extra.push(column_name);
+	}
+	const missing = table.columns.filter((c) => c.required && !contract.has(c.name)).map((c) => c.name);
+	if (missing.length) {
+		const has = cols.map((c) => c.column_name).slice(0, 12).join(', ');
+		throw new RejectedFile(
+			`${fileName} cannot be read as ${table.name}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has: ${has || 'nothing'})`
+		);
+	}
+	return { contract, extra };
+}
+
+/** Runs a statement while reporting DuckDB's own progress. */
+async function runWithProgress(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, tick: (pct: number) => void) {
+	const timer = setInterval(() => {
+		try {
+			const p = conn.progress;
+			if (p.percentage >= 0) tick(p.percentage);
+		} catch {
+			/* progress is best effort */
+		}
+	}, 200);
+	try {
+		await conn.run(sql, params);
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** CUREWISE_IMPORT_TIMINGS=1 prints how long each step took (for tuning; see npm run bench) */
+function stepTimer() {
+	const on = process.env.CUREWISE_IMPORT_TIMINGS === '1';
+	let t = Date.now();
+	return (label: string) => {
+		if (on) process.stderr.write(`  ${label}: ${Date.now() - t} ms\n`);
+		t = Date.now();
+	};
+}
+
+/** for tests of atomicity: CUREWISE_TEST_HOLD_BEFORE_COMMIT=1 parks the import just before COMMIT */
+async function testHold(): Promise<void> {
+	if (process.env.CUREWISE_TEST_HOLD_BEFORE_COMMIT !== '1') return;
+	process.stderr.write('CUREWISE_TEST_HOLDING\n');
+	await new Promise((r) => setTimeout(r, 120_000));
+}
+
+const emptyResult = (file: string, table: TableName | null): ImportResult => ({
+	batch_id: null,
+	file,
+	table,
+	rows_read: 0,
+	rows_inserted: 0,
+	rows_updated: 0,
+	rows_unchanged: 0,
+	rows_quarantined: 0,
+	status: 'rejected',
+	error: null,
+	duration_ms: 0
+});
+
+export async function importFile(store: Store, opts: ImportOptions): Promise<ImportResult> {
+	const started = Date.now();
+	const fileName = opts.fileName ?? basename(opts.path);
+	const table = opts.table ?? tableFromFileName(fileName);
+	const result = emptyResult(fileName, table);
+	const progress = (phase: ImportPhase, percent: number, rowsDone: number) => {
+		const elapsedMs = Date.now() - started;
+		opts.onProgress?.({
+			file: fileName,
+			phase,
+			percent: Math.min(100, Math.max(0, percent)),
+			rows: rowsDone,
+			rowsPerSecond: elapsedMs > 0 ? Math.round((rowsDone * 1000) / elapsedMs) : 0,
+			elapsedMs
+		});
+	};
+
+	const conn = await store.connect();
+	let bytes: number | null = null;
+	let format: Format | null = null;
+	try {
+		if (!table) {
+			throw new RejectedFile(
+				`cannot tell which table ${fileName} is for: name the file after its table (e.g. interactions_2026-03.csv) or give --table`
+			);
+		}
+		try {
+			bytes = statSync(opts.path).size;
+		} catch {
+			throw new RejectedFile(`${fileName} cannot be opened: no such file`);
+		}
+		if (bytes === 0) throw new RejectedFile(`${fileName} is empty`);
+		format = detectFormat(opts.path);
+		const def = tableDef(table);
+		progress('reading', 0, 0);
+		const header = await readHeader(conn, opts.path, format, def, fileName);
+
+		try {
+			const counts = await importInTransaction(conn, def, opts.path, format, header, fileName, opts.source, bytes, started, progress);
+			await testHold();
+			await conn.run('COMMIT');
+			Object.assign(result, counts, { status: 'imported' as const });
+		} catch (e) {
+			await conn.run('ROLLBACK').catch(() => {});
+			throw e;
+		}
+	} catch (e) {
+		result.status = 'rejected';
+		result.error = e instanceof RejectedFile ? e.message : readError(e, fileName);
+		result.batch_id = await recordRejected(conn, result, format, bytes, opts.source, started).catch(() => null);
+	} finally {
+		await dropTemps(conn);
+		conn.closeSync();
+	}
+	result.duration_ms = Date.now() - started;
+	progress('done', 100, result.rows_read);
+	return result;
+}
+
+async function dropTemps(conn: DuckDBConnection) {
+	for (const t of ['cw_typed', 'cw_bad', 'cw_nl', 'cw_good', 'cw_match', 'cw_dups', 'cw_zones']) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
+}
+
+async function recordRejected(
+	conn: DuckDBConnection,
+	r: ImportResult,
+	format: Format | null,
+	bytes: number | null,
+	source: ImportSource,
+	started: number
+): Promise<number> {
+	const [row] = await rows<{ id: number }>(
+		conn,
+		`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms, status, error)
+		 VALUES (nextval('import_batch_seq'), $file, $table, $format, $source, $bytes, to_timestamp($started / 1000.0), now(), $ms, 'rejected', $error)
+		 RETURNING batch_id AS id`,
+		{
+			file: r.file,
+			table: r.table,
+			format,
+			source,
+			bytes: bytes === null ? null : BigInt(bytes),
+			started: BigInt(started),
+			ms: BigInt(Date.now() - started),
+			error: r.error
+		}
+	);
+	return row!.id;
+}
+
+type Counts = Pick<ImportResult, 'batch_id' | 'rows_read' | 'rows_inserted' | 'rows_updated' | 'rows_unchanged' | 'rows_quarantined'>;
+
+/**
+ * Stage the file as text in file order (rowid = data row, 0-based). Runs before the
+ * transaction: it writes only the connection's temp catalog, never the store.
+ */
+async function stage(
+	conn: DuckDBConnection,
+	def: TableDef,
+	path: string,
+	format: Format,
+	header: Header,
+	fileName: string,
+	progress: (phase: ImportPhase, percent: number, rows: number) => void
+): Promise<number> {
+	await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+	if (def.columns.some((c) => c.type === 'timezone')) {
+		await conn.run(`CREATE OR REPLACE TEMP TABLE cw_zones AS SELECT name FROM pg_timezone_names()`);
+	}
+	const present = new Set(header.contract.keys());
+	const plan = checkPlan(def, present);
+	const extraCols = header.extra.map((_, i) => q('x_' + i));
+	const asText = (col: string) => (format === 'parquet' ? `CAST(${q(col)} AS VARCHAR)` : q(col));
+	const extraJson = header.extra.length
+		? `CASE WHEN ${extraCols.map((c) => `${c} IS NOT NULL`).join(' OR ')} THEN json_object(${header.extra.map((x, i) => `${lit(x.trim().toLowerCase())}, ${extraCols[i]}`).join(', ')}) END`
+		: 'NULL::JSON';
+	// one pass: read as text, keep the text (for the quarantine) and type every column once
+	const sql = `CREATE TEMP TABLE cw_typed AS
+		SELECT *, ${plan.typed.join(', ')}, ${extraJson} AS extra
+		FROM (SELECT ${[
+			...[...header.contract].map(([name, inFile]) => `${asText(inFile)} AS ${rawRef(name)}`),
+			...header.extra.map((x, i) => `${asText(x)} AS ${extraCols[i]}`)
+		].join(', ')} FROM ${reader(format)})`;
+	try {
+		await runWithProgress(conn, sql, { path }, (pct) => progress('reading', pct * 0.6, 0));
+	} catch (e) {
+		throw new RejectedFile(readError(e, fileName));
+	}
+	const [{ n }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_typed`)) as [{ n: number }];
+	progress('checking', 60, n);
+	return n;
+}
+
+async function importInTransaction(
+	conn: DuckDBConnection,
+	def: TableDef,
+	path: string,
+	format: Format,
+	header: Header,
+	fileName: string,
+	source: ImportSource,
+	bytes: number,
+	started: number,
+	progress: (phase: ImportPhase, percent: number, rows: number) => void
+): Promise<Counts> {
+	const step = stepTimer();
+	const rowsRead = await stage(conn, def, path, format, header, fileName, progress);
+	step('read');
+	await conn.run('BEGIN TRANSACTION');
+	const [{ id: batchId }] = (await rows<{ id: number }>(conn, `SELECT nextval('import_batch_seq') AS id`)) as [{ id: number }];
+	const batch = BigInt(batchId);
+	const present = new Set(header.contract.keys());
+	const plan = checkPlan(def, present);
+	const cols = def.columns.map((c) => q(c.name));
+	const allCols = [...cols, 'extra'];
+	const pk = def.primaryKey.map(q);
+	const rawCols = [...header.contract.keys()].map((c) => rawRef(c));
+	const extraCols = header.extra.map((_, i) => q('x_' + i));
+	const extraName = (x: string) => lit(x.trim().toLowerCase());
+	await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+
+	// 2. check every rule in SQL; the rows that break one get their reasons, raw values and key
+	const rawJson = `json_object(${[
+		...[...header.contract.keys()].map((c) => `${lit(c)}, ${rawRef(c)}`),
+		...header.extra.map((x, i) => `${extraName(x)}, ${extraCols[i]}`)
+	].join(', ')})`;
+	const keyText = def.primaryKey.map((k) => (present.has(k) ? `coalesce(${rawRef(k)}, '')` : `''`)).join(` || '|' || `);
+	await runWithProgress(
+		conn,
+		`CREATE TEMP TABLE cw_bad AS
+		 SELECT rowid AS _row, ${reasonList(plan.checks)} AS _reasons, ${rawJson} AS _raw, ${keyText} AS _key
+		 FROM (SELECT t.rowid, t.*${plan.refColumns.map((c) => ', ' + c).join('')} FROM cw_typed t ${plan.joins.join(' ')}) AS t
+		 WHERE ${anyBroken(plan.checks)}`,
+		{},
+		(pct) => progress('checking', 60 + pct * 0.05, rowsRead)
+	);
+	step('check');
+
+	// 4. the same primary key twice in one file: the later row is imported, the earlier ones quarantined
+	await conn.run(`CREATE TEMP TABLE cw_dups AS
+		SELECT ${pk.join(', ')}, max(t.rowid) AS keep_row FROM cw_typed t ANTI JOIN cw_bad b ON t.rowid = b._row
+		GROUP BY ALL HAVING count(*) > 1`);
+	const [{ n: dupKeys }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_dups`)) as [{ n: number }];
+	if (dupKeys > 0) {
+		const shownKey = def.primaryKey.map((k) => `t.${q(k)}`).join(` || '|' || `);
+		await conn.run(`INSERT INTO cw_bad (_row, _reasons, _raw, _key)
+			SELECT t.rowid,
+				[${lit(def.primaryKey.join(' + ') + ' "')} || ${shownKey} || '" appears again later in this file (data row ' || (d.keep_row + 1) || '); the later row was imported'],
+				${rawJson}, ${shownKey}
+			FROM cw_typed t JOIN cw_dups d ON ${pk.map((k) => `t.${k} = d.${k}`).join(' AND ')}
+			WHERE t.rowid < d.keep_row`);
+	}
+	step('duplicate keys');
+
+	// 5. quarantine, with the line each row starts on (header = line 1; newlines inside quoted values counted)
+	const [{ n: badRows }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_bad`)) as [{ n: number }];
+	let line = 'b._row + 1';
+	if (format === 'csv' && badRows > 0) {
+		// rows before a bad row that hold quoted newlines push its line down
+		const cells = [...rawCols, ...extraCols];
+		await conn.run(`CREATE TEMP TABLE cw_nl AS SELECT rowid AS _row, (${cells
+			.map((r) => `coalesce(length(${r}) - length(replace(${r}, chr(10), '')), 0)`)
+			.join(' + ')}) AS nl FROM cw_typed WHERE ${cells.map((r) => `contains(${r}, chr(10))`).join(' OR ')}`);
+		line = `2 + b._row + coalesce((SELECT sum(p.nl) FROM cw_nl p WHERE p._row < b._row), 0)`;
+	}
+	await conn.run(
+		`INSERT INTO quarantine (batch_id, table_name, file_name, line_number, record_key, raw, reasons, quarantined_at)
+		 SELECT $batch, $table, $file, ${line}, _key, _raw, _reasons, now() FROM cw_bad b ORDER BY b._row`,
+		{ batch, table: def.name, file: fileName }
+	);
+	const quarantined = badRows;
+	step('quarantine');
+	progress('writing', 70, rowsRead);
+
+	// 5. upsert the good rows by primary key: insert new, replace changed, leave identical
+	const good = quarantined > 0 ? `(SELECT t.rowid AS _row, t.* FROM cw_typed t ANTI JOIN cw_bad b ON t.rowid = b._row)` : '(SELECT rowid AS _row, * FROM cw_typed)';
+	const target = q(def.name);
+	const [{ any: existing }] = (await rows<{ any: boolean }>(conn, `SELECT EXISTS (SELECT 1 FROM ${target}) AS any`)) as [{ any: boolean }];
+	let inserted = 0;
+	let updated = 0;
+	let unchanged = 0;
+	const tick = (pct: number) => progress('writing', 70 + pct * 0.28, rowsRead);
+	if (!existing) {
+		await runWithProgress(
+			conn,
+			`INSERT INTO ${target} (${allCols.join(', ')}, import_batch_id) SELECT ${allCols.join(', ')}, ${batch} FROM ${good}`,
+			{},
+			tick
+		);
+		inserted = rowsRead - quarantined;
+	} else {
+		await conn.run(`CREATE TEMP TABLE cw_good AS SELECT _row, ${allCols.join(', ')} FROM ${good}`);
+		const changed = allCols.map((c) => `g.${c} IS DISTINCT FROM e.${c}`).join(' OR ');
+		await conn.run(`CREATE TEMP TABLE cw_match AS
+			SELECT g._row, e.${pk[0]} IS NULL AS is_new, e.${pk[0]} IS NOT NULL AND (${changed}) AS is_changed
+			FROM cw_good g LEFT JOIN ${target} e ON ${pk.map((k) => `g.${k} = e.${k}`).join(' AND ')}`);
+		const [m] = (await rows<{ ins: number; upd: number; same: number }>(
+			conn,
+			`SELECT count(*) FILTER (WHERE is_new) AS ins, count(*) FILTER (WHERE is_changed) AS upd,
+				count(*) FILTER (WHERE NOT is_new AND NOT is_changed) AS same FROM cw_match`
+		)) as [{ ins: number; upd: number; same: number }];
+		tick(30);
+		if (m.upd > 0) {
+			await conn.run(
+				`UPDATE ${target} e SET ${allCols.map((c) => `${c} = g.${c}`).join(', ')}, import_batch_id = ${batch}
+				 FROM (SELECT c.* FROM cw_good c JOIN cw_match m ON c._row = m._row WHERE m.is_changed) g
+				 WHERE ${pk.map((k) => `e.${k} = g.${k}`).join(' AND ')}`
+			);
+		}
+		tick(60);
+		if (m.ins > 0) {
+			await conn.run(
+				`INSERT INTO ${target} (${allCols.join(', ')}, import_batch_id)
+				 SELECT ${allCols.map((c) => 'c.' + c).join(', ')}, ${batch} FROM cw_good c JOIN cw_match m ON c._row = m._row WHERE m.is_new`
+			);
+		}
+		inserted = m.ins;
+		updated = m.upd;
+		unchanged = m.same;
+	}
+	step('upsert');
+	progress('writing', 98, rowsRead);
+
+	// 6. rows quarantined by earlier imports and now imported: mark them resolved
+	const [{ n: open }] = (await rows<{ n: number }>(
+		conn,
+		`SELECT count(*) AS n FROM quarantine WHERE table_name = $table AND resolved_batch_id IS NULL AND batch_id <> $batch`,
+		{ table: def.name, batch }
+	)) as [{ n: number }];
+	if (open > 0) {
+		await conn.run(
+			`UPDATE quarantine SET resolved_batch_id = $batch
+			 WHERE table_name = $table AND resolved_batch_id IS NULL AND batch_id <> $batch
+			 AND record_key IN (SELECT ${def.primaryKey.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(` || '|' || `)} FROM ${good})`,
+			{ table: def.name, batch }
+		);
+	}
+
+	await conn.run(
+		`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms,
+			rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status)
+		 VALUES ($batch, $file, $table, $format, $source, $bytes, to_timestamp($started / 1000.0), now(), $ms, $read, $ins, $upd, $same, $bad, 'imported')`,
+		{
+			batch,
+			file: fileName,
+			table: def.name,
+			format,
+			source,
+			bytes: BigInt(bytes),
+			started: BigInt(started),
+			ms: BigInt(Date.now() - started),
+			read: BigInt(rowsRead),
+			ins: BigInt(inserted),
+			upd: BigInt(updated),
+			same: BigInt(unchanged),
+			bad: BigInt(quarantined)
+		}
+	);
+	return {
+		batch_id: batchId,
+		rows_read: rowsRead,
+		rows_inserted: inserted,
+		rows_updated: updated,
+		rows_unchanged: unchanged,
+		rows_quarantined: quarantined
+	};
+}

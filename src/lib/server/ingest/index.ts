@@ -1,0 +1,57 @@
+/**
+ * Importing many files: folders are expanded, and files are imported in the contract's
+ * table order (accounts first) so that references resolve within one run.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
+import type { Store } from '../db/store.ts';
+import { importFile, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
+
+export { importFile, RejectedFile } from './import.ts';
+export type { ImportOptions, ImportProgress, ImportResult, ImportSource } from './import.ts';
+
+const IMPORTABLE = /\.(csv|txt|parquet|pq)$/i;
+
+/** the files a list of paths names: folders give their importable files; missing paths are kept so they are reported */
+export function expandPaths(paths: string[]): string[] {
+	const out: string[] = [];
+	for (const p of paths) {
+		let isDir = false;
+		try {
+			isDir = statSync(p).isDirectory();
+		} catch {
+			/* reported by the import */
+		}
+		if (isDir) {
+			for (const f of readdirSync(p).sort()) if (IMPORTABLE.test(f) && statSync(join(p, f)).isFile()) out.push(join(p, f));
+		} else out.push(p);
+	}
+	return out;
+}
+
+/** sorts files so that each table comes after the tables it refers to; unknown tables last */
+export function importOrder(files: string[], table?: TableName): string[] {
+	const rank = (f: string) => {
+		const t = table ?? tableFromFileName(f);
+		return t ? TABLE_NAMES.indexOf(t) : TABLE_NAMES.length;
+	};
+	return files.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.f);
+}
+
+export interface ImportManyOptions {
+	table?: TableName;
+	source: ImportSource;
+	onProgress?: (p: ImportProgress) => void;
+	onResult?: (r: ImportResult) => void;
+}
+
+export async function importPaths(store: Store, paths: string[], opts: ImportManyOptions): Promise<ImportResult[]> {
+	const results: ImportResult[] = [];
+	for (const path of importOrder(expandPaths(paths), opts.table)) {
+		const r = await importFile(store, { path, table: opts.table, source: opts.source, onProgress: opts.onProgress });
+		opts.onResult?.(r);
+		results.push(r);
+	}
+	return results;
+}
