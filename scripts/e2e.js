@@ -190,6 +190,7 @@ function startServer(port, dbPath) {
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: baseUrl,
+			BODY_SIZE_LIMIT: 'Infinity',
 			NODE_ENV: 'production'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

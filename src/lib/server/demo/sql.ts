@@ -147,7 +147,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	), cum AS (
 	  SELECT c, k, (sum(k) OVER (ORDER BY c ROWS UNBOUNDED PRECEDING) - k)::INTEGER AS first_a FROM g
 	), b AS (
-	  SELECT cum.*, ss.sid, demo_u(5, c) < 0.08 AS mism, s2.sid AS sid2
+	  SELECT cum.*, ss.sid, demo_u(5, c) < 0.095 AS mism, s2.sid AS sid2
 	  FROM cum
 	  JOIN demo_state_slot ss ON ss.slot = floor(demo_u(2, cum.c) * 10000)::INTEGER
 	  JOIN demo_state_slot s2 ON s2.slot = floor(demo_u(6, cum.c) * 10000)::INTEGER
@@ -328,8 +328,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	const commonBits = `
 	      + (CASE WHEN ue < pe THEN 4 ELSE 0 END)
 	      + (CASE WHEN d IN (3, 30, 60, 90) THEN 8 ELSE 0 END)
-	      + (CASE WHEN app_push AND up < 0.04 * decay * wf THEN 16 ELSE 0 END)
-	      + (CASE WHEN app_inapp AND ui < 0.03 * wf THEN 32 ELSE 0 END)`;
+	      + (CASE WHEN app_push AND up < 0.06 * decay * wf THEN 16 ELSE 0 END)
+	      + (CASE WHEN app_inapp AND ui < 0.045 * wf THEN 32 ELSE 0 END)`;
 	const inboundBit = `(CASE WHEN uin < CASE WHEN d < 10 THEN 0.05 ELSE 0.02 END THEN 64 ELSE 0 END)`;
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_cand AS
 	WITH days AS (
@@ -342,7 +342,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT *,
 	    ((ld + 4) % 7) IN (0, 6) AS wkend,
 	    CASE WHEN ((ld + 4) % 7) IN (0, 6) THEN 0.3 ELSE 1.0 END AS wf,
-	    CASE WHEN d <= 30 THEN 1.0 WHEN d <= 60 THEN 0.8 WHEN d <= 90 THEN 0.6 ELSE 0.5 END AS decay,
+	    CASE WHEN d <= 30 THEN 1.0 WHEN d <= 60 THEN 0.85 WHEN d <= 90 THEN 0.7 ELSE 0.6 END AS decay,
 	    demo_s(h1, 0) AS uc, demo_s(h1, 1) AS us, demo_s(h1, 2) AS ue,
 	    demo_s(h2, 0) AS up, demo_s(h2, 1) AS ui, demo_s(h2, 2) AS uin, demo_s(h2, 3) AS u2,
 	    (burst_d IS NOT NULL AND d BETWEEN burst_d AND burst_d + 5) AS in_burst,
@@ -350,9 +350,9 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM dm
 	), pr AS (
 	  SELECT *,
-	    CASE WHEN cad = 3 THEN 1.0 ELSE [0.14, 0.28, 0.50][cad + 1] * decay * CASE WHEN wkend THEN 0.12 ELSE 1.0 END END AS pc,
-	    [0.07, 0.12, 0.20, 0.12][cad + 1] * decay * wf AS ps,
-	    0.07 * CASE WHEN wkend THEN 0.5 ELSE 1.0 END AS pe
+	    CASE WHEN cad = 3 THEN 1.0 ELSE [0.22, 0.42, 0.66][cad + 1] * decay * CASE WHEN wkend THEN 0.12 ELSE 1.0 END END AS pc,
+	    [0.11, 0.19, 0.30, 0.19][cad + 1] * decay * wf AS ps,
+	    0.11 * CASE WHEN wkend THEN 0.5 ELSE 1.0 END AS pe
 	  FROM dp
 	), mk AS (
 	  SELECT *,
@@ -635,7 +635,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 
 	// ---------------------------------------------------------------- final interactions
 	// candidates minus suppressed calls (prong B) minus contacts blocked by an opt-out or a
-	// cease, plus callbacks and the planted rows; an opted_out outcome that did not become the
+	// cease (planted rows exempt), plus callbacks and the extra rows; an opted_out outcome that did not become the
 	// preference event is relabelled delivered
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_int AS
 	WITH conv_all AS (
@@ -648,6 +648,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	      SELECT 1 FROM conv_all v WHERE v.a = r.a AND v.ts < r.ts AND r.ld - v.ld <= 6))
 	  UNION ALL
 	  SELECT key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted FROM demo_cb
+	  UNION ALL
+	  SELECT key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted FROM demo_extra
 	), unblocked AS (
 	  SELECT k.* FROM kept k
 	  WHERE NOT (k.dir = 0 AND NOT k.planted AND EXISTS (
@@ -659,9 +661,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	SELECT u.key, u.a, u.c, u.ep, u.d, u.ld, u.kind, u.ch, u.dir, u.party,
 	  (CASE WHEN u.outcome = 14 AND u.key NOT IN (SELECT key FROM demo_opt) THEN 9 ELSE u.outcome END)::TINYINT AS outcome,
 	  u.tone, u.exp, u.variant, u.ts, u.odd, u.planted
-	FROM unblocked u
-	UNION ALL
-	SELECT key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted FROM demo_extra`);
+	FROM unblocked u`);
 
 	// ---------------------------------------------------------------- complaints
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_complaints AS

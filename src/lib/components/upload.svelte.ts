@@ -1,0 +1,69 @@
+/** State of one upload on the Data page: the file's transfer, then the import job's progress. */
+import type { ImportJob } from '$lib/server/ingest/jobs';
+
+export type UploadPhase = 'idle' | 'uploading' | 'importing' | 'done' | 'failed';
+
+export class UploadState {
+	phase = $state<UploadPhase>('idle');
+	/** 0–100 of the bytes sent */
+	sent = $state(0);
+	job = $state<ImportJob | null>(null);
+	error = $state<string | null>(null);
+
+	/** sends the file, then polls the import until it ends; resolves when done */
+	async start(file: File, table: string | null): Promise<void> {
+		this.phase = 'uploading';
+		this.sent = 0;
+		this.job = null;
+		this.error = null;
+		let jobId: string;
+		try {
+			jobId = await this.send(file, table);
+		} catch (e) {
+			this.phase = 'failed';
+			this.error = e instanceof Error ? e.message : String(e);
+			return;
+		}
+		this.phase = 'importing';
+		for (;;) {
+			await new Promise((r) => setTimeout(r, 300));
+			const res = await fetch(`/data/imports/${jobId}`);
+			if (!res.ok) {
+				this.phase = 'failed';
+				this.error = `lost track of the import (${res.status})`;
+				return;
+			}
+			this.job = (await res.json()) as ImportJob;
+			if (this.job.state === 'done') {
+				this.phase = this.job.result?.status === 'imported' ? 'done' : 'failed';
+				this.error = this.job.result?.error ?? null;
+				return;
+			}
+		}
+	}
+
+	private send(file: File, table: string | null): Promise<string> {
+		return new Promise((resolve, reject) => {
+			const xhr = new XMLHttpRequest();
+			xhr.open('POST', '/data/imports');
+			xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+			if (table) xhr.setRequestHeader('x-table', table);
+			xhr.setRequestHeader('content-type', 'application/octet-stream');
+			xhr.upload.onprogress = (e) => {
+				if (e.lengthComputable) this.sent = Math.round((e.loaded / e.total) * 100);
+			};
+			xhr.onload = () => {
+				let body: { job_id?: string; message?: string } = {};
+				try {
+					body = JSON.parse(xhr.responseText);
+				} catch {
+					/* not JSON */
+				}
+				if (xhr.status === 202 && body.job_id) resolve(body.job_id);
+				else reject(new Error(body.message ?? `the upload was refused (${xhr.status})`));
+			};
+			xhr.onerror = () => reject(new Error('the upload failed: the server could not be reached'));
+			xhr.send(file);
+		});
+	}
+}

@@ -1,0 +1,20 @@
+/** The server's configuration, from the environment, checked with zod. */
+import { z } from 'zod';
+
+const schema = z.object({
+	CUREWISE_STALE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+	CUREWISE_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048)
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | null = null;
+
+export function config(): Config {
+	if (cached) return cached;
+	const r = schema.safeParse(process.env);
+	if (!r.success) {
+		throw new Error('bad configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+	}
+	return (cached = r.data);
+}

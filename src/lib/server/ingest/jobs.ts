@@ -1,0 +1,71 @@
+/**
+ * Imports started from the Data page: the upload is written to a temporary file, then
+ * imported in the background, one at a time (the store has one writer); the page polls
+ * the job for its progress.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TableName } from '../../contract.ts';
+import type { Store } from '../db/store.ts';
+import { importFile, type ImportProgress, type ImportResult } from './import.ts';
+
+export interface ImportJob {
+	id: string;
+	file: string;
+	state: 'queued' | 'running' | 'done';
+	progress: ImportProgress | null;
+	result: ImportResult | null;
+	created_at: number;
+}
+
+const g = globalThis as unknown as { __curewiseJobs?: Map<string, ImportJob>; __curewiseQueue?: Promise<unknown> };
+const jobs = (g.__curewiseJobs ??= new Map());
+
+/** a temporary folder for one upload; removed when its import ends */
+export function uploadDir(): string {
+	return mkdtempSync(join(tmpdir(), 'curewise-upload-'));
+}
+
+export function startImportJob(store: Store, opts: { path: string; dir: string; fileName: string; table?: TableName }): ImportJob {
+	const job: ImportJob = { id: randomUUID(), file: opts.fileName, state: 'queued', progress: null, result: null, created_at: Date.now() };
+	jobs.set(job.id, job);
+	// forget jobs older than a day
+	for (const [id, j] of jobs) if (Date.now() - j.created_at > 86_400_000) jobs.delete(id);
+	const run = async () => {
+		job.state = 'running';
+		try {
+			job.result = await importFile(store, {
+				path: opts.path,
+				fileName: opts.fileName,
+				table: opts.table,
+				source: 'upload',
+				onProgress: (p) => (job.progress = p)
+			});
+		} catch (e) {
+			job.result = {
+				batch_id: null,
+				file: opts.fileName,
+				table: opts.table ?? null,
+				rows_read: 0,
+				rows_inserted: 0,
+				rows_updated: 0,
+				rows_unchanged: 0,
+				rows_quarantined: 0,
+				status: 'rejected',
+				error: `the import failed: ${e instanceof Error ? e.message : String(e)}`,
+				duration_ms: Date.now() - job.created_at
+			};
+		} finally {
+			job.state = 'done';
+			rmSync(opts.dir, { recursive: true, force: true });
+		}
+	};
+	g.__curewiseQueue = (g.__curewiseQueue ?? Promise.resolve()).then(run);
+	return job;
+}
+
+export function getJob(id: string): ImportJob | null {
+	return jobs.get(id) ?? null;
+}

@@ -1,0 +1,23 @@
+/**
+ * Every page a signed-in person sees lives in this route group; sign-in and roles wrap
+ * them here later. Loads the data's freshness for the top bar.
+ */
+import { config } from '$lib/server/config';
+import { storeOverview } from '$lib/server/data/overview';
+import { getStore } from '$lib/server/store';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async () => {
+	const overview = await storeOverview(await getStore());
+	const staleDays = config().CUREWISE_STALE_DAYS;
+	const last = overview.last_import_at ? new Date(overview.last_import_at).getTime() : null;
+	return {
+		freshness: {
+			as_of: overview.as_of,
+			last_import_at: overview.last_import_at,
+			stale: last !== null && Date.now() - last > staleDays * 86_400_000,
+			stale_days: staleDays,
+			empty: overview.total_rows === 0
+		}
+	};
+};
