@@ -234,12 +234,12 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	    hash(${S}, 40, a, ep) AS okey
 	  FROM f
 	), h AS (
-	  -- systematic sampling within each arm: an episode cures within 30 days with probability
-	  -- p (p_ppm / 1e6), and an arm's count of cures is sum(p) ± 1, so the planted effects show
-	  -- even in a small dataset
+	  -- systematic sampling within each arm (and 30-day maturity): an episode cures within 30
+	  -- days with probability p (p_ppm / 1e6), and an arm's count of cures is sum(p) ± 1, so
+	  -- the planted effects show even in a small dataset
 	  SELECT *,
-	    sum(p_ppm) OVER (PARTITION BY grp ORDER BY okey, a ROWS UNBOUNDED PRECEDING) AS cum,
-	    (hash(${S}, 41, ${n}, grp) % 1000000)::BIGINT AS off
+	    sum(p_ppm) OVER (PARTITION BY grp, start_ld <= ${ASOF - 30} ORDER BY okey, a ROWS UNBOUNDED PRECEDING) AS cum,
+	    (hash(${S}, 41, ${n}, grp, start_ld <= ${ASOF - 30}) % 1000000)::BIGINT AS off
 	  FROM g
 	), i AS (
 	  SELECT *,
@@ -350,9 +350,9 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM dm
 	), pr AS (
 	  SELECT *,
-	    CASE WHEN cad = 3 THEN 1.0 ELSE [0.22, 0.42, 0.66][cad + 1] * decay * CASE WHEN wkend THEN 0.12 ELSE 1.0 END END AS pc,
-	    [0.11, 0.19, 0.30, 0.19][cad + 1] * decay * wf AS ps,
-	    0.11 * CASE WHEN wkend THEN 0.5 ELSE 1.0 END AS pe
+	    CASE WHEN cad = 3 THEN 1.0 ELSE [0.24, 0.46, 0.72][cad + 1] * decay * CASE WHEN wkend THEN 0.12 ELSE 1.0 END END AS pc,
+	    [0.12, 0.21, 0.33, 0.21][cad + 1] * decay * wf AS ps,
+	    0.12 * CASE WHEN wkend THEN 0.5 ELSE 1.0 END AS pe
 	  FROM dp
 	), mk AS (
 	  SELECT *,
@@ -412,8 +412,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	      WHEN dir = 1 THEN CASE WHEN ch = 0 THEN (CASE WHEN uo < 0.85 THEN 6 WHEN uo < 0.95 THEN 5 ELSE 3 END) ELSE 9 END
 	      WHEN planted THEN CASE WHEN uo < 0.5 THEN 4 WHEN uo < 0.8 THEN 0 ELSE 3 END
 	      WHEN ch = 0 AND party >= 2 THEN CASE WHEN uo < 0.5 THEN 6 WHEN uo < 0.8 THEN 3 ELSE 0 END
-	      WHEN ch = 0 THEN CASE WHEN uo < 0.38 THEN 0 WHEN uo < 0.43 THEN 1 WHEN uo < 0.45 THEN 2 WHEN uo < 0.65 THEN 3
-	                            WHEN uo < 0.77 THEN 4 WHEN uo < 0.83 THEN 5 WHEN uo < 0.97 THEN 6 ELSE 7 END
+	      WHEN ch = 0 THEN CASE WHEN uo < 0.42 THEN 0 WHEN uo < 0.47 THEN 1 WHEN uo < 0.49 THEN 2 WHEN uo < 0.69 THEN 3
+	                            WHEN uo < 0.82 THEN 4 WHEN uo < 0.88 THEN 5 WHEN uo < 0.97 THEN 6 ELSE 7 END
 	      WHEN ch = 6 THEN CASE WHEN uo < 0.85 THEN 3 WHEN uo < 0.95 THEN 4 ELSE 2 END
 	      WHEN ch = 1 THEN CASE WHEN uo < [0.012, 0.015, 0.03, 0.03][cad + 1] + CASE WHEN tone = 2 THEN 0.005 ELSE 0.0 END THEN 14
 	                            WHEN uo < 0.06 THEN 8 WHEN uo < 0.66 THEN 9 WHEN uo < 0.70 THEN 10 WHEN uo < 0.86 THEN 12
@@ -674,7 +674,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM demo_int WHERE ep > 0 GROUP BY a, ep
 	), w AS (
 	  SELECT e.a, e.ep, e.c, e.start_ld, e.span, e.zid, e.vuln,
-	    0.5 + 2.0 * greatest(0, 7.0 * g.n_call / greatest(e.span - 1, 7) - 2) AS w_freq,
+	    0.5 + 3.0 * greatest(0, 7.0 * g.n_call / greatest(e.span - 1, 7) - 1.5) AS w_freq,
 	    [0.5, 1.2, 2.5][e.tone + 1] AS w_tone,
 	    0.2 + 1.5 * least(g.n_odd, 4) AS w_time,
 	    1.5 AS w_bill,

@@ -57,23 +57,30 @@ export class RejectedFile extends Error {}
 
 type Format = 'csv' | 'parquet';
 
-function detectFormat(path: string): Format {
+function detectFormat(path: string, fileName: string): Format {
 	const ext = extname(path).toLowerCase();
-	if (ext === '.parquet' || ext === '.pq') return 'parquet';
 	const fd = openSync(path, 'r');
+	const head = Buffer.alloc(8192);
+	let n: number;
 	try {
-		const buf = Buffer.alloc(4);
-		readSync(fd, buf, 0, 4, 0);
-		return buf.toString('latin1') === 'PAR1' ? 'parquet' : 'csv';
+		n = readSync(fd, head, 0, head.length, 0);
 	} finally {
 		closeSync(fd);
 	}
+	const start = head.subarray(0, n);
+	if (ext === '.parquet' || ext === '.pq' || start.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+	if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff)) {
+		throw new RejectedFile(`${fileName} is UTF-16 encoded; export it as UTF-8 CSV`);
+	}
+	if (start.includes(0)) throw new RejectedFile(`${fileName} is not a CSV file: it holds binary data; export it as UTF-8 CSV or Parquet`);
+	return 'csv';
 }
 
-function reader(format: Format): string {
+function reader(format: Format, header = true): string {
 	return format === 'parquet'
 		? `read_parquet($path)`
-		: `read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = true, sample_size = 20480)`;
+		: // the dialect is the contract's; nothing is skipped (no comment lines, no preamble)
+			`read_csv($path, header = ${header}, all_varchar = true, delim = ',', quote = '"', escape = '"', comment = '', skip = 0, auto_detect = true, sample_size = 20480)`;
 }
 
 /** DuckDB's error, said for a person */
@@ -83,11 +90,13 @@ function readError(e: unknown, fileName: string): string {
 	if (/^Out of Memory/i.test(msg)) return `importing ${fileName} ran out of memory: ${msg.split('\n')[0]} (raise CUREWISE_MEMORY_LIMIT)`;
 	const line = /Line:? (\d+)/i.exec(msg)?.[1];
 	const where = line ? ` (line ${line})` : '';
-	if (/unicode|utf-?8|encoding/i.test(msg)) return `${fileName} is not UTF-8 encoded text${where}; export it as UTF-8 CSV`;
+
 	if (/Expected Number of Columns: (\d+) Found: (\d+)/.test(msg)) {
 		const [, exp, found] = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg)!;
 		return `${fileName} is not a well-formed CSV file: a row${where} has ${found} fields where the header has ${exp}`;
 	}
+	if (/invalid unicode|not utf-8 encoded/i.test(msg)) return `${fileName} is not UTF-8 encoded text${where}; export it as UTF-8 CSV`;
+	if (/sniffing|dialect/i.test(msg)) return `${fileName} is not a well-formed CSV file: its rows do not all have as many fields as the header, or a quote is never closed`;
 	if (/unterminated quote|quote/i.test(msg)) return `${fileName} is not a well-formed CSV file: a quoted value is never closed${where}`;
 	if (/parquet|magic/i.test(msg)) return `${fileName} is not a readable Parquet file`;
 	const first = msg.split('\n')[0];
@@ -108,14 +117,25 @@ async function readHeader(conn: DuckDBConnection, path: string, format: Format, 
 	} catch (e) {
 		throw new RejectedFile(readError(e, fileName));
 	}
+	// the header as written (DuckDB renames a repeated name, so read it as a plain row)
+	let written = cols.map((c) => c.column_name);
+	if (format === 'csv') {
+		try {
+			const first = await conn.runAndReadAll(`SELECT * FROM ${reader(format, false)} LIMIT 1`, { path });
+			const row = first.getRowsJS()[0];
+			if (row && row.length === cols.length) written = row.map((v) => String(v ?? ''));
+		} catch {
+			/* the DESCRIBE names will do */
+		}
+	}
 	const contractNames = new Set(table.columns.map((c) => c.name));
 	const contract = new Map<string, string>();
 	const extra: string[] = [];
 	const seen = new Map<string, string>();
-	for (const { column_name } of cols) {
-		const norm = column_name.replace(/^\uFEFF/, '').trim().toLowerCase();
-		if (seen.has(norm)) throw new RejectedFile(`${fileName}: column ${norm} appears twice in the header ("${seen.get(norm)}" and "${column_name}")`);
-		seen.set(norm, column_name);
+	for (const [i, { column_name }] of cols.entries()) {
+		const norm = (written[i] ?? column_name).replace(/^\uFEFF/, '').trim().toLowerCase();
+		if (seen.has(norm)) throw new RejectedFile(`${fileName}: column ${norm} appears twice in the header ("${seen.get(norm)}" and "${written[i]}")`);
+		seen.set(norm, written[i] ?? column_name);
 		if (contractNames.has(norm)) contract.set(norm, column_name);
 		else if (!(ANNOTATION_COLUMNS as readonly string[]).includes(norm)) extra.push(column_name);
 	}
@@ -209,7 +229,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 			throw new RejectedFile(`${fileName} cannot be opened: no such file`);
 		}
 		if (bytes === 0) throw new RejectedFile(`${fileName} is empty`);
-		format = detectFormat(opts.path);
+		format = detectFormat(opts.path, fileName);
 		const def = tableDef(table);
 		progress('reading', 0, 0);
 		const header = await readHeader(conn, opts.path, format, def, fileName);
@@ -347,8 +367,8 @@ async function importInTransaction(
 	await runWithProgress(
 		conn,
 		`CREATE TEMP TABLE cw_bad AS
-		 SELECT rowid AS _row, ${reasonList(plan.checks)} AS _reasons, ${rawJson} AS _raw, ${keyText} AS _key
-		 FROM (SELECT t.rowid, t.*${plan.refColumns.map((c) => ', ' + c).join('')} FROM cw_typed t ${plan.joins.join(' ')}) AS t
+		 SELECT _row, ${reasonList(plan.checks)} AS _reasons, ${rawJson} AS _raw, ${keyText} AS _key
+		 FROM (SELECT t.rowid AS _row, t.*${plan.refColumns.map((c) => ', ' + c).join('')} FROM cw_typed t ${plan.joins.join(' ')}) AS t
 		 WHERE ${anyBroken(plan.checks)}`,
 		{},
 		(pct) => progress('checking', 60 + pct * 0.05, rowsRead)
