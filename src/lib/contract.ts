@@ -104,7 +104,7 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'timezone', type: 'timezone', required: true, doc: "IANA zone of the customer's address, e.g. America/New_York" },
 			{ name: 'opened_on', type: 'date', required: true, doc: 'the day the account was opened' },
 			{ name: 'currency', type: 'currency', required: false, default: "'USD'", doc: 'ISO 4217 code' },
-			{ name: 'risk_score', type: 'int', required: false, min: 0, max: 1000, doc: 'risk score, 0–1000' },
+			{ name: 'risk_score', type: 'int', required: false, min: 0, max: 1000, doc: 'risk score' },
 			{ name: 'vulnerable', type: 'bool', required: false, default: 'false', doc: 'customer flagged as vulnerable (hardship, health, bereavement)' },
 			{ name: 'closed_on', type: 'date', required: false, doc: 'the day the account was closed' },
 			{ name: 'closed_reason', type: 'enum', required: false, values: ['customer_left', 'paid_off', 'charged_off', 'other'], doc: 'set when closed_on is' }
@@ -321,6 +321,20 @@ export function tableFromFileName(fileName: string): TableName | null {
 /** The columns the export may carry but the importer never treats as data (quarantine downloads add them). */
 export const ANNOTATION_COLUMNS = ['source_line', 'quarantine_reasons'] as const;
 
+const TYPE_LABELS: Record<ColumnType, string> = {
+	text: 'text',
+	enum: 'one of',
+	date: 'date `YYYY-MM-DD`',
+	timestamptz: 'timestamp with offset, e.g. `2026-03-02T14:05:00-05:00`',
+	decimal: 'decimal, at most 2 fraction digits',
+	int: 'whole number',
+	bool: 'boolean (`true`/`false`, `t`/`f`, `1`/`0`, `yes`/`no`)',
+	time: 'time `HH:MM[:SS]`',
+	timezone: 'IANA time zone',
+	region: 'ISO 3166-2 code',
+	currency: 'ISO 4217 code'
+};
+
 /** What the export format section of the README says: generated from CONTRACT. */
 export function contractMarkdown(): string {
 	const out: string[] = [];
@@ -329,7 +343,7 @@ export function contractMarkdown(): string {
 		out.push(`Primary key: ${t.primaryKey.map((k) => '`' + k + '`').join(' + ')}.`, '');
 		out.push('| column | type | required | rules |', '|---|---|---|---|');
 		for (const c of t.columns) {
-			const type = c.type === 'enum' ? `enum: ${(c.values ?? []).map((v) => '`' + v + '`').join(', ')}` : c.type;
+			const type = c.type === 'enum' ? `one of ${(c.values ?? []).map((v) => '`' + v + '`').join(', ')}` : TYPE_LABELS[c.type];
 			const req = c.required ? 'yes' : c.default ? `no (default ${c.default.replace(/'/g, '')})` : 'no';
 			const bits = [c.doc];
 			if (c.min !== undefined || c.max !== undefined) bits.push(`between ${c.min} and ${c.max}`);
