@@ -6,11 +6,14 @@
  * Conventions in the SQL:
  * - `ld` is a local day number (days since 1970-01-01 in the customer's address zone);
  *   `ts` is a UTC instant in epoch seconds; `secs` a local clock time in seconds.
- * - the uniform macros: demo_u(tag, x), demo_u3(tag, x, y), demo_u4(tag, x, y, z) ∈ [0, 1);
- *   demo_s(h, k) takes the k-th 16-bit slice of one hash as a uniform (cheap, for bulk rows).
+ * - uniforms: demo_u(tag, x), demo_u3(tag, x, y), demo_u4(tag, x, y, z) ∈ [0, 1);
+ *   demo_s(h, k) / demo_s10(h, k) take the k-th 16-bit / 10-bit slice of one hash as a
+ *   uniform (cheap, for the bulk rows).
  * - codes: seg 0 retail 1 sme 2 corporate; tone 0 supportive 1 neutral 2 firm; cadence
- *   0 light 1 standard 2 heavy 3 daily; ch/party/outcome index the lists in reference.ts.
+ *   0 light 1 standard 2 heavy 3 daily; ch / party / outcome index the lists in reference.ts.
  * - exp 0 none, 1 supportive-reminder, 2 daily-call-cadence; variant 0 control, 1 treatment.
+ * - prof packs what the output needs about an account: sid * 1024 + psid * 32 + nph * 8 +
+ *   product (address state, phone state, number of phones, product).
  */
 import {
 	AGENT_COUNT,
@@ -71,26 +74,33 @@ export const DEMO_TABLES = [
 	'demo_cease',
 	'demo_block',
 	'demo_extra',
-	'demo_int',
 	'demo_complaints',
 	'demo_payments',
 	'demo_prefs',
 	'demo_assign'
 ] as const;
-export const DEMO_MACROS = ['demo_u', 'demo_u3', 'demo_u4', 'demo_s', 'demo_fmt', 'demo_date'] as const;
+export const DEMO_MACROS = ['demo_u', 'demo_u3', 'demo_u4', 'demo_s', 'demo_s10', 'demo_fmt', 'demo_date'] as const;
 
 export function demoSql(p: DemoSqlParams): DemoSql {
 	const S = `${Math.trunc(p.seed)}::BIGINT`;
 	const N = Math.trunc(p.accounts);
 	const ASOF = p.asOfLd;
 	const P0 = ASOF - 364; // first day of the 12-month window
+	const MATURE30 = ASOF - 30; // episodes started on or before this day are mature for cure_rate_30d
 	const E1 = ASOF - EXPERIMENTS.supportive.startDaysBeforeAsOf;
 	const E2 = ASOF - EXPERIMENTS.daily.startDaysBeforeAsOf;
 	const E1TS = E1 * 86400 + 14 * 3600; // 14:00Z on the start day
 	const E2TS = E2 * 86400 + 14 * 3600;
 	// enough customers for N accounts (1.35 accounts per customer on average)
 	const NC = Math.ceil(N / 1.3) + 50;
-	const saIdx = STATES.findIndex((s) => s.region === 'US-MA');
+	// id widths: never truncated, at least 8 / 7 digits
+	const WA = Math.max(8, String(N).length);
+	const WC = Math.max(7, String(NC).length);
+	const WK = String((N * 3 + 3) * 1024 * 16).length;
+	const accId = (x: string) => `printf('A%0${WA}d', ${x} + 1)`;
+	const custId = (prefix: string, x: string) => `printf('${prefix}%0${WC}d', ${x} + 1)`;
+
+	const maIdx = STATES.findIndex((s) => s.region === 'US-MA');
 	const waIdx = STATES.findIndex((s) => s.region === 'US-WA');
 	const nyIdx = STATES.findIndex((s) => s.region === 'US-NY');
 	const caIdx = STATES.findIndex((s) => s.region === 'US-CA');
@@ -102,8 +112,15 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		const lo = Math.round((acc / totalW) * 10000);
 		acc += s.weight;
 		const hi = Math.round((acc / totalW) * 10000);
-		return `(${i}, '${s.region}', '${s.abbr}', ${s.zid}, [${s.areaCodes.join(', ')}], '${s.zip3}', ${lo}, ${hi})`;
+		return `(${i}, '${s.region}', '${s.abbr}', ${s.zid}, ${lo}, ${hi})`;
 	});
+	// constant lists for the output (indexed by sid + 1 / zid + 1)
+	const SZ = `[${STATES.map((s) => s.zid).join(', ')}]`;
+	const ZN = lit(ZONES);
+	const CODES = `[${STATES.map((s) => `[${s.areaCodes.map((c) => `'${c}'`).join(', ')}]`).join(', ')}]`;
+	const NCODES = `[${STATES.map((s) => s.areaCodes.length).join(', ')}]`;
+	const ABBR = lit(STATES.map((s) => s.abbr));
+	const ZIP3 = lit(STATES.map((s) => s.zip3));
 
 	const u3 = (tag: number, x: string, y: string) => `demo_u3(${tag}, ${x}, ${y})`;
 
@@ -115,6 +132,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		`CREATE OR REPLACE TEMP MACRO demo_u3(t, x, y) AS (hash(${S}, t, x, y) % 1000000007) / 1000000007.0`,
 		`CREATE OR REPLACE TEMP MACRO demo_u4(t, x, y, z) AS (hash(${S}, t, x, y, z) % 1000000007) / 1000000007.0`,
 		`CREATE OR REPLACE TEMP MACRO demo_s(h, k) AS ((h >> (16 * k)) & 65535)::DOUBLE / 65536.0`,
+		`CREATE OR REPLACE TEMP MACRO demo_s10(h, k) AS ((h >> (10 * k)) & 1023)::DOUBLE / 1024.0`,
 		`CREATE OR REPLACE TEMP MACRO demo_fmt(t) AS strftime(make_timestamp(t::BIGINT * 1000000), '%Y-%m-%dT%H:%M:%SZ')`,
 		`CREATE OR REPLACE TEMP MACRO demo_date(l) AS (DATE '1970-01-01' + (l)::INTEGER)`
 	);
@@ -122,12 +140,13 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	// ---------------------------------------------------------------- reference tables
 	build.push(
 		`CREATE OR REPLACE TEMP TABLE demo_zones AS
-		 SELECT (i - 1)::INTEGER AS zid, z AS zone FROM (SELECT unnest(${lit(ZONES)}) AS z, generate_subscripts(${lit(ZONES)}, 1) AS i)`,
+		 SELECT (i - 1)::INTEGER AS zid, z AS zone FROM (SELECT unnest(${ZN}) AS z, generate_subscripts(${ZN}, 1) AS i)`,
 		`CREATE OR REPLACE TEMP TABLE demo_states AS
-		 SELECT * FROM (VALUES ${stateRows.join(',\n')}) t(sid, region, abbr, zid, codes, zip3, lo, hi)`,
+		 SELECT * FROM (VALUES ${stateRows.join(',\n')}) t(sid, region, abbr, zid, lo, hi)`,
 		`CREATE OR REPLACE TEMP TABLE demo_state_slot AS
 		 SELECT r.slot::INTEGER AS slot, s.sid FROM range(10000) r(slot) JOIN demo_states s ON r.slot >= s.lo AND r.slot < s.hi`,
-		// UTC offset (seconds) of each zone at local noon of each day: utc = local + off
+		// UTC offset (seconds) of each zone at local noon of each day, from the IANA rules
+		// (ICU): utc = local + off
 		`CREATE OR REPLACE TEMP TABLE demo_tzoff AS
 		 SELECT z.zid, d.ld::INTEGER AS ld,
 		   (epoch(timezone(z.zone, make_timestamp((d.ld * 86400 + 43200) * 1000000))) - (d.ld * 86400 + 43200))::INTEGER AS off
@@ -139,6 +158,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	);
 
 	// ---------------------------------------------------------------- customers
+	// 1–3 debts per person; ~9.5% have phones from another zone than their address
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_customers AS
 	WITH g AS (
 	  SELECT c::INTEGER AS c,
@@ -166,15 +186,13 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  CASE WHEN demo_u(9, c) < 0.55 THEN 1 WHEN demo_u(9, c) < 0.88 THEN 2 ELSE 3 END AS nph,
 	  (demo_u(7, c) + demo_u(8, c)) / 2 AS rb,
 	  CASE WHEN NOT mism AND demo_u(11, c) < 0.03 THEN 1 + (hash(${S}, 12, c) % 3)::INTEGER ELSE 0 END AS inc,
-	  ((${P0} + floor(demo_u(13, c) * 330))::BIGINT * 86400 + 36000 + floor(demo_u(14, c) * 21600)::BIGINT) AS inc_eff,
-	  chr(97 + (hash(${S}, 15, c) % 26)::INTEGER) AS einit,
-	  (hash(${S}, 16, c) % ${EMAIL_DOMAINS.length})::INTEGER AS edom
+	  ((${P0} + floor(demo_u(13, c) * 330))::BIGINT * 86400 + 36000 + floor(demo_u(14, c) * 21600)::BIGINT) AS inc_eff
 	FROM c3`);
 
 	// ---------------------------------------------------------------- accounts
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_accounts AS
 	WITH x AS (
-	  SELECT c, unnest(range(first_a, first_a + k)) AS a0, seg, sid, zid, psid, pzid, mism, vuln, rb, inc, inc_eff FROM demo_customers
+	  SELECT c, unnest(range(first_a, first_a + k)) AS a0, seg, sid, zid, psid, pzid, mism, vuln, rb, inc, inc_eff, nph FROM demo_customers
 	), y AS (
 	  SELECT *, a0::INTEGER AS a, demo_u(20, a0::INTEGER) AS pu FROM x WHERE a0 < ${N}
 	), z AS (
@@ -187,7 +205,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM y
 	)
 	SELECT a, c, seg, sid, zid, psid, pzid, mism, vuln, inc, inc_eff, product,
-	  CASE WHEN sid = ${saIdx} THEN 1 WHEN sid = ${waIdx} THEN 2 ELSE 0 END AS regime,
+	  (sid * 1024 + psid * 32 + nph * 8 + product)::INTEGER AS prof,
+	  CASE WHEN sid = ${maIdx} THEN 1 WHEN sid = ${waIdx} THEN 2 ELSE 0 END AS regime,
 	  CASE WHEN demo_u(21, a) < 0.01 THEN NULL
 	       ELSE greatest(0, least(1000, round(1000 * (0.8 * rb + 0.2 * demo_u(22, a)) + CASE seg WHEN 1 THEN 30 WHEN 2 THEN -120 ELSE 0 END)))::INTEGER
 	  END AS risk,
@@ -196,8 +215,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  CASE WHEN demo_u(25, a) < 0.5 THEN 1 ELSE 2 END AS pool,
 	  CASE WHEN demo_u(26, a) < 0.20 THEN 0 WHEN demo_u(26, a) < 0.65 THEN 1 ELSE 2 END AS tone_pref,
 	  CASE WHEN demo_u(27, a) < 0.25 THEN 0 WHEN demo_u(27, a) < 0.80 THEN 1 ELSE 2 END AS cad_pref,
-	  (hash('${EXPERIMENTS.supportive.id}', ${S}, printf('A%08d', a + 1)) % 2)::INTEGER AS v1,
-	  (hash('${EXPERIMENTS.daily.id}', ${S}, printf('A%08d', a + 1)) % 2)::INTEGER AS v2,
+	  (hash('${EXPERIMENTS.supportive.id}', ${S}, ${accId('a')}) % 2)::INTEGER AS v1,
+	  (hash('${EXPERIMENTS.daily.id}', ${S}, ${accId('a')}) % 2)::INTEGER AS v2,
 	  product IN (0, 4) AS app_push,
 	  product IN (0, 3, 4) AS app_inapp
 	FROM z`);
@@ -207,7 +226,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	WITH b AS (
 	  SELECT s.a, s.ep, (${P0} + s.s_off)::INTEGER AS start_ld, s.prev_start,
 	    ac.c, ac.product, ac.risk, ac.seg, ac.vuln, ac.regime, ac.pool, ac.tone_pref, ac.cad_pref, ac.v1, ac.v2,
-	    ac.zid, ac.pzid, ac.mism, ac.inc, ac.inc_eff, ac.app_push, ac.app_inapp
+	    ac.zid, ac.pzid, ac.mism, ac.inc, ac.inc_eff, ac.app_push, ac.app_inapp, ac.prof
 	  FROM (${src}) s JOIN demo_accounts ac ON ac.a = s.a
 	), e AS (
 	  SELECT *,
@@ -238,8 +257,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  -- days with probability p (p_ppm / 1e6), and an arm's count of cures is sum(p) ± 1, so
 	  -- the planted effects show even in a small dataset
 	  SELECT *,
-	    sum(p_ppm) OVER (PARTITION BY grp, start_ld <= ${ASOF - 30} ORDER BY okey, a ROWS UNBOUNDED PRECEDING) AS cum,
-	    (hash(${S}, 41, ${n}, grp, start_ld <= ${ASOF - 30}) % 1000000)::BIGINT AS off
+	    sum(p_ppm) OVER (PARTITION BY grp, start_ld <= ${MATURE30} ORDER BY okey, a ROWS UNBOUNDED PRECEDING) AS cum,
+	    (hash(${S}, 41, ${n}, grp, start_ld <= ${MATURE30}) % 1000000)::BIGINT AS off
 	  FROM g
 	), i AS (
 	  SELECT *,
@@ -259,7 +278,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM j
 	)
 	SELECT a, ep, c, start_ld, product, seg, vuln, regime, risk, exp, variant, tone, cad, p_ppm, cure30,
-	  zid, pzid, mism, inc, inc_eff, app_push, app_inapp,
+	  zid, pzid, mism, inc, inc_eff, app_push, app_inapp, prof,
 	  CASE WHEN start_ld + cure_day0 <= ${ASOF} THEN cure_day0 END AS cure_day,
 	  CASE WHEN start_ld + co_day0 <= ${ASOF} THEN co_day0 END AS co_day,
 	  round(greatest(25, [420, 780, 560, 190, 120][product + 1] * [1.0, 3.5, 14.0][seg + 1]
@@ -289,10 +308,14 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 			   WHERE ac.nint = 2 AND e.cure_day IS NOT NULL
 			 ) WHERE s_off <= 363`
 		),
-		`CREATE OR REPLACE TEMP TABLE demo_episodes AS SELECT * FROM demo_ep1 UNION ALL SELECT * FROM demo_ep2`
+		`CREATE OR REPLACE TEMP TABLE demo_episodes AS SELECT * FROM demo_ep1 UNION ALL SELECT * FROM demo_ep2`,
+		`DROP TABLE IF EXISTS temp.main.demo_ep1`,
+		`DROP TABLE IF EXISTS temp.main.demo_ep2`
 	);
 
 	// ---------------------------------------------------------------- account closures
+	const leaveP = `[0.05, 0.08, 0.15][l.tone + 1] + CASE WHEN l.cad >= 2 THEN 0.02 ELSE 0 END`;
+	const paidP = `CASE WHEN l.product IN (1, 2) THEN 0.08 ELSE 0.03 END`;
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_close AS
 	WITH last AS (
 	  SELECT * FROM demo_episodes QUALIFY row_number() OVER (PARTITION BY a ORDER BY ep DESC) = 1
@@ -300,17 +323,15 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT l.a,
 	    CASE
 	      WHEN l.co_day IS NOT NULL THEN l.start_ld + l.co_day
-	      WHEN l.cure_day IS NOT NULL AND demo_u(150, l.a) < [0.05, 0.08, 0.15][l.tone + 1] + CASE WHEN l.cad >= 2 THEN 0.02 ELSE 0 END
+	      WHEN l.cure_day IS NOT NULL AND demo_u(150, l.a) < ${leaveP}
 	        THEN l.start_ld + l.cure_day + 10 + floor(demo_u(151, l.a) * 170)::INTEGER
-	      WHEN l.cure_day IS NOT NULL AND demo_u(152, l.a) < CASE WHEN l.product IN (1, 2) THEN 0.08 ELSE 0.03 END
+	      WHEN l.cure_day IS NOT NULL AND demo_u(152, l.a) < ${paidP}
 	        THEN l.start_ld + l.cure_day + 30 + floor(demo_u(153, l.a) * 250)::INTEGER
 	    END AS closed_ld,
 	    CASE
 	      WHEN l.co_day IS NOT NULL THEN 'charged_off'
-	      WHEN l.cure_day IS NOT NULL AND demo_u(150, l.a) < [0.05, 0.08, 0.15][l.tone + 1] + CASE WHEN l.cad >= 2 THEN 0.02 ELSE 0 END
-	        THEN 'customer_left'
-	      WHEN l.cure_day IS NOT NULL AND demo_u(152, l.a) < CASE WHEN l.product IN (1, 2) THEN 0.08 ELSE 0.03 END
-	        THEN 'paid_off'
+	      WHEN l.cure_day IS NOT NULL AND demo_u(150, l.a) < ${leaveP} THEN 'customer_left'
+	      WHEN l.cure_day IS NOT NULL AND demo_u(152, l.a) < ${paidP} THEN 'paid_off'
 	    END AS reason
 	  FROM last l
 	), quiet AS (
@@ -322,90 +343,104 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	UNION ALL SELECT a, closed_ld, reason FROM quiet`);
 
 	// ---------------------------------------------------------------- interaction candidates
-	// One row per episode day, a bitmask of the channels used that day, expanded through
+	// One row per episode day with a bitmask of the channels used that day, expanded through
 	// demo_bits into one row per contact. Bits: 0 call, 1 sms, 2 email, 3 letter, 4 push,
 	// 5 in_app, 6 inbound, 7 second call of the day (daily_call arm, planted bursts).
+	// At most one placed call a day per debt keeps Regulation F's 7-in-7 limit, except
+	// where bit 7 is planted.
+	// thresholds are out of 1024 (10-bit slices of one hash per day); percentages as integers
 	const commonBits = `
-	      + (CASE WHEN ue < pe THEN 4 ELSE 0 END)
+	      + (CASE WHEN ue * 100 < 123 * wke THEN 4 ELSE 0 END)
 	      + (CASE WHEN d IN (3, 30, 60, 90) THEN 8 ELSE 0 END)
-	      + (CASE WHEN app_push AND up < 0.06 * decay * wf THEN 16 ELSE 0 END)
-	      + (CASE WHEN app_inapp AND ui < 0.045 * wf THEN 32 ELSE 0 END)`;
-	const inboundBit = `(CASE WHEN uin < CASE WHEN d < 10 THEN 0.05 ELSE 0.02 END THEN 64 ELSE 0 END)`;
+	      + (CASE WHEN app_push AND up * 10000 < 61 * dec * wkf THEN 16 ELSE 0 END)
+	      + (CASE WHEN app_inapp AND ui * 100 < 46 * wkf THEN 32 ELSE 0 END)`;
+	const inboundBit = `(CASE WHEN uin < CASE WHEN d < 10 THEN 51 ELSE 20 END THEN 64 ELSE 0 END)`;
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_cand AS
 	WITH days AS (
 	  SELECT a, ep, c, start_ld, regime, exp, variant, tone, cad, zid, pzid, mism, inc, inc_eff, app_push, app_inapp,
-	    burst_d, ma_week, unnest(range(1, span)) AS d
-	  FROM demo_episodes WHERE span > 1
+	    burst_d, ma_week, prof, pcb, psb, unnest(range(1, span)) AS d
+	  FROM (
+	    SELECT *,
+	      -- base daily probability of a call / an sms by cadence, out of 1024
+	      CASE cad WHEN 0 THEN 246 WHEN 1 THEN 471 WHEN 2 THEN 737 ELSE 1024 END AS pcb,
+	      CASE cad WHEN 0 THEN 123 WHEN 1 THEN 215 WHEN 2 THEN 338 ELSE 215 END AS psb
+	    FROM demo_episodes WHERE span > 1
+	  )
 	), dm AS (
-	  SELECT *, (start_ld + d)::INTEGER AS ld, hash(${S}, 70, a, ep, d) AS h1, hash(${S}, 71, a, ep, d) AS h2 FROM days
+	  SELECT *, (start_ld + d)::INTEGER AS ld, hash(${S}, 70, a, ep, d) AS h1,
+	    ((start_ld + d + 4) % 7) IN (0, 6) AS wkend,
+	    CASE WHEN d <= 30 THEN 100 WHEN d <= 60 THEN 85 WHEN d <= 90 THEN 70 ELSE 60 END AS dec
+	  FROM days
 	), dp AS (
 	  SELECT *,
-	    ((ld + 4) % 7) IN (0, 6) AS wkend,
-	    CASE WHEN ((ld + 4) % 7) IN (0, 6) THEN 0.3 ELSE 1.0 END AS wf,
-	    CASE WHEN d <= 30 THEN 1.0 WHEN d <= 60 THEN 0.85 WHEN d <= 90 THEN 0.7 ELSE 0.6 END AS decay,
-	    demo_s(h1, 0) AS uc, demo_s(h1, 1) AS us, demo_s(h1, 2) AS ue,
-	    demo_s(h2, 0) AS up, demo_s(h2, 1) AS ui, demo_s(h2, 2) AS uin, demo_s(h2, 3) AS u2,
+	    CASE WHEN wkend THEN 30 ELSE 100 END AS wkf,
+	    CASE WHEN wkend THEN 50 ELSE 100 END AS wke,
+	    -- the daily arm calls every day; others call less as the episode ages and rarely at weekends
+	    CASE WHEN cad = 3 THEN 1000000 ELSE dec * CASE WHEN wkend THEN 12 ELSE 100 END END AS cdec,
+	    h1 & 1023 AS uc, (h1 >> 10) & 1023 AS us, (h1 >> 20) & 1023 AS ue,
+	    (h1 >> 30) & 1023 AS up, (h1 >> 40) & 1023 AS ui, (h1 >> 50) & 1023 AS uin,
 	    (burst_d IS NOT NULL AND d BETWEEN burst_d AND burst_d + 5) AS in_burst,
 	    (ma_week IS NOT NULL AND d // 7 = ma_week AND d % 7 IN (0, 3, 5)) AS in_ma
 	  FROM dm
-	), pr AS (
-	  SELECT *,
-	    CASE WHEN cad = 3 THEN 1.0 ELSE [0.24, 0.46, 0.72][cad + 1] * decay * CASE WHEN wkend THEN 0.12 ELSE 1.0 END END AS pc,
-	    [0.12, 0.21, 0.33, 0.21][cad + 1] * decay * wf AS ps,
-	    0.12 * CASE WHEN wkend THEN 0.5 ELSE 1.0 END AS pe
-	  FROM dp
 	), mk AS (
 	  SELECT *,
 	    CASE regime
 	    WHEN 0 THEN
-	      (CASE WHEN in_burst OR (d >= CASE WHEN cad = 3 THEN 2 ELSE 4 END AND uc < pc) THEN 1 ELSE 0 END)
-	      + (CASE WHEN us < ps THEN 2 ELSE 0 END)
+	      (CASE WHEN in_burst OR (d >= CASE WHEN cad = 3 THEN 2 ELSE 4 END AND uc * 10000 < pcb * cdec) THEN 1 ELSE 0 END)
+	      + (CASE WHEN us * 10000 < psb * dec * wkf THEN 2 ELSE 0 END)
 	      ${commonBits}
 	      + ${inboundBit}
-	      + (CASE WHEN (in_burst AND (d - burst_d) % 2 = 0) OR (cad = 3 AND NOT wkend AND d >= 2 AND u2 < 0.10) THEN 128 ELSE 0 END)
+	      -- the daily arm's call always fires, so uc is free to draw its second call (10% of weekdays)
+	      + (CASE WHEN (in_burst AND (d - burst_d) % 2 = 0) OR (cad = 3 AND NOT wkend AND d >= 2 AND uc < 102) THEN 128 ELSE 0 END)
 	    WHEN 1 THEN
 	      -- Massachusetts: calls and texts only on days 0 and 3 of each week of the episode, one a day
-	      (CASE WHEN in_ma OR (d % 7 IN (0, 3) AND d >= 4 AND uc < least(0.8, 2.5 * pc)) THEN 1 ELSE 0 END)
-	      + (CASE WHEN NOT in_ma AND d % 7 IN (0, 3) AND NOT (d >= 4 AND uc < least(0.8, 2.5 * pc)) AND us < least(0.5, 2 * ps) THEN 2 ELSE 0 END)
+	      (CASE WHEN in_ma OR (d % 7 IN (0, 3) AND d >= 4 AND uc * 4000 < least(3276000, pcb * cdec)) THEN 1 ELSE 0 END)
+	      + (CASE WHEN NOT in_ma AND d % 7 IN (0, 3) AND NOT (d >= 4 AND uc * 4000 < least(3276000, pcb * cdec))
+	                   AND us * 5000 < least(2560000, psb * dec * wkf) THEN 2 ELSE 0 END)
 	      ${commonBits}
 	      + ${inboundBit}
 	    ELSE
 	      -- Washington: one outbound contact a day on days 0, 2 and 4 of each week, letters included
 	      (CASE WHEN d IN (2, 30, 58, 86, 114) THEN 8
 	            WHEN d % 7 IN (0, 2, 4) THEN
-	              CASE WHEN d >= 4 AND uc < 0.40 * wf THEN 1 WHEN uc < 0.55 * wf THEN 2 WHEN uc < 0.68 * wf THEN 4 ELSE 0 END
+	              CASE WHEN d >= 4 AND uc * 100 < 410 * wkf THEN 1 WHEN uc * 100 < 563 * wkf THEN 2 WHEN uc * 100 < 696 * wkf THEN 4 ELSE 0 END
 	            ELSE 0 END)
 	      + ${inboundBit}
 	    END AS mask
-	  FROM pr
+	  FROM dp
 	), rw AS (
-	  SELECT mk.a, mk.ep, mk.c, mk.d, mk.ld, mk.regime, mk.exp, mk.variant, mk.tone, mk.cad, mk.zid, mk.pzid, mk.mism,
-	    mk.inc, mk.inc_eff, mk.wkend, mk.in_burst, mk.in_ma, bt.bit
+	  SELECT mk.a, mk.ep, mk.c, mk.d, mk.ld, mk.exp, mk.variant, mk.tone, mk.cad, mk.zid, mk.pzid, mk.mism,
+	    mk.inc, mk.inc_eff, mk.wkend, mk.in_burst OR mk.in_ma AS pl, mk.prof, bt.bit
 	  FROM mk JOIN demo_bits bt ON bt.mask = mk.mask
 	  WHERE mk.mask <> 0
 	), rl AS (
 	  SELECT *,
-	    hash(${S}, 73, a, ep, d, bit) AS hr, hash(${S}, 74, a, ep, d, bit) AS hq,
-	    (bit IN (0, 7) AND (in_burst OR in_ma)) AS planted
+	    hash(${S}, 73, a, ep, d, bit) AS hr,
+	    (bit IN (0, 7) AND pl) AS planted
 	  FROM rw
 	), rc AS (
+	  -- one hash per contact: 12 + 12 + 16 + 8 + 10 + 6 bits
 	  SELECT *,
-	    demo_s(hr, 0) AS uo, demo_s(hr, 1) AS ut, demo_s(hr, 2) AS ut2, demo_s(hq, 0) AS upa, demo_s(hq, 1) AS uinc,
-	    CASE bit
-	      WHEN 0 THEN CASE WHEN NOT planted AND demo_s(hr, 3) < 0.06 THEN 6 ELSE 0 END
-	      WHEN 7 THEN 0
-	      WHEN 6 THEN CASE WHEN demo_s(hr, 3) < 0.6 THEN 0 WHEN demo_s(hr, 3) < 0.85 THEN 1 ELSE 2 END
-	      ELSE bit
-	    END AS ch,
+	    (hr & 4095) / 4096.0 AS uo, ((hr >> 12) & 4095) / 4096.0 AS ut, ((hr >> 24) & 65535) / 65536.0 AS ut2,
+	    ((hr >> 40) & 255) / 256.0 AS uch, ((hr >> 48) & 1023) / 1024.0 AS upa, ((hr >> 58) & 63) / 64.0 AS uinc,
 	    CASE WHEN bit = 6 THEN 1 ELSE 0 END AS dir
 	  FROM rl
+	), rc2 AS (
+	  SELECT *,
+	    CASE bit
+	      WHEN 0 THEN CASE WHEN NOT planted AND uch < 0.06 THEN 6 ELSE 0 END
+	      WHEN 7 THEN 0
+	      WHEN 6 THEN CASE WHEN uch < 0.6 THEN 0 WHEN uch < 0.85 THEN 1 ELSE 2 END
+	      ELSE bit
+	    END AS ch
+	  FROM rc
 	), rp AS (
 	  SELECT *,
 	    CASE WHEN dir = 0 AND ch = 0 AND NOT planted THEN
 	           CASE WHEN upa < 0.95 THEN 0 WHEN upa < 0.985 THEN 1 WHEN upa < 0.993 THEN 2 WHEN upa < 0.997 THEN 3 ELSE 4 END
 	         WHEN dir = 0 AND ch = 3 AND upa >= 0.995 THEN 2
 	         ELSE 0 END AS party
-	  FROM rc
+	  FROM rc2
 	), ro AS (
 	  SELECT *,
 	    CASE
@@ -415,16 +450,18 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	      WHEN ch = 0 THEN CASE WHEN uo < 0.42 THEN 0 WHEN uo < 0.47 THEN 1 WHEN uo < 0.49 THEN 2 WHEN uo < 0.69 THEN 3
 	                            WHEN uo < 0.82 THEN 4 WHEN uo < 0.88 THEN 5 WHEN uo < 0.97 THEN 6 ELSE 7 END
 	      WHEN ch = 6 THEN CASE WHEN uo < 0.85 THEN 3 WHEN uo < 0.95 THEN 4 ELSE 2 END
-	      WHEN ch = 1 THEN CASE WHEN uo < [0.012, 0.015, 0.03, 0.03][cad + 1] + CASE WHEN tone = 2 THEN 0.005 ELSE 0.0 END THEN 14
+	      WHEN ch = 1 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.012 WHEN 1 THEN 0.015 ELSE 0.03 END) + (CASE WHEN tone = 2 THEN 0.005 ELSE 0.0 END) THEN 14
 	                            WHEN uo < 0.06 THEN 8 WHEN uo < 0.66 THEN 9 WHEN uo < 0.70 THEN 10 WHEN uo < 0.86 THEN 12
 	                            WHEN uo < 0.94 THEN 13 ELSE 9 END
-	      WHEN ch = 2 THEN CASE WHEN uo < [0.01, 0.012, 0.025, 0.02][cad + 1] THEN 14
+	      WHEN ch = 2 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.01 WHEN 1 THEN 0.012 WHEN 2 THEN 0.025 ELSE 0.02 END) THEN 14
 	                            WHEN uo < 0.09 THEN 8 WHEN uo < 0.52 THEN 9 WHEN uo < 0.57 THEN 10 WHEN uo < 0.84 THEN 11
 	                            WHEN uo < 0.95 THEN 12 WHEN uo < 0.98 THEN 13 ELSE 9 END
 	      WHEN ch = 3 THEN CASE WHEN uo < 0.88 THEN 8 WHEN uo < 0.97 THEN 9 ELSE 10 END
 	      WHEN ch = 4 THEN CASE WHEN uo < 0.15 THEN 8 WHEN uo < 0.70 THEN 9 WHEN uo < 0.95 THEN 11 ELSE 12 END
 	      ELSE CASE WHEN uo < 0.55 THEN 9 WHEN uo < 0.88 THEN 11 ELSE 12 END
 	    END AS outcome,
+	    -- local clock: mostly 09:00–19:00 on weekdays, a few before 08:00 / after 21:00,
+	    -- a nightly email batch at 02:00–05:00
 	    CASE
 	      WHEN dir = 1 THEN 25200 + floor(ut2 * 57600)
 	      WHEN ch IN (0, 6) AND planted THEN 32400 + floor(ut2 * 36000)
@@ -445,9 +482,11 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	), rt AS (
 	  SELECT *,
 	    -- a contact that falls in the person's inconvenient_time range is moved out of it (92%)
-	    CASE WHEN dir = 0 AND inc > 0 AND uinc >= 0.08 AND ld::BIGINT * 86400 + secs0 >= inc_eff
+	    CASE WHEN inc = 0 OR dir = 1 THEN secs0
+	         WHEN uinc >= 0.08 AND ld::BIGINT * 86400 + secs0 >= inc_eff
 	              AND secs0 >= [43200, 32400, 61200][inc] AND secs0 < [46800, 39600, 68400][inc]
 	         THEN secs0 + [3600, 7200, -7200][inc] ELSE secs0 END AS secs,
+	    -- the dialer schedules calls and texts by the phone's zone
 	    CASE WHEN mism AND dir = 0 AND ch IN (0, 1, 6) AND party = 0 THEN pzid ELSE zid END AS zs
 	  FROM ro
 	)
@@ -466,7 +505,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  (rt.dir = 0 AND (rt.secs < 28800 OR rt.secs > 75600
 	     OR ((rt.secs + o1.off - o2.off) % 86400 + 86400) % 86400 < 28800
 	     OR ((rt.secs + o1.off - o2.off) % 86400 + 86400) % 86400 > 75600)) AS odd,
-	  rt.planted, rt.regime::TINYINT AS regime, rt.cad::TINYINT AS cad, rt.mism, rt.zid
+	  rt.planted, rt.prof
 	FROM rt
 	JOIN demo_tzoff o1 ON o1.zid = rt.zs AND o1.ld = rt.ld
 	JOIN demo_tzoff o2 ON o2.zid = rt.zid AND o2.ld = rt.ld`);
@@ -475,14 +514,18 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	// Regulation F prong (B): the dialer places no call within 7 days (conversation day = day 1)
 	// after a conversation with the person. Suppression is computed against every candidate
 	// conversation, which can only remove more calls than needed (never creates a violation).
+	const ROWCOLS = 'key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted, prof';
 	build.push(
 		`CREATE OR REPLACE TEMP TABLE demo_conv AS
-		 SELECT key, a, c, ep, d, ld, ts, dir, regime, cad, tone, exp, variant, mism, zid
-		 FROM demo_cand WHERE ch = 0 AND outcome = 6 AND party = 0`,
+		 SELECT r.key, r.a, r.c, r.ep, r.d, r.ld, r.ts, r.dir, r.tone, r.exp, r.variant, r.prof,
+		   e.regime, e.cad, e.mism, e.zid
+		 FROM demo_cand r JOIN demo_episodes e ON e.a = r.a AND e.ep = r.ep
+		 WHERE r.ch = 0 AND r.outcome = 6 AND r.party = 0`,
 		`CREATE OR REPLACE TEMP TABLE demo_conv_ok AS
-		 SELECT v.* FROM demo_conv v
-		 WHERE v.dir = 1 OR NOT EXISTS (
-		   SELECT 1 FROM demo_conv w WHERE w.a = v.a AND w.ts < v.ts AND v.ld - w.ld <= 6)`,
+		 SELECT v.* FROM (SELECT * FROM demo_conv WHERE dir = 0) v
+		 ANTI JOIN demo_conv w ON w.a = v.a AND w.ts < v.ts AND w.ld >= v.ld - 6
+		 UNION ALL
+		 SELECT * FROM demo_conv WHERE dir = 1`,
 		// callbacks the person asked for: a consent_to_call window of kk days, one call inside it
 		`CREATE OR REPLACE TEMP TABLE demo_cb AS
 		 WITH base AS (
@@ -497,34 +540,38 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		     demo_u(124, cb.key) AS cu
 		   FROM cb JOIN demo_episodes e ON e.a = cb.a AND e.ep = cb.ep
 		   WHERE cb.ld + cb.j <= ${ASOF} AND cb.d + cb.j < e.span
+		 ), cb3 AS (
+		   SELECT cb2.*, cb2.cb_ld::BIGINT * 86400 + cb2.cb_secs + o.off AS cb_ts,
+		     (cb2.ld + cb2.kk)::BIGINT * 86400 + 72000 + o2.off AS consent_until
+		   FROM cb2
+		   JOIN demo_tzoff o ON o.zid = cb2.zid AND o.ld = cb2.cb_ld
+		   JOIN demo_tzoff o2 ON o2.zid = cb2.zid AND o2.ld = cb2.ld + cb2.kk
 		 )
-		 SELECT ((cb2.a::BIGINT * 3 + cb2.ep) * 1024 + cb2.cb_d) * 16 + 8 AS key,
-		   cb2.a, cb2.c, cb2.ep, cb2.cb_d::SMALLINT AS d, cb2.cb_ld AS ld, 8::TINYINT AS kind,
+		 SELECT ((x.a::BIGINT * 3 + x.ep) * 1024 + x.cb_d) * 16 + 8 AS key,
+		   x.a, x.c, x.ep, x.cb_d::SMALLINT AS d, x.cb_ld AS ld, 8::TINYINT AS kind,
 		   0::TINYINT AS ch, 0::TINYINT AS dir, 0::TINYINT AS party,
-		   (CASE WHEN cu < 0.6 THEN 6 WHEN cu < 0.85 THEN 3 ELSE 0 END)::TINYINT AS outcome,
-		   cb2.tone::TINYINT AS tone, cb2.exp::TINYINT AS exp, cb2.variant::TINYINT AS variant,
-		   cb2.cb_ld::BIGINT * 86400 + cb2.cb_secs + o.off AS ts, false AS odd, false AS planted,
-		   cb2.regime, cb2.cad, cb2.mism, cb2.zid,
-		   cb2.ts + 120 + (hash(${S}, 125, cb2.key) % 480)::BIGINT AS consent_at,
-		   (cb2.ld + cb2.kk)::BIGINT * 86400 + 72000 + o2.off AS consent_until
-		 FROM cb2
-		 JOIN demo_tzoff o ON o.zid = cb2.zid AND o.ld = cb2.cb_ld
-		 JOIN demo_tzoff o2 ON o2.zid = cb2.zid AND o2.ld = cb2.ld + cb2.kk
-		 WHERE NOT EXISTS (
-		   SELECT 1 FROM demo_conv w WHERE w.a = cb2.a AND w.ts > cb2.ts AND w.ts <= cb2.cb_ld::BIGINT * 86400 + cb2.cb_secs + o.off)`
+		   (CASE WHEN x.cu < 0.6 THEN 6 WHEN x.cu < 0.85 THEN 3 ELSE 0 END)::TINYINT AS outcome,
+		   x.tone::TINYINT AS tone, x.exp::TINYINT AS exp, x.variant::TINYINT AS variant,
+		   x.cb_ts AS ts, false AS odd, false AS planted, x.prof,
+		   x.ts + 120 + (hash(${S}, 125, x.key) % 480)::BIGINT AS consent_at, x.consent_until
+		 FROM cb3 x
+		 -- the window ends at the next conversation: no callback after one
+		 ANTI JOIN demo_conv w ON w.a = x.a AND w.ts > x.ts AND w.ts <= x.cb_ts`
 	);
 
 	// ---------------------------------------------------------------- opt-outs, cease
 	build.push(
 		`CREATE OR REPLACE TEMP TABLE demo_trig AS
-		 SELECT key, a, c, ep, d, ld, ts, mism, zid, CASE ch WHEN 1 THEN 'sms' ELSE 'email' END AS g
-		 FROM demo_cand WHERE dir = 0 AND outcome = 14
+		 SELECT r.key, r.a, r.c, r.ep, r.d, r.ld, r.ts, r.prof, e.mism, e.zid, CASE r.ch WHEN 1 THEN 'sms' ELSE 'email' END AS g
+		 FROM demo_cand r JOIN demo_episodes e ON e.a = r.a AND e.ep = r.ep
+		 WHERE r.dir = 0 AND r.outcome = 14
 		 UNION ALL
-		 SELECT key, a, c, ep, d, ld, ts, mism, zid, CASE WHEN demo_u(127, key) < 0.15 THEN 'all' ELSE 'call' END AS g
+		 SELECT key, a, c, ep, d, ld, ts, prof, mism, zid, CASE WHEN demo_u(127, key) < 0.15 THEN 'all' ELSE 'call' END AS g
 		 FROM demo_conv_ok WHERE dir = 0 AND demo_u(126, key) < [0.015, 0.02, 0.04, 0.12][cad + 1]
 		 UNION ALL
-		 SELECT key, a, c, ep, d, ld, ts, mism, zid, 'letter' AS g
-		 FROM demo_cand WHERE dir = 1 AND ch = 2 AND demo_u(128, key) < 0.04`,
+		 SELECT r.key, r.a, r.c, r.ep, r.d, r.ld, r.ts, r.prof, e.mism, e.zid, 'letter' AS g
+		 FROM demo_cand r JOIN demo_episodes e ON e.a = r.a AND e.ep = r.ep
+		 WHERE r.dir = 1 AND r.ch = 2 AND demo_u(128, r.key) < 0.04`,
 		`CREATE OR REPLACE TEMP TABLE demo_opt AS
 		 WITH f AS (
 		   SELECT * FROM demo_trig QUALIFY row_number() OVER (PARTITION BY c, g ORDER BY ts, key) = 1
@@ -544,15 +591,24 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		        THEN eff + (20 + hash(${S}, 134, key) % 70)::BIGINT * 86400 END AS optin_ts
 		 FROM e`,
 		`CREATE OR REPLACE TEMP TABLE demo_cease AS
-		 SELECT e.a, e.c, e.ep, e.cease_d AS d, (e.start_ld + e.cease_d)::INTEGER AS ld, e.zid, e.mism, e.tone,
+		 SELECT e.a, e.c, e.ep, e.cease_d AS d, (e.start_ld + e.cease_d)::INTEGER AS ld, e.zid, e.mism, e.tone, e.prof,
 		   (e.start_ld + e.cease_d)::BIGINT * 86400 + 39600 + (hash(${S}, 140, e.a, e.ep) % 18000)::BIGINT + o.off AS eff,
 		   CASE WHEN demo_u3(141, e.a, e.ep) < 0.75 THEN e.a END AS scope_a
 		 FROM demo_episodes e JOIN demo_tzoff o ON o.zid = e.zid AND o.ld = e.start_ld + e.cease_d
 		 WHERE e.cease_d IS NOT NULL`,
+		// per debt and channel group (0 call/rvm, 1 sms, 2 email, 3 letter, 4 push/in_app):
+		// outbound contact is blocked from eff until end_ts
 		`CREATE OR REPLACE TEMP TABLE demo_block AS
-		 SELECT c, scope_a, g, eff, coalesce(until_ts, optin_ts) AS end_ts FROM demo_opt
-		 UNION ALL
-		 SELECT c, scope_a, 'cease' AS g, eff, NULL::BIGINT AS end_ts FROM demo_cease`
+		 WITH b AS (
+		   SELECT c, scope_a, g, eff, coalesce(until_ts, optin_ts) AS end_ts FROM demo_opt
+		   UNION ALL
+		   SELECT c, scope_a, 'cease' AS g, eff, NULL::BIGINT AS end_ts FROM demo_cease
+		 )
+		 SELECT ac.a, gc.gc::INTEGER AS gc, b.eff, coalesce(b.end_ts, 9000000000000) AS end_ts
+		 FROM b JOIN demo_accounts ac ON ac.c = b.c
+		 CROSS JOIN range(5) gc(gc)
+		 WHERE (b.scope_a IS NULL OR b.scope_a = ac.a)
+		   AND (b.g IN ('all', 'cease') OR b.g = ['call', 'sms', 'email', 'letter', '-'][gc.gc + 1])`
 	);
 
 	// ---------------------------------------------------------------- planted and extra rows
@@ -561,32 +617,32 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		   x.a, x.c, x.ep::TINYINT AS ep, x.nd::SMALLINT AS d, x.nld AS ld, ${kind}::TINYINT AS kind,
 		   ${ch}::TINYINT AS ch, 0::TINYINT AS dir, 0::TINYINT AS party, (${outcome})::TINYINT AS outcome,
 		   (${tone})::TINYINT AS tone, 0::TINYINT AS exp, 0::TINYINT AS variant,
-		   x.nld::BIGINT * 86400 + x.nsecs + o.off AS ts, false AS odd, true AS planted`;
+		   x.nld::BIGINT * 86400 + x.nsecs + o.off AS ts, false AS odd, true AS planted, x.prof`;
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_extra AS
 	WITH after_conv AS (
 	  -- a call 1–5 days after a conversation (Regulation F prong B)
-	  SELECT v.a, v.c, v.ep, v.zid, v.tone, v.key,
+	  SELECT v.a, v.c, v.ep, v.zid, v.tone, v.key, v.prof,
 	    (v.d + 1 + hash(${S}, 160, v.key) % 5)::INTEGER AS nd, (v.ld + 1 + hash(${S}, 160, v.key) % 5)::INTEGER AS nld,
 	    32400 + floor(demo_u(161, v.key) * 36000)::INTEGER AS nsecs
 	  FROM demo_conv_ok v
+	  ANTI JOIN demo_cb b ON b.a = v.a AND b.consent_at > v.ts AND b.consent_at < v.ts + 1200
 	  WHERE v.dir = 0 AND NOT v.mism AND demo_u(162, v.key) < 0.006
-	    AND NOT EXISTS (SELECT 1 FROM demo_cb b WHERE b.a = v.a AND b.consent_at > v.ts AND b.consent_at < v.ts + 1200)
 	), after_opt AS (
 	  -- one more contact on the channel 1–10 days after the opt-out
-	  SELECT t.a, t.c, t.ep, t.zid, t.g, t.key,
+	  SELECT t.a, t.c, t.ep, t.zid, t.g, t.key, t.prof,
 	    (t.d + 1 + hash(${S}, 163, t.key) % 10)::INTEGER AS nd, (t.ld + 1 + hash(${S}, 163, t.key) % 10)::INTEGER AS nld,
 	    36000 + floor(demo_u(164, t.key) * 28800)::INTEGER AS nsecs
 	  FROM demo_opt t
 	  WHERE t.g IN ('call', 'sms', 'email') AND NOT t.mism AND demo_u(165, t.key) < 0.06
 	), after_cease AS (
 	  -- an email 2–20 days after a cease_communication
-	  SELECT s.a, s.c, s.ep, s.zid, s.tone,
+	  SELECT s.a, s.c, s.ep, s.zid, s.tone, s.prof,
 	    (s.d + 2 + hash(${S}, 166, s.a, s.ep) % 19)::INTEGER AS nd, (s.ld + 2 + hash(${S}, 166, s.a, s.ep) % 19)::INTEGER AS nld,
 	    28800 + floor(demo_u3(167, s.a, s.ep) * 36000)::INTEGER AS nsecs
 	  FROM demo_cease s WHERE demo_u3(168, s.a, s.ep) < 0.2
 	), quiet AS (
 	  -- accounts with no delinquency: a few statements and notices over the year
-	  SELECT ac.a, ac.c, ac.zid, ac.app_push, ac.app_inapp, unnest(range((hash(${S}, 170, ac.a) % 4)::INTEGER)) AS j
+	  SELECT ac.a, ac.c, ac.zid, ac.app_push, ac.app_inapp, ac.prof, unnest(range((hash(${S}, 170, ac.a) % 4)::INTEGER)) AS j
 	  FROM demo_accounts ac WHERE ac.nint = 0
 	), quiet2 AS (
 	  SELECT q.*, floor(demo_u3(171, q.a, q.j) * 364)::INTEGER AS p, demo_u3(172, q.a, q.j) AS cu, demo_u3(173, q.a, q.j) AS ou,
@@ -597,12 +653,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT *, CASE WHEN cu < 0.45 THEN 2 WHEN cu < 0.7 THEN 3 WHEN cu < 0.85 AND app_inapp THEN 5 WHEN app_push THEN 4 ELSE 2 END AS ch
 	  FROM quiet2
 	)
-	SELECT ((x.a::BIGINT * 3 + x.ep) * 1024 + x.nd) * 16 + 9 AS key,
-	  x.a, x.c, x.ep::TINYINT AS ep, x.nd::SMALLINT AS d, x.nld AS ld, 9::TINYINT AS kind,
-	  0::TINYINT AS ch, 0::TINYINT AS dir, 0::TINYINT AS party,
-	  (CASE WHEN demo_u(169, x.key) < 0.6 THEN 0 ELSE 3 END)::TINYINT AS outcome,
-	  x.tone::TINYINT AS tone, 0::TINYINT AS exp, 0::TINYINT AS variant,
-	  x.nld::BIGINT * 86400 + x.nsecs + o.off AS ts, false AS odd, true AS planted
+	SELECT ${plantedRow(9, 0, 'x.tone', 'CASE WHEN demo_u(169, x.key) < 0.6 THEN 0 ELSE 3 END')}
 	FROM after_conv x JOIN demo_tzoff o ON o.zid = x.zid AND o.ld = x.nld
 	WHERE x.nld <= ${ASOF}
 	UNION ALL
@@ -630,40 +681,12 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	             WHEN 4 THEN (CASE WHEN ou < 0.6 THEN 9 ELSE 11 END)
 	             ELSE (CASE WHEN ou < 0.5 THEN 9 WHEN ou < 0.9 THEN 11 ELSE 12 END) END)::TINYINT AS outcome,
 	  1::TINYINT AS tone, 0::TINYINT AS exp, 0::TINYINT AS variant,
-	  (${P0} + x.p)::BIGINT * 86400 + 36000 + floor(x.tu * 28800)::BIGINT + o.off AS ts, false AS odd, false AS planted
+	  (${P0} + x.p)::BIGINT * 86400 + 36000 + floor(x.tu * 28800)::BIGINT + o.off AS ts, false AS odd, false AS planted, x.prof
 	FROM quiet3 x JOIN demo_tzoff o ON o.zid = x.zid AND o.ld = ${P0} + x.p`);
 
-	// ---------------------------------------------------------------- final interactions
-	// candidates minus suppressed calls (prong B) minus contacts blocked by an opt-out or a
-	// cease (planted rows exempt), plus callbacks and the extra rows; an opted_out outcome that did not become the
-	// preference event is relabelled delivered
-	build.push(`CREATE OR REPLACE TEMP TABLE demo_int AS
-	WITH conv_all AS (
-	  SELECT a, ts, ld FROM demo_conv
-	  UNION ALL SELECT a, ts, ld FROM demo_cb WHERE outcome = 6
-	), kept AS (
-	  SELECT r.key, r.a, r.c, r.ep, r.d, r.ld, r.kind, r.ch, r.dir, r.party, r.outcome, r.tone, r.exp, r.variant, r.ts, r.odd, r.planted
-	  FROM demo_cand r
-	  WHERE NOT (r.dir = 0 AND r.ch IN (0, 6) AND r.party = 0 AND NOT r.planted AND EXISTS (
-	      SELECT 1 FROM conv_all v WHERE v.a = r.a AND v.ts < r.ts AND r.ld - v.ld <= 6))
-	  UNION ALL
-	  SELECT key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted FROM demo_cb
-	  UNION ALL
-	  SELECT key, a, c, ep, d, ld, kind, ch, dir, party, outcome, tone, exp, variant, ts, odd, planted FROM demo_extra
-	), unblocked AS (
-	  SELECT k.* FROM kept k
-	  WHERE NOT (k.dir = 0 AND NOT k.planted AND EXISTS (
-	      SELECT 1 FROM demo_block b
-	      WHERE b.c = k.c AND (b.scope_a IS NULL OR b.scope_a = k.a)
-	        AND (b.g IN ('all', 'cease') OR b.g = CASE WHEN k.ch IN (0, 6) THEN 'call' WHEN k.ch = 1 THEN 'sms' WHEN k.ch = 2 THEN 'email' WHEN k.ch = 3 THEN 'letter' ELSE '-' END)
-	        AND k.ts > b.eff AND (b.end_ts IS NULL OR k.ts < b.end_ts)))
-	)
-	SELECT u.key, u.a, u.c, u.ep, u.d, u.ld, u.kind, u.ch, u.dir, u.party,
-	  (CASE WHEN u.outcome = 14 AND u.key NOT IN (SELECT key FROM demo_opt) THEN 9 ELSE u.outcome END)::TINYINT AS outcome,
-	  u.tone, u.exp, u.variant, u.ts, u.odd, u.planted
-	FROM unblocked u`);
-
 	// ---------------------------------------------------------------- complaints
+	// per episode, with a rate that rises with the contact load of the episode (planned
+	// contacts, before suppression), firm tone, out-of-hours contacts and third-party calls
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_complaints AS
 	WITH agg AS (
 	  SELECT a, ep,
@@ -671,7 +694,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	    count(*) FILTER (WHERE dir = 0 AND ch IN (0, 6) AND party = 0) AS n_call,
 	    count(*) FILTER (WHERE odd) AS n_odd,
 	    count(*) FILTER (WHERE party = 1) AS n_tp
-	  FROM demo_int WHERE ep > 0 GROUP BY a, ep
+	  FROM demo_cand GROUP BY a, ep
 	), w AS (
 	  SELECT e.a, e.ep, e.c, e.start_ld, e.span, e.zid, e.vuln,
 	    0.5 + 3.0 * greatest(0, 7.0 * g.n_call / greatest(e.span - 1, 7) - 1.5) AS w_freq,
@@ -684,7 +707,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  FROM demo_episodes e JOIN agg g ON g.a = e.a AND g.ep = e.ep
 	), l AS (
 	  SELECT *, w_freq + w_tone + w_time + w_bill + w_priv + w_other AS w_sum,
-	    0.002 * (w_freq + w_tone + w_time + w_bill + w_priv + w_other) * (CASE WHEN vuln THEN 1.5 ELSE 1.0 END) * (1 + n_out / 80.0) AS lam,
+	    0.0015 * (w_freq + w_tone + w_time + w_bill + w_priv + w_other) * (CASE WHEN vuln THEN 1.5 ELSE 1.0 END) * (1 + n_out / 80.0) AS lam,
 	    demo_u3(180, a, ep) AS cu
 	  FROM w
 	), n AS (
@@ -715,10 +738,10 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	// type 1 plan instalment, 2 lump sum, 3 partial (before cure), 4 partial (no cure),
 	// 5 broken plan; status 1 = reversed. A reversed attempt (type + 5) precedes ~4% of
 	// settled payments.
+	const methodU = (x: string) => `demo_u4(209, w.a, w.ep, ${x})`;
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_payments AS
 	WITH e AS (
-	  SELECT e.*, demo_u3(200, a, ep) AS pu, ac.product
-	  FROM demo_episodes e JOIN demo_accounts ac USING (a)
+	  SELECT *, demo_u3(200, a, ep) AS pu FROM demo_episodes
 	), plan AS (
 	  SELECT *, least(6, 1 + (cure_day - 1) // 14) AS kmax FROM e
 	  WHERE cure_day IS NOT NULL AND cure_day > 30 AND pu < 0.45 + CASE WHEN tone = 0 THEN 0.15 ELSE 0.0 END
@@ -758,10 +781,10 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	)
 	SELECT w.a, w.ep, w.typ, w.i, w.amt::DECIMAL(12, 2) AS amount, w.in_plan, w.status,
 	  (ep.start_ld + w.pd)::BIGINT * 86400 + 21600 + floor(demo_u4(208, w.a, w.ep, w.typ * 10 + w.i) * 63000)::BIGINT + o.off AS ts,
-	  CASE WHEN w.in_plan THEN (CASE WHEN demo_u4(209, w.a, w.ep, w.i) < 0.65 THEN 2 WHEN demo_u4(209, w.a, w.ep, w.i) < 0.9 THEN 0 ELSE 1 END)
-	       ELSE (CASE WHEN demo_u4(209, w.a, w.ep, w.typ * 10 + w.i) < 0.40 THEN 0 WHEN demo_u4(209, w.a, w.ep, w.typ * 10 + w.i) < 0.65 THEN 1
-	                  WHEN demo_u4(209, w.a, w.ep, w.typ * 10 + w.i) < 0.75 THEN 2 WHEN demo_u4(209, w.a, w.ep, w.typ * 10 + w.i) < 0.87 THEN 3
-	                  WHEN demo_u4(209, w.a, w.ep, w.typ * 10 + w.i) < 0.92 THEN 4 ELSE 5 END) END AS method
+	  CASE WHEN w.in_plan THEN (CASE WHEN ${methodU('w.i')} < 0.65 THEN 2 WHEN ${methodU('w.i')} < 0.9 THEN 0 ELSE 1 END)
+	       ELSE (CASE WHEN ${methodU('w.typ * 10 + w.i')} < 0.40 THEN 0 WHEN ${methodU('w.typ * 10 + w.i')} < 0.65 THEN 1
+	                  WHEN ${methodU('w.typ * 10 + w.i')} < 0.75 THEN 2 WHEN ${methodU('w.typ * 10 + w.i')} < 0.87 THEN 3
+	                  WHEN ${methodU('w.typ * 10 + w.i')} < 0.92 THEN 4 ELSE 5 END) END AS method
 	FROM withrev w
 	JOIN demo_episodes ep ON ep.a = w.a AND ep.ep = w.ep
 	JOIN demo_tzoff o ON o.zid = w.zid AND o.ld = ep.start_ld + w.pd
@@ -769,20 +792,20 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 
 	// ---------------------------------------------------------------- contact preferences
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_prefs AS
-	SELECT 'EV1-' || printf('%012d', key) AS event_id, c, scope_a AS a, g AS channel, 'opt_out' AS kind,
+	SELECT 'EV1-' || lpad(key::VARCHAR, ${WK}, '0') AS event_id, c, scope_a AS a, g AS channel, 'opt_out' AS kind,
 	  eff AS eff_ts, until_ts, NULL::TIME AS local_start, NULL::TIME AS local_end
 	FROM demo_opt
 	UNION ALL
-	SELECT 'EV2-' || printf('%012d', key), c, scope_a, g, 'opt_in', optin_ts, NULL, NULL, NULL
+	SELECT 'EV2-' || lpad(key::VARCHAR, ${WK}, '0'), c, scope_a, g, 'opt_in', optin_ts, NULL, NULL, NULL
 	FROM demo_opt WHERE optin_ts IS NOT NULL
 	UNION ALL
-	SELECT 'EV3-' || printf('%08d-%d', a + 1, ep), c, scope_a, 'all', 'cease_communication', eff, NULL, NULL, NULL
+	SELECT 'EV3-' || printf('%0${WA}d-%d', a + 1, ep), c, scope_a, 'all', 'cease_communication', eff, NULL, NULL, NULL
 	FROM demo_cease
 	UNION ALL
-	SELECT 'EV4-' || printf('%012d', key), c, a, 'call', 'consent_to_call', consent_at, consent_until, NULL, NULL
+	SELECT 'EV4-' || lpad(key::VARCHAR, ${WK}, '0'), c, a, 'call', 'consent_to_call', consent_at, consent_until, NULL, NULL
 	FROM demo_cb
 	UNION ALL
-	SELECT 'EV5-' || printf('%07d', cu.c + 1), cu.c,
+	SELECT 'EV5-' || printf('%0${WC}d', cu.c + 1), cu.c,
 	  CASE WHEN demo_u(191, cu.c) < 0.3 THEN cu.first_a END,
 	  CASE WHEN demo_u(192, cu.c) < 0.4 THEN 'all' ELSE 'call' END, 'inconvenient_time',
 	  cu.inc_eff + o.off, NULL,
@@ -795,15 +818,93 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	SELECT DISTINCT a, exp, variant FROM demo_episodes WHERE exp > 0`);
 
 	// ---------------------------------------------------------------- outputs
-	const chList = lit(CHANNELS);
-	const outList = lit(OUTCOMES);
-	const partyList = lit(PARTIES);
-	const toneList = lit(TONES);
-	const agent = (k: string) => `'AG' || printf('%03d', 1 + (hash(${S}, 300, a, ${k}) % ${AGENT_COUNT})::INTEGER)`;
+	const agent = `'AG' || printf('%03d', 1 + (hash(${S}, 300, s.a, s.ld // 14) % ${AGENT_COUNT})::INTEGER)`;
+	// final interactions: candidates minus calls suppressed after a conversation (prong B),
+	// plus callbacks and extra rows, minus outbound contacts blocked by an opt-out or a cease
+	// (planted rows exempt); an opted_out outcome that did not become the preference event
+	// is shown as delivered. Sorted narrow, formatted after the sort.
+	const interactionsSelect = `WITH conv_all AS (
+	  SELECT a, ts, ld FROM demo_conv
+	  UNION ALL SELECT a, ts, ld FROM demo_cb WHERE outcome = 6
+	), cand AS (
+	  SELECT ${ROWCOLS},
+	    CASE WHEN dir = 0 AND ch IN (0, 6) AND party = 0 AND NOT planted THEN a ELSE -1 END AS sa
+	  FROM demo_cand
+	), suppressed AS (
+	  SELECT ${ROWCOLS} FROM cand r
+	  ANTI JOIN conv_all v ON v.a = r.sa AND v.ts < r.ts AND v.ld >= r.ld - 6
+	), rows_ AS (
+	  SELECT *,
+	    CASE WHEN dir = 1 OR planted THEN -1
+	         WHEN ch IN (0, 6) THEN 0 WHEN ch = 1 THEN 1 WHEN ch = 2 THEN 2 WHEN ch = 3 THEN 3 ELSE 4 END AS gc
+	  FROM (
+	    SELECT * FROM suppressed
+	    UNION ALL SELECT ${ROWCOLS} FROM demo_cb
+	    UNION ALL SELECT ${ROWCOLS} FROM demo_extra
+	  )
+	), unblocked AS (
+	  SELECT k.* FROM rows_ k
+	  ANTI JOIN demo_block b ON b.a = k.a AND b.gc = k.gc AND k.ts > b.eff AND k.ts < b.end_ts
+	), fin AS (
+	  SELECT u.key, u.a, u.c, u.ep, u.d, u.ld, u.ch, u.dir, u.party,
+	    CASE WHEN u.outcome = 14 AND o.key IS NULL THEN 9 ELSE u.outcome END AS outcome,
+	    u.tone, u.exp, u.variant, u.ts, u.prof
+	  FROM unblocked u LEFT JOIN (SELECT key FROM demo_opt) o ON o.key = u.key
+	), sorted AS (
+	  SELECT *, prof // 1024 AS sid, (prof // 32) % 32 AS psid, (prof // 8) % 4 AS nph, prof % 8 AS product
+	  FROM (SELECT * FROM fin ORDER BY key)
+	), s AS (
+	  SELECT *,
+	    CASE WHEN ch = 1 OR nph = 1 THEN 0
+	         WHEN demo_s(hash(${S}, 301, key), 0) < 0.6 THEN 0
+	         ELSE 1 + (hash(${S}, 302, key) % (nph - 1))::INTEGER END AS pidx
+	  FROM sorted
+	)
+	SELECT 'I' || lpad(s.key::VARCHAR, ${WK}, '0') AS interaction_id, ${accId('s.a')} AS account_id,
+	  CASE WHEN s.party = 1 THEN ${custId('T', 's.c')} ELSE ${custId('C', 's.c')} END AS customer_id,
+	  ${lit(PARTIES)}[s.party + 1] AS party, ${lit(CHANNELS)}[s.ch + 1] AS channel,
+	  CASE WHEN s.dir = 1 THEN 'inbound' ELSE 'outbound' END AS direction,
+	  demo_fmt(s.ts) AS occurred_at, ${lit(OUTCOMES)}[s.outcome + 1] AS outcome,
+	  CASE
+	    WHEN s.party = 3 THEN '+1-800-***-' || (1000 + s.product * 1111)::VARCHAR
+	    WHEN s.party = 4 THEN '+1-888-***-' || (2000 + (hash(${S}, 303, s.c) % 3)::INTEGER * 11)::VARCHAR
+	    WHEN s.party = 1 THEN '+1-' || ${CODES}[s.psid + 1][1 + (hash(${S}, 304, s.c) % ${NCODES}[s.psid + 1])::INTEGER]
+	                          || '-***-' || lpad((hash(${S}, 305, s.c) % 10000)::VARCHAR, 4, '0')
+	    WHEN s.party = 2 AND s.ch = 3 THEN '*** Court St, ' || ${ABBR}[s.sid + 1] || ' ' || ${ZIP3}[s.sid + 1] || '**'
+	    WHEN s.party = 2 THEN '+1-' || ${CODES}[s.sid + 1][1] || '-***-' || lpad((hash(${S}, 306, s.c) % 10000)::VARCHAR, 4, '0')
+	    WHEN s.ch IN (0, 1, 6) THEN '+1-' || ${CODES}[s.psid + 1][1 + (hash(${S}, 307, s.c, s.pidx) % ${NCODES}[s.psid + 1])::INTEGER]
+	                                || '-***-' || lpad((hash(${S}, 308, s.c, s.pidx) % 10000)::VARCHAR, 4, '0')
+	    WHEN s.ch = 2 THEN chr(97 + (hash(${S}, 15, s.c) % 26)::INTEGER) || '***@' || ${lit(EMAIL_DOMAINS)}[1 + (hash(${S}, 16, s.c) % ${EMAIL_DOMAINS.length})::INTEGER]
+	    WHEN s.ch = 3 THEN '*** ' || ${lit(STREETS)}[1 + (hash(${S}, 309, s.c) % ${STREETS.length})::INTEGER] || ', ' || ${ABBR}[s.sid + 1] || ' ' || ${ZIP3}[s.sid + 1] || '**'
+	    WHEN s.ch = 4 THEN 'device-***' || lpad((hash(${S}, 310, s.c) % 10000)::VARCHAR, 4, '0')
+	    ELSE 'app-user-***' || lpad((hash(${S}, 311, s.c) % 10000)::VARCHAR, 4, '0')
+	  END AS contact_point,
+	  CASE WHEN s.party IN (3, 4) OR s.ch IN (2, 4, 5) THEN NULL
+	       WHEN s.ch = 3 OR s.party = 2 THEN ${ZN}[${SZ}[s.sid + 1] + 1]
+	       ELSE ${ZN}[${SZ}[s.psid + 1] + 1] END AS contact_timezone,
+	  CASE WHEN s.dir = 1 THEN NULL
+	       WHEN s.ep = 0 THEN ['email_statement_v1', 'letter_statement_v1', 'push_statement_v1', 'inapp_statement_v1'][s.ch - 1]
+	       WHEN s.ch = 0 AND s.party = 1 THEN 'script_location_v1'
+	       WHEN s.ch = 0 AND s.party > 1 THEN 'script_third_party_v1'
+	       WHEN s.ch = 0 THEN ['script_supportive_v1', 'script_neutral_v4', 'script_firm_v2'][s.tone + 1]
+	       WHEN s.ch = 1 THEN ['sms_reminder_supportive_v1', 'sms_reminder_neutral_v2', 'sms_reminder_firm_v3'][s.tone + 1]
+	       WHEN s.ch = 2 THEN ['email_supportive_v1', 'email_neutral_v3', 'email_firm_v2'][s.tone + 1]
+	       WHEN s.ch = 3 THEN (CASE WHEN s.d < 10 THEN 'letter_validation_notice_v1' WHEN s.d < 90 THEN 'letter_reminder_v2' ELSE 'letter_final_notice_v1' END)
+	       WHEN s.ch = 4 THEN 'push_reminder_v1'
+	       WHEN s.ch = 5 THEN 'inapp_banner_v1'
+	       ELSE 'rvm_reminder_v1' END AS template_id,
+	  ${lit(TONES)}[s.tone + 1] AS tone,
+	  CASE s.exp WHEN 1 THEN '${EXPERIMENTS.supportive.id}' WHEN 2 THEN '${EXPERIMENTS.daily.id}' END AS experiment_id,
+	  CASE s.exp WHEN 1 THEN ${lit(EXPERIMENTS.supportive.arms)}[s.variant + 1] WHEN 2 THEN ${lit(EXPERIMENTS.daily.arms)}[s.variant + 1] END AS variant,
+	  CASE WHEN s.ch = 0 THEN ${agent}
+	       WHEN s.dir = 1 THEN NULL
+	       ELSE 'system' END AS agent_id
+	FROM s`;
+
 	const outputs: { table: string; select: string }[] = [
 		{
 			table: 'accounts',
-			select: `SELECT printf('A%08d', ac.a + 1) AS account_id, printf('C%07d', ac.c + 1) AS customer_id,
+			select: `SELECT ${accId('ac.a')} AS account_id, ${custId('C', 'ac.c')} AS customer_id,
 			  ${lit(SEGMENTS)}[ac.seg + 1] AS segment, ${lit(PRODUCTS)}[ac.product + 1] AS product,
 			  st.region, z.zone AS timezone, demo_date(ac.opened_ld) AS opened_on, 'USD' AS currency,
 			  ac.risk AS risk_score, ac.vuln AS vulnerable, demo_date(cl.closed_ld) AS closed_on, cl.reason AS closed_reason
@@ -814,75 +915,23 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		},
 		{
 			table: 'delinquencies',
-			select: `SELECT printf('E%08d-%d', a + 1, ep) AS episode_id, printf('A%08d', a + 1) AS account_id,
+			select: `SELECT printf('E%0${WA}d-%d', a + 1, ep) AS episode_id, ${accId('a')} AS account_id,
 			  demo_date(start_ld) AS started_on, amount AS amount_past_due,
 			  demo_date(start_ld + cure_day) AS cured_on, demo_date(start_ld + co_day) AS charged_off_on
 			FROM demo_episodes ORDER BY a, ep`
 		},
-		{
-			table: 'interactions',
-			select: `WITH s AS (
-			  SELECT i.*, cu.nph, cu.psid, cu.pzid, cu.sid, cu.zid, cu.einit, cu.edom,
-			    CASE WHEN i.ch = 1 OR cu.nph = 1 THEN 0
-			         WHEN demo_s(hash(${S}, 301, i.key), 0) < 0.6 THEN 0
-			         ELSE 1 + (hash(${S}, 302, i.key) % (cu.nph - 1))::INTEGER END AS pidx,
-			    ac.product
-			  FROM demo_int i JOIN demo_customers cu ON cu.c = i.c JOIN demo_accounts ac ON ac.a = i.a
-			)
-			SELECT 'I' || printf('%012d', s.key) AS interaction_id, printf('A%08d', s.a + 1) AS account_id,
-			  CASE WHEN s.party = 1 THEN printf('T%07d', s.c + 1) ELSE printf('C%07d', s.c + 1) END AS customer_id,
-			  ${partyList}[s.party + 1] AS party, ${chList}[s.ch + 1] AS channel,
-			  CASE WHEN s.dir = 1 THEN 'inbound' ELSE 'outbound' END AS direction,
-			  demo_fmt(s.ts) AS occurred_at, ${outList}[s.outcome + 1] AS outcome,
-			  CASE
-			    WHEN s.party = 3 THEN '+1-800-***-' || printf('%04d', 1000 + s.product * 1111)
-			    WHEN s.party = 4 THEN '+1-888-***-' || printf('%04d', 2000 + (hash(${S}, 303, s.c) % 3)::INTEGER * 11)
-			    WHEN s.party = 1 THEN '+1-' || ps.codes[1 + (hash(${S}, 304, s.c) % len(ps.codes))::INTEGER] || '-***-' || printf('%04d', (hash(${S}, 305, s.c) % 10000)::INTEGER)
-			    WHEN s.party = 2 AND s.ch = 3 THEN '*** Court St, ' || hs.abbr || ' ' || hs.zip3 || '**'
-			    WHEN s.party = 2 THEN '+1-' || hs.codes[1] || '-***-' || printf('%04d', (hash(${S}, 306, s.c) % 10000)::INTEGER)
-			    WHEN s.ch IN (0, 1, 6) THEN '+1-' || ps.codes[1 + (hash(${S}, 307, s.c, s.pidx) % len(ps.codes))::INTEGER] || '-***-' || printf('%04d', (hash(${S}, 308, s.c, s.pidx) % 10000)::INTEGER)
-			    WHEN s.ch = 2 THEN s.einit || '***@' || ${lit(EMAIL_DOMAINS)}[s.edom + 1]
-			    WHEN s.ch = 3 THEN '*** ' || ${lit(STREETS)}[1 + (hash(${S}, 309, s.c) % ${STREETS.length})::INTEGER] || ', ' || hs.abbr || ' ' || hs.zip3 || '**'
-			    WHEN s.ch = 4 THEN 'device-***' || printf('%04d', (hash(${S}, 310, s.c) % 10000)::INTEGER)
-			    ELSE 'app-user-***' || printf('%04d', (hash(${S}, 311, s.c) % 10000)::INTEGER)
-			  END AS contact_point,
-			  CASE WHEN s.party IN (3, 4) OR s.ch IN (2, 4, 5) THEN NULL
-			       WHEN s.ch = 3 THEN hz.zone
-			       WHEN s.party = 2 THEN hz.zone
-			       ELSE pz.zone END AS contact_timezone,
-			  CASE WHEN s.dir = 1 THEN NULL
-			       WHEN s.ep = 0 THEN ['email_statement_v1', 'letter_statement_v1', 'push_statement_v1', 'inapp_statement_v1'][s.ch - 1]
-			       WHEN s.ch = 0 AND s.party = 1 THEN 'script_location_v1'
-			       WHEN s.ch = 0 AND s.party > 1 THEN 'script_third_party_v1'
-			       WHEN s.ch = 0 THEN ['script_supportive_v1', 'script_neutral_v4', 'script_firm_v2'][s.tone + 1]
-			       WHEN s.ch = 1 THEN ['sms_reminder_supportive_v1', 'sms_reminder_neutral_v2', 'sms_reminder_firm_v3'][s.tone + 1]
-			       WHEN s.ch = 2 THEN ['email_supportive_v1', 'email_neutral_v3', 'email_firm_v2'][s.tone + 1]
-			       WHEN s.ch = 3 THEN (CASE WHEN s.d < 10 THEN 'letter_validation_notice_v1' WHEN s.d < 90 THEN 'letter_reminder_v2' ELSE 'letter_final_notice_v1' END)
-			       WHEN s.ch = 4 THEN 'push_reminder_v1'
-			       WHEN s.ch = 5 THEN 'inapp_banner_v1'
-			       ELSE 'rvm_reminder_v1' END AS template_id,
-			  ${toneList}[s.tone + 1] AS tone,
-			  CASE s.exp WHEN 1 THEN '${EXPERIMENTS.supportive.id}' WHEN 2 THEN '${EXPERIMENTS.daily.id}' END AS experiment_id,
-			  CASE s.exp WHEN 1 THEN ${lit(EXPERIMENTS.supportive.arms)}[s.variant + 1] WHEN 2 THEN ${lit(EXPERIMENTS.daily.arms)}[s.variant + 1] END AS variant,
-			  CASE WHEN s.ch = 0 THEN ${agent('s.ld // 14')}
-			       WHEN s.dir = 1 THEN NULL
-			       ELSE 'system' END AS agent_id
-			FROM s
-			JOIN demo_states ps ON ps.sid = s.psid JOIN demo_zones pz ON pz.zid = s.pzid
-			JOIN demo_states hs ON hs.sid = s.sid JOIN demo_zones hz ON hz.zid = s.zid
-			ORDER BY s.key`
-		},
+		{ table: 'interactions', select: interactionsSelect },
 		{
 			table: 'payments',
-			select: `SELECT 'P' || printf('%08d-%d-%d-%d', a + 1, ep, typ, i) AS payment_id, printf('A%08d', a + 1) AS account_id,
+			select: `SELECT printf('P%0${WA}d-%d-%d-%d', a + 1, ep, typ, i) AS payment_id, ${accId('a')} AS account_id,
 			  demo_fmt(ts) AS paid_at, amount, ${lit(PAYMENT_METHODS)}[method + 1] AS method,
 			  CASE WHEN status = 1 THEN 'reversed' ELSE 'settled' END AS status,
-			  CASE WHEN in_plan THEN printf('PL%08d-%d', a + 1, ep) END AS plan_id
+			  CASE WHEN in_plan THEN printf('PL%0${WA}d-%d', a + 1, ep) END AS plan_id
 			FROM demo_payments ORDER BY a, ep, typ, i`
 		},
 		{
 			table: 'complaints',
-			select: `SELECT 'CP' || printf('%08d-%d-%d', a + 1, ep, j) AS complaint_id, printf('A%08d', a + 1) AS account_id,
+			select: `SELECT printf('CP%0${WA}d-%d-%d', a + 1, ep, j) AS complaint_id, ${accId('a')} AS account_id,
 			  demo_fmt(ts) AS received_at, ${lit(COMPLAINT_CATEGORIES)}[cat + 1] AS category,
 			  ${lit(COMPLAINT_SOURCES)}[src + 1] AS source,
 			  ${lit(SEVERITIES)}[(CASE WHEN src >= 4 THEN (CASE WHEN sv < 0.1 THEN 0 WHEN sv < 0.5 THEN 1 ELSE 2 END)
@@ -891,15 +940,15 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		},
 		{
 			table: 'contact_preferences',
-			select: `SELECT event_id, printf('C%07d', c + 1) AS customer_id,
-			  CASE WHEN a IS NOT NULL THEN printf('A%08d', a + 1) END AS account_id,
+			select: `SELECT event_id, ${custId('C', 'c')} AS customer_id,
+			  CASE WHEN a IS NOT NULL THEN ${accId('a')} END AS account_id,
 			  channel, kind, demo_fmt(eff_ts) AS effective_at, demo_fmt(until_ts) AS until_at, local_start, local_end
 			FROM demo_prefs ORDER BY event_id`
 		},
 		{
 			table: 'experiment_assignments',
 			select: `SELECT CASE exp WHEN 1 THEN '${EXPERIMENTS.supportive.id}' ELSE '${EXPERIMENTS.daily.id}' END AS experiment_id,
-			  printf('A%08d', a + 1) AS account_id,
+			  ${accId('a')} AS account_id,
 			  CASE exp WHEN 1 THEN ${lit(EXPERIMENTS.supportive.arms)}[variant + 1] ELSE ${lit(EXPERIMENTS.daily.arms)}[variant + 1] END AS variant,
 			  demo_fmt(CASE exp WHEN 1 THEN ${E1TS} ELSE ${E2TS} END) AS assigned_at
 			FROM demo_assign ORDER BY exp, a`
