@@ -34,7 +34,8 @@ export function typedExpr(c: Column, present: boolean): string {
 			typed = x;
 			break;
 		case 'enum':
-			typed = `CASE WHEN lower(${x}) IN (${(c.values ?? []).map(lit).join(', ')}) THEN lower(${x}) END`;
+			// list_contains, not IN: DuckDB turns a long IN list into a join, which loses the row order
+			typed = `CASE WHEN list_contains([${(c.values ?? []).map(lit).join(', ')}], lower(${x})) THEN lower(${x}) END`;
 			break;
 		case 'date':
 			typed = `CASE WHEN length(${x}) = 10 THEN TRY_CAST(${x} AS DATE) END`;
@@ -52,13 +53,14 @@ export function typedExpr(c: Column, present: boolean): string {
 			typed = `TRY_CAST(${x} AS INTEGER)`;
 			break;
 		case 'bool':
-			typed = `CASE WHEN lower(${x}) IN ('true', 't', '1', 'yes', 'y') THEN true WHEN lower(${x}) IN ('false', 'f', '0', 'no', 'n') THEN false END`;
+			typed = `CASE WHEN list_contains(['true', 't', '1', 'yes', 'y'], lower(${x})) THEN true WHEN list_contains(['false', 'f', '0', 'no', 'n'], lower(${x})) THEN false END`;
 			break;
 		case 'time':
 			typed = `CASE WHEN regexp_full_match(${x}, '\\d{1,2}:\\d{2}(:\\d{2})?') THEN TRY_CAST(${x} AS TIME) END`;
 			break;
 		case 'timezone':
-			typed = `CASE WHEN ${x} IN (SELECT name FROM cw_zones) THEN ${x} END`;
+			// checked against the zone list in columnChecks: a join here would lose the file's row order
+			typed = x;
 			break;
 		case 'region':
 			typed = `CASE WHEN regexp_full_match(upper(${x}), '[A-Z]{2}-[A-Z0-9]{1,3}') THEN upper(${x}) END`;
@@ -107,6 +109,8 @@ export function columnChecks(c: Column, present: boolean): Check[] {
 		});
 	} else if (c.type === 'enum') {
 		out.push({ when: invalid, say: `${lit(c.name + ' ')} || ${shown(c)} || ${lit(' is not one of ' + (c.values ?? []).join(', '))}` });
+	} else if (c.type === 'timezone') {
+		out.push({ when: `${x} IS NOT NULL AND ${x} NOT IN (SELECT name FROM cw_zones)`, say: `${lit(c.name + ' ')} || ${shown(c)} || ${lit(' is not ' + typeWords.timezone)}` });
 	} else if (c.type !== 'text') {
 		out.push({ when: invalid, say: `${lit(c.name + ' ')} || ${shown(c)} || ${lit(' is not ' + typeWords[c.type])}` });
 	}
