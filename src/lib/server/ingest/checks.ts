@@ -12,6 +12,12 @@ export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** raw text of column c as staged (NULL when the file lacks the column) */
 export const rawRef = (c: string) => q('r_' + c);
 
+/** text columns are stored as read: their raw text is the column itself, kept once */
+export const passThrough = (c: Column) => c.type === 'text' || c.type === 'timezone';
+
+/** where a column's raw text is while staging */
+export const rawOf = (c: Column) => (passThrough(c) ? q(c.name) : rawRef(c.name));
+
 const TS_RE = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)`;
 const TS_NO_OFFSET_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
 
@@ -20,10 +26,10 @@ const TS_NO_OFFSET_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d
  * The raw value (an empty field reads as NULL). Values are not trimmed: an export's
  * " retail" is not the enum value retail, and the reason says so.
  */
-const v = (c: Column, present: boolean) => (present ? rawRef(c.name) : 'NULL::VARCHAR');
+const v = (c: Column, present: boolean) => (present ? rawOf(c) : 'NULL::VARCHAR');
 
 /** a raw value quoted for a message, cut to 60 characters */
-const shown = (c: Column) => `'"' || left(${rawRef(c.name)}, 60) || '"'`;
+const shown = (c: Column) => `'"' || left(${rawOf(c)}, 60) || '"'`;
 
 /** SQL typing one column's raw text; NULL when empty or invalid (invalid rows are quarantined) */
 export function typedExpr(c: Column, present: boolean): string {
@@ -124,7 +130,7 @@ export function columnChecks(c: Column, present: boolean): Check[] {
 }
 
 export interface CheckPlan {
-	/** SELECT list typing every contract column (from cte src) */
+	/** SELECT list typing every contract column that is not staged as it is */
 	typed: string[];
 	/** every check, over typed and ref_ columns */
 	checks: Check[];
@@ -135,7 +141,10 @@ export interface CheckPlan {
 }
 
 export function checkPlan(table: TableDef, present: Set<string>): CheckPlan {
-	const typed = table.columns.map((c) => `${typedExpr(c, present.has(c.name))} AS ${q(c.name)}`);
+	// a text column present in the file is already staged under its own name
+	const typed = table.columns
+		.filter((c) => !(passThrough(c) && present.has(c.name)))
+		.map((c) => `${typedExpr(c, present.has(c.name))} AS ${q(c.name)}`);
 	const checks = table.columns.flatMap((c) => columnChecks(c, present.has(c.name)));
 	const joins: string[] = [];
 	const refColumns: string[] = [];

@@ -13,7 +13,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
 import { rows, type Store } from '../db/store.ts';
-import { anyBroken, checkPlan, lit, q, rawRef, reasonList } from './checks.ts';
+import { anyBroken, checkPlan, lit, q, rawOf, reasonList } from './checks.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done';
@@ -56,6 +56,12 @@ export interface ImportResult {
 export class RejectedFile extends Error {}
 
 type Format = 'csv' | 'parquet';
+
+const colDef = (def: TableDef, name: string) => {
+	const c = def.columns.find((x) => x.name === name);
+	if (!c) throw new Error(`${def.name} has no column ${name}`);
+	return c;
+};
 
 function detectFormat(path: string, fileName: string): Format {
 	const ext = extname(path).toLowerCase();
@@ -320,7 +326,7 @@ async function stage(
 	const sql = `CREATE TEMP TABLE cw_typed AS
 		SELECT *, ${plan.typed.join(', ')}, ${extraJson} AS extra
 		FROM (SELECT ${[
-			...[...header.contract].map(([name, inFile]) => `${asText(inFile)} AS ${rawRef(name)}`),
+			...[...header.contract].map(([name, inFile]) => `${asText(inFile)} AS ${rawOf(colDef(def, name))}`),
 			...header.extra.map((x, i) => `${asText(x)} AS ${extraCols[i]}`)
 		].join(', ')} FROM ${reader(format)})`;
 	try {
@@ -356,17 +362,17 @@ async function importInTransaction(
 	const cols = def.columns.map((c) => q(c.name));
 	const allCols = [...cols, 'extra'];
 	const pk = def.primaryKey.map(q);
-	const rawCols = [...header.contract.keys()].map((c) => rawRef(c));
+	const rawCols = [...header.contract.keys()].map((c) => rawOf(colDef(def, c)));
 	const extraCols = header.extra.map((_, i) => q('x_' + i));
 	const extraName = (x: string) => lit(x.trim().toLowerCase());
 	await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
 
 	// 2. check every rule in SQL; the rows that break one get their reasons, raw values and key
 	const rawJson = `json_object(${[
-		...[...header.contract.keys()].map((c) => `${lit(c)}, ${rawRef(c)}`),
+		...[...header.contract.keys()].map((c) => `${lit(c)}, ${rawOf(colDef(def, c))}`),
 		...header.extra.map((x, i) => `${extraName(x)}, ${extraCols[i]}`)
 	].join(', ')})`;
-	const keyText = def.primaryKey.map((k) => (present.has(k) ? `coalesce(${rawRef(k)}, '')` : `''`)).join(` || '|' || `);
+	const keyText = def.primaryKey.map((k) => (present.has(k) ? `coalesce(${rawOf(colDef(def, k))}, '')` : `''`)).join(` || '|' || `);
 	await runWithProgress(
 		conn,
 		`CREATE TEMP TABLE cw_bad AS
@@ -380,7 +386,7 @@ async function importInTransaction(
 
 	// 4. the same primary key twice in one file: the later row is imported, the earlier ones quarantined
 	await conn.run(`CREATE TEMP TABLE cw_dups AS
-		SELECT ${pk.join(', ')}, max(t.rowid) AS keep_row FROM cw_typed t ANTI JOIN cw_bad b ON t.rowid = b._row
+		SELECT ${pk.map((k, i) => `t.${k} AS k${i}`).join(', ')}, max(t.rowid) AS keep_row FROM cw_typed t ANTI JOIN cw_bad b ON t.rowid = b._row
 		GROUP BY ALL HAVING count(*) > 1`);
 	const [{ n: dupKeys }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_dups`)) as [{ n: number }];
 	if (dupKeys > 0) {
@@ -389,7 +395,7 @@ async function importInTransaction(
 			SELECT t.rowid,
 				[${lit(def.primaryKey.join(' + ') + ' "')} || ${shownKey} || '" appears again later in this file (data row ' || (d.keep_row + 1) || '); the later row was imported'],
 				${rawJson}, ${shownKey}
-			FROM cw_typed t JOIN cw_dups d ON ${pk.map((k) => `t.${k} = d.${k}`).join(' AND ')}
+			FROM cw_typed t JOIN cw_dups d ON ${pk.map((k, i) => `t.${k} = d.k${i}`).join(' AND ')}
 			WHERE t.rowid < d.keep_row`);
 	}
 	step('duplicate keys');
