@@ -49,7 +49,11 @@ export async function generateDemoFiles(conn: DuckDBConnection, opts: DemoOption
 	const outDir = resolve(opts.outDir);
 	mkdirSync(outDir, { recursive: true });
 
-	const sql = demoSql({ seed: opts.seed, accounts: opts.accounts, asOfLd });
+	// the interactions are sorted in a subquery and formatted after the sort; that order
+	// reaches the file only while DuckDB preserves insertion order (its default)
+	const setting = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`);
+	const preserveInsertionOrder = setting.getRows()[0]?.[0] !== false;
+	const sql = demoSql({ seed: opts.seed, accounts: opts.accounts, asOfLd, preserveInsertionOrder });
 	const files: DemoFile[] = [];
 	try {
 		for (const statement of sql.build) await conn.run(statement);

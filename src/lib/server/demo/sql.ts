@@ -39,6 +39,11 @@ export interface DemoSqlParams {
 	accounts: number;
 	/** day number of asOf (days since 1970-01-01) */
 	asOfLd: number;
+	/**
+	 * false when the database runs with preserve_insertion_order = false: then only a
+	 * top-level ORDER BY keeps the interactions file in a deterministic order (slower)
+	 */
+	preserveInsertionOrder?: boolean;
 }
 
 export interface DemoSql {
@@ -123,6 +128,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	const ZIP3 = lit(STATES.map((s) => s.zip3));
 
 	const u3 = (tag: number, x: string, y: string) => `demo_u3(${tag}, ${x}, ${y})`;
+	// NB: hash() is UBIGINT; `hash(…) % <integer column>` takes a very slow path in DuckDB,
+	// so a column divisor is applied after `% 720720` (divisible by 1…16) and a cast to INTEGER.
 
 	const build: string[] = [];
 
@@ -450,10 +457,10 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	      WHEN ch = 0 THEN CASE WHEN uo < 0.42 THEN 0 WHEN uo < 0.47 THEN 1 WHEN uo < 0.49 THEN 2 WHEN uo < 0.69 THEN 3
 	                            WHEN uo < 0.82 THEN 4 WHEN uo < 0.88 THEN 5 WHEN uo < 0.97 THEN 6 ELSE 7 END
 	      WHEN ch = 6 THEN CASE WHEN uo < 0.85 THEN 3 WHEN uo < 0.95 THEN 4 ELSE 2 END
-	      WHEN ch = 1 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.012 WHEN 1 THEN 0.015 ELSE 0.03 END) + (CASE WHEN tone = 2 THEN 0.005 ELSE 0.0 END) THEN 14
+	      WHEN ch = 1 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.008 WHEN 1 THEN 0.010 ELSE 0.02 END) + (CASE WHEN tone = 2 THEN 0.004 ELSE 0.0 END) THEN 14
 	                            WHEN uo < 0.06 THEN 8 WHEN uo < 0.66 THEN 9 WHEN uo < 0.70 THEN 10 WHEN uo < 0.86 THEN 12
 	                            WHEN uo < 0.94 THEN 13 ELSE 9 END
-	      WHEN ch = 2 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.01 WHEN 1 THEN 0.012 WHEN 2 THEN 0.025 ELSE 0.02 END) THEN 14
+	      WHEN ch = 2 THEN CASE WHEN uo < (CASE cad WHEN 0 THEN 0.006 WHEN 1 THEN 0.008 WHEN 2 THEN 0.016 ELSE 0.012 END) THEN 14
 	                            WHEN uo < 0.09 THEN 8 WHEN uo < 0.52 THEN 9 WHEN uo < 0.57 THEN 10 WHEN uo < 0.84 THEN 11
 	                            WHEN uo < 0.95 THEN 12 WHEN uo < 0.98 THEN 13 ELSE 9 END
 	      WHEN ch = 3 THEN CASE WHEN uo < 0.88 THEN 8 WHEN uo < 0.97 THEN 9 ELSE 10 END
@@ -533,7 +540,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		   FROM demo_conv_ok v
 		   WHERE v.dir = 0 AND v.regime = 0 AND NOT v.mism AND demo_u(120, v.key) < 0.04
 		 ), cb AS (
-		   SELECT b.*, 1 + (hash(${S}, 122, b.key) % b.kk)::INTEGER AS j FROM base b
+		   SELECT b.*, 1 + ((hash(${S}, 122, b.key) % 720720)::INTEGER % b.kk) AS j FROM base b
 		 ), cb2 AS (
 		   SELECT cb.*, (cb.ld + cb.j)::INTEGER AS cb_ld, (cb.d + cb.j)::INTEGER AS cb_d,
 		     36000 + floor(demo_u(123, cb.key) * 25200)::INTEGER AS cb_secs,
@@ -746,7 +753,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT *, least(6, 1 + (cure_day - 1) // 14) AS kmax FROM e
 	  WHERE cure_day IS NOT NULL AND cure_day > 30 AND pu < 0.45 + CASE WHEN tone = 0 THEN 0.15 ELSE 0.0 END
 	), plan2 AS (
-	  SELECT *, 2 + (hash(${S}, 201, a, ep) % (kmax - 1))::INTEGER AS k FROM plan
+	  SELECT *, 2 + ((hash(${S}, 201, a, ep) % 720720)::INTEGER % (kmax - 1)) AS k FROM plan
 	), plan_rows AS (
 	  SELECT a, ep, zid, 1 AS typ, i, cure_day - (k - 1 - i) * 14 AS pd,
 	    CASE WHEN i < k - 1 THEN floor(amount * 100 / k) / 100 ELSE amount - (k - 1) * floor(amount * 100 / k) / 100 END AS amt,
@@ -857,7 +864,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT *,
 	    CASE WHEN ch = 1 OR nph = 1 THEN 0
 	         WHEN demo_s(hash(${S}, 301, key), 0) < 0.6 THEN 0
-	         ELSE 1 + (hash(${S}, 302, key) % (nph - 1))::INTEGER END AS pidx
+	         ELSE 1 + ((hash(${S}, 302, key) % 720720)::INTEGER % (nph - 1)) END AS pidx
 	  FROM sorted
 	)
 	SELECT 'I' || lpad(s.key::VARCHAR, ${WK}, '0') AS interaction_id, ${accId('s.a')} AS account_id,
@@ -868,11 +875,11 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  CASE
 	    WHEN s.party = 3 THEN '+1-800-***-' || (1000 + s.product * 1111)::VARCHAR
 	    WHEN s.party = 4 THEN '+1-888-***-' || (2000 + (hash(${S}, 303, s.c) % 3)::INTEGER * 11)::VARCHAR
-	    WHEN s.party = 1 THEN '+1-' || ${CODES}[s.psid + 1][1 + (hash(${S}, 304, s.c) % ${NCODES}[s.psid + 1])::INTEGER]
+	    WHEN s.party = 1 THEN '+1-' || ${CODES}[s.psid + 1][1 + ((hash(${S}, 304, s.c) % 720720)::INTEGER % ${NCODES}[s.psid + 1])]
 	                          || '-***-' || lpad((hash(${S}, 305, s.c) % 10000)::VARCHAR, 4, '0')
 	    WHEN s.party = 2 AND s.ch = 3 THEN '*** Court St, ' || ${ABBR}[s.sid + 1] || ' ' || ${ZIP3}[s.sid + 1] || '**'
 	    WHEN s.party = 2 THEN '+1-' || ${CODES}[s.sid + 1][1] || '-***-' || lpad((hash(${S}, 306, s.c) % 10000)::VARCHAR, 4, '0')
-	    WHEN s.ch IN (0, 1, 6) THEN '+1-' || ${CODES}[s.psid + 1][1 + (hash(${S}, 307, s.c, s.pidx) % ${NCODES}[s.psid + 1])::INTEGER]
+	    WHEN s.ch IN (0, 1, 6) THEN '+1-' || ${CODES}[s.psid + 1][1 + ((hash(${S}, 307, s.c, s.pidx) % 720720)::INTEGER % ${NCODES}[s.psid + 1])]
 	                                || '-***-' || lpad((hash(${S}, 308, s.c, s.pidx) % 10000)::VARCHAR, 4, '0')
 	    WHEN s.ch = 2 THEN chr(97 + (hash(${S}, 15, s.c) % 26)::INTEGER) || '***@' || ${lit(EMAIL_DOMAINS)}[1 + (hash(${S}, 16, s.c) % ${EMAIL_DOMAINS.length})::INTEGER]
 	    WHEN s.ch = 3 THEN '*** ' || ${lit(STREETS)}[1 + (hash(${S}, 309, s.c) % ${STREETS.length})::INTEGER] || ', ' || ${ABBR}[s.sid + 1] || ' ' || ${ZIP3}[s.sid + 1] || '**'
@@ -899,7 +906,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  CASE WHEN s.ch = 0 THEN ${agent}
 	       WHEN s.dir = 1 THEN NULL
 	       ELSE 'system' END AS agent_id
-	FROM s`;
+	FROM s${p.preserveInsertionOrder === false ? '\n\tORDER BY interaction_id' : ''}`;
 
 	const outputs: { table: string; select: string }[] = [
 		{
