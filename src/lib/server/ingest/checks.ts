@@ -15,25 +15,33 @@ export const rawRef = (c: string) => q('r_' + c);
 /** text columns are stored as read: their raw text is the column itself, kept once */
 export const passThrough = (c: Column) => c.type === 'text' || c.type === 'timezone';
 
-/** where a column's raw text is while staging */
-export const rawOf = (c: Column) => (passThrough(c) ? q(c.name) : rawRef(c.name));
+/** where a column's raw text is while staging (read from the file) */
+export const stagedRaw = (c: Column) => (passThrough(c) ? q(c.name) : rawRef(c.name));
+
+/**
+ * where a column's raw text is once staged: an enum's raw text is kept only where it differs
+ * from the typed value (invalid, or in other letter case), which saves most of the copy
+ */
+export const storedRaw = (c: Column) => (c.type === 'enum' ? `coalesce(${rawRef(c.name)}, ${q(c.name)})` : stagedRaw(c));
+
+/** what the stage keeps of an enum's raw text (see storedRaw) */
+export const enumRawKept = (c: Column, typed: string) => `CASE WHEN ${rawRef(c.name)} IS DISTINCT FROM ${typed} THEN ${rawRef(c.name)} END AS ${rawRef(c.name)}`;
 
 const TS_RE = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)`;
 const TS_NO_OFFSET_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
 
-/** the trimmed raw value, NULL when empty */
 /**
- * The raw value (an empty field reads as NULL). Values are not trimmed: an export's
- * " retail" is not the enum value retail, and the reason says so.
+ * The raw value (an empty field reads as NULL), while staging or once staged. Values are
+ * not trimmed: an export's " retail" is not the enum value retail, and the reason says so.
  */
-const v = (c: Column, present: boolean) => (present ? rawOf(c) : 'NULL::VARCHAR');
+const v = (c: Column, present: boolean, staged = false) => (present ? (staged ? stagedRaw(c) : storedRaw(c)) : 'NULL::VARCHAR');
 
 /** a raw value quoted for a message, cut to 60 characters */
-const shown = (c: Column) => `'"' || left(${rawOf(c)}, 60) || '"'`;
+const shown = (c: Column) => `'"' || left(${storedRaw(c)}, 60) || '"'`;
 
 /** SQL typing one column's raw text; NULL when empty or invalid (invalid rows are quarantined) */
 export function typedExpr(c: Column, present: boolean): string {
-	const x = v(c, present);
+	const x = v(c, present, true);
 	let typed: string;
 	switch (c.type) {
 		case 'text':
