@@ -14,7 +14,8 @@ export function progressPrinter(stream: NodeJS.WriteStream, enabled: boolean): (
 			const width = 24;
 			const filled = Math.round((p.percent / 100) * width);
 			const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-			const rate = p.rows > 0 ? ` · ${fmt.format(p.rows)} rows · ${fmt.format(p.rowsPerSecond)} rows/s` : '';
+			const about = p.phase === 'reading' ? '~' : '';
+			const rate = p.rows > 0 ? ` · ${about}${fmt.format(p.rows)} rows · ${about}${fmt.format(p.rowsPerSecond)} rows/s` : '';
 			stream.write(`\r\x1b[2K${bar} ${p.percent.toFixed(0).padStart(3)}% ${p.phase} ${p.file}${rate}`);
 			if (p.phase === 'done') stream.write('\r\x1b[2K');
 		};

@@ -82,6 +82,20 @@ function detectFormat(path: string, fileName: string): Format {
 	return 'csv';
 }
 
+/** about how many rows a CSV file holds, from the length of its first lines (for progress only) */
+function estimateRows(path: string, bytes: number): number {
+	const fd = openSync(path, 'r');
+	try {
+		const buf = Buffer.alloc(Math.min(65536, bytes));
+		const n = readSync(fd, buf, 0, buf.length, 0);
+		let lines = 0;
+		for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+		return lines > 1 ? Math.max(0, Math.round(bytes / (n / lines)) - 1) : 0;
+	} finally {
+		closeSync(fd);
+	}
+}
+
 function reader(format: Format, header = true): string {
 	return format === 'parquet'
 		? `read_parquet($path)`
@@ -336,7 +350,8 @@ async function stage(
 			...header.extra.map((x, i) => `${asText(x)} AS ${extraCols[i]}`)
 		].join(', ')} FROM ${reader(format)})`;
 	try {
-		await runWithProgress(conn, sql, { path }, (pct) => progress('reading', pct * 0.6, 0));
+		const est = format === 'csv' ? estimateRows(path, statSync(path).size) : 0;
+		await runWithProgress(conn, sql, { path }, (pct) => progress('reading', pct * 0.6, Math.round((pct / 100) * est)));
 	} catch (e) {
 		throw new RejectedFile(readError(e, fileName));
 	}
