@@ -39,7 +39,7 @@ test('upload a file with bad rows: progress, result, reasons, CSV download, fix 
 	await page.getByTestId('download-quarantine').click();
 	const download = await downloadPromise;
 	const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
-	const lines = text.trim().split(/\r\n/);
+	const lines = text.trim().split(/\r?\n/);
 	expect(lines[0]).toBe(header + ',source_line,quarantine_reasons');
 	expect(lines).toHaveLength(3);
 

@@ -1,6 +1,10 @@
 /** Import history and the quarantine, read through Kysely (the app's own tables). */
 import { sql } from 'kysely';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Store } from '../db/store.ts';
+import { lit, q } from '../ingest/checks.ts';
 
 export interface BatchRow {
 	batch_id: number;
@@ -93,23 +97,24 @@ export async function quarantinedRows(store: Store, batchId: number, limit = 100
 	}));
 }
 
-function csvField(v: string | null | undefined): string {
-	if (v == null) return '';
-	return /[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /**
- * The batch's quarantined rows as CSV in the file's own columns, plus source_line and
- * quarantine_reasons (which the importer ignores), so a user can fix them and import the
- * file again as it is.
+ * The batch's quarantined rows as a CSV file in the export's own columns, plus source_line
+ * and quarantine_reasons (which the importer ignores), so a user can fix them and import the
+ * file again as it is. DuckDB writes the file (every row, however many); the caller streams
+ * it and removes the folder.
  */
-export async function quarantineCsv(store: Store, batchId: number): Promise<string> {
-	const rows = await quarantinedRows(store, batchId);
-	const columns: string[] = [];
-	for (const r of rows) for (const k of Object.keys(r.raw)) if (!columns.includes(k)) columns.push(k);
-	const lines = [[...columns, 'source_line', 'quarantine_reasons'].map(csvField).join(',')];
-	for (const r of rows) {
-		lines.push([...columns.map((c) => r.raw[c] ?? null), String(r.line_number), r.reasons.join('; ')].map(csvField).join(','));
-	}
-	return lines.join('\r\n') + '\r\n';
+export async function quarantineCsvFile(store: Store, batchId: number): Promise<{ path: string; dir: string }> {
+	const [first] = await store.rows<{ raw: string }>(`SELECT raw::VARCHAR AS raw FROM quarantine WHERE batch_id = $b LIMIT 1`, { b: BigInt(batchId) });
+	const columns = first ? Object.keys(JSON.parse(first.raw) as Record<string, unknown>) : [];
+	const dir = mkdtempSync(join(tmpdir(), 'curewise-quarantine-'));
+	const path = join(dir, 'quarantine.csv');
+	const select = [
+		...columns.map((c) => `raw->>${lit(c)} AS ${q(c)}`),
+		'line_number AS source_line',
+		`array_to_string(reasons, '; ') AS quarantine_reasons`
+	].join(', ');
+	await store.rows(
+		`COPY (SELECT ${select} FROM quarantine WHERE batch_id = ${Number(batchId)} ORDER BY line_number) TO ${lit(path)} (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`
+	);
+	return { path, dir };
 }

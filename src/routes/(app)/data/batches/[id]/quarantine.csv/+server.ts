@@ -1,7 +1,9 @@
 /** A batch's quarantined rows as CSV, to fix and import again. */
 import { error } from '@sveltejs/kit';
 import { batchIdSchema } from '$lib/schemas';
-import { getBatch, quarantineCsv } from '$lib/server/data/batches';
+import { createReadStream, rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { getBatch, quarantineCsvFile } from '$lib/server/data/batches';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -12,7 +14,9 @@ export const GET: RequestHandler = async ({ params }) => {
 	const batch = await getBatch(store, id.data);
 	if (!batch) error(404, `there is no import batch ${id.data}`);
 	const name = `${(batch.file_name.replace(/\.[^.]+$/, '') || 'batch').replace(/[^\w.-]+/g, '_')}_quarantine_batch${batch.batch_id}.csv`;
-	return new Response(await quarantineCsv(store, id.data), {
+	const { path, dir } = await quarantineCsvFile(store, id.data);
+	const file = createReadStream(path).on('close', () => rmSync(dir, { recursive: true, force: true }));
+	return new Response(Readable.toWeb(file) as ReadableStream, {
 		headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` }
 	});
 };
