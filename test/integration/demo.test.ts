@@ -388,17 +388,22 @@ describe('demo generator: experiments', () => {
 		expect(await num(`SELECT count(*) FROM v_interactions WHERE experiment_id = 'supportive-reminder' AND variant = 'control' AND tone <> 'firm'`)).toBe(0);
 	});
 
-	it('supportive-reminder: the supportive arm cures 1–6 points more within 30 days, with fewer complaints', async () => {
-		const cure = Object.fromEntries(
+	/** per arm: the share of mature episodes (started 30+ days before as-of) cured within 30 days */
+	async function cureRate30ByArm(experiment: string): Promise<Record<string, number>> {
+		return Object.fromEntries(
 			(
 				await rows(`SELECT e.variant,
 				  avg(CASE WHEN d.cured_on::DATE - d.started_on::DATE <= 30 THEN 1.0 ELSE 0.0 END) AS rate
 				FROM v_experiment_assignments e
 				JOIN v_delinquencies d ON d.account_id = e.account_id AND d.started_on::DATE >= e.assigned_at::TIMESTAMPTZ::DATE
-				WHERE e.experiment_id = 'supportive-reminder' AND d.started_on::DATE <= DATE '${AS_OF}' - 30
+				WHERE e.experiment_id = '${experiment}' AND d.started_on::DATE <= DATE '${AS_OF}' - 30
 				GROUP BY 1`)
 			).map((r) => [r.variant, Number(r.rate)])
 		);
+	}
+
+	it('supportive-reminder: the supportive arm cures 1–6 points more within 30 days, with fewer complaints', async () => {
+		const cure = await cureRate30ByArm('supportive-reminder');
 		const lift = cure.supportive! - cure.control!;
 		expect(lift).toBeGreaterThan(0.01);
 		expect(lift).toBeLessThan(0.06);
@@ -407,16 +412,7 @@ describe('demo generator: experiments', () => {
 	});
 
 	it('daily-call-cadence: daily calls cure a little more but draw many more complaints and opt-outs', async () => {
-		const cure = Object.fromEntries(
-			(
-				await rows(`SELECT e.variant,
-				  avg(CASE WHEN d.cured_on::DATE - d.started_on::DATE <= 30 THEN 1.0 ELSE 0.0 END) AS rate
-				FROM v_experiment_assignments e
-				JOIN v_delinquencies d ON d.account_id = e.account_id AND d.started_on::DATE >= e.assigned_at::TIMESTAMPTZ::DATE
-				WHERE e.experiment_id = 'daily-call-cadence' AND d.started_on::DATE <= DATE '${AS_OF}' - 30
-				GROUP BY 1`)
-			).map((r) => [r.variant, Number(r.rate)])
-		);
+		const cure = await cureRate30ByArm('daily-call-cadence');
 		expect(cure.daily_call! - cure.control!).toBeGreaterThan(-0.01);
 		expect(cure.daily_call! - cure.control!).toBeLessThan(0.06);
 		const complaints = await complaintsPerAccount('daily-call-cadence');

@@ -203,7 +203,8 @@ async function testHold(): Promise<void> {
 	await new Promise((r) => setTimeout(r, 120_000));
 }
 
-const emptyResult = (file: string, table: TableName | null): ImportResult => ({
+/** a result that imported nothing (the starting point, and what a rejected file reports) */
+export const emptyResult = (file: string, table: TableName | null): ImportResult => ({
 	batch_id: null,
 	file,
 	table,

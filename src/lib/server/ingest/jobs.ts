@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { importFile, type ImportProgress, type ImportResult } from './import.ts';
+import { emptyResult, importFile, type ImportProgress, type ImportResult } from './import.ts';
 
 export interface ImportJob {
 	id: string;
@@ -45,15 +45,7 @@ export function startImportJob(store: Store, opts: { path: string; dir: string; 
 			});
 		} catch (e) {
 			job.result = {
-				batch_id: null,
-				file: opts.fileName,
-				table: opts.table ?? null,
-				rows_read: 0,
-				rows_inserted: 0,
-				rows_updated: 0,
-				rows_unchanged: 0,
-				rows_quarantined: 0,
-				status: 'rejected',
+				...emptyResult(opts.fileName, opts.table ?? null),
 				error: `the import failed: ${e instanceof Error ? e.message : String(e)}`,
 				duration_ms: Date.now() - job.created_at
 			};
