@@ -16,7 +16,7 @@
 // CUREWISE_E2E_NO_DEMO=1 skips the demo store (the server starts on an empty store).
 // Extra arguments are passed on to `playwright test` (e.g. `npm run test:e2e -- -g smoke`).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -164,7 +164,19 @@ async function createDemoStore(tmp, dbPath) {
 	const code = await run(process.execPath, args, { timeoutMs: DEMO_TIMEOUT_MS, stdio: ['ignore', 'inherit', 'inherit'] });
 	if (code !== 0) throw new E2EError(`\`curewise demo\` failed (exit code ${code}); no demo store to test against.`);
 	log(`Demo store created in ${((Date.now() - t0) / 1000).toFixed(0)}s.`);
+	// one user per role, password from standard input (test/e2e/auth.ts signs in as them)
+	for (const role of ['leadership', 'strategist', 'compliance', 'admin']) {
+		const r = spawnSync(process.execPath, [cli, 'users', 'add', '--username', `e2e-${role}`, '--role', role, '--db', dbPath], {
+			input: E2E_PASSWORD,
+			encoding: 'utf8'
+		});
+		if (r.status !== 0) throw new E2EError(`could not add the e2e user for ${role}: ${r.stderr}`);
+	}
+	log('Added the e2e users (one per role).');
 }
+
+/** the e2e users' password (test data, not a secret) */
+const E2E_PASSWORD = 'e2e-password-not-secret';
 
 // ---------------------------------------------------------------- server
 

@@ -37,6 +37,10 @@ if (!existsSync(db)) {
 	run(process.execPath, [join(root, 'bin', 'curewise.js'), 'demo', '--db', db, '--accounts', process.env.CUREWISE_DEMO_ACCOUNTS || '20000']);
 }
 
+// a demo store gets one user per role, with new passwords printed at every start
+// (the command refuses, and says so, on a store that holds real imports)
+spawnSync(process.execPath, [join(root, 'bin', 'curewise.js'), 'users', 'demo', '--db', db], { stdio: 'inherit' });
+
 const port = process.env.PORT || '3000';
 const host = process.env.HOST || '0.0.0.0';
 const env = {

@@ -1,10 +1,14 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { SessionUser } from '$lib/server/auth/sessions';
+
 declare global {
 	namespace App {
 		interface Error {
 			message: string;
 		}
-		// interface Locals {} — the sign-in issue adds the user here
+		interface Locals {
+			user: SessionUser | null;
+		}
 	}
 }
 export {};

@@ -1,4 +1,40 @@
-import type { HandleServerError } from '@sveltejs/kit';
+/**
+ * Every request passes here: the session is read, the route is checked against the one
+ * access table (src/lib/server/auth/roles.ts), and the security headers are set.
+ */
+import { error, redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { decide } from '$lib/server/auth/roles';
+import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
+import { getStore } from '$lib/server/store';
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'same-origin',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+	'cross-origin-opener-policy': 'same-origin',
+	'cross-origin-resource-policy': 'same-origin'
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const store = await getStore();
+	event.locals.user = await readSession(store, event.cookies.get(SESSION_COOKIE));
+	const routeId = event.route.id;
+	if (routeId !== null) {
+		const decision = decide(routeId, event.locals.user?.role ?? null);
+		if (decision === 'sign-in') {
+			const next = event.url.pathname + event.url.search;
+			redirect(303, `/login${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
+		}
+		if (decision === 'forbidden') {
+			error(403, `Your role (${event.locals.user?.role}) cannot open this page. Ask an administrator if you need it.`);
+		}
+	}
+	const response = await resolve(event);
+	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
+	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	return response;
+};
 
 /** Errors never leak a stack trace or a path to the browser; the server log keeps them. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -12,14 +12,16 @@ interface Command {
 
 const commands: Record<string, Command> = {
 	import: { summary: 'import export files (CSV or Parquet) into the store', load: () => import('./commands/import.ts') },
-	demo: { summary: 'write a realistic demo export and import it', load: () => import('./commands/demo.ts') }
+	demo: { summary: 'write a realistic demo export and import it', load: () => import('./commands/demo.ts') },
+	users: { summary: 'add, list, disable or enable users; demo users', load: () => import('./commands/users.ts') },
+	'audit-trail': { summary: 'verify the audit trail hash chain', load: () => import('./commands/audit-trail.ts') }
 };
 
 const help = `usage: curewise <command> [options]
 
 commands:
 ${Object.entries(commands)
-	.map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+	.map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
 	.join('\n')}
 
 Run 'curewise <command> --help' for a command's options.`;

@@ -19,3 +19,27 @@ export const batchIdSchema = z.coerce
 	.positive({ error: 'the batch id must be positive' });
 
 export const jobIdSchema = z.uuid({ error: 'not an import job id' });
+
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'dates are written YYYY-MM-DD' })
+	.refine((d) => !Number.isNaN(Date.parse(d)), { error: 'not a real date' });
+
+/** the audit trail's filters, from the URL */
+export const trailFilterSchema = z.object({
+	action: z
+		.string()
+		.regex(/^[a-z_]{1,40}$/, { error: 'an action is a word like sign_in' })
+		.optional(),
+	actor: z
+		.string()
+		.max(64, { error: 'the actor is at most 64 characters' })
+		.regex(/^[\w.@-]*$/, { error: 'the actor may hold letters, digits, dots, dashes, @ and underscores' })
+		.optional(),
+	from: isoDate.optional(),
+	to: isoDate.optional()
+});
+export type TrailFilterInput = z.infer<typeof trailFilterSchema>;
+
+/** URL search params as an object, empty values left out */
+export const searchObject = (params: URLSearchParams) => Object.fromEntries([...params].filter(([, v]) => v !== ''));

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { tableNameSchema } from '../../lib/contract.ts';
 import { Store } from '../../lib/server/db/store.ts';
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
 		const results = await importPaths(store, positionals, {
 			table: values.table,
 			source: 'cli',
+			actor: { username: `cli:${userInfo().username}`, role: null },
 			onProgress: progressPrinter(process.stderr, true),
 			onResult: (r) => {
 				if (!values.json) process.stdout.write(describeResult(r) + '\n');

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 const schema = z.object({
 	CUREWISE_STALE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
-	CUREWISE_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048)
+	CUREWISE_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048),
+	CUREWISE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+	CUREWISE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12)
 });
 
 export type Config = z.infer<typeof schema>;

@@ -2,16 +2,20 @@
  * Every page a signed-in person sees lives in this route group; sign-in and roles wrap
  * them here later. Loads the data's freshness for the top bar.
  */
+import { navFor } from '$lib/server/auth/roles';
 import { config } from '$lib/server/config';
 import { storeOverview } from '$lib/server/data/overview';
 import { getStore } from '$lib/server/store';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async () => {
+export const load: LayoutServerLoad = async ({ locals }) => {
+	const user = locals.user!; // the hook lets no one in here without a session
 	const overview = await storeOverview(await getStore());
 	const staleDays = config().CUREWISE_STALE_DAYS;
 	const last = overview.last_import_at ? new Date(overview.last_import_at).getTime() : null;
 	return {
+		user: { username: user.username, role: user.role },
+		nav: navFor(user.role),
 		freshness: {
 			as_of: overview.as_of,
 			last_import_at: overview.last_import_at,

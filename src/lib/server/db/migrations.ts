@@ -133,5 +133,44 @@ CREATE TABLE experiment_assignments (
 	import_batch_id BIGINT NOT NULL
 );
 `
+	},
+	{
+		version: 2,
+		name: 'users, sessions and the audit trail',
+		sql: `
+CREATE SEQUENCE user_seq START 1;
+CREATE TABLE users (
+	user_id BIGINT PRIMARY KEY,
+	username VARCHAR NOT NULL UNIQUE,
+	role VARCHAR NOT NULL,            -- leadership | strategist | compliance | admin
+	password_hash VARCHAR NOT NULL,   -- scrypt$N$r$p$salt$hash
+	disabled BOOLEAN NOT NULL DEFAULT false,
+	created_at TIMESTAMPTZ NOT NULL,
+	failed_attempts INTEGER NOT NULL DEFAULT 0,
+	locked_until TIMESTAMPTZ,
+	last_login_at TIMESTAMPTZ
+);
+CREATE TABLE sessions (
+	token_hash VARCHAR PRIMARY KEY,   -- sha256 of the cookie's token; the token itself is never stored
+	user_id BIGINT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	last_seen_at TIMESTAMPTZ NOT NULL,
+	ip VARCHAR,
+	user_agent VARCHAR
+);
+-- append-only: each record carries the hash of the one before
+CREATE TABLE audit_trail (
+	seq BIGINT PRIMARY KEY,
+	recorded_at TIMESTAMPTZ NOT NULL,
+	actor VARCHAR NOT NULL,
+	role VARCHAR,
+	action VARCHAR NOT NULL,
+	target VARCHAR,
+	details VARCHAR,                  -- canonical JSON
+	ip VARCHAR,
+	prev_hash VARCHAR NOT NULL,
+	hash VARCHAR NOT NULL
+);
+`
 	}
 ];

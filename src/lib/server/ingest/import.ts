@@ -12,6 +12,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
+import { recordAudit } from '../audit/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { anyBroken, checkPlan, enumRawKept, lit, passThrough, q, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 
@@ -35,6 +36,8 @@ export interface ImportOptions {
 	fileName?: string;
 	table?: TableName;
 	source: ImportSource;
+	/** who imports, for the audit trail (default: the source, e.g. cli) */
+	actor?: { username: string; role: string | null; ip?: string | null };
 	onProgress?: (p: ImportProgress) => void;
 }
 
@@ -274,6 +277,15 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 		conn.closeSync();
 	}
 	result.duration_ms = Date.now() - started;
+	const { batch_id, table: t, status, error, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined } = result;
+	await recordAudit(store, {
+		actor: opts.actor?.username ?? opts.source,
+		role: opts.actor?.role ?? null,
+		action: 'import',
+		target: fileName,
+		details: { batch_id, table: t, status, error, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, source: opts.source },
+		ip: opts.actor?.ip ?? null
+	});
 	progress('done', 100, result.rows_read);
 	return result;
 }

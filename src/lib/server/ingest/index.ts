@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { importFile, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
+import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
 export type { ImportOptions, ImportProgress, ImportResult, ImportSource } from './import.ts';
@@ -42,6 +42,7 @@ export function importOrder(files: string[], table?: TableName): string[] {
 export interface ImportManyOptions {
 	table?: TableName;
 	source: ImportSource;
+	actor?: ImportOptions['actor'];
 	onProgress?: (p: ImportProgress) => void;
 	onResult?: (r: ImportResult) => void;
 }
@@ -49,7 +50,7 @@ export interface ImportManyOptions {
 export async function importPaths(store: Store, paths: string[], opts: ImportManyOptions): Promise<ImportResult[]> {
 	const results: ImportResult[] = [];
 	for (const path of importOrder(expandPaths(paths), opts.table)) {
-		const r = await importFile(store, { path, table: opts.table, source: opts.source, onProgress: opts.onProgress });
+		const r = await importFile(store, { path, table: opts.table, source: opts.source, actor: opts.actor, onProgress: opts.onProgress });
 		opts.onResult?.(r);
 		results.push(r);
 	}

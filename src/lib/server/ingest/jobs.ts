@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { emptyResult, importFile, type ImportProgress, type ImportResult } from './import.ts';
+import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
 
 export interface ImportJob {
 	id: string;
@@ -28,7 +28,10 @@ export function uploadDir(): string {
 	return mkdtempSync(join(tmpdir(), 'curewise-upload-'));
 }
 
-export function startImportJob(store: Store, opts: { path: string; dir: string; fileName: string; table?: TableName }): ImportJob {
+export function startImportJob(
+	store: Store,
+	opts: { path: string; dir: string; fileName: string; table?: TableName; actor?: ImportOptions['actor'] }
+): ImportJob {
 	const job: ImportJob = { id: randomUUID(), file: opts.fileName, state: 'queued', progress: null, result: null, created_at: Date.now() };
 	jobs.set(job.id, job);
 	// forget jobs older than a day
@@ -41,6 +44,7 @@ export function startImportJob(store: Store, opts: { path: string; dir: string; 
 				fileName: opts.fileName,
 				table: opts.table,
 				source: 'upload',
+				actor: opts.actor,
 				onProgress: (p) => (job.progress = p)
 			});
 		} catch (e) {

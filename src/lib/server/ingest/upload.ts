@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
+import type { ImportOptions } from './import.ts';
 import { startImportJob, uploadDir, type ImportJob } from './jobs.ts';
 import { rmSync } from 'node:fs';
 
@@ -21,7 +22,7 @@ export class UploadError extends Error {
 export async function receiveUpload(
 	store: Store,
 	body: ReadableStream<Uint8Array> | null,
-	opts: { fileName: string; table?: TableName; maxBytes: number }
+	opts: { fileName: string; table?: TableName; maxBytes: number; actor?: ImportOptions['actor'] }
 ): Promise<ImportJob> {
 	if (!body) throw new UploadError('the upload is empty: choose a file to import', 400);
 	const dir = uploadDir();
@@ -45,5 +46,5 @@ export async function receiveUpload(
 		rmSync(dir, { recursive: true, force: true });
 		throw new UploadError(`${opts.fileName} is empty`, 400);
 	}
-	return startImportJob(store, { path, dir, fileName: opts.fileName, table: opts.table });
+	return startImportJob(store, { path, dir, fileName: opts.fileName, table: opts.table, actor: opts.actor });
 }

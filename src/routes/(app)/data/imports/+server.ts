@@ -6,7 +6,7 @@ import { receiveUpload, UploadError } from '$lib/server/ingest/upload';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ request }) => {
+export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
 	const headers = uploadHeadersSchema.safeParse({
 		fileName: decodeURIComponent(request.headers.get('x-file-name') ?? ''),
 		table: request.headers.get('x-table') || undefined
@@ -15,7 +15,8 @@ export const POST: RequestHandler = async ({ request }) => {
 	try {
 		const job = await receiveUpload(await getStore(), request.body, {
 			...headers.data,
-			maxBytes: config().CUREWISE_MAX_UPLOAD_MB * 1024 * 1024
+			maxBytes: config().CUREWISE_MAX_UPLOAD_MB * 1024 * 1024,
+			actor: { username: locals.user!.username, role: locals.user!.role, ip: getClientAddress() }
 		});
 		return json({ job_id: job.id }, { status: 202 });
 	} catch (e) {

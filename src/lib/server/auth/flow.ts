@@ -1,0 +1,46 @@
+/** Sign-in and sign-out as the pages use them: checks, session, cookie and audit record in one place. */
+import type { Cookies } from '@sveltejs/kit';
+import { z } from 'zod';
+import { recordAudit } from '../audit/trail.ts';
+import type { Store } from '../db/store.ts';
+import { cookieOptions, createSession, endSession, SESSION_COOKIE, type SessionUser } from './sessions.ts';
+import { signIn } from './users.ts';
+
+export const loginFormSchema = z.object({
+	username: z.string().trim().toLowerCase().min(1, { error: 'Enter your username.' }).max(64, { error: 'That username is too long.' }),
+	password: z.string().min(1, { error: 'Enter your password.' }).max(200, { error: 'That password is too long.' })
+});
+
+/** a path inside this site to go to after signing in, else / */
+export function safeNext(next: string | null): string {
+	return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
+}
+
+export interface RequestMeta {
+	ip: string | null;
+	userAgent: string | null;
+	secure: boolean;
+}
+
+export async function login(
+	store: Store,
+	cookies: Cookies,
+	form: { username: string; password: string },
+	meta: RequestMeta
+): Promise<{ ok: true } | { ok: false; message: string }> {
+	const r = await signIn(store, form.username, form.password);
+	if (!r.ok) {
+		await recordAudit(store, { actor: form.username.slice(0, 64), action: 'sign_in_failed', details: { reason: r.reason }, ip: meta.ip });
+		return { ok: false, message: r.message };
+	}
+	const token = await createSession(store, r.user.user_id, meta);
+	cookies.set(SESSION_COOKIE, token, cookieOptions(meta.secure));
+	await recordAudit(store, { actor: r.user.username, role: r.user.role, action: 'sign_in', ip: meta.ip });
+	return { ok: true };
+}
+
+export async function logout(store: Store, cookies: Cookies, user: SessionUser | null, ip: string | null): Promise<void> {
+	await endSession(store, cookies.get(SESSION_COOKIE));
+	cookies.delete(SESSION_COOKIE, { path: '/' });
+	if (user) await recordAudit(store, { actor: user.username, role: user.role, action: 'sign_out', ip });
+}

@@ -1,0 +1,53 @@
+/**
+ * Who may open what: the one table of access rules. Keys are SvelteKit route ids; a route
+ * that is not in this table is refused to everyone (403), so a new page is closed until it
+ * is added here. A test walks every route of the build against this table.
+ */
+export const ROLES = ['leadership', 'strategist', 'compliance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+
+/** open without signing in */
+export const PUBLIC_ROUTES: readonly string[] = ['/(auth)/login', '/(auth)/logout'];
+
+export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
+	'/(app)': ALL,
+	'/(app)/overview': ALL,
+	'/(app)/experiments': ALL, // compliance: read-only (no actions exist yet)
+	'/(app)/compliance': ['compliance', 'admin'],
+	'/(app)/audit': ['compliance', 'admin'],
+	'/(app)/audit/export.csv': ['compliance', 'admin'],
+	'/(app)/data': ['admin'],
+	'/(app)/data/batches/[id]': ['admin'],
+	'/(app)/data/batches/[id]/quarantine.csv': ['admin'],
+	'/(app)/data/imports': ['admin'],
+	'/(app)/data/imports/[id]': ['admin'],
+	'/(app)/admin/users': ['admin']
+};
+
+export type Decision = 'public' | 'allowed' | 'sign-in' | 'forbidden';
+
+export function decide(routeId: string | null, role: Role | null): Decision {
+	if (routeId && PUBLIC_ROUTES.includes(routeId)) return 'public';
+	if (!role) return 'sign-in';
+	const roles = routeId ? ACCESS[routeId] : undefined;
+	return roles?.includes(role) ? 'allowed' : 'forbidden';
+}
+
+/** roles that may see account and customer identifiers and contact points unmasked */
+export const ACCOUNT_LEVEL: readonly Role[] = ['compliance', 'admin'];
+
+export const canSeeAccounts = (role: Role | null | undefined) => !!role && ACCOUNT_LEVEL.includes(role);
+
+/** the navigation a role sees */
+export const NAV: readonly { href: string; label: string; route: string }[] = [
+	{ href: '/overview', label: 'Overview', route: '/(app)/overview' },
+	{ href: '/experiments', label: 'Experiments', route: '/(app)/experiments' },
+	{ href: '/compliance', label: 'Compliance', route: '/(app)/compliance' },
+	{ href: '/data', label: 'Data', route: '/(app)/data' },
+	{ href: '/audit', label: 'Audit trail', route: '/(app)/audit' },
+	{ href: '/admin/users', label: 'Admin', route: '/(app)/admin/users' }
+];
+
+export const navFor = (role: Role) => NAV.filter((n) => ACCESS[n.route]?.includes(role)).map(({ href, label }) => ({ href, label }));

@@ -1,0 +1,125 @@
+/** Users: creation, listing, disabling, and sign-in with a lock-out after repeated failures. */
+import { z } from 'zod';
+import type { Store } from '../db/store.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import { ROLES, type Role } from './roles.ts';
+
+export const usernameSchema = z
+	.string()
+	.trim()
+	.min(2, { error: 'the username needs at least 2 characters' })
+	.max(64, { error: 'the username is longer than 64 characters' })
+	.regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'the username may hold only lower-case letters, digits, dots, dashes and underscores' });
+export const roleSchema = z.enum(ROLES, { error: `the role must be one of ${ROLES.join(', ')}` });
+export const passwordSchema = z
+	.string()
+	.min(MIN_PASSWORD_LENGTH, { error: `the password needs at least ${MIN_PASSWORD_LENGTH} characters` })
+	.max(200, { error: 'the password is longer than 200 characters' });
+
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCK_MINUTES = 15;
+
+export interface User {
+	user_id: number;
+	username: string;
+	role: Role;
+	disabled: boolean;
+	created_at: string;
+	last_login_at: string | null;
+	locked_until: string | null;
+}
+
+export class UserError extends Error {}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+const toUser = (r: Record<string, unknown>): User => ({
+	user_id: Number(r.user_id),
+	username: String(r.username),
+	role: r.role as Role,
+	disabled: Boolean(r.disabled),
+	created_at: iso(r.created_at)!,
+	last_login_at: iso(r.last_login_at),
+	locked_until: iso(r.locked_until)
+});
+
+export async function findUser(store: Store, username: string): Promise<User | null> {
+	const [r] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: username });
+	return r ? toUser(r) : null;
+}
+
+export async function getUser(store: Store, userId: number): Promise<User | null> {
+	const [r] = await store.rows(`SELECT * FROM users WHERE user_id = $id`, { id: BigInt(userId) });
+	return r ? toUser(r) : null;
+}
+
+export async function listUsers(store: Store): Promise<User[]> {
+	return (await store.rows(`SELECT * FROM users ORDER BY username`)).map(toUser);
+}
+
+export async function addUser(store: Store, input: { username: string; role: string; password: string }): Promise<User> {
+	const parsed = z.object({ username: usernameSchema, role: roleSchema, password: passwordSchema }).safeParse(input);
+	if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => i.message).join('; '));
+	const { username, role, password } = parsed.data;
+	if (await findUser(store, username)) throw new UserError(`a user named ${username} exists already`);
+	await store.rows(`INSERT INTO users (user_id, username, role, password_hash, created_at) VALUES (nextval('user_seq'), $u, $r, $h, now())`, {
+		u: username,
+		r: role,
+		h: await hashPassword(password)
+	});
+	return (await findUser(store, username))!;
+}
+
+export async function setPassword(store: Store, username: string, password: string): Promise<void> {
+	const p = passwordSchema.safeParse(password);
+	if (!p.success) throw new UserError(p.error.issues.map((i) => i.message).join('; '));
+	await store.rows(`UPDATE users SET password_hash = $h, failed_attempts = 0, locked_until = NULL WHERE username = $u`, {
+		h: await hashPassword(password),
+		u: username
+	});
+}
+
+export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<User> {
+	const user = await findUser(store, username);
+	if (!user) throw new UserError(`there is no user named ${username}`);
+	await store.rows(`UPDATE users SET disabled = $d WHERE username = $u`, { d: disabled, u: username });
+	if (disabled) await store.rows(`DELETE FROM sessions WHERE user_id = $id`, { id: BigInt(user.user_id) });
+	return (await findUser(store, username))!;
+}
+
+export type SignIn = { ok: true; user: User } | { ok: false; reason: 'bad-credentials' | 'locked' | 'disabled'; message: string };
+
+const BAD = 'The username or password is not right.';
+// a hash to verify against when the user does not exist, so that both cases take as long
+let dummyHash: Promise<string> | null = null;
+
+export async function signIn(store: Store, username: string, password: string, now = new Date()): Promise<SignIn> {
+	const [row] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: username.trim().toLowerCase() });
+	if (!row) {
+		dummyHash ??= hashPassword('not a password at all');
+		await verifyPassword(password, await dummyHash);
+		return { ok: false, reason: 'bad-credentials', message: BAD };
+	}
+	const user = toUser(row);
+	if (user.locked_until && new Date(user.locked_until) > now) {
+		return { ok: false, reason: 'locked', message: `Too many failed attempts: this account is locked until ${new Date(user.locked_until).toISOString().slice(11, 16)} UTC.` };
+	}
+	const good = await verifyPassword(password, String(row.password_hash));
+	if (!good) {
+		const failed = Number(row.failed_attempts) + 1;
+		const lock = failed >= MAX_FAILED_ATTEMPTS;
+		await store.rows(`UPDATE users SET failed_attempts = $f, locked_until = $l::TIMESTAMPTZ WHERE user_id = $id`, {
+			f: lock ? 0 : failed,
+			l: lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null,
+			id: BigInt(user.user_id)
+		});
+		return lock
+			? { ok: false, reason: 'locked', message: `Too many failed attempts: this account is locked for ${LOCK_MINUTES} minutes.` }
+			: { ok: false, reason: 'bad-credentials', message: BAD };
+	}
+	if (user.disabled) return { ok: false, reason: 'disabled', message: 'This account is disabled. Ask an administrator.' };
+	await store.rows(`UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
+		now: now.toISOString(),
+		id: BigInt(user.user_id)
+	});
+	return { ok: true, user };
+}
