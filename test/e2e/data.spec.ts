@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './auth';
+
+test.beforeEach(async ({ page }) => signIn(page, 'admin'));
 
 // The Data page on the demo store: upload a messy export through the browser, read why
 // rows were quarantined, download them, fix them, import them again.
@@ -78,8 +81,8 @@ test('a file that cannot be read as its table is rejected with one clear message
 	await expect(page.getByTestId('import-error')).toContainText('Nothing already stored was changed');
 });
 
-test('a file of the wrong type is refused before upload processing', async ({ request }) => {
-	const res = await request.post('/data/imports', { headers: { 'x-file-name': 'report.pdf' }, data: Buffer.from('%PDF-1.4') });
+test('a file of the wrong type is refused before upload processing', async ({ page }) => {
+	const res = await page.request.post('/data/imports', { headers: { 'x-file-name': 'report.pdf' }, data: Buffer.from('%PDF-1.4') });
 	expect(res.status()).toBe(400);
 	expect((await res.json()).message).toContain('only CSV (.csv, .txt) and Parquet (.parquet) files can be imported');
 });

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './auth';
+
+test.beforeEach(async ({ page }) => signIn(page, 'admin'));
 
 // Smoke test: the app is up, the main navigation is there, and every section answers.
 const SECTIONS = ['Overview', 'Experiments', 'Compliance', 'Data'] as const;

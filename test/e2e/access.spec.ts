@@ -1,0 +1,145 @@
+import { expect, request as pwRequest, test, type APIRequestContext } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ACCESS, PUBLIC_ROUTES } from '../../src/lib/server/auth/roles';
+import { PASSWORD, ROLES, type Role } from './auth';
+
+// Every route of the build, for every role and for no one signed in: the right answer
+// (200-ish, a redirect to the sign-in page, or 403), decided by the one access table.
+
+const BASE = process.env.BASE_URL!;
+
+async function buildRoutes(): Promise<string[]> {
+	const mod = await import(pathToFileURL(resolve('.svelte-kit/output/server/manifest.js')).href);
+	return (mod.manifest._.routes as { id: string }[]).map((r) => r.id);
+}
+
+const SAMPLE: Record<string, string> = { '[id]': '1' };
+function urlFor(id: string): string {
+	const path = id
+		.replace(/\/\([^)]+\)/g, '')
+		.split('/')
+		.map((seg) => (id.includes('/imports/[id]') && seg === '[id]' ? '00000000-0000-4000-8000-000000000000' : (SAMPLE[seg] ?? seg)))
+		.join('/');
+	return path || '/';
+}
+
+async function contextFor(role: Role | null): Promise<APIRequestContext> {
+	const ctx = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	if (role) {
+		const res = await ctx.post('/login', { form: { username: `e2e-${role}`, password: PASSWORD }, headers: { origin: BASE, accept: 'text/html' } });
+		expect(res.status(), `sign in as ${role}`).toBe(303);
+	}
+	return ctx;
+}
+
+test('every route of the build is in the access table', async () => {
+	const routes = await buildRoutes();
+	expect(routes.length).toBeGreaterThan(8);
+	for (const id of routes) expect(id in ACCESS || PUBLIC_ROUTES.includes(id), `route ${id} has an access rule`).toBe(true);
+});
+
+test('every route answers each role as the access table says', async () => {
+	const routes = (await buildRoutes()).filter((id) => !PUBLIC_ROUTES.includes(id));
+	for (const role of [null, ...ROLES] as const) {
+		const ctx = await contextFor(role);
+		for (const id of routes) {
+			const res = await ctx.get(urlFor(id));
+			const where = `${role ?? 'anonymous'} GET ${urlFor(id)} (${id})`;
+			if (!role) {
+				expect(res.status(), where).toBe(303);
+				expect(res.headers()['location'], where).toMatch(/^\/login/);
+			} else if (ACCESS[id]!.includes(role)) {
+				expect(res.status(), where).not.toBe(403);
+				expect(res.status(), where).toBeLessThan(500);
+				expect(res.headers()['location'] ?? '', where).not.toMatch(/^\/login/);
+			} else {
+				expect(res.status(), where).toBe(403);
+			}
+		}
+		await ctx.dispose();
+	}
+});
+
+test('a leadership session never receives an unmasked account identifier', async () => {
+	const demo = join(dirname(process.env.CUREWISE_E2E_DB!), 'demo');
+	const ids = new Set<string>();
+	for (const line of readFileSync(join(demo, 'accounts.csv'), 'utf8').split('\n').slice(1)) {
+		const [account, customer] = line.split(',');
+		if (account) ids.add(account);
+		if (customer) ids.add(customer);
+	}
+	expect(ids.size).toBeGreaterThan(1000);
+	const ctx = await contextFor('leadership');
+	const routes = (await buildRoutes()).filter((id) => ACCESS[id]?.includes('leadership'));
+	for (const id of routes) {
+		const body = await (await ctx.get(urlFor(id))).text();
+		const leaked = (body.match(/\b[AC]\d{7,8}\b/g) ?? []).filter((tok) => ids.has(tok));
+		expect(leaked, `GET ${urlFor(id)}`).toEqual([]);
+	}
+	await ctx.dispose();
+});
+
+test('headers: CSP, no framing, no sniffing; session cookie httpOnly and SameSite=Lax', async () => {
+	const ctx = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	const login = await ctx.get('/login');
+	const h = login.headers();
+	expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+	expect(h['content-security-policy']).toContain("script-src 'self'");
+	expect(h['x-frame-options']).toBe('DENY');
+	expect(h['x-content-type-options']).toBe('nosniff');
+	const res = await ctx.post('/login', { form: { username: 'e2e-admin', password: PASSWORD }, headers: { origin: BASE, accept: 'text/html' } });
+	const cookie = res.headers()['set-cookie'] ?? '';
+	expect(cookie).toMatch(/cw_session=/);
+	expect(cookie).toMatch(/HttpOnly/i);
+	expect(cookie).toMatch(/SameSite=Lax/i);
+	await ctx.dispose();
+});
+
+test('a cross-site POST is refused', async () => {
+	const ctx = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	const res = await ctx.post('/login', { form: { username: 'e2e-admin', password: PASSWORD }, headers: { origin: 'https://evil.example', accept: 'text/html' } });
+	expect(res.status()).toBe(403);
+	expect(res.headers()['set-cookie'] ?? '').not.toMatch(/cw_session=/);
+	const admin = await contextFor('admin');
+	const add = await admin.post('/admin/users?/add', {
+		form: { username: 'intruder', role: 'admin', password: 'a long enough password' },
+		headers: { origin: 'https://evil.example', accept: 'text/html' }
+	});
+	expect(add.status()).toBe(403);
+	await admin.dispose();
+	await ctx.dispose();
+});
+
+test('SQL-injection strings in every filter and form field are refused or harmless', async () => {
+	const attacks = ["' OR '1'='1' --", "x'); DROP TABLE users; --", '1 OR 1=1', '"; DELETE FROM audit_trail; --'];
+	const anon = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	for (const a of attacks) {
+		const res = await anon.post('/login', { form: { username: a, password: a }, headers: { origin: BASE, accept: 'text/html' } });
+		expect(res.status(), `login as ${a}`).toBe(400);
+	}
+	const admin = await contextFor('admin');
+	for (const a of attacks) {
+		for (const field of ['action', 'actor', 'from', 'to']) {
+			const res = await admin.get(`/audit?${field}=${encodeURIComponent(a)}`);
+			expect(res.status(), `audit ${field}=${a}`).toBe(200);
+			expect(await res.text()).toContain('showing everything');
+			const csv = await admin.get(`/audit/export.csv?${field}=${encodeURIComponent(a)}`);
+			expect(csv.status()).toBe(400);
+		}
+		expect((await admin.get(`/data/batches/${encodeURIComponent(a)}`)).status()).toBe(400);
+		expect((await admin.get(`/data/batches/${encodeURIComponent(a)}/quarantine.csv`)).status()).toBe(400);
+		expect((await admin.get(`/data/imports/${encodeURIComponent(a)}`)).status()).toBe(400);
+		const add = await admin.post('/admin/users?/add', { form: { username: a, role: a, password: a }, headers: { origin: BASE, accept: 'text/html' } });
+		expect(add.status(), `add user ${a}`).toBe(400);
+		const upload = await admin.post('/data/imports', { headers: { 'x-file-name': encodeURIComponent(a + '.csv'), 'x-table': a }, data: 'x' });
+		expect(upload.status()).toBe(400);
+	}
+	// everything still works: users can sign in, the trail is intact
+	for (const role of ROLES) await (await contextFor(role)).dispose();
+	const trail = await (await admin.get('/audit')).text();
+	expect(trail).toContain('chain intact');
+	await admin.dispose();
+	await anon.dispose();
+});
