@@ -43,8 +43,45 @@ export interface QuarantineTable {
 	resolved_batch_id: number | null;
 }
 
+export interface UsersTable {
+	user_id: number;
+	username: string;
+	role: 'leadership' | 'strategist' | 'compliance' | 'admin';
+	password_hash: string;
+	disabled: Generated<boolean>;
+	created_at: Timestamp;
+	failed_attempts: Generated<number>;
+	locked_until: Timestamp | null;
+	last_login_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+	token_hash: string;
+	user_id: number;
+	created_at: Timestamp;
+	last_seen_at: Timestamp;
+	ip: string | null;
+	user_agent: string | null;
+}
+
+export interface AuditTrailTable {
+	seq: number;
+	recorded_at: Timestamp;
+	actor: string;
+	role: string | null;
+	action: string;
+	target: string | null;
+	details: string | null;
+	ip: string | null;
+	prev_hash: string;
+	hash: string;
+}
+
 export interface AppDatabase {
 	schema_migrations: SchemaMigrationsTable;
 	import_batches: ImportBatchesTable;
 	quarantine: QuarantineTable;
+	users: UsersTable;
+	sessions: SessionsTable;
+	audit_trail: AuditTrailTable;
 }
