@@ -1,0 +1,48 @@
+-- kpi/time_to_event: for the episodes started in [$from, $to], grouped by day: how many had
+-- their first settled payment (days_to_pay) or their first outbound contact
+-- (time_to_first_contact) that day after the start, and how many were censored that day
+-- (no event by the as-of date, or by the charge-off; for contact, by the end of the episode).
+-- The Kaplan–Meier curve is drawn from these counts in src/lib/stats/km.ts.
+-- Parameters: $from, $to, $as_of; $segment, $product, $region, $vulnerable (NULL = all).
+WITH e AS (
+	SELECT d.episode_id, d.account_id, d.started_on,
+		CASE WHEN d.cured_on <= $as_of::DATE THEN d.cured_on END AS cured_on,
+		CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END AS charged_off_on
+	FROM delinquencies d JOIN accounts a USING (account_id)
+	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE AND d.started_on <= $as_of::DATE
+		AND ($segment IS NULL OR a.segment = $segment)
+		AND ($product IS NULL OR a.product = $product)
+		AND ($region IS NULL OR a.region = $region)
+		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
+),
+first_pay AS (
+	SELECT e.episode_id, min(p.paid_at::DATE) AS paid_on
+	FROM e JOIN payments p ON p.account_id = e.account_id
+	WHERE p.status = 'settled' AND p.paid_at::DATE >= e.started_on AND p.paid_at::DATE <= $as_of::DATE
+	GROUP BY 1
+),
+first_contact AS (
+	SELECT e.episode_id, min(i.occurred_at::DATE) AS contacted_on
+	FROM e JOIN interactions i ON i.account_id = e.account_id
+	WHERE i.direction = 'outbound' AND i.occurred_at::DATE >= e.started_on
+		AND i.occurred_at::DATE <= coalesce(e.cured_on, e.charged_off_on, $as_of::DATE)
+	GROUP BY 1
+),
+pay AS (
+	SELECT 'days_to_pay' AS measure,
+		-- a payment after a charge-off is not counted: the episode is censored at the charge-off
+		CASE WHEN f.paid_on IS NOT NULL AND (e.charged_off_on IS NULL OR f.paid_on <= e.charged_off_on) THEN (f.paid_on - e.started_on)::INTEGER
+			ELSE (coalesce(e.charged_off_on, $as_of::DATE) - e.started_on)::INTEGER END AS t,
+		f.paid_on IS NOT NULL AND (e.charged_off_on IS NULL OR f.paid_on <= e.charged_off_on) AS event
+	FROM e LEFT JOIN first_pay f USING (episode_id)
+),
+contact AS (
+	SELECT 'time_to_first_contact' AS measure,
+		(coalesce(c.contacted_on, e.cured_on, e.charged_off_on, $as_of::DATE) - e.started_on)::INTEGER AS t,
+		c.contacted_on IS NOT NULL AS event
+	FROM e LEFT JOIN first_contact c USING (episode_id)
+)
+SELECT measure, t, count(*) FILTER (WHERE event) AS events, count(*) FILTER (WHERE NOT event) AS censored
+FROM (SELECT * FROM pay UNION ALL SELECT * FROM contact)
+GROUP BY ALL
+ORDER BY measure, t;

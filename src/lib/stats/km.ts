@@ -1,0 +1,52 @@
+/**
+ * Kaplan–Meier estimation from grouped times: pure, no I/O (usable in the browser).
+ * Input rows: at time t, `events` ended with the event and `censored` were censored.
+ * Censored at t means still at risk at t (events at t come first), the usual convention.
+ */
+export interface TimeCount {
+	t: number;
+	events: number;
+	censored: number;
+}
+
+export interface KmPoint {
+	t: number;
+	/** survival: share that has not had the event by t */
+	s: number;
+	atRisk: number;
+	events: number;
+}
+
+export function kaplanMeier(rows: readonly TimeCount[]): KmPoint[] {
+	const sorted = [...rows].sort((a, b) => a.t - b.t);
+	let atRisk = sorted.reduce((n, r) => n + r.events + r.censored, 0);
+	let s = 1;
+	const out: KmPoint[] = [];
+	for (const r of sorted) {
+		if (r.events > 0 && atRisk > 0) {
+			s *= 1 - r.events / atRisk;
+			out.push({ t: r.t, s, atRisk, events: r.events });
+		}
+		atRisk -= r.events + r.censored;
+	}
+	return out;
+}
+
+/**
+ * The time by which a share q of subjects has had the event: the smallest t with
+ * 1 − S(t) ≥ q (q = 0.5 gives the median). Null when the curve never gets there.
+ */
+export function kmQuantile(curve: readonly KmPoint[], q: number): number | null {
+	for (const p of curve) if (1 - p.s >= q - 1e-12) return p.t;
+	return null;
+}
+
+/** the share that has had the event by day d (the step function 1 − S) */
+export function kmCumulativeAt(curve: readonly KmPoint[], d: number): number {
+	let s = 1;
+	for (const p of curve) {
+		if (p.t > d) break;
+		s = p.s;
+	}
+	return 1 - s;
+}
