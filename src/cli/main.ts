@@ -13,6 +13,7 @@ interface Command {
 const commands: Record<string, Command> = {
 	import: { summary: 'import export files (CSV or Parquet) into the store', load: () => import('./commands/import.ts') },
 	demo: { summary: 'write a realistic demo export and import it', load: () => import('./commands/demo.ts') },
+	kpis: { summary: 'print the KPIs of the Overview (text or --json)', load: () => import('./commands/kpis.ts') },
 	users: { summary: 'add, list, disable or enable users; demo users', load: () => import('./commands/users.ts') },
 	'audit-trail': { summary: 'verify the audit trail hash chain', load: () => import('./commands/audit-trail.ts') }
 };

@@ -1,3 +1,5 @@
+import type { KpiDef } from './kpis';
+
 /** Number and date formats of ux.md, shared by pages and components. */
 const int = new Intl.NumberFormat('en-US');
 const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -42,4 +44,37 @@ export function formatBytes(n: number | null | undefined): string {
 	if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
 	if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
 	return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+
+/** a KPI's value as ux.md writes it: 38.5%, 12 days, 4.2 (per 1,000) */
+export function formatKpi(def: KpiDef, v: number | null | undefined): string {
+	if (v == null) return 'no data';
+	switch (def.format) {
+		case 'percent':
+			return `${(v * 100).toFixed(1)}%`;
+		case 'days':
+			return `${Math.round(v)} day${Math.round(v) === 1 ? '' : 's'}`;
+		case 'per_1k':
+		case 'per_10k':
+			return v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+		default:
+			return v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+	}
+}
+
+/** the change against the previous period, and whether it is good news */
+export function formatChange(def: KpiDef, cur: number | null | undefined, prev: number | null | undefined): { text: string; tone: 'good' | 'bad' | 'flat' } | null {
+	if (cur == null || prev == null) return null;
+	const d = cur - prev;
+	const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
+	const abs = Math.abs(d);
+	const text =
+		def.format === 'percent'
+			? `${sign}${(abs * 100).toFixed(1)} pp`
+			: def.format === 'days'
+				? `${sign}${Math.round(abs)} day${Math.round(abs) === 1 ? '' : 's'}`
+				: `${sign}${abs.toLocaleString('en-US', { maximumFractionDigits: 1 })}`;
+	const tone = Math.abs(d) < 1e-9 ? 'flat' : (d > 0) === (def.better === 'up') ? 'good' : 'bad';
+	return { text, tone };
 }

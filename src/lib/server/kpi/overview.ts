@@ -1,0 +1,34 @@
+/** The Overview: the KPIs of a period next to those of the previous period of the same length. */
+import type { Store } from '../db/store.ts';
+import { dataAsOf, kpiParamsSchema, kpiSummary, type KpiSummary } from './summary.ts';
+
+export interface OverviewData {
+	empty: boolean;
+	current: KpiSummary | null;
+	previous: KpiSummary | null;
+	problems: string[];
+}
+
+const day = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export async function overview(store: Store, query: Record<string, string>): Promise<OverviewData> {
+	const asOf = await dataAsOf(store);
+	if (!asOf) return { empty: true, current: null, previous: null, problems: [] };
+	const defaults = { to: asOf, from: iso(Date.parse(asOf) - 89 * day) };
+	const raw = {
+		from: query.from || defaults.from,
+		to: query.to || defaults.to,
+		segment: query.segment || undefined,
+		product: query.product || undefined,
+		region: query.region || undefined,
+		vulnerable: query.vulnerable === 'true' ? true : query.vulnerable === 'false' ? false : undefined
+	};
+	const parsed = kpiParamsSchema.safeParse(raw);
+	const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`);
+	const p = parsed.success ? parsed.data : kpiParamsSchema.parse(defaults);
+	const len = Date.parse(p.to) - Date.parse(p.from) + day;
+	const current = await kpiSummary(store, { ...p, as_of: asOf });
+	const previous = await kpiSummary(store, { ...p, from: iso(Date.parse(p.from) - len), to: iso(Date.parse(p.from) - day), as_of: asOf });
+	return { empty: false, current, previous, problems };
+}

@@ -1,0 +1,17 @@
+import { expect, test } from 'vitest';
+import { formatChange, formatKpi } from '../../src/lib/format.ts';
+import { kpiDef } from '../../src/lib/kpis.ts';
+
+test('KPI values and changes are written as ux.md says, coloured by good or bad news', () => {
+	const cure = kpiDef('cure_rate_30d')!;
+	const complaints = kpiDef('complaints_per_1k_contacted')!;
+	const days = kpiDef('days_to_pay_median')!;
+	expect(formatKpi(cure, 0.385)).toBe('38.5%');
+	expect(formatKpi(cure, null)).toBe('no data');
+	expect(formatKpi(complaints, 4.25)).toBe('4.3');
+	expect(formatKpi(days, 1)).toBe('1 day');
+	expect(formatChange(cure, 0.421, 0.39)).toEqual({ text: '+3.1 pp', tone: 'good' });
+	expect(formatChange(complaints, 3, 4.5)).toEqual({ text: '−1.5', tone: 'good' });
+	expect(formatChange(days, 17, 16)).toEqual({ text: '+1 day', tone: 'bad' });
+	expect(formatChange(cure, null, 0.3)).toBeNull();
+});
