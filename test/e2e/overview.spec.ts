@@ -31,3 +31,37 @@ test('a period with no episodes shows "no data", not 0% or NaN', async ({ page }
 	await expect(page.getByTestId('kpi-cure_rate_30d')).toContainText('no data');
 	await expect(page.locator('body')).not.toContainText('NaN');
 });
+
+test('chart data arrives as Arrow IPC (JSON on request); an unknown query or parameter gets 400', async ({ page }) => {
+	const { tableFromIPC } = await import('apache-arrow');
+	const arrow = await page.request.get('/overview/data/cure_trend');
+	expect(arrow.status()).toBe(200);
+	expect(arrow.headers()['content-type']).toBe('application/vnd.apache.arrow.stream');
+	const table = tableFromIPC(new Uint8Array(await arrow.body()));
+	expect(table.schema.fields.map((f) => f.name)).toEqual(['cohort', 'episodes', 'cure_rate_30d', 'cure_rate_60d', 'provisional']);
+	expect(table.numRows).toBeGreaterThan(0);
+	const json = await (await page.request.get('/overview/data/cure_trend?format=json')).json();
+	expect(json.cohort.length).toBe(table.numRows);
+	const unknown = await page.request.get('/overview/data/drop_table_users');
+	expect(unknown.status()).toBe(400);
+	expect((await unknown.json()).message).toContain('unknown query');
+	expect((await page.request.get("/overview/data/breakdown?dimension=agent_id'--")).status()).toBe(400);
+	expect((await page.request.get('/overview/data/cure_curves?from=yesterday')).status()).toBe(400);
+});
+
+test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ page }) => {
+	await page.goto('/overview');
+	await expect(page.locator('figure.chart canvas').first()).toBeVisible();
+	await expect(page.locator('figure.chart')).toHaveCount(2);
+	const table = page.getByTestId('breakdown');
+	await expect(table.locator('tbody tr')).toHaveCount(3); // retail, sme, corporate
+	await table.getByRole('button', { name: /Accounts contacted/ }).click();
+	const counts = await table.locator('tbody tr td:nth-child(5)').allTextContents();
+	const numbers = counts.map((c) => Number(c.replace(/,/g, '')));
+	expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+	const download = page.waitForEvent('download');
+	await page.getByTestId('breakdown-csv').click();
+	const stream = await (await download).createReadStream();
+	const text = Buffer.concat(await stream.toArray()).toString('utf8');
+	expect(text.split(/\r?\n/)[0]).toBe('segment,cure_rate_30d,cure_rate_60d,mature_episodes_30d,accounts_contacted,outbound_contacts,complaints_per_1k_contacted');
+});

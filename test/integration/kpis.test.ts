@@ -171,3 +171,26 @@ describe('the KPIs of Q1 2026, worked out by hand', () => {
 		await expect(kpiSummary(t.store, { from: '2026-01-01', to: '2026-03-31', segment: "x' OR 1=1" as 'sme' })).rejects.toThrow(/segment must be retail, sme or corporate/);
 	});
 });
+
+describe('chart data', () => {
+	test('the cure trend per cohort month and the breakdown by segment agree with the hand-worked counts', async () => {
+		const { runChartQuery } = await import('../../src/lib/server/kpi/charts.ts');
+		const trend = await runChartQuery(t.store, 'cure_trend', { from: '2026-01-01', to: '2026-03-31', as_of: AS_OF });
+		// January: E1 (20 days), E2 (40) → 1/2 at 30 days, 2/2 at 60; February: E3 → 0/1; March: E4, E5 (30) → 1/2
+		expect(trend).toEqual({
+			cohort: ['2026-01-01', '2026-02-01', '2026-03-01'],
+			episodes: [2, 1, 2],
+			cure_rate_30d: [0.5, 0, 0.5],
+			cure_rate_60d: [1, 0, 0.5],
+			provisional: [0, 0, 0]
+		});
+		const seg = await runChartQuery(t.store, 'breakdown', { from: '2026-01-01', to: '2026-03-31', as_of: AS_OF, dimension: 'segment' });
+		expect(seg.segment).toEqual(['retail', 'sme']);
+		expect(seg.cure_rate_30d).toEqual([0.5, 0]); // retail: E1, E2, E4, E5 → E1, E5; sme: E3
+		expect(seg.accounts_contacted).toEqual([3, 1]);
+		expect(seg.complaints_per_1k_contacted).toEqual([0, 1000]);
+		await expect(runChartQuery(t.store, 'breakdown', { from: '2026-01-01', to: '2026-03-31', as_of: AS_OF, dimension: 'agent_id; DROP TABLE x' })).rejects.toThrow(
+			/dimension must be one of segment, product, region/
+		);
+	});
+});

@@ -14,6 +14,7 @@ export const PUBLIC_ROUTES: readonly string[] = ['/(auth)/login', '/(auth)/logou
 export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)': ALL,
 	'/(app)/overview': ALL,
+	'/(app)/overview/data/[query]': ALL,
 	'/(app)/experiments': ALL, // compliance: read-only (no actions exist yet)
 	'/(app)/compliance': ['compliance', 'admin'],
 	'/(app)/audit': ['compliance', 'admin'],

@@ -12,9 +12,10 @@ export interface OverviewData {
 const day = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export async function overview(store: Store, query: Record<string, string>): Promise<OverviewData> {
+/** the period and filters from a URL's query, with the defaults and the problems found */
+export async function overviewParams(store: Store, query: Record<string, string>) {
 	const asOf = await dataAsOf(store);
-	if (!asOf) return { empty: true, current: null, previous: null, problems: [] };
+	if (!asOf) return { params: null, problems: [] as string[] };
 	const defaults = { to: asOf, from: iso(Date.parse(asOf) - 89 * day) };
 	const raw = {
 		from: query.from || defaults.from,
@@ -27,6 +28,13 @@ export async function overview(store: Store, query: Record<string, string>): Pro
 	const parsed = kpiParamsSchema.safeParse(raw);
 	const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`);
 	const p = parsed.success ? parsed.data : kpiParamsSchema.parse(defaults);
+	return { params: { ...p, as_of: asOf }, problems };
+}
+
+export async function overview(store: Store, query: Record<string, string>): Promise<OverviewData> {
+	const { params: p, problems } = await overviewParams(store, query);
+	if (!p) return { empty: true, current: null, previous: null, problems: [] };
+	const asOf = p.as_of;
 	const len = Date.parse(p.to) - Date.parse(p.from) + day;
 	const current = await kpiSummary(store, { ...p, as_of: asOf });
 	const previous = await kpiSummary(store, { ...p, from: iso(Date.parse(p.from) - len), to: iso(Date.parse(p.from) - day), as_of: asOf });

@@ -1,0 +1,21 @@
+/** ECharts, tree-shaken: only the charts and components the Overview draws. */
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
+
+export { echarts };
+export type { EChartsOption } from 'echarts';
+
+/** Okabe–Ito: colour-blind safe, the same colour for the same series everywhere */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+
+/** PNG download and readable defaults for every chart */
+export const baseOption = (title: string) => ({
+	color: PALETTE,
+	toolbox: { feature: { saveAsImage: { title: 'Download PNG', name: title.toLowerCase().replace(/\W+/g, '_') } } },
+	tooltip: { trigger: 'axis' as const },
+	grid: { left: 48, right: 16, top: 40, bottom: 40 }
+});
