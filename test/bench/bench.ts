@@ -113,6 +113,39 @@ console.log('');
 console.log(`generation ${(generationMs / 1000).toFixed(1)} s · whole import ${(importWallMs / 1000).toFixed(1)} s (process) · store ${fmt.format(storeMb)} MB · import peak memory ${fmt.format(peakMb ?? 0)} MB`);
 console.log('speed = read_csv time / import time (1.0 = as fast as DuckDB reading the file; goal ≥ 0.5)');
 
+// 4. the Overview on the imported store (warm; median of 5)
+const { Store } = await import('../../src/lib/server/db/store.ts');
+const { overview } = await import('../../src/lib/server/kpi/overview.ts');
+const { runChartQuery } = await import('../../src/lib/server/kpi/charts.ts');
+const { dataAsOf } = await import('../../src/lib/server/kpi/summary.ts');
+const { querySql } = await import('../../src/lib/server/paths.ts');
+const store = await Store.open({ path: db });
+const median = async (f: () => Promise<unknown>, runs = 5) => {
+	await f();
+	const times: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t = performance.now();
+		await f();
+		times.push(performance.now() - t);
+	}
+	return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)]!);
+};
+const asOf = (await dataAsOf(store))!;
+const from = new Date(Date.parse(asOf) - 89 * 86_400_000).toISOString().slice(0, 10);
+const filters = { segment: null, product: null, region: null, vulnerable: null };
+const overviewMs = await median(() => overview(store, {}));
+const queryTimes: Record<string, { endpoint_ms: number; sql_ms: number }> = {};
+for (const [name, sqlName] of [['cure_trend', 'kpi/cure_trend'], ['cure_curves', 'kpi/cure_by_cohort']] as const) {
+	queryTimes[name] = {
+		endpoint_ms: await median(() => runChartQuery(store, name, { from, to: asOf, as_of: asOf })),
+		sql_ms: await median(() => store.rows(querySql(sqlName), { from, to: asOf, as_of: asOf, ...filters }))
+	};
+}
+await store.close();
+console.log('');
+console.log(`Overview server time (KPIs of the last 90 days and of the 90 before): median ${overviewMs} ms`);
+for (const [name, q] of Object.entries(queryTimes)) console.log(`  ${name}: ${q.endpoint_ms} ms through the server function, ${q.sql_ms} ms for its SQL alone`);
+
 const out = {
 	at: new Date().toISOString(),
 	accounts: args.accounts,
@@ -122,7 +155,9 @@ const out = {
 	import_wall_ms: importWallMs,
 	import_peak_rss_mb: peakMb,
 	store_mb: storeMb,
-	files: rows
+	files: rows,
+	overview_server_ms: overviewMs,
+	chart_queries: queryTimes
 };
 mkdirSync('test/bench/results', { recursive: true });
 const outFile = join('test/bench/results', `${out.at.replace(/[:.]/g, '-')}-${args.accounts}.json`);
