@@ -5,7 +5,7 @@
 WITH weeks AS (
 	SELECT i.account_id, date_trunc('week', i.occurred_at::DATE) AS week, count(*) AS contacts
 	FROM interactions i JOIN accounts a USING (account_id)
-	WHERE i.direction = 'outbound' AND i.occurred_at::DATE BETWEEN $from::DATE AND $to::DATE
+	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
 		AND ($segment IS NULL OR a.segment = $segment)
 		AND ($product IS NULL OR a.product = $product)
 		AND ($region IS NULL OR a.region = $region)

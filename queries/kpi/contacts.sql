@@ -12,7 +12,7 @@ WITH acc AS (
 outbound AS (
 	SELECT i.account_id, i.channel, i.outcome
 	FROM interactions i JOIN acc USING (account_id)
-	WHERE i.direction = 'outbound' AND i.occurred_at::DATE BETWEEN $from::DATE AND $to::DATE
+	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
 )
 SELECT
 	(SELECT count(DISTINCT account_id) FROM outbound) AS accounts_contacted,

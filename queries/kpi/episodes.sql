@@ -27,6 +27,7 @@ conversation AS (
 	SELECT DISTINCT e.episode_id
 	FROM e JOIN interactions i ON i.account_id = e.account_id
 	WHERE i.direction = 'outbound' AND i.outcome = 'conversation' AND i.channel IN ('call', 'ringless_voicemail')
+		AND i.occurred_at >= $from::TIMESTAMPTZ -- implied by the line below; filters before the join
 		AND i.occurred_at::DATE BETWEEN e.started_on AND e.started_on + e.days_to_cure
 ),
 pay AS (
@@ -35,6 +36,7 @@ pay AS (
 		bool_or(p.plan_id IS NOT NULL AND p.paid_at::DATE <= e.started_on + 30) AS plan_within_30
 	FROM e JOIN payments p ON p.account_id = e.account_id
 	WHERE p.status = 'settled' AND p.paid_at::DATE >= e.started_on AND p.paid_at::DATE <= $as_of::DATE
+		AND p.paid_at >= $from::TIMESTAMPTZ -- implied; filters before the join
 	GROUP BY e.episode_id
 )
 SELECT

@@ -19,12 +19,14 @@ first_pay AS (
 	SELECT e.episode_id, min(p.paid_at::DATE) AS paid_on
 	FROM e JOIN payments p ON p.account_id = e.account_id
 	WHERE p.status = 'settled' AND p.paid_at::DATE >= e.started_on AND p.paid_at::DATE <= $as_of::DATE
+		AND p.paid_at >= $from::TIMESTAMPTZ -- implied by the line above; lets DuckDB drop older rows before the join
 	GROUP BY 1
 ),
 first_contact AS (
 	SELECT e.episode_id, min(i.occurred_at::DATE) AS contacted_on
 	FROM e JOIN interactions i ON i.account_id = e.account_id
 	WHERE i.direction = 'outbound' AND i.occurred_at::DATE >= e.started_on
+		AND i.occurred_at >= $from::TIMESTAMPTZ -- implied; filters before the join
 		AND i.occurred_at::DATE <= coalesce(e.cured_on, e.charged_off_on, $as_of::DATE)
 	GROUP BY 1
 ),
