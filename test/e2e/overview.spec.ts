@@ -65,3 +65,21 @@ test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ p
 	const text = Buffer.concat(await stream.toArray()).toString('utf8');
 	expect(text.split(/\r?\n/)[0]).toBe('segment,cure_rate_30d,cure_rate_60d,mature_episodes_30d,accounts_contacted,outbound_contacts,complaints_per_1k_contacted');
 });
+
+test('filters live in the URL, show as removable chips, and the back button works', async ({ page }) => {
+	await page.goto('/overview');
+	const form = page.getByRole('form', { name: 'Period and filters' });
+	await form.locator('select[name=region]').selectOption('US-MA');
+	await form.locator('select[name=vulnerable]').selectOption('false');
+	await form.getByRole('button', { name: 'Apply' }).click();
+	await expect(page).toHaveURL(/region=US-MA/);
+	const chips = page.getByRole('list', { name: 'Active filters' });
+	await expect(chips.getByRole('link')).toHaveText(['region: US-MA ✕', 'not vulnerable ✕']);
+	const filtered = await page.getByTestId('kpi-cure_rate_30d').textContent();
+	await chips.getByRole('link', { name: 'Remove the filter region: US-MA' }).click();
+	await expect(page).not.toHaveURL(/region=/);
+	await expect(page).toHaveURL(/vulnerable=false/);
+	await page.goBack();
+	await expect(page).toHaveURL(/region=US-MA/);
+	await expect(page.getByTestId('kpi-cure_rate_30d')).toHaveText(filtered!);
+});

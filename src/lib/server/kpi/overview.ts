@@ -1,9 +1,12 @@
 /** The Overview: the KPIs of a period next to those of the previous period of the same length. */
 import type { Store } from '../db/store.ts';
+import { querySql } from '../paths.ts';
 import { dataAsOf, kpiParamsSchema, kpiSummary, type KpiSummary } from './summary.ts';
 
 export interface OverviewData {
 	empty: boolean;
+	/** the products and regions the filters offer */
+	options: { product: string[]; region: string[] };
 	current: KpiSummary | null;
 	previous: KpiSummary | null;
 	problems: string[];
@@ -33,10 +36,12 @@ export async function overviewParams(store: Store, query: Record<string, string>
 
 export async function overview(store: Store, query: Record<string, string>): Promise<OverviewData> {
 	const { params: p, problems } = await overviewParams(store, query);
-	if (!p) return { empty: true, current: null, previous: null, problems: [] };
+	if (!p) return { empty: true, options: { product: [], region: [] }, current: null, previous: null, problems: [] };
+	const values = await store.rows<{ dimension: 'product' | 'region'; value: string }>(querySql('kpi/filter_values'));
+	const options = { product: values.filter((v) => v.dimension === 'product').map((v) => v.value), region: values.filter((v) => v.dimension === 'region').map((v) => v.value) };
 	const asOf = p.as_of;
 	const len = Date.parse(p.to) - Date.parse(p.from) + day;
 	const current = await kpiSummary(store, { ...p, as_of: asOf });
 	const previous = await kpiSummary(store, { ...p, from: iso(Date.parse(p.from) - len), to: iso(Date.parse(p.from) - day), as_of: asOf });
-	return { empty: false, current, previous, problems };
+	return { empty: false, options, current, previous, problems };
 }
