@@ -83,3 +83,13 @@ test('filters live in the URL, show as removable chips, and the back button work
 	await expect(page).toHaveURL(/region=US-MA/);
 	await expect(page.getByTestId('kpi-cure_rate_30d')).toHaveText(filtered!);
 });
+
+test('period presets end at the data as-of date and keep the filters', async ({ page }) => {
+	await page.goto('/overview?segment=retail');
+	await page.getByRole('navigation', { name: 'Period presets' }).getByRole('link', { name: 'Last 30 days' }).click();
+	await expect(page).toHaveURL(/from=.*segment=retail/);
+	const url = new URL(page.url());
+	const days = (Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!)) / 86_400_000 + 1;
+	expect(days).toBe(30);
+	await expect(page.getByTestId('kpi-cure_rate_30d')).toBeVisible();
+});
