@@ -38,3 +38,14 @@ test('download, fix and import again', async () => {
 	expect(a0!.segment).toBe('sme');
 	expect(JSON.parse(a0!.extra)).toEqual({ branch: 'Main St' });
 });
+
+test('an upload larger than the limit is refused with a clear message and nothing is imported', async () => {
+	const { receiveUpload, UploadError } = await import('../../src/lib/server/ingest/upload.ts');
+	const body = new Blob([csv([accountsHeader, ...Array.from({ length: 2000 }, (_, i) => accountRow('U' + i))])]).stream();
+	const err = await receiveUpload(t.store, body, { fileName: 'accounts.csv', maxBytes: 10_000 }).catch((e) => e);
+	expect(err).toBeInstanceOf(UploadError);
+	expect(err.status).toBe(413);
+	expect(err.message).toMatch(/larger than the upload limit/);
+	expect(await t.store.rows(`SELECT count(*) AS n FROM accounts`)).toEqual([{ n: 0 }]);
+	expect(await t.store.rows(`SELECT count(*) AS n FROM import_batches`)).toEqual([{ n: 0 }]);
+});
