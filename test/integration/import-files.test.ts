@@ -107,6 +107,10 @@ describe('files that cannot be read as their table are rejected whole and change
 		await expectRejected('accounts_image.csv', bin, /accounts_image\.csv is not a CSV file: it holds binary data/);
 	});
 
+	test('a file separated by semicolons says so', async () => {
+		await expectRejected('accounts_semi.csv', accountsHeader.join(';') + '\n' + accountRow('A9').join(';') + '\n', /the file seems to be separated by ";", but exports are comma-separated/);
+	});
+
 	test('a JSON file named like an export', async () => {
 		await expectRejected('accounts.json.csv', '[{"account_id": "A1"}]\n', /missing required columns? /);
 	});

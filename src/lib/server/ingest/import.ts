@@ -165,8 +165,10 @@ async function readHeader(conn: DuckDBConnection, path: string, format: Format, 
 	const missing = table.columns.filter((c) => c.required && !contract.has(c.name)).map((c) => c.name);
 	if (missing.length) {
 		const has = cols.map((c) => c.column_name).slice(0, 12).join(', ');
+		const sep = cols.length === 1 ? [';', '\t', '|'].find((d) => cols[0]!.column_name.includes(d)) : undefined;
+		const hint = sep ? `; the file seems to be separated by ${sep === '\t' ? 'tabs' : `"${sep}"`}, but exports are comma-separated` : '';
 		throw new RejectedFile(
-			`${fileName} cannot be read as ${table.name}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has: ${has || 'nothing'})`
+			`${fileName} cannot be read as ${table.name}: missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has: ${has || 'nothing'})${hint}`
 		);
 	}
 	return { contract, extra };
