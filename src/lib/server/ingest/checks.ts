@@ -27,7 +27,6 @@ export const storedRaw = (c: Column) => (c.type === 'enum' ? `coalesce(${rawRef(
 /** what the stage keeps of an enum's raw text (see storedRaw) */
 export const enumRawKept = (c: Column, typed: string) => `CASE WHEN ${rawRef(c.name)} IS DISTINCT FROM ${typed} THEN ${rawRef(c.name)} END AS ${rawRef(c.name)}`;
 
-const TS_RE = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)`;
 const TS_NO_OFFSET_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
 
 /**
