@@ -1,11 +1,18 @@
 -- kpi/breakdown: the cure rates (30 and 60 days, mature episodes only), complaints and
 -- contacts per value of one account attribute ($dimension: segment, product or region),
--- for the episodes started and the contacts made in [$from, $to], judged at $as_of.
+-- for the episodes started and the contacts made in [$from, $to], judged at $as_of: the
+-- breakdown read from the raw tables (with a filter on contacts, the contacts counted are
+-- the matching ones; episodes and complaints are all those of the accounts in scope).
+-- Parameters: $from, $to, $as_of; every filter of the Overview (NULL = all).
 -- $dimension comes from an allow-list in src/lib/server/kpi/charts.ts and is spliced in as
 -- an identifier; every value is a bound parameter.
 WITH a AS (
 	SELECT account_id, {{dimension}} AS value FROM accounts
-	WHERE ($vulnerable IS NULL OR vulnerable = $vulnerable)
+	WHERE ($segment IS NULL OR segment = $segment)
+		AND ($product IS NULL OR product = $product)
+		AND ($region IS NULL OR region = $region)
+		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+		AND ($experiment IS NULL OR account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
 ),
 ep AS (
 	SELECT a.value,
@@ -18,9 +25,15 @@ ep AS (
 	GROUP BY 1
 ),
 ct AS (
-	SELECT a.value, count(DISTINCT i.account_id) AS accounts_contacted, count(*) AS outbound_contacts
+	SELECT a.value, count(DISTINCT i.account_id) AS accounts_contacted, count(*) AS outbound_contacts,
+		count(*) FILTER (WHERE i.channel = 'call') AS outbound_calls,
+		count(*) FILTER (WHERE i.channel = 'call' AND i.outcome = 'conversation') AS conversations
 	FROM interactions i JOIN a USING (account_id)
-	WHERE i.direction = 'outbound' AND i.occurred_at::DATE BETWEEN $from::DATE AND $to::DATE
+	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
+		AND ($channel IS NULL OR i.channel = $channel)
+		AND ($tone IS NULL OR i.tone = $tone)
+		AND ($template IS NULL OR i.template_id = $template)
+		AND ($agent IS NULL OR i.agent_id = $agent)
 	GROUP BY 1
 ),
 k AS (
@@ -33,6 +46,7 @@ SELECT coalesce(ep.value, ct.value, k.value) AS value,
 	coalesce(mature_30, 0) AS mature_30, coalesce(cured_30, 0) AS cured_30,
 	coalesce(mature_60, 0) AS mature_60, coalesce(cured_60, 0) AS cured_60,
 	coalesce(accounts_contacted, 0) AS accounts_contacted, coalesce(outbound_contacts, 0) AS outbound_contacts,
+	coalesce(outbound_calls, 0) AS outbound_calls, coalesce(conversations, 0) AS conversations,
 	coalesce(complaints, 0) AS complaints
 FROM ep FULL JOIN ct USING (value) FULL JOIN k USING (value)
 ORDER BY 1;

@@ -1,21 +1,32 @@
--- kpi/contact_load: outbound contacts per account-week (calendar weeks starting Monday, UTC)
--- in [$from, $to], over account-weeks with at least one contact: median, 90th percentile,
--- maximum, and how many are above $threshold.
--- Parameters: $from, $to, $threshold; $segment, $product, $region, $vulnerable (NULL = all).
-WITH weeks AS (
-	SELECT i.account_id, date_trunc('week', i.occurred_at::DATE) AS week, count(*) AS contacts
-	FROM interactions i JOIN accounts a USING (account_id)
-	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
-		AND ($segment IS NULL OR a.segment = $segment)
+-- kpi/contact_load: outbound contacts per account-week over the calendar weeks (Monday to
+-- Sunday, UTC) that overlap [$from, $to], each week counted whole (a week is the unit of
+-- the load, so the weeks at the period's edges count all their days), over account-weeks
+-- with at least one contact, as a distribution:
+-- how many account-weeks had each number of contacts. The median, 90th percentile, maximum
+-- and the share above the threshold are read from it (src/lib/server/kpi/summary.ts).
+-- Parameters: $from, $to (dates); the filters $segment, $product, $region,
+-- $vulnerable, $experiment and $arm (the accounts assigned), $channel, $tone, $template,
+-- $agent (NULL = all): the contacts counted are the matching ones.
+WITH acc AS (
+	SELECT a.* FROM accounts a
+	WHERE ($segment IS NULL OR a.segment = $segment)
 		AND ($product IS NULL OR a.product = $product)
 		AND ($region IS NULL OR a.region = $region)
 		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
+		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+),
+weeks AS (
+	SELECT i.account_id, date_trunc('week', i.occurred_at::DATE) AS week, count(*) AS contacts
+	FROM interactions i JOIN acc USING (account_id)
+	WHERE i.direction = 'outbound'
+		AND i.occurred_at >= date_trunc('week', $from::DATE)::TIMESTAMPTZ AND i.occurred_at < date_trunc('week', $to::DATE)::DATE + 7
+		AND ($channel IS NULL OR i.channel = $channel)
+		AND ($tone IS NULL OR i.tone = $tone)
+		AND ($template IS NULL OR i.template_id = $template)
+		AND ($agent IS NULL OR i.agent_id = $agent)
 	GROUP BY ALL
 )
-SELECT
-	count(*) AS account_weeks,
-	count(*) FILTER (WHERE contacts > $threshold) AS over_threshold,
-	quantile_disc(contacts, 0.5) AS median,
-	quantile_disc(contacts, 0.9) AS p90,
-	max(contacts) AS max
-FROM weeks;
+SELECT contacts, count(*) AS account_weeks
+FROM weeks
+GROUP BY contacts
+ORDER BY contacts;

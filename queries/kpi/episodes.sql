@@ -1,19 +1,39 @@
 -- kpi/episodes: counts behind the episode KPIs — cure rate at 30/60/90 days, self-cure,
 -- recovery, charge-off, payment-plan uptake and attrition after cure — over the
 -- delinquency episodes that started in [$from, $to], judged at $as_of.
--- Parameters: $from, $to, $as_of (dates); $segment, $product, $region (text) and
--- $vulnerable (boolean): NULL means every account.
-WITH ep AS (
-	SELECT d.episode_id, d.account_id, d.started_on, d.cured_on, d.charged_off_on, d.amount_past_due,
-		a.closed_on, a.closed_reason
-	FROM delinquencies d
-	JOIN accounts a USING (account_id)
-	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE
-		AND d.started_on <= $as_of::DATE
-		AND ($segment IS NULL OR a.segment = $segment)
+-- Parameters: $from, $to, $as_of (dates); the filters $segment, $product, $region,
+-- $vulnerable, $experiment and $arm (the accounts assigned), $channel, $tone, $template,
+-- $agent (NULL = all). With a filter on contacts, episodes, complaints and opt-outs are
+-- those of the accounts that had a matching outbound contact in the period.
+WITH acc AS (
+	SELECT a.* FROM accounts a
+	WHERE ($segment IS NULL OR a.segment = $segment)
 		AND ($product IS NULL OR a.product = $product)
 		AND ($region IS NULL OR a.region = $region)
 		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
+		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+),
+-- with a filter on contacts: only the accounts that had a matching outbound contact in the period
+reached AS (
+	SELECT DISTINCT i.account_id FROM interactions i
+	WHERE ($channel IS NOT NULL OR $tone IS NOT NULL OR $template IS NOT NULL OR $agent IS NOT NULL)
+		AND i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
+		AND ($channel IS NULL OR i.channel = $channel)
+		AND ($tone IS NULL OR i.tone = $tone)
+		AND ($template IS NULL OR i.template_id = $template)
+		AND ($agent IS NULL OR i.agent_id = $agent)
+),
+scope AS (
+	SELECT * FROM acc
+	WHERE ($channel IS NULL AND $tone IS NULL AND $template IS NULL AND $agent IS NULL) OR account_id IN (SELECT account_id FROM reached)
+),
+ep AS (
+	SELECT d.episode_id, d.account_id, d.started_on, d.cured_on, d.charged_off_on, d.amount_past_due,
+		a.closed_on, a.closed_reason
+	FROM delinquencies d
+	JOIN scope a USING (account_id)
+	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE
+		AND d.started_on <= $as_of::DATE
 ),
 -- cures and charge-offs as known at the as-of date
 e AS (

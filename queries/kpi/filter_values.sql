@@ -1,6 +1,4 @@
--- kpi/filter_values: the values the Overview's filters offer: every product and region of
--- the accounts, with how many accounts have each. No parameters.
-SELECT 'product' AS dimension, product AS value, count(*) AS accounts FROM accounts GROUP BY ALL
-UNION ALL
-SELECT 'region', region, count(*) FROM accounts GROUP BY ALL
-ORDER BY 1, 2;
+-- kpi/filter_values: the values the Overview's filters offer (product, region, template,
+-- agent, experiment, and arm as experiment/arm), from the table the summary rebuild keeps
+-- (queries/summary/filter_values.sql); empty until the first import. No parameters.
+SELECT dimension, value FROM kpi_filter_values ORDER BY dimension, value;

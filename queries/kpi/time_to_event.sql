@@ -1,19 +1,42 @@
 -- kpi/time_to_event: for the episodes started in [$from, $to], grouped by day: how many had
 -- their first settled payment (days_to_pay) or their first outbound contact
 -- (time_to_first_contact) that day after the start, and how many were censored that day
--- (no event by the as-of date, or by the charge-off; for contact, by the end of the episode).
+-- (no event by the as-of date, or by the charge-off; for contact, by the end of the episode);
+-- and, for the episodes with a first contact, the days from it to the first settled
+-- payment on or after it (first_contact_to_pay, censored like days_to_pay).
 -- The Kaplan–Meier curve is drawn from these counts in src/lib/stats/km.ts.
--- Parameters: $from, $to, $as_of; $segment, $product, $region, $vulnerable (NULL = all).
-WITH e AS (
-	SELECT d.episode_id, d.account_id, d.started_on,
-		CASE WHEN d.cured_on <= $as_of::DATE THEN d.cured_on END AS cured_on,
-		CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END AS charged_off_on
-	FROM delinquencies d JOIN accounts a USING (account_id)
-	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE AND d.started_on <= $as_of::DATE
-		AND ($segment IS NULL OR a.segment = $segment)
+-- Parameters: $from, $to, $as_of (dates); the filters $segment, $product, $region,
+-- $vulnerable, $experiment and $arm (the accounts assigned), $channel, $tone, $template,
+-- $agent (NULL = all). With a filter on contacts, episodes, complaints and opt-outs are
+-- those of the accounts that had a matching outbound contact in the period.
+WITH acc AS (
+	SELECT a.* FROM accounts a
+	WHERE ($segment IS NULL OR a.segment = $segment)
 		AND ($product IS NULL OR a.product = $product)
 		AND ($region IS NULL OR a.region = $region)
 		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
+		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+),
+-- with a filter on contacts: only the accounts that had a matching outbound contact in the period
+reached AS (
+	SELECT DISTINCT i.account_id FROM interactions i
+	WHERE ($channel IS NOT NULL OR $tone IS NOT NULL OR $template IS NOT NULL OR $agent IS NOT NULL)
+		AND i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
+		AND ($channel IS NULL OR i.channel = $channel)
+		AND ($tone IS NULL OR i.tone = $tone)
+		AND ($template IS NULL OR i.template_id = $template)
+		AND ($agent IS NULL OR i.agent_id = $agent)
+),
+scope AS (
+	SELECT * FROM acc
+	WHERE ($channel IS NULL AND $tone IS NULL AND $template IS NULL AND $agent IS NULL) OR account_id IN (SELECT account_id FROM reached)
+),
+e AS (
+	SELECT d.episode_id, d.account_id, d.started_on,
+		CASE WHEN d.cured_on <= $as_of::DATE THEN d.cured_on END AS cured_on,
+		CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END AS charged_off_on
+	FROM delinquencies d JOIN scope a USING (account_id)
+	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE AND d.started_on <= $as_of::DATE
 ),
 first_pay AS (
 	SELECT e.episode_id, min(p.paid_at::DATE) AS paid_on
@@ -30,6 +53,20 @@ first_contact AS (
 		AND i.occurred_at::DATE <= coalesce(e.cured_on, e.charged_off_on, $as_of::DATE)
 	GROUP BY 1
 ),
+pay_after_contact AS (
+	SELECT c.episode_id, min(p.paid_at::DATE) AS paid_on
+	FROM first_contact c JOIN e USING (episode_id) JOIN payments p ON p.account_id = e.account_id
+	WHERE p.status = 'settled' AND p.paid_at::DATE >= c.contacted_on AND p.paid_at::DATE <= $as_of::DATE
+		AND p.paid_at >= $from::TIMESTAMPTZ -- implied; filters before the join
+	GROUP BY 1
+),
+contact_to_pay AS (
+	SELECT 'first_contact_to_pay' AS measure,
+		CASE WHEN f.paid_on IS NOT NULL AND (e.charged_off_on IS NULL OR f.paid_on <= e.charged_off_on) THEN (f.paid_on - c.contacted_on)::INTEGER
+			ELSE (coalesce(e.charged_off_on, $as_of::DATE) - c.contacted_on)::INTEGER END AS t,
+		f.paid_on IS NOT NULL AND (e.charged_off_on IS NULL OR f.paid_on <= e.charged_off_on) AS event
+	FROM first_contact c JOIN e USING (episode_id) LEFT JOIN pay_after_contact f USING (episode_id)
+),
 pay AS (
 	SELECT 'days_to_pay' AS measure,
 		-- a payment after a charge-off is not counted: the episode is censored at the charge-off
@@ -45,6 +82,6 @@ contact AS (
 	FROM e LEFT JOIN first_contact c USING (episode_id)
 )
 SELECT measure, t, count(*) FILTER (WHERE event) AS events, count(*) FILTER (WHERE NOT event) AS censored
-FROM (SELECT * FROM pay UNION ALL SELECT * FROM contact)
+FROM (SELECT * FROM pay UNION ALL SELECT * FROM contact UNION ALL SELECT * FROM contact_to_pay)
 GROUP BY ALL
 ORDER BY measure, t;

@@ -121,16 +121,29 @@ describe('the KPIs of Q1 2026, worked out by hand', () => {
 		expect(k.cure_rate_90d).toEqual({ value: 0.6, numerator: 3, denominator: 5, provisional: false });
 		expect(k.self_cure_rate).toEqual({ value: 0.2, numerator: 1, denominator: 5, provisional: false }); // E5; E1 had a conversation
 		// days to pay: E4 10, E1 18, E2 40 (the reversed payment does not count), E5 censored 102, E3 censored at charge-off 148
-		expect(k.days_to_pay_median).toEqual({ value: 40 });
-		expect(k.days_to_pay_p75).toEqual({ value: null });
+		// 95% interval (Greenwood on the log scale, z = 1.959964): σ² = 1/(5·4) = 0.05 at 10, + 1/(4·3) at 18,
+		// + 1/(3·2) at 40; lower band S/e^{zσ}: 0.8/e^{0.43827} = 0.516 at 10, 0.6/e^{0.71570} = 0.293 at 18,
+		// 0.4/e^{1.07352} = 0.137 at 40; the upper band S·e^{zσ} is capped at 1 throughout (1.24, 1.23, 1.17).
+		// Median: the lower band first reaches 0.5 at 18; the upper band never does → [18, open)
+		expect(k.days_to_pay_median).toEqual({ value: 40, low: 18, high: null });
+		// 75th percentile: S never reaches 0.25; the lower band does at 40 (0.137)
+		expect(k.days_to_pay_p75).toEqual({ value: null, low: 40, high: null });
+		// first contact to payment: E4 03-05 → 03-11 6, E1 01-15 → 01-28 13, E2 01-12 → 02-19 38 (sms; P2 reversed),
+		// E5 04-01 censored at the as-of date 90, E3 02-02 censored at the charge-off 06-29 147: the same shape as above
+		expect(k.first_contact_to_pay_median).toEqual({ value: 38, low: 13, high: null });
 		// contacted in Q1: A1, A2, A3, A4 (A5 only in April); 13 outbound contacts; 1 complaint (K1)
 		expect(k.complaints_per_1k_contacted).toEqual({ value: 250, numerator: 1, denominator: 4 });
 		expect(k.complaints_per_10k_contacts!.value).toBeCloseTo(769.2307692307, 9);
 		expect(k.complaints_per_10k_contacts).toMatchObject({ numerator: 1, denominator: 13 });
-		// account-weeks: A1 2, A2 1, A3 1 and 8, A4 1 → one of five over 7
-		expect(k.contact_load_over_threshold).toEqual({ value: 0.2, numerator: 1, denominator: 5 });
+		expect(k.complaints_via_regulator_share).toEqual({ value: 1, numerator: 1, denominator: 1 }); // K1 came through a regulator
+		// account-weeks of the weeks overlapping Q1, each counted whole (29 Dec – 5 Apr): A1 2, A2 1, A3 1 and 8,
+		// A4 1, and A5 1 (1 April, in the week of 30 March that Q1's last day belongs to) → one of six over 7
+		expect(k.contact_load_over_threshold).toEqual({ value: 1 / 6, numerator: 1, denominator: 6 });
+		// sorted 1 1 1 1 2 8: the median is the first value whose running count reaches 3 of 6, the 90th
+		// percentile the first to reach 5.4 of 6
 		expect(k.contact_load_median).toEqual({ value: 1 });
 		expect(k.contact_load_p90).toEqual({ value: 8 });
+		expect(k.contact_load_max).toEqual({ value: 8 });
 		// outbound calls: I1, I2, I4 and 8 → 11; one conversation (I6 is inbound)
 		expect(k.right_party_contact_rate).toEqual({ value: 1 / 11, numerator: 1, denominator: 11 });
 		expect(k.opt_out_rate).toEqual({ value: 250, numerator: 1, denominator: 4 });

@@ -49,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
 		process.stdout.write(`KPIs for episodes and contacts from ${s.from} to ${s.to}, as of ${s.as_of}${values.segment ? `, segment ${values.segment}` : ''}\n\n`);
 		for (const def of KPIS) {
 			const k = s.kpis[def.name]!;
-			const parts = k.denominator !== undefined ? `  (${+k.numerator!.toFixed(4)} / ${k.denominator})` : '';
+			const ci = k.low !== undefined || k.high !== undefined ? `  95% CI ${k.low ?? '?'}–${k.high ?? '?'}` : '';
+			const parts = (k.denominator !== undefined ? `  (${+k.numerator!.toFixed(4)} / ${k.denominator})` : '') + ci;
 			process.stdout.write(`${def.name.padEnd(30)} ${fmt(def.name, k.value).padStart(9)}${parts}${k.provisional ? '  provisional' : ''}\n`);
 		}
 		return 0;

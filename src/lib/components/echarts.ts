@@ -1,10 +1,10 @@
 /** ECharts, tree-shaken: only the charts and components the Overview draws. */
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, ToolboxComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, ToolboxComponent, VisualMapComponent, MarkLineComponent, CanvasRenderer]);
 
 export { echarts };
 export type { EChartsOption } from 'echarts';

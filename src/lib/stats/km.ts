@@ -50,3 +50,35 @@ export function kmCumulativeAt(curve: readonly KmPoint[], d: number): number {
 	}
 	return 1 - s;
 }
+
+export interface KmBandPoint extends KmPoint {
+	/** pointwise confidence band of S(t), on the log scale (R survfit's default, conf.type "log") */
+	lower: number;
+	upper: number;
+}
+
+/**
+ * The Kaplan–Meier curve with a pointwise confidence band: Greenwood's variance of log S,
+ * σ²(t) = Σ_{tᵢ ≤ t} dᵢ / (nᵢ (nᵢ − dᵢ)), and S·exp(±z σ) capped at 1. Where S reaches 0
+ * the band is [0, 0].
+ */
+export function kaplanMeierBand(rows: readonly TimeCount[], z = 1.959963984540054): KmBandPoint[] {
+	let v = 0;
+	return kaplanMeier(rows).map((p) => {
+		v += p.atRisk > p.events ? p.events / (p.atRisk * (p.atRisk - p.events)) : Infinity;
+		if (p.s === 0 || !Number.isFinite(v)) return { ...p, lower: 0, upper: 0 };
+		const f = Math.exp(z * Math.sqrt(v));
+		return { ...p, lower: p.s / f, upper: Math.min(1, p.s * f) };
+	});
+}
+
+/**
+ * A confidence interval for the time by which a share q has had the event (Brookmeyer and
+ * Crowley, as R's quantile.survfit): from the first t where the band's lower edge falls to
+ * 1 − q or below, to the first t where its upper edge does. Either end is null when the
+ * band never gets there (an open interval).
+ */
+export function kmQuantileInterval(band: readonly KmBandPoint[], q: number): { low: number | null; high: number | null } {
+	const target = 1 - q + 1e-12;
+	return { low: band.find((p) => p.lower <= target)?.t ?? null, high: band.find((p) => p.upper <= target)?.t ?? null };
+}

@@ -172,5 +172,39 @@ CREATE TABLE audit_trail (
 	hash VARCHAR NOT NULL
 );
 `
+	},
+	{
+		version: 3,
+		name: 'KPI summary tables: their state and bucket macros',
+		sql: `
+-- one row: the data as-of date and the last import the summary tables (kpi_episodes,
+-- kpi_account_weeks, kpi_contact_weeks, kpi_events) were built for; src/lib/server/kpi/
+-- summaries.ts rebuilds them after every import and reads them only while they are fresh
+CREATE TABLE kpi_summary_state (
+	as_of DATE NOT NULL,
+	batch_id BIGINT,
+	refreshed_at TIMESTAMPTZ NOT NULL,
+	duration_ms BIGINT NOT NULL
+);
+-- the values the Overview's filters offer (queries/summary/filter_values.sql rebuilds it)
+CREATE TABLE kpi_filter_values (dimension VARCHAR NOT NULL, value VARCHAR NOT NULL, n BIGINT NOT NULL);
+-- the bucket (its first day) that day d falls in, for the summary queries in queries/kpi/:
+-- grain 'period' splits the period at split (previous and current period), 'week' and
+-- 'month' cut each of those into calendar weeks (Monday to Sunday) and months
+CREATE MACRO kpi_bucket(d, grain, period_from, split) AS
+	CASE grain WHEN 'week' THEN greatest(date_trunc('week', d)::DATE, CASE WHEN d >= split THEN split ELSE period_from END)
+		WHEN 'month' THEN greatest(date_trunc('month', d)::DATE, CASE WHEN d >= split THEN split ELSE period_from END)
+		ELSE CASE WHEN d >= split THEN split ELSE period_from END END;
+-- the last day of that bucket
+CREATE MACRO kpi_bucket_end(d, grain, period_to, split) AS
+	CASE grain WHEN 'week' THEN least(date_trunc('week', d)::DATE + 6, CASE WHEN d >= split THEN period_to ELSE split - 1 END)
+		WHEN 'month' THEN least(last_day(d), CASE WHEN d >= split THEN period_to ELSE split - 1 END)
+		ELSE CASE WHEN d >= split THEN period_to ELSE split - 1 END END;
+-- the 7-bit mask of the days of the week starting on week (bit 0 = Monday) that fall in
+-- [first, last]
+CREATE MACRO kpi_days_mask(week, first, last) AS
+	CASE WHEN last < week OR first > week + 6 THEN 0
+		ELSE ((1 << (least(6, last - week)::INTEGER + 1)) - 1) - ((1 << greatest(0, first - week)::INTEGER) - 1) END;
+`
 	}
 ];

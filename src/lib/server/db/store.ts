@@ -43,8 +43,24 @@ function plain(v: unknown): unknown {
 	return v;
 }
 
+const paramNames = new Map<string, Set<string>>();
+/** the $names a statement uses (comments aside): a query may be given more parameters than it needs */
+function usedParams(sql: string): Set<string> {
+	let names = paramNames.get(sql);
+	if (!names) {
+		names = new Set([...sql.replace(/--.*$/gm, '').matchAll(/\$([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+		paramNames.set(sql, names);
+	}
+	return names;
+}
+
 export async function rows<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
-	const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+	let bound = params;
+	if (params && !Array.isArray(params)) {
+		const used = usedParams(sql);
+		bound = Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k)));
+	}
+	const reader = bound ? await conn.runAndReadAll(sql, bound) : await conn.runAndReadAll(sql);
 	const names = reader.columnNames();
 	const out: T[] = [];
 	for (const r of reader.getRowsJS()) {

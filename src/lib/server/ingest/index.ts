@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
+import { refreshAfterImport } from '../kpi/summaries.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
@@ -45,7 +46,12 @@ export interface ImportManyOptions {
 	actor?: ImportOptions['actor'];
 	onProgress?: (p: ImportProgress) => void;
 	onResult?: (r: ImportResult) => void;
+	/** messages that are not about one file (a failed rebuild of the KPI summary tables) */
+	onLog?: (msg: string) => void;
 }
+
+/** whether an import changed any stored row (then the KPI summary tables are rebuilt) */
+export const changedRows = (r: ImportResult) => r.rows_inserted + r.rows_updated > 0;
 
 export async function importPaths(store: Store, paths: string[], opts: ImportManyOptions): Promise<ImportResult[]> {
 	const results: ImportResult[] = [];
@@ -54,5 +60,6 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 		opts.onResult?.(r);
 		results.push(r);
 	}
+	await refreshAfterImport(store, results.some(changedRows), opts.onLog);
 	return results;
 }

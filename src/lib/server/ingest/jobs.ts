@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
+import { refreshAfterImport } from '../kpi/summaries.ts';
+import { changedRows } from './index.ts';
 import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
 
 export interface ImportJob {
@@ -57,6 +59,8 @@ export function startImportJob(
 			job.state = 'done';
 			rmSync(opts.dir, { recursive: true, force: true });
 		}
+		// the next import waits for the KPI summary tables to be rebuilt
+		if (job.result) await refreshAfterImport(store, changedRows(job.result), (m) => console.error(m));
 	};
 	g.__curewiseQueue = (g.__curewiseQueue ?? Promise.resolve()).then(run);
 	return job;

@@ -4,38 +4,39 @@
  * not in CHART_QUERIES is refused; no SQL ever comes from a request.
  */
 import { z } from 'zod';
+import { fatigueWeightParams } from '../../fatigue.ts';
 import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
-import { kpiParamsSchema } from './summary.ts';
+import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
+import { filterArgs, kpiParamsSchema, kpiTrend } from './summary.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
 
 const n = (v: unknown) => Number(v ?? 0);
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
 
-const filterArgs = (p: z.infer<typeof kpiParamsSchema>) => ({
-	from: p.from,
-	to: p.to,
-	segment: p.segment ?? null,
-	product: p.product ?? null,
-	region: p.region ?? null,
-	vulnerable: p.vulnerable ?? null
-});
+type KpiParams = z.infer<typeof kpiParamsSchema>;
+type WithAsOf = KpiParams & { as_of: string };
+const ratio = (a: unknown, b: unknown, k = 1) => (n(b) > 0 ? (n(a) / n(b)) * k : null);
 
-/** cure curves: the share of each monthly cohort cured by day d (Kaplan–Meier), d = 0…120 */
-async function cureCurves(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }): Promise<Columns> {
-	const rows = await store.rows<{ cohort: unknown; t: number; events: number; censored: number }>(querySql('kpi/cure_by_cohort'), {
-		...filterArgs(p),
-		as_of: p.as_of
-	});
+/** the period and every filter of kpiParamsSchema, as the queries take them */
+const periodArgs = (p: KpiParams) => ({ from: p.from, to: p.to, ...filterArgs(p) });
+
+type CohortTimes = { cohort: unknown; t: number; events: number; censored: number };
+
+/**
+ * Kaplan–Meier curves per monthly cohort, d = 0…120, as the share that has had the event by
+ * day d (column `share`). A cohort is drawn only while enough of it is still observed: at
+ * least 20 episodes, and 5% of the cohort, at risk (a curve's tail over a handful of
+ * episodes only jumps).
+ */
+function cohortCurves(rows: CohortTimes[], share: string): Columns {
 	const cohorts = [...new Set(rows.map((r) => iso(r.cohort)))];
-	const out: Columns = { cohort: [], day: [], cured_share: [] };
+	const out: Columns = { cohort: [], day: [], [share]: [] };
 	for (const c of cohorts) {
 		const mine = rows.filter((r) => iso(r.cohort) === c);
 		const curve = kaplanMeier(mine.map((r) => ({ t: n(r.t), events: n(r.events), censored: n(r.censored) })));
-		// a cohort is drawn only while enough of it is still observed: at least 20 episodes, and
-		// 5% of the cohort, at risk (a curve's tail over a handful of episodes only jumps)
 		const size = mine.reduce((sum, r) => sum + n(r.events) + n(r.censored), 0);
 		const minAtRisk = Math.max(20, Math.ceil(size * 0.05));
 		let maxDay = -1;
@@ -47,16 +48,27 @@ async function cureCurves(store: Store, p: z.infer<typeof kpiParamsSchema> & { a
 		for (let d = 0; d <= maxDay; d++) {
 			out.cohort!.push(c);
 			out.day!.push(d);
-			out.cured_share!.push(kmCumulativeAt(curve, d));
+			out[share]!.push(kmCumulativeAt(curve, d));
 		}
 	}
 	return out;
 }
 
+/** cure curves: the share of each monthly cohort cured by day d (Kaplan–Meier), d = 0…120 */
+async function cureCurves(store: Store, p: WithAsOf): Promise<Columns> {
+	const rows = await store.rows<CohortTimes>(querySql('kpi/cure_by_cohort'), { ...periodArgs(p), as_of: p.as_of });
+	return cohortCurves(rows, 'cured_share');
+}
+
+/** days-to-pay curves: the share of each monthly cohort that has paid by day d (Kaplan–Meier), d = 0…120 */
+async function daysToPayCurves(store: Store, p: WithAsOf): Promise<Columns> {
+	const rows = await store.rows<CohortTimes>(querySql('kpi/days_to_pay_curves'), { ...periodArgs(p), as_of: p.as_of });
+	return cohortCurves(rows, 'paid_share');
+}
+
 /** the monthly trend of the cure rates: per cohort month, mature episodes only (null: provisional) */
-async function cureTrend(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/cure_trend'), { ...filterArgs(p), as_of: p.as_of });
-	const ratio = (a: unknown, b: unknown) => (n(b) > 0 ? n(a) / n(b) : null);
+async function cureTrend(store: Store, p: WithAsOf): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/cure_trend'), { ...periodArgs(p), as_of: p.as_of });
 	return {
 		cohort: rows.map((r) => iso(r.cohort)),
 		episodes: rows.map((r) => n(r.episodes)),
@@ -66,20 +78,102 @@ async function cureTrend(store: Store, p: z.infer<typeof kpiParamsSchema> & { as
 	};
 }
 
-export const DIMENSIONS = ['segment', 'product', 'region'] as const;
+/** every KPI of the catalogue per calendar week or month of the period (the trend chart) */
+async function trend(store: Store, p: WithAsOf & { grain: 'week' | 'month' }): Promise<Columns> {
+	const t = await kpiTrend(store, p, p.grain);
+	return { bucket: t.buckets, ...t.kpis, provisional: t.provisional.map((x) => (x ? 1 : 0)) };
+}
 
-async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string; dimension: (typeof DIMENSIONS)[number] }): Promise<Columns> {
-	const sql = querySql('kpi/breakdown').replaceAll('{{dimension}}', p.dimension); // from the allow-list above
-	const rows = await store.rows<Record<string, unknown>>(sql, { from: p.from, to: p.to, as_of: p.as_of, vulnerable: p.vulnerable ?? null });
-	const ratio = (a: unknown, b: unknown, k = 1) => (n(b) > 0 ? (n(a) / n(b)) * k : null);
+/** response decay: for the k-th outbound contact of an episode (k = 1…15), the share answered within 72 hours */
+async function responseDecay(store: Store, p: WithAsOf): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/response_decay'), { ...periodArgs(p), as_of: p.as_of });
 	return {
-		[p.dimension]: rows.map((r) => String(r.value)),
-		cure_rate_30d: rows.map((r) => ratio(r.cured_30, r.mature_30)),
-		cure_rate_60d: rows.map((r) => ratio(r.cured_60, r.mature_60)),
-		mature_episodes_30d: rows.map((r) => n(r.mature_30)),
-		accounts_contacted: rows.map((r) => n(r.accounts_contacted)),
-		outbound_contacts: rows.map((r) => n(r.outbound_contacts)),
-		complaints_per_1k_contacted: rows.map((r) => ratio(r.complaints, r.accounts_contacted, 1000))
+		contact_number: rows.map((r) => n(r.contact_number)),
+		contacts: rows.map((r) => n(r.contacts)),
+		responded: rows.map((r) => n(r.responded)),
+		response_rate: rows.map((r) => ratio(r.responded, r.contacts))
+	};
+}
+
+/** the roll-rate matrix between days-past-due buckets, cured and charged off, month-end to month-end */
+async function rollRate(store: Store, p: WithAsOf): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/roll_rate'), { ...periodArgs(p), as_of: p.as_of });
+	return {
+		from_bucket: rows.map((r) => String(r.from_bucket)),
+		to_bucket: rows.map((r) => String(r.to_bucket)),
+		episodes: rows.map((r) => n(r.episodes)),
+		share: rows.map((r) => n(r.share))
+	};
+}
+
+/**
+ * complaints per month by category, by source and in all (month null: the whole period),
+ * with the share that came through a regulator or an ombudsman
+ */
+async function complaintsByCategory(store: Store, p: KpiParams): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/complaints_by_category'), periodArgs(p));
+	return {
+		month: rows.map((r) => (r.month == null ? null : iso(r.month))),
+		dimension: rows.map((r) => String(r.dimension)),
+		value: rows.map((r) => String(r.value)),
+		complaints: rows.map((r) => n(r.complaints)),
+		via_regulator_or_ombudsman: rows.map((r) => n(r.via_regulator_or_ombudsman)),
+		regulator_or_ombudsman_share: rows.map((r) => ratio(r.via_regulator_or_ombudsman, r.complaints))
+	};
+}
+
+/** the histogram of outbound contacts per account-week, on all channels ('all') and per channel */
+async function contactLoadDistribution(store: Store, p: KpiParams): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/contact_load_distribution'), { ...periodArgs(p), threshold: p.contact_threshold });
+	return {
+		channel: rows.map((r) => String(r.channel)),
+		contacts: rows.map((r) => String(r.contacts)),
+		account_weeks: rows.map((r) => n(r.account_weeks)),
+		over_threshold: rows.map((r) => (r.over_threshold ? 1 : 0)),
+		threshold: rows.map(() => p.contact_threshold)
+	};
+}
+
+/** the contact-fatigue index per account-week (src/lib/fatigue.ts): mean, maximum, weeks above 0 */
+async function fatigueIndex(store: Store, p: KpiParams): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/fatigue_index'), {
+		...periodArgs(p),
+		threshold: p.contact_threshold,
+		...fatigueWeightParams()
+	});
+	return {
+		account_weeks: rows.map((r) => n(r.account_weeks)),
+		weeks_over: rows.map((r) => n(r.weeks_over)),
+		share_over: rows.map((r) => ratio(r.weeks_over, r.account_weeks)),
+		mean_index: rows.map((r) => ratio(r.total_index, r.account_weeks)),
+		max_index: rows.map((r) => n(r.max_index)),
+		threshold: rows.map(() => p.contact_threshold)
+	};
+}
+
+/** opt-outs per 1,000 messages and complaints per 1,000 accounts, by the contacts in the 7 days before */
+async function pressure(store: Store, p: KpiParams): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/pressure'), periodArgs(p));
+	return {
+		prior_contacts: rows.map((r) => String(r.prior_contacts)),
+		messages: rows.map((r) => n(r.messages)),
+		opt_outs: rows.map((r) => n(r.opt_outs)),
+		opt_outs_per_1k_messages: rows.map((r) => ratio(r.opt_outs, r.messages, 1000)),
+		accounts: rows.map((r) => n(r.accounts)),
+		complaints: rows.map((r) => n(r.complaints)),
+		complaints_per_1k_accounts: rows.map((r) => ratio(r.complaints, r.accounts, 1000))
+	};
+}
+
+/** per message channel: messages and the delivered, opened, clicked and replied rates */
+async function digitalEngagement(store: Store, p: KpiParams): Promise<Columns> {
+	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/digital_engagement'), periodArgs(p));
+	const stages = ['delivered', 'opened', 'clicked', 'replied'] as const;
+	return {
+		channel: rows.map((r) => String(r.channel)),
+		messages: rows.map((r) => n(r.messages)),
+		...Object.fromEntries(stages.map((s) => [s, rows.map((r) => n(r[s]))])),
+		...Object.fromEntries(stages.map((s) => [`${s}_rate`, rows.map((r) => ratio(r[s], r.messages))]))
 	};
 }
 
@@ -88,9 +182,23 @@ const withAsOf = kpiParamsSchema.and(z.object({ as_of: z.string() }));
 export const CHART_QUERIES = {
 	cure_curves: { params: withAsOf, run: cureCurves },
 	cure_trend: { params: withAsOf, run: cureTrend },
+	days_to_pay_curves: { params: withAsOf, run: daysToPayCurves },
+	response_decay: { params: withAsOf, run: responseDecay },
+	roll_rate: { params: withAsOf, run: rollRate },
+	complaints_by_category: { params: kpiParamsSchema, run: complaintsByCategory },
+	contact_load_distribution: { params: kpiParamsSchema, run: contactLoadDistribution },
+	fatigue_index: { params: kpiParamsSchema, run: fatigueIndex },
+	pressure: { params: kpiParamsSchema, run: pressure },
+	digital_engagement: { params: kpiParamsSchema, run: digitalEngagement },
+	kpi_trend: {
+		params: withAsOf.and(z.object({ grain: z.enum(['week', 'month'], { error: 'grain must be week or month' }).default('week') })),
+		run: trend
+	},
 	breakdown: {
-		params: withAsOf.and(z.object({ dimension: z.enum(DIMENSIONS, { error: `dimension must be one of ${DIMENSIONS.join(', ')}` }) })),
-		run: breakdown
+		params: withAsOf.and(
+			z.object({ dimension: z.enum(BREAKDOWN_DIMENSIONS, { error: `dimension must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }) })
+		),
+		run: (store: Store, p: WithAsOf & { dimension: BreakdownDimension }) => breakdown(store, p, p.dimension)
 	}
 } as const;
 

@@ -1,14 +1,17 @@
 /** The Overview: the KPIs of a period next to those of the previous period of the same length. */
 import type { Store } from '../db/store.ts';
+import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { querySql } from '../paths.ts';
-import { dataAsOf, kpiParamsSchema, kpiSummary, type KpiSummary } from './summary.ts';
+import { dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
 
 export interface OverviewData {
 	empty: boolean;
-	/** the products and regions the filters offer */
-	options: { product: string[]; region: string[] };
+	/** the values the filters offer */
+	options: Record<string, string[]>;
 	current: KpiSummary | null;
 	previous: KpiSummary | null;
+	/** the period's weekly values, for the sparklines (null when read from the raw tables) */
+	weekly: KpiTrend | null;
 	problems: string[];
 }
 
@@ -20,28 +23,34 @@ export async function overviewParams(store: Store, query: Record<string, string>
 	const asOf = await dataAsOf(store);
 	if (!asOf) return { params: null, problems: [] as string[] };
 	const defaults = { to: asOf, from: iso(Date.parse(asOf) - 89 * day) };
-	const raw = {
-		from: query.from || defaults.from,
-		to: query.to || defaults.to,
-		segment: query.segment || undefined,
-		product: query.product || undefined,
-		region: query.region || undefined,
-		vulnerable: query.vulnerable === 'true' ? true : query.vulnerable === 'false' ? false : undefined
-	};
+	const raw: Record<string, unknown> = { from: query.from || defaults.from, to: query.to || defaults.to };
+	for (const k of FILTER_KEYS) if (query[k]) raw[k] = query[k];
+	if (query.vulnerable) raw.vulnerable = query.vulnerable === 'true' ? true : query.vulnerable === 'false' ? false : query.vulnerable;
+	// the arm select offers "experiment/arm": it sets both filters
+	if (query.arm?.includes('/')) [raw.experiment, raw.arm] = [query.arm.slice(0, query.arm.indexOf('/')), query.arm.slice(query.arm.indexOf('/') + 1)];
 	const parsed = kpiParamsSchema.safeParse(raw);
 	const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`);
 	const p = parsed.success ? parsed.data : kpiParamsSchema.parse(defaults);
 	return { params: { ...p, as_of: asOf }, problems };
 }
 
-export async function overview(store: Store, query: Record<string, string>): Promise<OverviewData> {
-	const { params: p, problems } = await overviewParams(store, query);
-	if (!p) return { empty: true, options: { product: [], region: [] }, current: null, previous: null, problems: [] };
-	const values = await store.rows<{ dimension: 'product' | 'region'; value: string }>(querySql('kpi/filter_values'));
-	const options = { product: values.filter((v) => v.dimension === 'product').map((v) => v.value), region: values.filter((v) => v.dimension === 'region').map((v) => v.value) };
-	const asOf = p.as_of;
-	const len = Date.parse(p.to) - Date.parse(p.from) + day;
-	const current = await kpiSummary(store, { ...p, as_of: asOf });
-	const previous = await kpiSummary(store, { ...p, from: iso(Date.parse(p.from) - len), to: iso(Date.parse(p.from) - day), as_of: asOf });
-	return { empty: false, options, current, previous, problems };
+export async function overview(store: Store, query: Record<string, string>, parsed?: Awaited<ReturnType<typeof overviewParams>>): Promise<OverviewData> {
+	const { params: p, problems } = parsed ?? (await overviewParams(store, query));
+	if (!p) return { empty: true, options: {}, current: null, previous: null, weekly: null, problems: [] };
+	const [values, periods] = await Promise.all([store.rows<{ dimension: string; value: string }>(querySql('kpi/filter_values')), kpiPeriods(store, p)]);
+	const options: Record<string, string[]> = {};
+	for (const v of values) (options[v.dimension] ??= []).push(v.value);
+	return { empty: false, options, current: periods.current, previous: periods.previous, weekly: periods.weekly, problems };
+}
+
+/** everything the Overview page renders on the server: the KPIs and the breakdown table */
+export async function overviewPage(store: Store, query: Record<string, string>) {
+	const dimension = (BREAKDOWN_DIMENSIONS as readonly string[]).includes(query.dimension ?? '') ? (query.dimension as BreakdownDimension) : 'segment';
+	const parsed = await overviewParams(store, query);
+	const data = await overview(store, query, parsed);
+	const params = parsed.params;
+	return {
+		overview: data,
+		breakdown: params && !data.empty ? { dimension, columns: await breakdown(store, params, dimension) } : null
+	};
 }

@@ -1,0 +1,28 @@
+-- kpi/summary_events: per bucket of days, the complaints received (all, and through a
+-- regulator or ombudsman) and the opt-out events (each counted once, also when it covers
+-- several accounts of the customer), from the summary table kpi_events. A bucket without
+-- events has no row.
+-- Parameters: $from, $to (dates) and the buckets: $grain = 'period' splits [$from, $to] at
+-- $split (the previous and the current period; $split = $from for one bucket); 'week'
+-- cuts each of those into calendar weeks (Monday to Sunday), 'month' into calendar months,
+-- the buckets clipped to the period and to $split; $as_of; $segment, $product, $region,
+-- $vulnerable (NULL = all). Only valid while the summary tables are fresh for $as_of
+-- (src/lib/server/kpi/summaries.ts checks). kpi_bucket and kpi_bucket_end are macros
+-- (migration 3). {{group}} is NULL, or an account attribute (segment, product, region)
+-- from the allow-list in src/lib/server/kpi/summary.ts for a breakdown.
+WITH k AS (
+	SELECT k.*, kpi_bucket(k.day, $grain, $from::DATE, $split::DATE) AS bucket
+	FROM kpi_events k
+	WHERE k.day BETWEEN $from::DATE AND $to::DATE
+		AND ($segment IS NULL OR segment = $segment)
+		AND ($product IS NULL OR product = $product)
+		AND ($region IS NULL OR region = $region)
+		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+)
+SELECT bucket, {{group}} AS grp,
+	count(*) FILTER (WHERE k.kind = 'complaint') AS complaints,
+	count(*) FILTER (WHERE k.kind = 'complaint' AND k.source IN ('regulator', 'ombudsman')) AS complaints_via_regulator,
+	count(DISTINCT k.event_id) FILTER (WHERE k.kind = 'opt_out') AS opt_outs
+FROM k
+GROUP BY ALL
+ORDER BY ALL;

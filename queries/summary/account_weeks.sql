@@ -1,0 +1,40 @@
+-- summary/account_weeks: rebuilds kpi_account_weeks and kpi_contact_days from the outbound
+-- interactions. kpi_account_weeks: one row per account and calendar week (Monday to Sunday,
+-- UTC) with an outbound contact: the week's contacts, a 7-bit mask of the days with one
+-- (bit 0 = Monday), the last contact day of the week and of the account's previous
+-- contacted week, next to the account's attributes. kpi_contact_days: per day and account
+-- attributes, the outbound contacts, calls and right-party conversations. A period's
+-- "accounts contacted" counts each account once, at its first week with a contact on a day
+-- of the period (its previous contacted week ended before the period).
+-- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
+CREATE OR REPLACE TEMP TABLE cw_contact_days AS
+SELECT i.account_id, i.occurred_at::DATE AS day,
+	count(*)::INTEGER AS outbound,
+	count(*) FILTER (WHERE i.channel = 'call')::INTEGER AS calls,
+	count(*) FILTER (WHERE i.channel = 'call' AND i.outcome = 'conversation')::INTEGER AS conversations
+FROM interactions i
+WHERE i.direction = 'outbound'
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE kpi_account_weeks AS
+WITH w AS (
+	SELECT account_id, date_trunc('week', day)::DATE AS week,
+		sum(outbound)::INTEGER AS contacts,
+		bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
+		max(day) AS last_day
+	FROM cw_contact_days
+	GROUP BY ALL
+)
+SELECT w.week, w.account_id, a.segment, a.product, a.region, a.vulnerable, w.contacts, w.days_mask, w.last_day,
+	lag(w.last_day) OVER (PARTITION BY w.account_id ORDER BY w.week) AS previous_last_day
+FROM w JOIN accounts a USING (account_id)
+ORDER BY w.week, w.account_id;
+
+CREATE OR REPLACE TABLE kpi_contact_days AS
+SELECT d.day, a.segment, a.product, a.region, a.vulnerable,
+	sum(d.outbound)::BIGINT AS outbound, sum(d.calls)::BIGINT AS calls, sum(d.conversations)::BIGINT AS conversations
+FROM cw_contact_days d JOIN accounts a USING (account_id)
+GROUP BY ALL
+ORDER BY d.day;
+
+DROP TABLE cw_contact_days;

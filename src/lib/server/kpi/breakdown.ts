@@ -1,0 +1,71 @@
+/**
+ * The breakdown table: KPIs per value of an account attribute (segment, product, region)
+ * or a contact attribute (channel, template, agent). Account attributes come from the
+ * summary tables while they are fresh (every KPI, the same code as the tiles) and from
+ * queries/kpi/breakdown.sql otherwise; contact attributes from queries/kpi/breakdown_contacts.sql.
+ */
+import type { Store } from '../db/store.ts';
+import { querySql } from '../paths.ts';
+import { ACCOUNT_DIMENSIONS, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type kpiParamsSchema } from './summary.ts';
+import type { z } from 'zod';
+
+export const BREAKDOWN_DIMENSIONS = ['segment', 'product', 'region', 'channel', 'template', 'agent'] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/** the columns of the table, in order; KPIs keep their catalogue names */
+export const BREAKDOWN_METRICS = [
+	'cure_rate_30d',
+	'cure_rate_60d',
+	'mature_episodes_30d',
+	'accounts_contacted',
+	'outbound_contacts',
+	'right_party_contact_rate',
+	'complaints_per_1k_contacted'
+] as const;
+
+export type Columns = Record<string, (string | number | null)[]>;
+
+const CONTACT_COLUMNS: Record<string, string> = { channel: 'channel', template: 'template_id', agent: 'agent_id' };
+const n = (v: unknown) => Number(v ?? 0);
+const ratio = (a: unknown, b: unknown, k = 1) => (n(b) > 0 ? (n(a) / n(b)) * k : null);
+
+export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }, dimension: BreakdownDimension): Promise<Columns> {
+	const out: Columns = { [dimension]: [], ...Object.fromEntries(BREAKDOWN_METRICS.map((m) => [m, []])) };
+	const push = (value: string, m: Record<(typeof BREAKDOWN_METRICS)[number], number | null>) => {
+		out[dimension]!.push(value);
+		for (const k of BREAKDOWN_METRICS) out[k]!.push(m[k]);
+	};
+	if ((ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) && (await summaryUsable(store, p, p.as_of))) {
+		const byGroup = await summaryCounts(store, p, p.as_of, 'period', p.from, dimension as AccountDimension);
+		for (const [key, counts] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+			const k = kpisFromCounts(counts, p.contact_threshold);
+			push(key.slice(key.indexOf('|') + 1), {
+				cure_rate_30d: k.cure_rate_30d!.value,
+				cure_rate_60d: k.cure_rate_60d!.value,
+				mature_episodes_30d: k.cure_rate_30d!.denominator ?? 0,
+				accounts_contacted: counts.contacts.accounts_contacted,
+				outbound_contacts: counts.contacts.outbound_contacts,
+				right_party_contact_rate: k.right_party_contact_rate!.value,
+				complaints_per_1k_contacted: k.complaints_per_1k_contacted!.value
+			});
+		}
+		return out;
+	}
+	const contact = CONTACT_COLUMNS[dimension];
+	// the identifier spliced in comes from the allow-lists above, never from a request
+	const sql = contact
+		? querySql('kpi/breakdown_contacts').replaceAll('{{dimension}}', contact)
+		: querySql('kpi/breakdown').replaceAll('{{dimension}}', (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? dimension : 'segment');
+	const rows = await store.rows<Record<string, unknown>>(sql, { from: p.from, to: p.to, as_of: p.as_of, ...filterArgs(p) });
+	for (const r of rows)
+		push(String(r.value), {
+			cure_rate_30d: ratio(r.cured_30, r.mature_30),
+			cure_rate_60d: ratio(r.cured_60, r.mature_60),
+			mature_episodes_30d: n(r.mature_30),
+			accounts_contacted: n(r.accounts_contacted),
+			outbound_contacts: n(r.outbound_contacts),
+			right_party_contact_rate: r.outbound_calls === undefined ? null : ratio(r.conversations, r.outbound_calls),
+			complaints_per_1k_contacted: ratio(r.complaints, r.accounts_contacted, 1000)
+		});
+	return out;
+}

@@ -1,0 +1,80 @@
+/**
+ * Summary tables for the KPIs: rebuilt after every import, read by the Overview while they
+ * are fresh. Built from the raw tables by the SQL in queries/summary/ for the data's as-of
+ * date; kpi_summary_state records that date and the last import they include. When an
+ * import has landed since (or the rebuild failed), the KPIs are computed from the raw
+ * tables instead: slower, never wrong. Tests check both ways give the same numbers.
+ */
+import type { Store } from '../db/store.ts';
+import { querySql } from '../paths.ts';
+import { storeOverview } from '../data/overview.ts';
+
+/** the rebuild order: kpi_contact_weeks is built from kpi_account_weeks */
+const STEPS = ['summary/episodes', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
+
+export interface SummaryRefresh {
+	as_of: string;
+	batch_id: number | null;
+	duration_ms: number;
+	steps: Record<string, number>;
+}
+
+/** rebuilds the summary tables in one transaction; null when the store holds no data */
+export async function refreshSummaries(store: Store): Promise<SummaryRefresh | null> {
+	const overview = await storeOverview(store);
+	const asOf = overview.as_of?.slice(0, 10) ?? null;
+	const conn = await store.connect();
+	const t0 = Date.now();
+	const steps: Record<string, number> = {};
+	try {
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			await conn.run('DELETE FROM kpi_summary_state');
+			if (!asOf) {
+				await conn.run('COMMIT');
+				return null;
+			}
+			for (const step of STEPS) {
+				const t = Date.now();
+				const sql = querySql(step);
+				await conn.run(sql, sql.includes('$as_of') ? { as_of: asOf } : undefined);
+				steps[step] = Date.now() - t;
+			}
+			const reader = await conn.runAndReadAll(`SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);
+			const batch = reader.getRowsJS()[0]?.[0];
+			const batchId = batch == null ? null : Number(batch);
+			const duration = Date.now() - t0;
+			await conn.run('INSERT INTO kpi_summary_state VALUES ($as_of::DATE, $batch, now(), $ms)', { as_of: asOf, batch: batchId, ms: duration });
+			await conn.run('COMMIT');
+			return { as_of: asOf, batch_id: batchId, duration_ms: duration, steps };
+		} catch (e) {
+			await conn.run('ROLLBACK');
+			throw e;
+		}
+	} finally {
+		conn.closeSync();
+	}
+}
+
+/**
+ * The as-of date the summary tables hold, when they include every import and were built
+ * for the data's current as-of date; null otherwise (read the raw tables).
+ */
+export async function freshSummaries(store: Store): Promise<{ as_of: string } | null> {
+	const [s] = await store.rows<{ as_of: unknown; batch_id: number | null; latest: number | null; data_as_of: unknown }>(querySql('summary/state'));
+	if (!s || s.as_of == null) return null;
+	const asOf = s.as_of instanceof Date ? s.as_of.toISOString().slice(0, 10) : String(s.as_of).slice(0, 10);
+	if ((s.batch_id ?? null) !== (s.latest ?? null)) return null;
+	return { as_of: asOf };
+}
+
+/** refreshes after an import that changed something; a failure leaves the raw path in use */
+export async function refreshAfterImport(store: Store, changed: boolean, log: (msg: string) => void = () => {}): Promise<SummaryRefresh | null> {
+	if (!changed) return null;
+	try {
+		return await refreshSummaries(store);
+	} catch (e) {
+		log(`the KPI summary tables could not be rebuilt (${e instanceof Error ? e.message : e}); the Overview reads the raw tables until the next import`);
+		return null;
+	}
+}

@@ -1,0 +1,123 @@
+/**
+ * The KPI summary tables against the raw computation: a demo store (2,000 accounts, a year
+ * of data) is imported (which rebuilds the summary tables), then every KPI is computed both
+ * ways for periods that start and end mid-week, cross months, hold one day or nothing, and
+ * for account filters; they must agree to the last digit (sums of fractions to 1e-12).
+ * Also: a stale summary (an import since) is not used; a refresh after an import is.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { join } from 'node:path';
+import { runDemo } from '../../src/lib/server/demo/index.ts';
+import { importFile } from '../../src/lib/server/ingest/index.ts';
+import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { dataAsOf, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, type KpiValue } from '../../src/lib/server/kpi/summary.ts';
+import { kpiParamsSchema } from '../../src/lib/server/kpi/summary.ts';
+import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
+
+let t: TempStore;
+let AS_OF: string; // the data's as-of date (the demo's last contacts spill into 2026-07-01 UTC)
+
+beforeAll(async () => {
+	t = await tempStore();
+	await runDemo(t.store, { accounts: 2000, seed: 11, outDir: join(t.dir, 'demo') });
+	AS_OF = (await dataAsOf(t.store))!;
+}, 120_000);
+afterAll(() => t.close());
+
+function expectSame(a: Record<string, KpiValue>, b: Record<string, KpiValue>, where: string) {
+	expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());
+	for (const k of Object.keys(a)) {
+		const x = a[k]!;
+		const y = b[k]!;
+		if (typeof x.value === 'number' && typeof y.value === 'number' && !Number.isInteger(x.value)) {
+			expect(x.value, `${where} ${k}`).toBeCloseTo(y.value, 12);
+			expect({ ...x, value: 0, numerator: 0 }, `${where} ${k}`).toEqual({ ...y, value: 0, numerator: 0 });
+			if (x.numerator !== undefined) expect(x.numerator, `${where} ${k} numerator`).toBeCloseTo(y.numerator!, 9);
+		} else expect(x, `${where} ${k}`).toEqual(y);
+	}
+}
+
+describe('summary tables agree with the raw tables', () => {
+	test('the import rebuilt them for the data as-of date', async () => {
+		expect(await freshSummaries(t.store)).toEqual({ as_of: AS_OF });
+	});
+
+	const periods: [string, string][] = [
+		['2026-04-02', '2026-06-30'], // the default: 90 days ending at the as-of date, starts on a Thursday
+		['2026-01-01', '2026-03-31'], // a quarter
+		['2026-02-11', '2026-02-11'], // one day (a Wednesday)
+		['2025-09-03', '2026-01-20'], // across the year end, mid-week at both ends
+		['2026-06-29', '2026-06-30'], // the last days: no mature episode
+		['2024-01-01', '2024-03-31'] // before any data: no data, not 0
+	];
+	for (const [from, to] of periods)
+		test(`${from} to ${to}`, async () => {
+			const s = await kpiSummary(t.store, { from, to });
+			const r = await kpiSummary(t.store, { from, to }, { source: 'raw' });
+			expect(s.source).toBe('summary');
+			expect(r.source).toBe('raw');
+			expectSame(s.kpis, r.kpis, `${from}..${to}`);
+		});
+
+	const filters = [{ segment: 'sme' as const }, { vulnerable: true }, { product: 'card' }, { region: 'US-MA', segment: 'retail' as const }];
+	for (const f of filters)
+		test(`filter ${JSON.stringify(f)}`, async () => {
+			const s = await kpiSummary(t.store, { from: '2026-03-04', to: '2026-06-30', ...f });
+			const r = await kpiSummary(t.store, { from: '2026-03-04', to: '2026-06-30', ...f }, { source: 'raw' });
+			expect(s.source).toBe('summary');
+			expectSame(s.kpis, r.kpis, JSON.stringify(f));
+		});
+
+	test('the Overview pass (both periods by week) agrees with each period computed alone', async () => {
+		const p = await kpiPeriods(t.store, { from: '2026-04-02', to: '2026-06-30', as_of: AS_OF, segment: 'retail' });
+		expect(p.current.source).toBe('summary');
+		const cur = await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', segment: 'retail' }, { source: 'raw' });
+		const prev = await kpiSummary(t.store, { from: '2026-01-02', to: '2026-04-01', segment: 'retail' }, { source: 'raw' });
+		expectSame(p.current.kpis, cur.kpis, 'current');
+		expectSame(p.previous.kpis, prev.kpis, 'previous');
+		// the sparkline's weeks: the first starts on the period's first day, the others on Mondays
+		expect(p.weekly!.buckets[0]).toBe('2026-04-02');
+		expect(p.weekly!.buckets[1]).toBe('2026-04-06');
+		expect(p.weekly!.buckets.at(-1)).toBe('2026-06-29');
+	});
+
+	test('weekly and monthly trends agree with each bucket computed from the raw tables', async () => {
+		for (const grain of ['week', 'month'] as const) {
+			const tr = await kpiTrend(t.store, { from: '2026-02-11', to: '2026-05-20', as_of: AS_OF }, grain);
+			expect(tr.buckets.length).toBe(grain === 'week' ? 15 : 4);
+			for (const [i, b] of tr.buckets.entries()) {
+				const end = i + 1 < tr.buckets.length ? new Date(Date.parse(tr.buckets[i + 1]!) - 86_400_000).toISOString().slice(0, 10) : '2026-05-20';
+				const raw = kpisFromCounts(await rawCounts(t.store, kpiParamsSchema.parse({ from: b, to: end }), AS_OF), 7);
+				for (const [k, v] of Object.entries(raw)) {
+					const got = tr.kpis[k]![i];
+					if (typeof v.value === 'number' && typeof got === 'number') expect(got, `${grain} ${b} ${k}`).toBeCloseTo(v.value, 12);
+					else expect(got, `${grain} ${b} ${k}`).toEqual(v.value);
+				}
+			}
+		}
+	});
+
+	test('filters on contacts or experiments read the raw tables', async () => {
+		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', channel: 'sms' })).source).toBe('raw');
+		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', experiment: 'supportive-reminder' })).source).toBe('raw');
+		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', as_of: '2026-05-31' })).source).toBe('raw');
+	});
+});
+
+describe('freshness', () => {
+	test('an import since the last rebuild sends the KPIs to the raw tables until the next rebuild', async () => {
+		const r = await importFile(t.store, { path: t.file('accounts.csv', csv([accountsHeader, accountRow('ZNEW1', { customer_id: 'ZC1' })])), source: 'cli' });
+		expect(r.rows_inserted).toBe(1);
+		expect(await freshSummaries(t.store)).toBeNull();
+		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30' })).source).toBe('raw');
+		const refreshed = await refreshSummaries(t.store);
+		expect(refreshed?.as_of).toBe(AS_OF);
+		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30' })).source).toBe('summary');
+	});
+
+	test('an import that changes nothing keeps them fresh', async () => {
+		const r = await importFile(t.store, { path: t.file('accounts.csv', csv([accountsHeader, accountRow('ZNEW1', { customer_id: 'ZC1' })])), source: 'cli' });
+		expect(r.rows_unchanged).toBe(1);
+		expect(await freshSummaries(t.store)).toEqual({ as_of: AS_OF });
+	});
+});
