@@ -73,9 +73,27 @@ row_firsts AS (
 	SELECT b.bucket, {{group}} AS grp, count(*) AS n
 	FROM kpi_account_weeks w JOIN week_buckets b USING (week)
 	WHERE w.week BETWEEN $from::DATE - 6 AND $to::DATE
+		AND $grain <> 'period'
 		AND ($grain <> 'week' OR w.week IN (SELECT week FROM edge_weeks))
 		AND (w.days_mask & kpi_days_mask(w.week, b.bucket, b.bucket_end)) <> 0
-		AND (w.previous_last_day IS NULL OR w.previous_last_day < b.bucket)
+		AND w.previous_last_day < b.bucket
+		AND ($segment IS NULL OR segment = $segment)
+		AND ($product IS NULL OR product = $product)
+		AND ($region IS NULL OR region = $region)
+		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+	GROUP BY ALL
+),
+-- the same for the two buckets of grain 'period', in one scan without the join
+period_firsts AS (
+	SELECT {{group}} AS grp,
+		-- (the cheap test first; a week wholly inside the bucket always has a contact in it)
+		count(*) FILTER (WHERE w.previous_last_day < $from::DATE
+			AND ((w.week >= $from::DATE AND w.week + 6 < $split::DATE) OR (w.days_mask & kpi_days_mask(w.week, $from::DATE, $split::DATE - 1)) <> 0)) AS n_previous,
+		count(*) FILTER (WHERE w.previous_last_day < $split::DATE
+			AND ((w.week >= $split::DATE AND w.week + 6 <= $to::DATE) OR (w.days_mask & kpi_days_mask(w.week, $split::DATE, $to::DATE)) <> 0)) AS n_current
+	FROM kpi_account_weeks w
+	WHERE w.week BETWEEN $from::DATE - 6 AND $to::DATE
+		AND $grain = 'period'
 		AND ($segment IS NULL OR segment = $segment)
 		AND ($product IS NULL OR product = $product)
 		AND ($region IS NULL OR region = $region)
@@ -86,4 +104,6 @@ SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS ou
 UNION ALL SELECT 'sums', bucket, grp, NULL, NULL, outbound, calls, conversations FROM sums
 UNION ALL SELECT 'firsts', bucket, grp, NULL, n, NULL, NULL, NULL FROM whole_week_firsts
 UNION ALL SELECT 'firsts', bucket, grp, NULL, n, NULL, NULL, NULL FROM row_firsts
+UNION ALL SELECT 'firsts', $from::DATE, grp, NULL, n_previous, NULL, NULL, NULL FROM period_firsts WHERE $split::DATE > $from::DATE
+UNION ALL SELECT 'firsts', $split::DATE, grp, NULL, n_current, NULL, NULL, NULL FROM period_firsts
 ORDER BY ALL;

@@ -2,7 +2,7 @@
 -- interactions. kpi_account_weeks: one row per account and calendar week (Monday to Sunday,
 -- UTC) with an outbound contact: the week's contacts, a 7-bit mask of the days with one
 -- (bit 0 = Monday), the last contact day of the week and of the account's previous
--- contacted week, next to the account's attributes. kpi_contact_days: per day and account
+-- contacted week (1900-01-01 when there is none), next to the account's attributes. kpi_contact_days: per day and account
 -- attributes, the outbound contacts, calls and right-party conversations. A period's
 -- "accounts contacted" counts each account once, at its first week with a contact on a day
 -- of the period (its previous contacted week ended before the period).
@@ -26,7 +26,8 @@ WITH w AS (
 	GROUP BY ALL
 )
 SELECT w.week, w.account_id, a.segment, a.product, a.region, a.vulnerable, w.contacts, w.days_mask, w.last_day,
-	lag(w.last_day) OVER (PARTITION BY w.account_id ORDER BY w.week) AS previous_last_day
+	-- no previous week: a day long before any data (a NULL would cost a test on every read)
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.account_id ORDER BY w.week), DATE '1900-01-01') AS previous_last_day
 FROM w JOIN accounts a USING (account_id)
 ORDER BY w.week, w.account_id;
 

@@ -52,7 +52,9 @@ test('chart data arrives as Arrow IPC (JSON on request); an unknown query or par
 test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ page }) => {
 	await page.goto('/overview');
 	await expect(page.locator('figure.chart canvas').first()).toBeVisible();
-	await expect(page.locator('figure.chart')).toHaveCount(2);
+	// the trend and the nine charts of the Overview, each drawn to the end
+	await expect(page.locator('figure.chart')).toHaveCount(10);
+	await expect(page.locator('figure.chart [role=img][data-drawn=true]')).toHaveCount(10);
 	const table = page.getByTestId('breakdown');
 	await expect(table.locator('tbody tr')).toHaveCount(3); // retail, sme, corporate
 	await table.getByRole('button', { name: /Accounts contacted/ }).click();
@@ -63,7 +65,7 @@ test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ p
 	await page.getByTestId('breakdown-csv').click();
 	const stream = await (await download).createReadStream();
 	const text = Buffer.concat(await stream.toArray()).toString('utf8');
-	expect(text.split(/\r?\n/)[0]).toBe('segment,cure_rate_30d,cure_rate_60d,mature_episodes_30d,accounts_contacted,outbound_contacts,complaints_per_1k_contacted');
+	expect(text.split(/\r?\n/)[0]).toBe('segment,cure_rate_30d,cure_rate_60d,mature_episodes_30d,accounts_contacted,outbound_contacts,right_party_contact_rate,complaints_per_1k_contacted');
 });
 
 test('filters live in the URL, show as removable chips, and the back button works', async ({ page }) => {
@@ -92,4 +94,46 @@ test('period presets end at the data as-of date and keep the filters', async ({ 
 	const days = (Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!)) / 86_400_000 + 1;
 	expect(days).toBe(30);
 	await expect(page.getByTestId('kpi-cure_rate_30d')).toBeVisible();
+});
+
+test('each tile has a weekly sparkline drawn on the server, and days to pay its interval', async ({ page }) => {
+	const html = await (await page.request.get('/overview')).text();
+	expect(html).toMatch(/data-testid="kpi-cure_rate_30d"[\s\S]*?<svg class="spark[^"]*"[^>]*aria-label="Weekly cure rate \(30 days\): from/);
+	await page.goto('/overview');
+	await expect(page.getByTestId('kpi-days_to_pay_median')).toContainText(/95% CI (\d+ days?|open) – (\d+ days?|open)/);
+});
+
+test('the trend chart switches KPI and grain', async ({ page }) => {
+	await page.goto('/overview');
+	const trend = page.locator('.card', { has: page.getByRole('heading', { name: 'Trend' }) });
+	await expect(trend.locator('figcaption')).toContainText('Cure rate (30 days) per week');
+	await trend.getByTestId('trend-kpi').selectOption('complaints_per_1k_contacted');
+	await trend.getByLabel('monthly').check();
+	await expect(trend.locator('figcaption')).toContainText('Complaints per 1,000 contacted per month');
+	const json = await (await page.request.get('/overview/data/kpi_trend?grain=month&format=json')).json();
+	expect(json.bucket.length).toBeGreaterThan(1);
+	expect(Object.keys(json)).toContain('days_to_pay_median');
+	expect((await page.request.get('/overview/data/kpi_trend?grain=hour')).status()).toBe(400);
+});
+
+test('filters on channel, template and experiment arm; breakdown by channel', async ({ page }) => {
+	await page.goto('/overview');
+	const form = page.getByRole('form', { name: 'Period and filters' });
+	await form.locator('select[name=channel]').selectOption('sms');
+	await form.locator('select[name=arm]').selectOption('supportive-reminder/supportive');
+	await form.getByRole('button', { name: 'Apply' }).click();
+	await expect(page).toHaveURL(/channel=sms/);
+	const chips = page.getByRole('list', { name: 'Active filters' });
+	await expect(chips.getByRole('link')).toHaveText(['channel: sms ✕', 'experiment: supportive-reminder ✕', 'arm: supportive ✕']);
+	await expect(page.getByTestId('kpi-cure_rate_30d')).toContainText(/\d+\.\d%|no data/);
+	await expect(page.locator('body')).not.toContainText('NaN');
+	// an arm of an unknown experiment, a channel that does not exist: a message, never a server error
+	const bad = await page.goto('/overview?channel=fax');
+	expect(bad?.status()).toBe(200);
+	await expect(page.getByRole('alert')).toContainText('channel must be one of');
+	await page.goto('/overview?arm=x');
+	await expect(page.getByRole('alert')).toContainText('an arm needs its experiment');
+	await page.goto('/overview?dimension=channel');
+	await expect(page.getByRole('heading', { name: 'Breakdown by channel' })).toBeVisible();
+	await expect(page.getByTestId('breakdown').locator('tbody tr', { hasText: 'sms' })).toHaveCount(1);
 });

@@ -4,9 +4,13 @@ import { Store } from './db/store.ts';
 const g = globalThis as unknown as { __curewiseStore?: Promise<Store> };
 
 export function getStore(): Promise<Store> {
-	g.__curewiseStore ??= Store.open().catch((e) => {
-		g.__curewiseStore = undefined;
-		throw e;
-	});
+	if (!g.__curewiseStore) {
+		g.__curewiseStore = Store.open().catch((e) => {
+			g.__curewiseStore = undefined;
+			throw e;
+		});
+		// warm the Overview's chart cache in the background once the store is open
+		void g.__curewiseStore.then((s) => import('./kpi/warm.ts').then((w) => w.warmChartCache(s, (m) => console.error(m)))).catch(() => {});
+	}
 	return g.__curewiseStore;
 }

@@ -206,5 +206,31 @@ CREATE MACRO kpi_days_mask(week, first, last) AS
 	CASE WHEN last < week OR first > week + 6 THEN 0
 		ELSE ((1 << (least(6, last - week)::INTEGER + 1)) - 1) - ((1 << greatest(0, first - week)::INTEGER) - 1) END;
 `
+	},
+	{
+		version: 4,
+		name: 'experiment alerts',
+		sql: `
+-- guardrail alerts of running experiments (src/lib/server/experiments/guardrails.ts): one open
+-- alert per experiment, arm, metric and rule; it stays until acknowledged with a reason
+CREATE SEQUENCE experiment_alert_seq START 1;
+CREATE TABLE experiment_alerts (
+	alert_id BIGINT PRIMARY KEY,
+	experiment_id VARCHAR NOT NULL,
+	arm VARCHAR NOT NULL,
+	metric VARCHAR NOT NULL,
+	rule_kind VARCHAR NOT NULL,       -- harm | non_inferiority | hard_limit
+	threshold DOUBLE,
+	evidence VARCHAR NOT NULL,        -- canonical JSON: the numbers that breached
+	message VARCHAR NOT NULL,         -- the same in words
+	fired_at TIMESTAMPTZ NOT NULL,
+	last_seen_at TIMESTAMPTZ NOT NULL,
+	acknowledged_at TIMESTAMPTZ,
+	acknowledged_by VARCHAR,
+	ack_reason VARCHAR,
+	stopped_experiment BOOLEAN NOT NULL DEFAULT false,
+	webhook_status VARCHAR            -- null: no webhook configured; delivered | failed: <why>
+);
+`
 	}
 ];

@@ -115,8 +115,17 @@ export class Store {
 		return this.shared;
 	}
 
+	/** idle read connections: concurrent reads (the Overview's queries) run side by side */
+	private idle: DuckDBConnection[] = [];
+
 	async rows<T = Row>(sql: string, params?: Params): Promise<T[]> {
-		return rows<T>(await this.conn(), sql, params);
+		const c = this.idle.pop() ?? (await this.connect());
+		try {
+			return await rows<T>(c, sql, params);
+		} finally {
+			if (this.idle.length < 4) this.idle.push(c);
+			else c.closeSync();
+		}
 	}
 
 	/** applies every migration not yet applied; returns the versions it applied */
@@ -149,6 +158,7 @@ export class Store {
 	async close(): Promise<void> {
 		this.shared?.closeSync();
 		this.shared = null;
+		for (const c of this.idle.splice(0)) c.closeSync();
 		await this.kysely.destroy().catch(() => {});
 		this.instance.closeSync();
 	}

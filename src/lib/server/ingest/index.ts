@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { refreshAfterImport } from '../kpi/summaries.ts';
+import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
@@ -48,6 +48,8 @@ export interface ImportManyOptions {
 	onResult?: (r: ImportResult) => void;
 	/** messages that are not about one file (a failed rebuild of the KPI summary tables) */
 	onLog?: (msg: string) => void;
+	/** the rebuild of the KPI summary tables after the files (null: nothing changed, or it failed) */
+	onSummaries?: (r: SummaryRefresh | null) => void;
 }
 
 /** whether an import changed any stored row (then the KPI summary tables are rebuilt) */
@@ -60,6 +62,6 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 		opts.onResult?.(r);
 		results.push(r);
 	}
-	await refreshAfterImport(store, results.some(changedRows), opts.onLog);
+	opts.onSummaries?.(await refreshAfterImport(store, results.some(changedRows), opts.onLog));
 	return results;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
 import { refreshAfterImport } from '../kpi/summaries.ts';
+import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
 import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
 
@@ -60,7 +61,10 @@ export function startImportJob(
 			rmSync(opts.dir, { recursive: true, force: true });
 		}
 		// the next import waits for the KPI summary tables to be rebuilt
-		if (job.result) await refreshAfterImport(store, changedRows(job.result), (m) => console.error(m));
+		if (job.result && changedRows(job.result)) {
+			await refreshAfterImport(store, true, (m) => console.error(m));
+			await warmChartCache(store, (m) => console.error(m));
+		}
 	};
 	g.__curewiseQueue = (g.__curewiseQueue ?? Promise.resolve()).then(run);
 	return job;

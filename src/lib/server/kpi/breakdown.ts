@@ -36,7 +36,7 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 		for (const k of BREAKDOWN_METRICS) out[k]!.push(m[k]);
 	};
 	if ((ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) && (await summaryUsable(store, p, p.as_of))) {
-		const byGroup = await summaryCounts(store, p, p.as_of, 'period', p.from, dimension as AccountDimension);
+		const byGroup = await summaryCounts(store, p, p.as_of, 'period', p.from, dimension as AccountDimension, false);
 		for (const [key, counts] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
 			const k = kpisFromCounts(counts, p.contact_threshold);
 			push(key.slice(key.indexOf('|') + 1), {

@@ -8,6 +8,7 @@ import { fatigueWeightParams } from '../../fatigue.ts';
 import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
+import { cached } from './cache.ts';
 import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { filterArgs, kpiParamsSchema, kpiTrend } from './summary.ts';
 
@@ -209,9 +210,11 @@ export const chartQueryNameSchema = z.enum(Object.keys(CHART_QUERIES) as [ChartQ
 
 export class ChartParamsError extends Error {}
 
-export async function runChartQuery(store: Store, name: ChartQueryName, raw: Record<string, unknown>): Promise<Columns> {
+export async function runChartQuery(store: Store, name: ChartQueryName, raw: Record<string, unknown>, opts: { cache?: boolean } = {}): Promise<Columns> {
 	const q = CHART_QUERIES[name];
 	const parsed = q.params.safeParse(raw);
 	if (!parsed.success) throw new ChartParamsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; '));
-	return (q.run as (s: Store, p: unknown) => Promise<Columns>)(store, parsed.data);
+	const run = () => (q.run as (s: Store, p: unknown) => Promise<Columns>)(store, parsed.data);
+	// the key is the query and its parsed parameters (defaults filled in, unknown keys dropped)
+	return opts.cache ? cached(store, `${name}|${JSON.stringify(parsed.data)}`, run) : run();
 }

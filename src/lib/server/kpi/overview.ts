@@ -47,10 +47,7 @@ export async function overview(store: Store, query: Record<string, string>, pars
 export async function overviewPage(store: Store, query: Record<string, string>) {
 	const dimension = (BREAKDOWN_DIMENSIONS as readonly string[]).includes(query.dimension ?? '') ? (query.dimension as BreakdownDimension) : 'segment';
 	const parsed = await overviewParams(store, query);
-	const data = await overview(store, query, parsed);
 	const params = parsed.params;
-	return {
-		overview: data,
-		breakdown: params && !data.empty ? { dimension, columns: await breakdown(store, params, dimension) } : null
-	};
+	const [data, columns] = await Promise.all([overview(store, query, parsed), params ? breakdown(store, params, dimension) : null]);
+	return { overview: data, breakdown: columns ? { dimension, columns } : null };
 }

@@ -204,13 +204,22 @@ export type AccountDimension = (typeof ACCOUNT_DIMENSIONS)[number];
  * [split, to]; 'week' and 'month' cut those into calendar weeks or months. Keys are the
  * buckets' first days. Only for account filters, while the summary tables are fresh.
  */
-export async function summaryCounts(store: Store, p: Parsed, asOf: string, grain: Grain, split: string, group: AccountDimension | null = null): Promise<Map<string, KpiCounts>> {
+export async function summaryCounts(
+	store: Store,
+	p: Parsed,
+	asOf: string,
+	grain: Grain,
+	split: string,
+	group: AccountDimension | null = null,
+	/** skip the time-to-event counts (a breakdown shows no Kaplan–Meier figure) */
+	withTimes = true
+): Promise<Map<string, KpiCounts>> {
 	const args = { from: p.from, to: p.to, as_of: asOf, grain, split, ...filterArgs(p) };
 	const sql = (name: string) => summarySql(name, group);
 	type G = { bucket: unknown; grp: string | null };
 	const [ep, tte, contacts, events] = await Promise.all([
 		store.rows<Record<string, unknown> & G>(sql('kpi/summary_episodes'), args),
-		store.rows<G & { measure: string; t: number; events: number; censored: number }>(sql('kpi/summary_time_to_event'), args),
+		withTimes ? store.rows<G & { measure: string; t: number; events: number; censored: number }>(sql('kpi/summary_time_to_event'), args) : [],
 		store.rows<G & { kind: 'load' | 'sums' | 'firsts'; contacts: number | null; n: number | null; outbound: number | null; calls: number | null; conversations: number | null }>(sql('kpi/summary_contacts'), args),
 		store.rows<G & { complaints: number; complaints_via_regulator: number; opt_outs: number }>(sql('kpi/summary_events'), args)
 	]);

@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 	if (!base.params) error(400, 'the store holds no data yet');
 	if (base.problems.length) error(400, base.problems.join('; '));
 	try {
-		const columns = await runChartQuery(store, name.data, { ...base.params, dimension: query.dimension ?? 'segment', grain: query.grain ?? 'week' });
+		const columns = await runChartQuery(store, name.data, { ...base.params, dimension: query.dimension ?? 'segment', grain: query.grain ?? 'week' }, { cache: true });
 		if (format === 'csv') {
 			return new Response(toCsv(columns), {
 				headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="curewise_${name.data}.csv"` }
