@@ -97,6 +97,24 @@ describe('summary tables agree with the raw tables', () => {
 		}
 	});
 
+	test('the breakdown by an account attribute (summary tables) agrees with each value filtered from the raw tables', async () => {
+		const { breakdown } = await import('../../src/lib/server/kpi/breakdown.ts');
+		for (const dimension of ['segment', 'region'] as const) {
+			const cols = await breakdown(t.store, { ...kpiParamsSchema.parse({ from: '2026-03-04', to: '2026-06-30' }), as_of: AS_OF }, dimension);
+			expect(cols[dimension]!.length).toBeGreaterThan(1);
+			for (const [i, value] of cols[dimension]!.entries()) {
+				const r = (await kpiSummary(t.store, { from: '2026-03-04', to: '2026-06-30', [dimension]: value }, { source: 'raw' })).kpis;
+				const where = `${dimension}=${value}`;
+				expect(cols.cure_rate_30d![i], where).toBe(r.cure_rate_30d!.value);
+				expect(cols.mature_episodes_30d![i], where).toBe(r.cure_rate_30d!.denominator);
+				expect(cols.accounts_contacted![i], where).toBe(r.complaints_per_1k_contacted!.denominator);
+				expect(cols.outbound_contacts![i], where).toBe(r.complaints_per_10k_contacts!.denominator);
+				expect(cols.right_party_contact_rate![i], where).toBe(r.right_party_contact_rate!.value);
+				expect(cols.complaints_per_1k_contacted![i], where).toBe(r.complaints_per_1k_contacted!.value);
+			}
+		}
+	});
+
 	test('filters on contacts or experiments read the raw tables', async () => {
 		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', channel: 'sms' })).source).toBe('raw');
 		expect((await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', experiment: 'supportive-reminder' })).source).toBe('raw');

@@ -62,6 +62,8 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 		opts.onResult?.(r);
 		results.push(r);
 	}
-	opts.onSummaries?.(await refreshAfterImport(store, results.some(changedRows), opts.onLog));
+	// (not inside opts.onSummaries?.(…): an optional call skips evaluating its arguments)
+	const refreshed = await refreshAfterImport(store, results.some(changedRows), opts.onLog);
+	opts.onSummaries?.(refreshed);
 	return results;
 }

@@ -69,7 +69,7 @@ export async function freshSummaries(store: Store): Promise<{ as_of: string } | 
 }
 
 /** refreshes after an import that changed something; a failure leaves the raw path in use */
-export async function refreshAfterImport(store: Store, changed: boolean, log: (msg: string) => void = () => {}): Promise<SummaryRefresh | null> {
+export async function refreshAfterImport(store: Store, changed: boolean, log: (msg: string) => void = (m) => console.error(m)): Promise<SummaryRefresh | null> {
 	if (!changed) return null;
 	try {
 		return await refreshSummaries(store);
