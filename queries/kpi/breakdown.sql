@@ -8,11 +8,7 @@
 -- an identifier; every value is a bound parameter.
 WITH a AS (
 	SELECT account_id, {{dimension}} AS value FROM accounts
-	WHERE ($segment IS NULL OR segment = $segment)
-		AND ($product IS NULL OR product = $product)
-		AND ($region IS NULL OR region = $region)
-		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+	WHERE kpi_account_match(account_id, segment, product, region, vulnerable, $segment, $product, $region, $vulnerable, $experiment, $arm)
 ),
 ep AS (
 	SELECT a.value,
@@ -30,10 +26,7 @@ ct AS (
 		count(*) FILTER (WHERE i.channel = 'call' AND i.outcome = 'conversation') AS conversations
 	FROM interactions i JOIN a USING (account_id)
 	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
+		AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, $channel, $tone, $template, $agent)
 	GROUP BY 1
 ),
 k AS (

@@ -11,11 +11,7 @@
 -- $arm (NULL = all).
 WITH acc AS (
 	SELECT a.account_id FROM accounts a
-	WHERE ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+	WHERE kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, $segment, $product, $region, $vulnerable, $experiment, $arm)
 ),
 c AS (
 	SELECT coalesce(i.{{dimension}}, '(none)') AS value, i.account_id, i.channel, i.outcome

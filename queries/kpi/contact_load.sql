@@ -9,21 +9,14 @@
 -- $agent (NULL = all): the contacts counted are the matching ones.
 WITH acc AS (
 	SELECT a.* FROM accounts a
-	WHERE ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+	WHERE kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, $segment, $product, $region, $vulnerable, $experiment, $arm)
 ),
 weeks AS (
 	SELECT i.account_id, date_trunc('week', i.occurred_at::DATE) AS week, count(*) AS contacts
 	FROM interactions i JOIN acc USING (account_id)
 	WHERE i.direction = 'outbound'
 		AND i.occurred_at >= date_trunc('week', $from::DATE)::TIMESTAMPTZ AND i.occurred_at < date_trunc('week', $to::DATE)::DATE + 7
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
+		AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, $channel, $tone, $template, $agent)
 	GROUP BY ALL
 )
 SELECT contacts, count(*) AS account_weeks

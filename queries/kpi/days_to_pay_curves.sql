@@ -9,28 +9,11 @@
 -- Parameters: $from, $to, $as_of (dates); $segment, $product, $region, $vulnerable,
 -- $experiment, $arm filter the accounts; $channel, $tone, $template, $agent keep the accounts
 -- with at least one matching outbound contact in [$from, $to]. NULL means no filter.
-WITH contacted AS (
-	-- computed only when a contact filter is set
-	SELECT DISTINCT i.account_id
-	FROM interactions i
-	WHERE ($channel IS NOT NULL OR $tone IS NOT NULL OR $template IS NOT NULL OR $agent IS NOT NULL)
-		AND i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
-),
-e AS (
+WITH e AS (
 	SELECT d.episode_id, d.account_id, d.started_on, date_trunc('month', d.started_on)::DATE AS cohort,
 		CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END AS charged_off_on
-	FROM delinquencies d JOIN accounts a USING (account_id)
+	FROM delinquencies d JOIN kpi_scope($from, $to, $segment, $product, $region, $vulnerable, $experiment, $arm, $channel, $tone, $template, $agent) a USING (account_id)
 	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE AND d.started_on <= $as_of::DATE
-		AND ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
-		AND (($channel IS NULL AND $tone IS NULL AND $template IS NULL AND $agent IS NULL) OR a.account_id IN (SELECT account_id FROM contacted))
 ),
 first_pay AS (
 	SELECT e.episode_id, min(p.paid_at::DATE) AS paid_on

@@ -5,27 +5,8 @@
 -- $vulnerable, $experiment and $arm (the accounts assigned), $channel, $tone, $template,
 -- $agent (NULL = all). With a filter on contacts, episodes, complaints and opt-outs are
 -- those of the accounts that had a matching outbound contact in the period.
-WITH acc AS (
-	SELECT a.* FROM accounts a
-	WHERE ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
-),
--- with a filter on contacts: only the accounts that had a matching outbound contact in the period
-reached AS (
-	SELECT DISTINCT i.account_id FROM interactions i
-	WHERE ($channel IS NOT NULL OR $tone IS NOT NULL OR $template IS NOT NULL OR $agent IS NOT NULL)
-		AND i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ AND i.occurred_at < $to::DATE + 1
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
-),
-scope AS (
-	SELECT * FROM acc
-	WHERE ($channel IS NULL AND $tone IS NULL AND $template IS NULL AND $agent IS NULL) OR account_id IN (SELECT account_id FROM reached)
+WITH scope AS (
+	SELECT * FROM kpi_scope($from, $to, $segment, $product, $region, $vulnerable, $experiment, $arm, $channel, $tone, $template, $agent)
 ),
 ep AS (
 	SELECT d.episode_id, d.account_id, d.started_on, d.cured_on, d.charged_off_on, d.amount_past_due,

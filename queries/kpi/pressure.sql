@@ -19,21 +19,14 @@
 WITH acc AS (
 	SELECT a.account_id FROM accounts a
 	WHERE true
-		AND ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+		AND kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, $segment, $product, $region, $vulnerable, $experiment, $arm)
 ),
 -- the matching outbound contacts, from 7 days before the period for the look-back
 o AS (
 	SELECT i.account_id, i.occurred_at, i.channel, i.outcome
 	FROM interactions i JOIN acc USING (account_id)
 	WHERE i.direction = 'outbound' AND i.occurred_at >= $from::TIMESTAMPTZ - INTERVAL 7 DAY AND i.occurred_at < $to::DATE + 1
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
+		AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, $channel, $tone, $template, $agent)
 ),
 sent AS (
 	SELECT account_id, occurred_at, channel, outcome,

@@ -17,11 +17,7 @@ WITH e AS (
 			coalesce(CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END, $as_of::DATE)) AS ended_on
 	FROM delinquencies d JOIN accounts a USING (account_id)
 	WHERE d.started_on BETWEEN $from::DATE AND $to::DATE AND d.started_on <= $as_of::DATE
-		AND ($segment IS NULL OR a.segment = $segment)
-		AND ($product IS NULL OR a.product = $product)
-		AND ($region IS NULL OR a.region = $region)
-		AND ($vulnerable IS NULL OR a.vulnerable = $vulnerable)
-		AND ($experiment IS NULL OR a.account_id IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = $experiment AND ($arm IS NULL OR x.variant = $arm)))
+		AND kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, $segment, $product, $region, $vulnerable, $experiment, $arm)
 ),
 contact AS (
 	SELECT e.episode_id, i.account_id, i.occurred_at,
@@ -30,10 +26,7 @@ contact AS (
 	WHERE i.direction = 'outbound'
 		AND i.occurred_at >= $from::TIMESTAMPTZ -- implied by the line below; filters before the join
 		AND i.occurred_at::DATE BETWEEN e.started_on AND e.ended_on
-		AND ($channel IS NULL OR i.channel = $channel)
-		AND ($tone IS NULL OR i.tone = $tone)
-		AND ($template IS NULL OR i.template_id = $template)
-		AND ($agent IS NULL OR i.agent_id = $agent)
+		AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, $channel, $tone, $template, $agent)
 ),
 response AS (
 	SELECT p.account_id, p.paid_at AS responded_at

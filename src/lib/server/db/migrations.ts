@@ -232,5 +232,35 @@ CREATE TABLE experiment_alerts (
 	webhook_status VARCHAR            -- null: no webhook configured; delivered | failed: <why>
 );
 `
+	},
+	{
+		version: 5,
+		name: 'the KPI filters as macros',
+		sql: `
+-- the Overview's filters (README, "Filters"), one definition for every query in queries/kpi/
+-- an account the account filters select: its attributes, and its assignment to an experiment (and arm)
+CREATE MACRO kpi_account_match(account, a_segment, a_product, a_region, a_vulnerable, segment, product, region, vulnerable, experiment, arm) AS
+	(segment IS NULL OR a_segment = segment)
+	AND (product IS NULL OR a_product = product)
+	AND (region IS NULL OR a_region = region)
+	AND (vulnerable IS NULL OR a_vulnerable = vulnerable)
+	AND (experiment IS NULL OR account IN (SELECT x.account_id FROM experiment_assignments x WHERE x.experiment_id = experiment AND (arm IS NULL OR x.variant = arm)));
+-- an interaction the contact filters select
+CREATE MACRO kpi_contact_match(i_channel, i_tone, i_template, i_agent, channel, tone, template, agent) AS
+	(channel IS NULL OR i_channel = channel)
+	AND (tone IS NULL OR i_tone = tone)
+	AND (template IS NULL OR i_template = template)
+	AND (agent IS NULL OR i_agent = agent);
+-- the accounts in scope: the account filters, and with a contact filter only the accounts
+-- with a matching outbound contact in [p_from, p_to]
+CREATE MACRO kpi_scope(p_from, p_to, segment, product, region, vulnerable, experiment, arm, channel, tone, template, agent) AS TABLE
+	SELECT a.* FROM accounts a
+	WHERE kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, segment, product, region, vulnerable, experiment, arm)
+		AND ((channel IS NULL AND tone IS NULL AND template IS NULL AND agent IS NULL)
+			OR a.account_id IN (
+				SELECT i.account_id FROM interactions i
+				WHERE i.direction = 'outbound' AND i.occurred_at >= p_from::TIMESTAMPTZ AND i.occurred_at < p_to::DATE + 1
+					AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, channel, tone, template, agent)));
+`
 	}
 ];
