@@ -1,5 +1,7 @@
 -- store_overview: the row count of every data-contract table, the data's as-of moment
--- (the latest timestamp or date anywhere in the data) and the last successful import.
+-- (the latest timestamp or date anywhere in the exported data: experiment assignments, which
+-- the product writes when it launches an experiment, do not move it) and the last successful
+-- import.
 -- No parameters.
 WITH counts AS (
 	SELECT 'accounts' AS table_name, count(*) AS row_count, max(greatest(opened_on, closed_on))::TIMESTAMPTZ AS latest FROM accounts
@@ -14,6 +16,6 @@ SELECT
 	table_name,
 	row_count,
 	latest,
-	(SELECT max(latest) FROM counts) AS as_of,
+	(SELECT max(latest) FROM counts WHERE table_name <> 'experiment_assignments') AS as_of,
 	(SELECT max(finished_at) FROM import_batches WHERE status = 'imported') AS last_import_at
 FROM counts;

@@ -24,7 +24,7 @@ test('a repeated query answers from the cache; an import makes it stale', async 
 	const a = await runChartQuery(t.store, 'complaints_by_category', params, { cache: true });
 	const b = await runChartQuery(t.store, 'complaints_by_category', { ...params, ignored: 'x' }, { cache: true });
 	expect(b).toBe(a); // the same object: no query ran
-	const total = (c: typeof a) => c.complaints!.filter((_, i) => c.dimension![i] === 'total' && c.month![i] == null).reduce((s, v) => s + Number(v), 0);
+	const total = (c: typeof a) => c.complaints!.filter((_, i) => c.dimension![i] === 'total' && c.month![i] == null).reduce((sum: number, v) => sum + Number(v), 0);
 	expect(total(a)).toBe(1);
 	// another parameter is another entry
 	expect(await runChartQuery(t.store, 'complaints_by_category', { ...params, segment: 'sme' }, { cache: true })).not.toBe(a);

@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
 			await recordAudit(store, { ...actor(), action: sub === 'disable' ? 'user_disabled' : 'user_enabled', target: u.username });
 			process.stdout.write(`${u.username} is ${u.disabled ? 'disabled' : 'active'}\n`);
 		} else {
-			const [{ n }] = (await store.rows<{ n: number }>(`SELECT count(*) AS n FROM import_batches WHERE source <> 'demo'`)) as [{ n: number }];
+			const [{ n }] = (await store.rows<{ n: number }>(`SELECT count(*) AS n FROM import_batches WHERE source NOT IN ('demo', 'launch')`)) as [{ n: number }];
 			if (n > 0) {
 				process.stderr.write(`this store holds imported data, not just the demo: no demo users were made; add users with 'curewise users add'\n`);
 				return 1;
