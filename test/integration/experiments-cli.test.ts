@@ -174,12 +174,15 @@ describe('curewise experiments', () => {
 		expect(j.stderr).toBe('');
 		expect(j.code).toBe(0);
 		const a = JSON.parse(j.stdout);
-		expect(a).toBeTypeOf('object');
+		expect(a.experiment).toBe('supportive-reminder');
+		expect(a.srm.assigned.p_value).toBeGreaterThanOrEqual(0);
+		const cure = a.metrics.find((m: { metric: string; arm: string }) => m.metric === 'cure_rate_30d' && m.arm === 'supportive');
+		expect(Object.keys(cure)).toEqual(expect.arrayContaining(['n_arm', 'arm_value', 'difference', 'relative_lift', 'p_value_fixed', 'p_value_sequential', 'bayes']));
 		const text = cli('analyze', 'supportive-reminder', '--db', t.dbPath);
 		expect(text.code).toBe(0);
 		expect(text.stdout).toMatch(/^supportive-reminder: Supportive reminder instead of the firm SMS and call script\n/);
 		expect(text.stdout).toMatch(/\nsample ratio: p = (\d\.\d{4}|<0\.0001)/);
-		expect(text.stdout).toMatch(/METRIC\s+ARM\s+N\s+VALUE\s+DIFF \[CI\]\s+LIFT \[CI\]\s+P FIXED\s+P SEQ\s+P\(BEAT CONTROL\)\s+GUARDRAIL/);
+		expect(text.stdout).toMatch(/METRIC\s+ARM\s+N\s+VALUE\s+CONTROL\s+DIFF \[CI\]\s+LIFT \[CI\]\s+P FIXED\s+P SEQ\s+P\(BEAT CONTROL\)\s+GUARDRAIL/);
 		expect(text.stdout).toMatch(/\ncure_rate_30d\s+supportive\s+[\d,]+\s/);
 		const missing = cli('analyze', 'nope', '--db', t.dbPath);
 		expect(missing.code).toBe(1);

@@ -3,6 +3,7 @@ import type { Experiment } from '../../lib/experiments/schema.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { assignmentCounts, launchExperiment, stopExperiment } from '../../lib/server/experiments/lifecycle.ts';
 import { experimentsDir, ExperimentError, getExperiment, loadExperiments, type Actor } from '../../lib/server/experiments/registry.ts';
+import { analyzeExperiment, type ExperimentAnalysis, type IntervalOut, type MetricResult } from '../../lib/server/experiments/analyze.ts';
 import { parse, UsageError } from '../args.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,144 +158,57 @@ async function stop(store: Store, id: string, reason: string, asJson: boolean): 
 
 // ------------------------------------------------------------------------------- analyze
 
-/**
- * The analysis is written by src/lib/server/experiments/analyze.ts:
- * analyzeExperiment(store, e, { asOf }) → a JSON-serialisable object. The text view reads the
- * parts it knows by name and leaves out what it does not find.
- */
-type AnalyzeModule = { analyzeExperiment: (store: Store, e: Experiment, opts?: { asOf?: string }) => Promise<unknown> };
-const ANALYZE_MODULE = '../../lib/server/experiments/analyze.ts';
-
 async function analyze(store: Store, id: string, asOf: string | undefined, asJson: boolean): Promise<number> {
 	const e = getExperiment(id);
 	if (!e) throw new ExperimentError(`there is no experiment ${id} (no ${id}.yaml in ${experimentsDir()})`);
-	let mod: AnalyzeModule;
-	try {
-		mod = (await import(/* @vite-ignore */ ANALYZE_MODULE)) as AnalyzeModule;
-	} catch (err) {
-		if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !String(err).includes('analyze')) throw err;
-		throw new ExperimentError('the analysis (src/lib/server/experiments/analyze.ts) is not part of this build yet');
-	}
-	const { analyzeExperiment } = mod;
 	const a = await analyzeExperiment(store, e, asOf ? { asOf } : {});
 	if (asJson) json(a);
 	else out(analysisText(e, a));
 	return 0;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-/** the first of several names a field may have */
-const pick = (o: Obj | undefined, ...names: string[]): unknown => {
-	for (const n of names) if (o && o[n] !== undefined) return o[n];
-	return undefined;
-};
-
-function fmt(v: unknown, digits = 4): string {
-	const n = num(v);
-	if (n === null) return v === null || v === undefined ? '—' : String(v);
-	if (Number.isInteger(n)) return int(n);
-	return Math.abs(n) >= 1e-3 || n === 0 ? String(+n.toPrecision(digits)) : n.toExponential(2);
+function fmt(v: number | null | undefined, digits = 4): string {
+	if (v == null || !Number.isFinite(v)) return '—';
+	if (Number.isInteger(v)) return int(v);
+	return Math.abs(v) >= 1e-3 || v === 0 ? String(+v.toPrecision(digits)) : v.toExponential(2);
 }
 
-function pValue(v: unknown): string {
-	const n = num(v);
-	if (n === null) return '—';
-	return n < 1e-4 ? '<0.0001' : n.toFixed(4);
-}
-
-/** "0.0123 [0.0051, 0.0195]" from a value and an interval given as [lo, hi] or {low, high} */
-function withCi(value: unknown, ci: unknown): string {
-	let lo: unknown;
-	let hi: unknown;
-	if (Array.isArray(ci)) [lo, hi] = ci;
-	else if (isObj(ci)) {
-		lo = pick(ci, 'low', 'lower', 'lo');
-		hi = pick(ci, 'high', 'upper', 'hi');
-	}
-	return lo === undefined && hi === undefined ? fmt(value) : `${fmt(value)} [${fmt(lo)}, ${fmt(hi)}]`;
-}
-
-/** one row per (metric, arm): reads {metrics: [{metric, arms: [...]}]} or {arms: [{arm, metrics: [...]}]} or {results: [...]} */
-function resultRows(a: Obj): Obj[] {
-	const rows: Obj[] = [];
-	const metrics = pick(a, 'metrics', 'results');
-	if (Array.isArray(metrics))
-		for (const m of metrics.filter(isObj)) {
-			const arms = pick(m, 'arms', 'comparisons');
-			if (Array.isArray(arms)) for (const r of arms.filter(isObj)) rows.push({ metric: pick(m, 'metric', 'name'), ...r });
-			else rows.push(m);
-		}
-	else if (isObj(metrics))
-		for (const [metric, m] of Object.entries(metrics)) {
-			const arms = isObj(m) ? pick(m, 'arms', 'comparisons') : undefined;
-			if (Array.isArray(arms)) for (const r of arms.filter(isObj)) rows.push({ metric, ...r });
-			else if (isObj(arms)) for (const [arm, r] of Object.entries(arms)) if (isObj(r)) rows.push({ metric, arm, ...r });
-		}
-	const arms = pick(a, 'arms');
-	if (!rows.length && Array.isArray(arms))
-		for (const arm of arms.filter(isObj)) {
-			const ms = pick(arm, 'metrics', 'results');
-			if (Array.isArray(ms)) for (const r of ms.filter(isObj)) rows.push({ arm: pick(arm, 'arm', 'id'), ...r });
-		}
-	return rows;
-}
-
-function guardrailText(r: Obj, guardrails: unknown): string {
-	const own = pick(r, 'guardrail', 'verdict', 'guardrail_verdict');
-	if (own !== undefined) return isObj(own) ? String(pick(own, 'verdict', 'status') ?? '') : String(own);
-	if (!Array.isArray(guardrails)) return '';
-	const mine = guardrails.filter(isObj).filter((g) => pick(g, 'metric') === r.metric && pick(g, 'arm') === r.arm);
-	return mine.map((g) => String(pick(g, 'verdict', 'status', 'breached') ?? '')).join(', ');
-}
+const pValue = (v: number | null | undefined) => (v == null ? '—' : v < 1e-4 ? '<0.0001' : v.toFixed(4));
+const withCi = (i: IntervalOut | null) => (i ? `${fmt(i.estimate)} [${fmt(i.lower)}, ${fmt(i.upper)}]` : '—');
 
 /** a readable table of arms × metrics, then the guardrails and the sample-ratio test */
-export function analysisText(e: Experiment, analysis: unknown): string {
-	if (!isObj(analysis)) return JSON.stringify(analysis, null, 2);
-	const lines: string[] = [`${e.id}: ${e.title}`];
-	const asOf = pick(analysis, 'as_of', 'asOf');
-	if (asOf) lines.push(`as of ${asOf}`);
-	const srm = pick(analysis, 'srm', 'sample_ratio', 'sample_ratio_mismatch');
-	const srmP = isObj(srm) ? pick(srm, 'p_value', 'p', 'pValue') : srm;
-	const flagged = isObj(srm) ? pick(srm, 'flagged', 'mismatch', 'untrustworthy') : undefined;
-	lines.push(`sample ratio: p = ${pValue(srmP)}${flagged === true ? '  ✗ MISMATCH: the results are not trustworthy' : ''}`);
-	const guardrails = pick(analysis, 'guardrails');
-	const rows = resultRows(analysis);
-	if (rows.length) {
-		lines.push('');
-		lines.push(
-			table([
-				['METRIC', 'ARM', 'N', 'VALUE', 'DIFF [CI]', 'LIFT [CI]', 'P FIXED', 'P SEQ', 'P(BEAT CONTROL)', 'GUARDRAIL'],
-				...rows.map((r) => {
-					const diff = pick(r, 'diff', 'difference', 'effect', 'absolute');
-					const lift = pick(r, 'lift', 'relative', 'relative_lift');
-					const diffObj = isObj(diff) ? diff : undefined;
-					const liftObj = isObj(lift) ? lift : undefined;
-					const bayes = pick(r, 'chance_to_beat_control', 'prob_beat_control', 'p_beat_control', 'bayes');
-					return [
-						String(pick(r, 'metric') ?? ''),
-						String(pick(r, 'arm', 'variant') ?? ''),
-						fmt(pick(r, 'n', 'count', 'accounts')),
-						fmt(pick(r, 'value', 'mean', 'rate', 'estimate')),
-						withCi(diffObj ? pick(diffObj, 'value', 'estimate') : diff, diffObj ? pick(diffObj, 'ci', 'interval') ?? diffObj : pick(r, 'diff_ci', 'ci')),
-						withCi(liftObj ? pick(liftObj, 'value', 'estimate') : lift, liftObj ? pick(liftObj, 'ci', 'interval') ?? liftObj : pick(r, 'lift_ci')),
-						pValue(pick(r, 'p_fixed', 'p_value', 'p')),
-						pValue(pick(r, 'p_sequential', 'p_seq', 'always_valid_p')),
-						fmt(isObj(bayes) ? pick(bayes, 'chance_to_beat_control', 'probability', 'p') : bayes, 3),
-						guardrailText(r, guardrails)
-					];
-				})
+export function analysisText(e: Experiment, a: ExperimentAnalysis): string {
+	const lines: string[] = [`${e.id}: ${e.title}`, `as of ${a.as_of} · ${a.mode} analysis at alpha ${a.alpha}, ${a.correction} correction`];
+	const srm = a.srm.assigned;
+	lines.push(`sample ratio: p = ${pValue(srm?.p_value)}${a.srm.flagged ? '  ✗ MISMATCH: the results are not trustworthy' : ''}`);
+	for (const w of a.warnings) lines.push(`warning: ${w}`);
+	const verdict = (m: MetricResult) =>
+		a.guardrails
+			.filter((g) => g.metric === m.metric && g.arm === m.arm)
+			.map((g) => g.verdict)
+			.join(', ');
+	lines.push('');
+	lines.push(
+		table([
+			['METRIC', 'ARM', 'N', 'VALUE', 'CONTROL', 'DIFF [CI]', 'LIFT [CI]', 'P FIXED', 'P SEQ', 'P(BEAT CONTROL)', 'GUARDRAIL'],
+			...a.metrics.map((m) => [
+				m.metric,
+				m.arm,
+				fmt(m.n_arm),
+				fmt(m.arm_value),
+				fmt(m.control_value),
+				withCi(m.difference),
+				withCi(m.relative_lift),
+				pValue(m.p_value_fixed),
+				pValue(m.p_value_sequential),
+				fmt(m.bayes?.chance_to_beat ?? null, 3),
+				verdict(m)
 			])
-		);
-	}
-	if (Array.isArray(guardrails) && guardrails.length) {
+		])
+	);
+	if (a.guardrails.length) {
 		lines.push('', 'guardrails:');
-		for (const g of guardrails.filter(isObj)) {
-			const verdict = pick(g, 'verdict', 'status') ?? (pick(g, 'breached') === true ? 'breached' : pick(g, 'breached') === false ? 'ok' : '');
-			lines.push(`  ${String(pick(g, 'arm') ?? '')} ${String(pick(g, 'metric') ?? '')} ${isObj(pick(g, 'rule')) ? String(pick(pick(g, 'rule') as Obj, 'kind')) : String(pick(g, 'rule', 'kind') ?? '')}: ${String(verdict)}${pick(g, 'message') ? ` — ${String(pick(g, 'message'))}` : ''}`);
-		}
+		for (const g of a.guardrails) lines.push(`  ${g.arm} ${g.metric} ${g.rule}: ${g.verdict}${g.message ? ` — ${g.message}` : ''}`);
 	}
-	if (!rows.length) lines.push('', JSON.stringify(analysis, null, 2));
 	return lines.join('\n');
 }

@@ -6,7 +6,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
+import type { SummaryRefresh } from '../kpi/summaries.ts';
+import { afterImport } from './after.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
@@ -63,7 +64,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 		results.push(r);
 	}
 	// (not inside opts.onSummaries?.(…): an optional call skips evaluating its arguments)
-	const refreshed = await refreshAfterImport(store, results.some(changedRows), opts.onLog);
-	opts.onSummaries?.(refreshed);
+	const after = await afterImport(store, results.some(changedRows), opts.onLog);
+	opts.onSummaries?.(after.summaries);
 	return results;
 }

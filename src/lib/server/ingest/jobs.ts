@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import { refreshAfterImport } from '../kpi/summaries.ts';
+import { afterImport } from './after.ts';
 import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
 import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
@@ -62,7 +62,7 @@ export function startImportJob(
 		}
 		// the next import waits for the KPI summary tables to be rebuilt
 		if (job.result && changedRows(job.result)) {
-			await refreshAfterImport(store, true, (m) => console.error(m));
+			await afterImport(store, true, (m) => console.error(m));
 			await warmChartCache(store, (m) => console.error(m));
 		}
 	};

@@ -1,5 +1,6 @@
 /** The Overview: the KPIs of a period next to those of the previous period of the same length. */
 import type { Store } from '../db/store.ts';
+import { listAlerts } from '../experiments/guardrails.ts';
 import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { querySql } from '../paths.ts';
 import { dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
@@ -48,6 +49,15 @@ export async function overviewPage(store: Store, query: Record<string, string>) 
 	const dimension = (BREAKDOWN_DIMENSIONS as readonly string[]).includes(query.dimension ?? '') ? (query.dimension as BreakdownDimension) : 'segment';
 	const parsed = await overviewParams(store, query);
 	const params = parsed.params;
-	const [data, columns] = await Promise.all([overview(store, query, parsed), params ? breakdown(store, params, dimension) : null]);
-	return { overview: data, breakdown: columns ? { dimension, columns } : null };
+	const [data, columns, alerts] = await Promise.all([
+		overview(store, query, parsed),
+		params ? breakdown(store, params, dimension) : null,
+		listAlerts(store, { open: true })
+	]);
+	return {
+		overview: data,
+		breakdown: columns ? { dimension, columns } : null,
+		// the open guardrail alerts of the experiments, for the strip at the top
+		alerts: alerts.map((a) => ({ alert_id: a.alert_id, experiment_id: a.experiment_id, arm: a.arm, metric: a.metric, rule_kind: a.rule_kind, message: a.message, fired_at: a.fired_at }))
+	};
 }

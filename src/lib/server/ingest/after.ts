@@ -1,0 +1,31 @@
+/**
+ * What follows an import that changed rows: the KPI summary tables are rebuilt, then the
+ * running experiments are re-evaluated (guardrail alerts, a stop on a hard-limit breach when
+ * the definition says so). Each step's failure is logged and leaves the data as imported.
+ */
+import type { Store } from '../db/store.ts';
+import { evaluateRunningExperiments } from '../experiments/guardrails.ts';
+import { stopExperiment } from '../experiments/lifecycle.ts';
+import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
+
+export interface AfterImport {
+	summaries: SummaryRefresh | null;
+	/** new guardrail alerts */
+	alerts: number;
+}
+
+export async function afterImport(store: Store, changed: boolean, log: (msg: string) => void = (m) => console.error(m)): Promise<AfterImport> {
+	if (!changed) return { summaries: null, alerts: 0 };
+	const summaries = await refreshAfterImport(store, true, log);
+	let alerts = 0;
+	try {
+		const fresh = await evaluateRunningExperiments(store, {
+			stop: async (id, reason) => void (await stopExperiment(store, id, { actor: { username: 'guardrail', role: 'system' }, reason })),
+			onError: (id, e) => log(`experiment ${id} could not be evaluated: ${e instanceof Error ? e.message : e}`)
+		});
+		alerts = fresh.length;
+	} catch (e) {
+		log(`the running experiments could not be evaluated: ${e instanceof Error ? e.message : e}`);
+	}
+	return { summaries, alerts };
+}
