@@ -4,7 +4,9 @@
 //   1. makes sure a Chromium is available (CHROMIUM_PATH, else /usr/bin/chromium,
 //      else `apt-get install -y chromium`; Playwright cannot download browsers here),
 //   2. builds the app (`npm run build`) unless build/index.js is newer than the sources,
-//   3. creates a demo DuckDB store in a temp folder (`bin/curewise.js demo ...`),
+//   3. creates a demo DuckDB store in a temp folder (`bin/curewise.js demo ...`), and copies
+//      the experiment definitions (experiments/*.yaml) into that folder: the server reads and
+//      writes them there (CUREWISE_EXPERIMENTS_DIR), never in the repository's experiments/,
 //   4. starts the built server (`node build`) on a free port on 127.0.0.1,
 //   5. runs Playwright (test/e2e/playwright.config.ts) against it,
 //   6. stops the server and exits with Playwright's exit code.
@@ -17,7 +19,7 @@
 // Extra arguments are passed on to `playwright test` (e.g. `npm run test:e2e -- -g smoke`).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,9 +148,25 @@ async function ensureBuild() {
 	log(`Built in ${((Date.now() - t0) / 1000).toFixed(0)}s.`);
 }
 
+// ---------------------------------------------------------------- experiments
+
+/**
+ * The experiment definitions the tests use: a copy of experiments/*.yaml in the temp folder,
+ * so that launching, stopping and concluding in the browser never touches the repository.
+ */
+function copyExperiments(tmp) {
+	const from = path.join(ROOT, 'experiments');
+	const to = path.join(tmp, 'experiments');
+	mkdirSync(to, { recursive: true });
+	const files = existsSync(from) ? readdirSync(from).filter((f) => f.endsWith('.yaml')) : [];
+	for (const f of files) copyFileSync(path.join(from, f), path.join(to, f));
+	log(`Copied ${files.length} experiment definition${files.length === 1 ? '' : 's'} to ${to} (CUREWISE_EXPERIMENTS_DIR).`);
+	return to;
+}
+
 // ---------------------------------------------------------------- demo store
 
-async function createDemoStore(tmp, dbPath) {
+async function createDemoStore(tmp, dbPath, experimentsDir) {
 	const cli = path.join(ROOT, 'bin', 'curewise.js');
 	if (process.env.CUREWISE_E2E_NO_DEMO) {
 		warn('CUREWISE_E2E_NO_DEMO is set; skipping demo store creation (the server will start on an empty store).');
@@ -161,7 +179,11 @@ async function createDemoStore(tmp, dbPath) {
 	const args = [cli, 'demo', '--db', dbPath, '--accounts', '2000', '--seed', '7', '--out', path.join(tmp, 'demo')];
 	log(`Creating the demo store: node ${path.relative(ROOT, cli)} ${args.slice(1).join(' ')}`);
 	const t0 = Date.now();
-	const code = await run(process.execPath, args, { timeoutMs: DEMO_TIMEOUT_MS, stdio: ['ignore', 'inherit', 'inherit'] });
+	const code = await run(process.execPath, args, {
+		timeoutMs: DEMO_TIMEOUT_MS,
+		stdio: ['ignore', 'inherit', 'inherit'],
+		env: { ...process.env, CUREWISE_EXPERIMENTS_DIR: experimentsDir }
+	});
 	if (code !== 0) throw new E2EError(`\`curewise demo\` failed (exit code ${code}); no demo store to test against.`);
 	log(`Demo store created in ${((Date.now() - t0) / 1000).toFixed(0)}s.`);
 	// one user per role, password from standard input (test/e2e/auth.ts signs in as them)
@@ -192,13 +214,14 @@ function freePort() {
 	});
 }
 
-function startServer(port, dbPath) {
+function startServer(port, dbPath, experimentsDir) {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['build'], {
 		cwd: ROOT,
 		env: {
 			...process.env,
 			CUREWISE_DB: dbPath,
+			CUREWISE_EXPERIMENTS_DIR: experimentsDir,
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: baseUrl,
@@ -296,12 +319,13 @@ async function main() {
 	let server;
 	let code = 1;
 	try {
-		await createDemoStore(tmp, dbPath);
+		const experimentsDir = copyExperiments(tmp);
+		await createDemoStore(tmp, dbPath, experimentsDir);
 		if (interrupted) return 130;
 
 		const port = await freePort();
 		log(`Starting the server: node build on ${`http://127.0.0.1:${port}`} with CUREWISE_DB=${dbPath}`);
-		server = startServer(port, dbPath);
+		server = startServer(port, dbPath, experimentsDir);
 		await waitForServer(server);
 		if (interrupted) return 130;
 
@@ -317,6 +341,7 @@ async function main() {
 					...process.env,
 					BASE_URL: server.baseUrl,
 					CUREWISE_E2E_DB: dbPath,
+					CUREWISE_EXPERIMENTS_DIR: experimentsDir,
 					CHROMIUM_PATH: chromium,
 					PLAYWRIGHT_JSON_OUTPUT_FILE: REPORT
 				}

@@ -34,7 +34,7 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
 const db = resolve(process.env.CUREWISE_DB || './data/curewise.duckdb');
 if (!existsSync(db)) {
 	console.log(`no store at ${db}: creating the demo store (20,000 accounts) …`);
-	run(process.execPath, [join(root, 'bin', 'curewise.js'), 'demo', '--db', db, '--accounts', process.env.CUREWISE_DEMO_ACCOUNTS || '20000']);
+	run(process.execPath, [join(root, 'bin', 'curewise.js'), 'demo', '--db', db, '--accounts', process.env.CUREWISE_DEMO_ACCOUNTS || '200000']);
 }
 
 // a demo store gets one user per role, with new passwords printed at every start

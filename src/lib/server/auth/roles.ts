@@ -7,6 +7,9 @@ export const ROLES = ['leadership', 'strategist', 'compliance', 'admin'] as cons
 export type Role = (typeof ROLES)[number];
 
 const ALL: readonly Role[] = ROLES;
+/** who acts on experiments (drafts, launch, stop, conclude, acknowledge); the others read */
+export const EXPERIMENT_ACTORS: readonly Role[] = ['strategist', 'admin'];
+export const canActOnExperiments = (role: Role | null | undefined) => !!role && EXPERIMENT_ACTORS.includes(role);
 
 /** open without signing in */
 export const PUBLIC_ROUTES: readonly string[] = ['/(auth)/login', '/(auth)/logout'];
@@ -15,7 +18,18 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)': ALL,
 	'/(app)/overview': ALL,
 	'/(app)/overview/data/[query]': ALL,
-	'/(app)/experiments': ALL, // compliance: read-only (no actions exist yet)
+	// experiments: every role reads; the form actions on these pages refuse leadership and
+	// compliance themselves (403, canActOnExperiments), the draft form is for the actors only
+	'/(app)/experiments': ALL,
+	'/(app)/experiments/alerts': ALL,
+	'/(app)/experiments/new': EXPERIMENT_ACTORS,
+	'/(app)/experiments/preview': EXPERIMENT_ACTORS,
+	'/(app)/experiments/[id]': ALL,
+	'/(app)/experiments/[id]/edit': EXPERIMENT_ACTORS,
+	// the assignment file for the outreach platform holds account ids: the actors, and
+	// compliance (account-level access); never leadership
+	'/(app)/experiments/[id]/assignments.csv': ['strategist', 'compliance', 'admin'],
+	'/(app)/experiments/[id]/assignments.parquet': ['strategist', 'compliance', 'admin'],
 	'/(app)/compliance': ['compliance', 'admin'],
 	'/(app)/audit': ['compliance', 'admin'],
 	'/(app)/audit/export.csv': ['compliance', 'admin'],

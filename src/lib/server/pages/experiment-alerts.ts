@@ -1,0 +1,47 @@
+/**
+ * The guardrail alerts as the pages show them (the list, and each experiment's open ones), and
+ * the acknowledge action both pages share. The alerts themselves are raised by
+ * src/lib/server/experiments/guardrails.ts after every import.
+ */
+import { fail } from '@sveltejs/kit';
+import type { Store } from '../db/store.ts';
+import { acknowledgeAlert, AlertError, listAlerts, type ExperimentAlert } from '../experiments/guardrails.ts';
+import { loadExperiments, type Actor } from '../experiments/registry.ts';
+import { acknowledgeSchema, firstIssue, formObject } from './forms.ts';
+
+export interface AlertRow extends ExperimentAlert {
+	/** the experiment's title, when its file is valid */
+	title: string | null;
+}
+
+/** every alert, open ones first (newest first within each) */
+export async function alertsPage(store: Store, experiment?: string): Promise<{ open: AlertRow[]; acknowledged: AlertRow[] }> {
+	const alerts = await listAlerts(store, experiment ? { experiment } : {});
+	const titles = new Map(loadExperiments().experiments.map((e) => [e.id, e.title]));
+	const rows = alerts.map((a) => ({ ...a, title: titles.get(a.experiment_id) ?? null }));
+	return { open: rows.filter((a) => !a.acknowledged_at), acknowledged: rows.filter((a) => a.acknowledged_at) };
+}
+
+/** open alerts per experiment */
+export async function openAlertCounts(store: Store): Promise<Record<string, number>> {
+	const out: Record<string, number> = {};
+	for (const a of await listAlerts(store, { open: true })) out[a.experiment_id] = (out[a.experiment_id] ?? 0) + 1;
+	return out;
+}
+
+/** the acknowledge form: alert_id and a reason (required); the back end records who, when and why */
+export async function acknowledge(store: Store, request: Request, actor: Actor) {
+	const form = await formObject(request);
+	const parsed = acknowledgeSchema.safeParse(form);
+	if (!parsed.success) {
+		const id = Number(form.alert_id);
+		return fail(400, { action: 'acknowledge', alert_id: Number.isInteger(id) ? id : null, message: firstIssue(parsed.error) });
+	}
+	try {
+		const a = await acknowledgeAlert(store, parsed.data.alert_id, { actor, reason: parsed.data.reason });
+		return { action: 'acknowledge', alert_id: a.alert_id, done: `Alert ${a.alert_id} acknowledged.` };
+	} catch (e) {
+		if (e instanceof AlertError) return fail(400, { action: 'acknowledge', alert_id: parsed.data.alert_id, message: e.message });
+		throw e;
+	}
+}

@@ -1,0 +1,61 @@
+import { error, fail } from '@sveltejs/kit';
+import { canActOnExperiments, canSeeAccounts } from '$lib/server/auth/roles';
+import { concludeExperiment, ExperimentError, launchExperiment, stopExperiment } from '$lib/server/experiments/lifecycle';
+import { acknowledge } from '$lib/server/pages/experiment-alerts';
+import { experimentView } from '$lib/server/pages/experiments';
+import { concludeSchema, firstIssue, formObject, stopSchema } from '$lib/server/pages/forms';
+import { getStore } from '$lib/server/store';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+export const load: PageServerLoad = async ({ params, locals, url }) => ({
+	...(await experimentView(await getStore(), params.id)),
+	canAct: canActOnExperiments(locals.user!.role),
+	canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
+	saved: url.searchParams.has('saved')
+});
+
+/** the signed-in actor, or 403 for the roles that only read experiments */
+function actor({ locals }: RequestEvent) {
+	const u = locals.user!;
+	if (!canActOnExperiments(u.role)) error(403, `Your role (${u.role}) reads experiments but cannot act on them.`);
+	return { username: u.username, role: u.role };
+}
+
+/** a refusal of the back end (ExperimentError) as the form's message; anything else is a server error */
+async function attempt<T>(action: string, fn: () => Promise<T>) {
+	try {
+		return await fn();
+	} catch (e) {
+		if (e instanceof ExperimentError) return fail(400, { action, message: e.message });
+		throw e;
+	}
+}
+
+export const actions: Actions = {
+	launch: async (event) => {
+		const who = actor(event);
+		return attempt('launch', async () => {
+			const r = await launchExperiment(await getStore(), event.params.id, who);
+			return { action: 'launch', done: `Launched: ${r.eligible.toLocaleString('en-US')} accounts assigned (${Object.entries(r.assigned).map(([a, n]) => `${a} ${n.toLocaleString('en-US')}`).join(', ')}).` };
+		});
+	},
+	stop: async (event) => {
+		const who = actor(event);
+		const parsed = stopSchema.safeParse(await formObject(event.request));
+		if (!parsed.success) return fail(400, { action: 'stop', message: firstIssue(parsed.error) });
+		return attempt('stop', async () => {
+			await stopExperiment(await getStore(), event.params.id, { actor: who, reason: parsed.data.reason });
+			return { action: 'stop', done: 'Stopped. The results stay as they are; conclude it with a decision when you are ready.' };
+		});
+	},
+	conclude: async (event) => {
+		const who = actor(event);
+		const parsed = concludeSchema.safeParse(await formObject(event.request));
+		if (!parsed.success) return fail(400, { action: 'conclude', message: firstIssue(parsed.error) });
+		return attempt('conclude', async () => {
+			await concludeExperiment(await getStore(), event.params.id, { actor: who, ...parsed.data });
+			return { action: 'conclude', done: 'Concluded: the decision is recorded in the definition file and the audit trail.' };
+		});
+	},
+	acknowledge: async (event) => acknowledge(await getStore(), event.request, actor(event))
+};

@@ -1,0 +1,160 @@
+import { expect, request as pwRequest, test, type Page } from '@playwright/test';
+import { PASSWORD, signIn } from './auth';
+
+// Experiments in the browser, on the demo store and a copy of experiments/*.yaml in the e2e
+// temp folder (scripts/e2e.js sets CUREWISE_EXPERIMENTS_DIR): a strategist drafts, launches,
+// downloads, stops and concludes an experiment; leadership reads but cannot act; the demo's
+// daily-call-cadence raises guardrail alerts that a strategist acknowledges with a reason.
+
+const BASE = process.env.BASE_URL!;
+const ID = 'e2e-plan-offer';
+
+async function fillDraft(page: Page) {
+	await page.getByLabel(/^Id/).fill(ID);
+	await page.getByLabel(/^Title/).fill('Payment-plan offer in the first SMS');
+	await page.getByLabel(/^Hypothesis/).fill('Offering a payment plan in the first SMS cures more episodes within 30 days, with no more complaints.');
+	await page.getByLabel('Delinquency episode started on or after').fill('2026-04-01');
+	await page.getByLabel('daily-call-cadence').check();
+	await page.getByLabel('supportive-reminder').check();
+	const control = page.getByTestId('arm-0');
+	await control.getByLabel('Template id').fill('sms_reminder_firm_v3');
+	await control.getByLabel(/^Text/).fill('Your account is past due. Pay today at {link}. Reply STOP to opt out.');
+	const arm = page.getByTestId('arm-1');
+	await arm.getByLabel('Arm id').fill('plan_offer');
+	await arm.getByLabel('Template id').fill('sms_plan_offer_v1');
+	await arm.getByLabel(/^Text/).fill('We can set up a plan that works for you: {link}. Reply STOP to opt out.');
+}
+
+test('a strategist drafts, launches, downloads, stops and concludes an experiment', async ({ page }) => {
+	await signIn(page, 'strategist');
+	await page.goto('/experiments');
+	await page.getByTestId('new-draft').click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('New experiment draft');
+	await fillDraft(page);
+
+	// a bad value gets its message next to the field as soon as the field is left
+	const weight = page.getByTestId('arm-1').getByLabel(/^Weight/);
+	await weight.fill('1.5');
+	await weight.blur();
+	await expect(page.getByTestId('error-arms.1.weight')).toHaveText(/weight must be at most 1/);
+	await expect(weight).toHaveAttribute('aria-invalid', 'true');
+	// saving refuses, with the whole list on top
+	await page.getByRole('button', { name: 'Save draft' }).click();
+	await expect(page.getByTestId('draft-problems')).toContainText('arms.1.weight: weight must be at most 1');
+	await expect(page.getByTestId('draft-problems')).toContainText('the arm weights add up to 2, not 1');
+	await weight.fill('0.5');
+	await expect(page.getByTestId('error-arms.1.weight')).toHaveCount(0);
+
+	// the live count and the power calculator answer
+	await expect(page.getByTestId('eligible-count')).toContainText(/[\d,]+ accounts eligible now \(control [\d,]+, plan_offer [\d,]+\)/);
+	await expect(page.getByTestId('power-baseline')).not.toHaveValue('');
+	await page.getByTestId('power-mde').fill('5');
+	const answer = page.getByTestId('power-answer');
+	await expect(answer).toContainText(/[\d,]+ accounts/);
+	await expect(answer).toContainText(/about [\d,]+ days? of new eligible accounts/);
+	await expect(answer.locator('tbody tr')).toHaveCount(3); // control, plan_offer, all arms
+	await expect(page.getByTestId('yaml-preview')).toContainText(`id: ${ID}`);
+
+	await page.getByRole('button', { name: 'Save draft' }).click();
+	await expect(page).toHaveURL(new RegExp(`/experiments/${ID}\\?saved=1$`));
+	await expect(page.getByRole('status').first()).toContainText(`Draft saved to experiments/${ID}.yaml`);
+	await expect(page.getByTestId('status')).toHaveText(/draft/);
+	await expect(page.getByTestId('message-checks').first()).toContainText('the compliance checks arrive with the compliance audit');
+
+	// launch: the eligible population and the sample per arm first
+	const launch = page.getByTestId('launch-form');
+	await expect(launch).toContainText(/A launch now assigns [\d,]+ eligible accounts: control [\d,]+ \(50%\), plan_offer [\d,]+ \(50%\)/);
+	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
+	await expect(page.getByTestId('action-done')).toContainText(/Launched: [\d,]+ accounts assigned/);
+	await expect(page.getByTestId('status')).toHaveText(/running/);
+	await expect(page.getByTestId('log-launched')).toContainText('Launched by e2e-strategist');
+
+	// the assignments, as CSV and as Parquet
+	const csvDownload = page.waitForEvent('download');
+	await page.getByTestId('download-csv').click();
+	const csv = await (await csvDownload).createReadStream().then((s) => s.toArray()).then((c) => Buffer.concat(c).toString('utf8'));
+	const lines = csv.trim().split(/\r?\n/);
+	expect(lines[0]).toBe('experiment_id,account_id,variant,assigned_at');
+	expect(lines.length).toBeGreaterThan(10);
+	expect(lines[1]).toMatch(new RegExp(`^${ID},[^,]+,(control|plan_offer),\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
+	const parquetDownload = page.waitForEvent('download');
+	await page.getByTestId('download-parquet').click();
+	const parquet = await (await parquetDownload).createReadStream().then((s) => s.toArray()).then((c) => Buffer.concat(c));
+	expect((await parquetDownload).suggestedFilename()).toBe(`${ID}_assignments.parquet`);
+	expect(parquet.subarray(0, 4).toString()).toBe('PAR1');
+	expect(parquet.subarray(-4).toString()).toBe('PAR1');
+
+	// stop: a reason is required
+	await page.getByRole('button', { name: 'Stop…' }).click();
+	const stop = page.getByTestId('stop-form');
+	await stop.getByRole('button', { name: 'Stop the experiment' }).click();
+	await expect(stop.getByRole('alert')).toHaveText('say why the experiment stops');
+	await stop.getByLabel(/Why stop it/).fill('enough data for the e2e run');
+	await stop.getByRole('button', { name: 'Stop the experiment' }).click();
+	await expect(page.getByTestId('status')).toHaveText(/stopped/);
+	await expect(page.getByTestId('log-stopped')).toContainText('Stopped by e2e-strategist');
+	await expect(page.getByTestId('log-stopped')).toContainText('enough data for the e2e run');
+
+	// conclude with a decision and its reason
+	await page.getByRole('button', { name: 'Conclude…' }).click();
+	const conclude = page.getByTestId('conclude-form');
+	await conclude.getByLabel('Do not ship').check();
+	await conclude.getByLabel(/^Why\?/).fill('no difference in the cure rate; keep the firm SMS');
+	await conclude.getByRole('button', { name: 'Conclude' }).click();
+	await expect(page.getByTestId('status')).toHaveText(/concluded/);
+	await expect(page.getByTestId('log-decision')).toContainText('Concluded by e2e-strategist');
+	await expect(page.getByTestId('log-decision')).toContainText('Do not ship');
+	await expect(page.getByTestId('log-decision')).toContainText('no difference in the cure rate; keep the firm SMS');
+	await expect(page.getByTestId('decision')).toContainText('Decision: Do not ship — “no difference in the cure rate; keep the firm SMS”');
+	await expect(page.getByRole('button', { name: 'Conclude…' })).toHaveCount(0);
+
+	// the list shows it concluded
+	await page.goto('/experiments');
+	await expect(page.getByTestId(`experiment-${ID}`).getByTestId('status')).toHaveText(/concluded/);
+});
+
+test('leadership reads the experiments and their results, without any action', async ({ page }) => {
+	await signIn(page, 'leadership');
+	await page.goto('/experiments');
+	await expect(page.getByTestId('experiment-supportive-reminder')).toBeVisible();
+	await expect(page.getByTestId('new-draft')).toHaveCount(0);
+	await expect(page.getByTestId('experiment-supportive-reminder').getByTestId('primary-result')).toContainText(/[+−]\d+\.\d pp/);
+	await page.getByTestId('experiment-supportive-reminder').getByRole('link').first().click();
+	await expect(page.getByTestId('primary-sentence')).toContainText(/cure rate \(30 days\)/i);
+	for (const name of ['Stop…', 'Conclude…', 'Edit the draft', 'Copy as a new version']) await expect(page.getByRole('button', { name }).or(page.getByRole('link', { name }))).toHaveCount(0);
+	await expect(page.getByTestId('download-csv')).toHaveCount(0);
+
+	// a POST to an action, from a leadership session, is refused
+	const ctx = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	expect((await ctx.post('/login', { form: { username: 'e2e-leadership', password: PASSWORD }, headers: { origin: BASE, accept: 'text/html' } })).status()).toBe(303);
+	for (const action of ['stop', 'conclude', 'launch', 'acknowledge']) {
+		const res = await ctx.post(`/experiments/supportive-reminder?/${action}`, { form: { reason: 'leadership tries', decision: 'ship', alert_id: '1' }, headers: { origin: BASE, accept: 'text/html' } });
+		expect(res.status(), action).toBe(403);
+	}
+	expect((await ctx.post('/experiments/alerts?/acknowledge', { form: { reason: 'leadership tries', alert_id: '1' }, headers: { origin: BASE, accept: 'text/html' } })).status()).toBe(403);
+	expect((await ctx.get('/experiments/new')).status()).toBe(403);
+	expect((await ctx.get('/experiments/supportive-reminder/assignments.csv')).status()).toBe(403);
+	await ctx.dispose();
+	// still running: nothing changed
+	await page.reload();
+	await expect(page.getByTestId('status')).toHaveText(/running/);
+});
+
+test("daily-call-cadence shows its guardrail alerts; one is acknowledged with a reason", async ({ page }) => {
+	await signIn(page, 'strategist');
+	await page.goto('/experiments/daily-call-cadence');
+	const alerts = page.getByTestId('open-alerts');
+	await expect(alerts.locator('[data-testid=alert]').first()).toBeVisible();
+	const first = alerts.locator('[data-testid=alert]').first();
+	const alertId = await first.getAttribute('data-alert-id');
+	await first.getByRole('button', { name: /^Acknowledge/ }).click();
+	await expect(first.getByRole('alert')).toContainText('say why the alert is acknowledged');
+	await first.getByLabel(/Reason/).fill('expected with daily calls; compliance informed');
+	await first.getByRole('button', { name: /^Acknowledge/ }).click();
+	await expect(page.locator(`[data-testid=alert][data-alert-id="${alertId}"]`).filter({ hasText: 'Acknowledge' })).toHaveCount(0);
+
+	await page.goto('/experiments/alerts');
+	const done = page.locator(`[data-testid=acknowledged-alert][data-alert-id="${alertId}"]`);
+	await expect(done).toContainText('e2e-strategist');
+	await expect(done).toContainText('expected with daily calls; compliance informed');
+});
