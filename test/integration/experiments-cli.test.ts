@@ -4,7 +4,7 @@
  * and --json.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import YAML from 'yaml';
@@ -159,17 +159,7 @@ describe('curewise experiments', () => {
 		}
 	});
 
-	// src/lib/server/experiments/analyze.ts is written at the same time as this command: until it
-	// lands, analyze says so (exit 1); from then on it must print the analysis
-	const analysisLanded = existsSync('src/lib/server/experiments/analyze.ts');
-
-	test.runIf(!analysisLanded)('analyze without the analysis module: exit 1, saying so', () => {
-		const r = cli('analyze', 'supportive-reminder', '--db', t.dbPath, '--json');
-		expect(r.code).toBe(1);
-		expect(r.stderr).toBe('curewise experiments analyze: the analysis (src/lib/server/experiments/analyze.ts) is not part of this build yet\n');
-	});
-
-	test.runIf(analysisLanded)('analyze: the results as JSON, and as a table of arms × metrics', () => {
+	test('analyze: the results as JSON, and as a table of arms × metrics', () => {
 		const j = cli('analyze', 'supportive-reminder', '--db', t.dbPath, '--json');
 		expect(j.stderr).toBe('');
 		expect(j.code).toBe(0);
