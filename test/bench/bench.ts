@@ -171,11 +171,54 @@ for (const name of Object.keys(CHART_QUERIES) as (keyof typeof CHART_QUERIES)[])
 	});
 	queryTimes[name] = { endpoint_ms: endpoint, sql_ms: sql, ratio: +(endpoint / Math.max(1, sql)).toFixed(2) };
 }
+// experiments: a launch that assigns every account, and the analysis of an experiment of the
+// accounts with an episode in the last 180 days (about 240,000 per arm at 1M accounts)
+const expDir = join(dir, 'experiments');
+mkdirSync(expDir, { recursive: true });
+const { saveDraft } = await import('../../src/lib/server/experiments/registry.ts');
+const { launchExperiment } = await import('../../src/lib/server/experiments/lifecycle.ts');
+const { analyzeExperiment } = await import('../../src/lib/server/experiments/analyze.ts');
+const { clearExperimentStatsCache } = await import('../../src/lib/server/experiments/analyze.ts');
+const actor = { username: 'bench', role: 'admin' };
+const draft = (id: string, population: Record<string, unknown>, start: string) => ({
+	id,
+	title: `bench ${id}`,
+	hypothesis: 'bench',
+	owner: 'bench',
+	start,
+	planned_end: asOf,
+	primary_metric: 'cure_rate_30d',
+	secondary_metrics: ['days_to_pay', 'recovery_rate'],
+	guardrails: [{ metric: 'complaints_per_1k_contacted', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } }],
+	population,
+	arms: [
+		{ id: 'control', weight: 0.5, message: { channel: 'sms', template_id: 'bench_a', text: 'a' } },
+		{ id: 'treatment', weight: 0.5, message: { channel: 'sms', template_id: 'bench_b', text: 'b' } }
+	]
+});
+const start180 = new Date(Date.parse(asOf) - 180 * 86_400_000).toISOString().slice(0, 10);
+await saveDraft(draft('bench-all', {}, start180), actor, expDir, store);
+await saveDraft(draft('bench-180d', { delinquency: { episode_started_on_or_after: start180 } }, start180), actor, expDir, store);
+let t1 = performance.now();
+const launchAll = await launchExperiment(store, 'bench-all', actor, { dir: expDir, at: `${start180}T00:00:00Z` });
+const launchMs = Math.round(performance.now() - t1);
+await launchExperiment(store, 'bench-180d', actor, { dir: expDir, at: `${start180}T00:00:00Z` });
+const { getExperiment } = await import('../../src/lib/server/experiments/registry.ts');
+const e180 = getExperiment('bench-180d', expDir)!;
+clearExperimentStatsCache(store);
+t1 = performance.now();
+const analysis = await analyzeExperiment(store, e180);
+const analyzeColdMs = Math.round(performance.now() - t1);
+const analyzeWarmMs = await median(() => analyzeExperiment(store, e180), 5);
+const perArm = analysis.arms.map((a) => a.assigned);
+const experimentsBench = { launch_ms: launchMs, launch_assigned: launchAll.eligible, analyze_cold_ms: analyzeColdMs, analyze_warm_ms: analyzeWarmMs, analyze_accounts_per_arm: perArm };
 await store.close();
 console.log('');
 console.log(`Overview server time (tiles of the last 90 days and the 90 before, weekly sparklines, breakdown by segment): median ${overviewMs} ms; with a segment filter ${overviewSegmentMs} ms; with a channel filter (raw tables) ${overviewChannelMs} ms`);
 console.log('Endpoints: server function vs its SQL alone (median ms; goal ≤ 1.5×)');
 for (const [name, q] of Object.entries(queryTimes)) console.log(`  ${name.padEnd(26)} ${String(q.endpoint_ms).padStart(6)} ${String(q.sql_ms).padStart(6)}  ${q.ratio}×`);
+console.log(`Experiment launch assigning ${fmt.format(experimentsBench.launch_assigned)} accounts: ${(experimentsBench.launch_ms / 1000).toFixed(1)} s (goal < 10 s)`);
+console.log(`Experiment analysis, ${perArm.map((n) => fmt.format(n)).join(' / ')} accounts per arm: first ${(analyzeColdMs / 1000).toFixed(2)} s (statistics from the raw tables), then ${analyzeWarmMs} ms (goal < 1 s)`);
 
 // 5. the Overview in Chromium: navigation until every chart has drawn (warm; median of 5)
 let browser: { load_and_draw_ms: number; first_load_ms: number; runs_ms: number[] } | null = null;
@@ -242,6 +285,7 @@ const out = {
 	overview_server_segment_ms: overviewSegmentMs,
 	overview_server_channel_ms: overviewChannelMs,
 	chart_queries: queryTimes,
+	experiments: experimentsBench,
 	browser
 };
 mkdirSync('test/bench/results', { recursive: true });
