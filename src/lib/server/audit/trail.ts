@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
+import { canonical } from '../../canonical.ts';
 
 export interface AuditEvent {
 	actor: string;
@@ -31,17 +32,6 @@ export interface AuditRecord {
 
 export const GENESIS = '0'.repeat(64);
 
-/** JSON with sorted keys, so the same details always hash the same */
-function canonical(v: unknown): string {
-	if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
-	if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-	const o = v as Record<string, unknown>;
-	return `{${Object.keys(o)
-		.sort()
-		.filter((k) => o[k] !== undefined)
-		.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-		.join(',')}}`;
-}
 
 export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
 	const fields = [r.seq, r.recorded_at, r.actor, r.role ?? '', r.action, r.target ?? '', r.details ?? '', r.ip ?? '', r.prev_hash];

@@ -36,6 +36,7 @@ import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
 import { analyzeExperiment, type ExperimentAnalysis, type MetricResult } from './analyze.ts';
 import { loadExperiments } from './registry.ts';
+import { canonical } from '../../canonical.ts';
 
 // ------------------------------------------------------------------ verdicts
 
@@ -253,17 +254,6 @@ export interface ExperimentAlert {
 	webhook_status: string | null;
 }
 
-/** JSON with sorted keys, so the same evidence always reads the same */
-function canonical(v: unknown): string {
-	if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
-	if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-	const o = v as Record<string, unknown>;
-	return `{${Object.keys(o)
-		.sort()
-		.filter((k) => o[k] !== undefined)
-		.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-		.join(',')}}`;
-}
 
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 

@@ -18,6 +18,7 @@ import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
 import { projectRoot } from '../paths.ts';
 import { getStore } from '../store.ts';
+import { canonical } from '../../canonical.ts';
 
 /** who does something to an experiment: a signed-in user, the CLI, or a guardrail */
 export interface Actor {
@@ -57,17 +58,6 @@ export function experimentsDir(dir?: string | null): string {
 	return resolve(dir || process.env.CUREWISE_EXPERIMENTS_DIR || join(projectRoot(), 'experiments'));
 }
 
-/** JSON with sorted keys (undefined left out), so the same definition always hashes the same */
-function canonical(v: unknown): string {
-	if (v === null || v === undefined || typeof v !== 'object') return JSON.stringify(v ?? null);
-	if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-	const o = v as Record<string, unknown>;
-	return `{${Object.keys(o)
-		.sort()
-		.filter((k) => o[k] !== undefined)
-		.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-		.join(',')}}`;
-}
 
 /** the part of a definition that launch freezes: arms (and weights), population, metrics, guardrails, analysis */
 export function frozenDefinition(e: Experiment) {
