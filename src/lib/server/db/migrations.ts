@@ -262,5 +262,22 @@ CREATE MACRO kpi_scope(p_from, p_to, segment, product, region, vulnerable, exper
 				WHERE i.direction = 'outbound' AND i.occurred_at >= p_from::TIMESTAMPTZ AND i.occurred_at < p_to::DATE + 1
 					AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, channel, tone, template, agent)));
 `
+	},
+	{
+		version: 6,
+		name: 'kpi_scope reads interactions only when a contact filter is set',
+		sql: `
+-- as in migration 5, with the contact subquery guarded by the filters being set, so that
+-- without a contact filter DuckDB does not scan the interactions at all
+CREATE OR REPLACE MACRO kpi_scope(p_from, p_to, segment, product, region, vulnerable, experiment, arm, channel, tone, template, agent) AS TABLE
+	SELECT a.* FROM accounts a
+	WHERE kpi_account_match(a.account_id, a.segment, a.product, a.region, a.vulnerable, segment, product, region, vulnerable, experiment, arm)
+		AND ((channel IS NULL AND tone IS NULL AND template IS NULL AND agent IS NULL)
+			OR a.account_id IN (
+				SELECT i.account_id FROM interactions i
+				WHERE (channel IS NOT NULL OR tone IS NOT NULL OR template IS NOT NULL OR agent IS NOT NULL)
+					AND i.direction = 'outbound' AND i.occurred_at >= p_from::TIMESTAMPTZ AND i.occurred_at < p_to::DATE + 1
+					AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, channel, tone, template, agent)));
+`
 	}
 ];
