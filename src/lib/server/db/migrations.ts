@@ -279,5 +279,23 @@ CREATE OR REPLACE MACRO kpi_scope(p_from, p_to, segment, product, region, vulner
 					AND i.direction = 'outbound' AND i.occurred_at >= p_from::TIMESTAMPTZ AND i.occurred_at < p_to::DATE + 1
 					AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, channel, tone, template, agent)));
 `
+	},
+	{
+		version: 7,
+		name: 'experiment statistics kept across restarts',
+		sql: `
+-- the sufficient statistics of an experiment's analysis (src/lib/server/experiments/analyze.ts),
+-- valid while their key (data, assignments, start, as-of date) is the same: a restarted server
+-- reads them instead of joining the interactions again
+CREATE TABLE experiment_stats (
+	experiment_id VARCHAR NOT NULL,
+	as_of DATE NOT NULL,
+	key VARCHAR NOT NULL,
+	computed_ms BIGINT NOT NULL,
+	stats VARCHAR NOT NULL,           -- JSON: cells and time_cells
+	saved_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (experiment_id, as_of)
+);
+`
 	}
 ];
