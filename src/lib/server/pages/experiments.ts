@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Experiment } from '../../experiments/schema.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
-import { assignmentCounts, assignmentsFile } from '../experiments/lifecycle.ts';
+import { assignmentCounts, assignmentsFile, launchExperiment, type LaunchResult } from '../experiments/lifecycle.ts';
 import { ExperimentError, getExperiment, loadExperiments, type Actor } from '../experiments/registry.ts';
 import { dataAsOf } from '../kpi/summary.ts';
 import { draftBaselines, populationPreview, type Baseline, type DraftPreview } from './experiment-drafts.ts';
@@ -150,6 +150,17 @@ async function kmCurves(store: Store, e: Experiment, a: ExperimentAnalysis): Pro
 function forThePage(a: ExperimentAnalysis): ExperimentAnalysis {
 	const slim = (m: MetricResult): MetricResult => ({ ...m, stats: null, effect_stats: null });
 	return { ...a, metrics: a.metrics.map(slim), segments: a.segments.map((s) => ({ ...s, metrics: s.metrics.map(slim) })) };
+}
+
+/**
+ * Launches from the page, then computes the new experiment's statistics in the background, so
+ * that its page (and the list) read them warm instead of waiting for the first computation.
+ */
+export async function launchFromPage(store: Store, id: string, actor: Actor): Promise<LaunchResult> {
+	const r = await launchExperiment(store, id, actor);
+	const e = getExperiment(id);
+	if (e) void analyzeExperiment(store, e).catch((err) => console.error(`the first analysis of ${id} failed: ${err instanceof Error ? err.message : err}`));
+	return r;
 }
 
 export async function experimentView(store: Store, id: string): Promise<ExperimentView> {

@@ -1,8 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
 import { canActOnExperiments, canSeeAccounts } from '$lib/server/auth/roles';
-import { concludeExperiment, ExperimentError, launchExperiment, stopExperiment } from '$lib/server/experiments/lifecycle';
+import { concludeExperiment, ExperimentError, stopExperiment } from '$lib/server/experiments/lifecycle';
 import { acknowledge } from '$lib/server/pages/experiment-alerts';
-import { experimentView } from '$lib/server/pages/experiments';
+import { experimentView, launchFromPage } from '$lib/server/pages/experiments';
 import { concludeSchema, firstIssue, formObject, stopSchema } from '$lib/server/pages/forms';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -35,7 +35,7 @@ export const actions: Actions = {
 	launch: async (event) => {
 		const who = actor(event);
 		return attempt('launch', async () => {
-			const r = await launchExperiment(await getStore(), event.params.id, who);
+			const r = await launchFromPage(await getStore(), event.params.id, who);
 			return { action: 'launch', done: `Launched: ${r.eligible.toLocaleString('en-US')} accounts assigned (${Object.entries(r.assigned).map(([a, n]) => `${a} ${n.toLocaleString('en-US')}`).join(', ')}).` };
 		});
 	},
