@@ -33,8 +33,9 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
 
 const db = resolve(process.env.CUREWISE_DB || './data/curewise.duckdb');
 if (!existsSync(db)) {
-	console.log(`no store at ${db}: creating the demo store (20,000 accounts) …`);
-	run(process.execPath, [join(root, 'bin', 'curewise.js'), 'demo', '--db', db, '--accounts', process.env.CUREWISE_DEMO_ACCOUNTS || '200000']);
+	const accounts = process.env.CUREWISE_DEMO_ACCOUNTS || '200000';
+	console.log(`no store at ${db}: creating the demo store (${Number(accounts).toLocaleString('en-US')} accounts, about a minute) …`);
+	run(process.execPath, [join(root, 'bin', 'curewise.js'), 'demo', '--db', db, '--accounts', accounts]);
 }
 
 // a demo store gets one user per role, with new passwords printed at every start
