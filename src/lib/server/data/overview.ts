@@ -2,6 +2,7 @@
 import { TABLE_NAMES, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
+import { dataVersion } from '../kpi/cache.ts';
 
 export interface TableCount {
 	table: TableName;
@@ -19,7 +20,21 @@ export interface StoreOverview {
 
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 
+/**
+ * What the store holds. Every page asks (the top bar's freshness, the Overview's as-of date), so
+ * the answer is kept until the data changes: every change of the data is an import batch.
+ */
 export async function storeOverview(store: Store): Promise<StoreOverview> {
+	const key = `${store.path}|${await dataVersion(store)}`;
+	if (memo?.key === key) return memo.value;
+	const value = await readStoreOverview(store);
+	memo = { key, value };
+	return value;
+}
+
+let memo: { key: string; value: StoreOverview } | null = null;
+
+async function readStoreOverview(store: Store): Promise<StoreOverview> {
 	const rows = await store.rows<{ table_name: TableName; row_count: number; latest: unknown; as_of: unknown; last_import_at: unknown }>(
 		querySql('store_overview')
 	);
