@@ -298,4 +298,65 @@ CREATE TABLE experiment_stats (
 );
 `
 	}
+	{
+		version: 8,
+		name: 'compliance: policy pack versions, audits and their findings',
+		sql: `
+-- every version of every policy pack (compliance.md): the files in policies/ are loaded as
+-- versions (source 'file'); a change from the product adds the next version (source 'product').
+-- The latest version of a pack is the one in force; nothing is ever overwritten.
+CREATE TABLE policy_pack_versions (
+	pack_id VARCHAR NOT NULL,
+	version INTEGER NOT NULL,
+	title VARCHAR NOT NULL,
+	yaml VARCHAR NOT NULL,            -- the pack as written (validated by packSchema)
+	hash VARCHAR NOT NULL,            -- sha256 of yaml
+	source VARCHAR NOT NULL,          -- 'file' | 'product'
+	saved_at TIMESTAMPTZ NOT NULL,
+	saved_by VARCHAR,                 -- the user who saved it from the product; NULL for files
+	comment VARCHAR,                  -- why it changed
+	PRIMARY KEY (pack_id, version)
+);
+-- one row per audit run (src/lib/server/compliance/audit.ts): what it covered and which pack
+-- versions it used
+CREATE TABLE compliance_audits (
+	audit_id INTEGER PRIMARY KEY,
+	started_at TIMESTAMPTZ NOT NULL,
+	finished_at TIMESTAMPTZ,
+	period_from DATE,                 -- NULL: from the first interaction
+	period_to DATE,                   -- NULL: to the last interaction
+	packs VARCHAR NOT NULL,           -- JSON [{"pack_id","version","hash","title"}]
+	trigger VARCHAR NOT NULL,         -- 'import' | 'manual' | 'cli'
+	run_by VARCHAR,
+	contacts BIGINT,                  -- interactions in the audited period
+	findings BIGINT,
+	duration_ms BIGINT,
+	status VARCHAR NOT NULL           -- 'running' | 'done' | 'failed'
+);
+-- the findings of an audit: one row per finding, with the interactions that make it up
+CREATE TABLE compliance_findings (
+	audit_id INTEGER NOT NULL,
+	finding_id INTEGER NOT NULL,      -- 1.. within the audit
+	pack_id VARCHAR NOT NULL,
+	pack_version INTEGER NOT NULL,
+	rule_id VARCHAR NOT NULL,
+	rule_type VARCHAR NOT NULL,       -- frequency, after_conversation, time_of_day, …
+	kind VARCHAR NOT NULL,            -- 'presumed_violation' | 'violation' | 'risk_flag'
+	customer_id VARCHAR NOT NULL,     -- the person (a third party's id for calls to a third party)
+	account_id VARCHAR,               -- the debt; NULL for a finding per contact point
+	window_start DATE,                -- local dates of the window, for window findings
+	window_end DATE,
+	occurred_at TIMESTAMPTZ NOT NULL, -- the contact that made the finding (the last of a window)
+	local_date DATE NOT NULL,         -- its local date at the consumer's address (the finding's date)
+	channel VARCHAR,                  -- of that contact
+	agent_id VARCHAR,
+	template_id VARCHAR,
+	experiment_id VARCHAR,
+	variant VARCHAR,
+	interaction_ids VARCHAR[] NOT NULL,
+	detail VARCHAR NOT NULL,          -- the evidence in words ("8 placed calls on 7 dates 3-9 Mar")
+	PRIMARY KEY (audit_id, finding_id)
+);
+`
+	}
 ];
