@@ -297,7 +297,7 @@ CREATE TABLE experiment_stats (
 	PRIMARY KEY (experiment_id, as_of)
 );
 `
-	}
+	},
 	{
 		version: 8,
 		name: 'compliance: policy pack versions, audits and their findings',
