@@ -337,3 +337,74 @@ export async function savePack(store: Store, input: SavePackInput, opts: { dir?:
 	const stored = await packVersion(store, id, result.version, opts);
 	return { ok: true, stored: stored!, previous: result.previous };
 }
+
+/** one difference between two versions of a pack: where (the pack or a rule), the field, before and after */
+export interface PackChange {
+	rule: string | null;
+	field: string;
+	before: string | null;
+	after: string | null;
+}
+
+function flatten(v: unknown, prefix: string, out: Map<string, string>): void {
+	if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+		for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+	} else if (v !== undefined) out.set(prefix, Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : String(v));
+}
+
+/**
+ * What changed from one version to the next, field by field; rules are matched by their id
+ * (a rule added or removed is one change). The version number itself is left out.
+ */
+export function packChanges(before: PolicyPack, after: PolicyPack): PackChange[] {
+	const changes: PackChange[] = [];
+	const diff = (a: unknown, b: unknown, rule: string | null) => {
+		const fa = new Map<string, string>();
+		const fb = new Map<string, string>();
+		flatten(a, '', fa);
+		flatten(b, '', fb);
+		for (const k of new Set([...fa.keys(), ...fb.keys()])) {
+			if (k === 'version' && rule === null) continue;
+			const x = fa.get(k) ?? null;
+			const y = fb.get(k) ?? null;
+			if (x !== y) changes.push({ rule, field: k, before: x, after: y });
+		}
+	};
+	const { rules: ra, ...pa } = before;
+	const { rules: rb, ...pb } = after;
+	diff(pa, pb, null);
+	const byId = (rs: typeof ra) => new Map(rs.map((r) => [r.id, r]));
+	const ma = byId(ra);
+	const mb = byId(rb);
+	for (const r of ra) {
+		const other = mb.get(r.id);
+		if (!other) changes.push({ rule: r.id, field: 'rule', before: r.title, after: null });
+		else diff(r, other, r.id);
+	}
+	for (const r of rb) if (!ma.has(r.id)) changes.push({ rule: r.id, field: 'rule', before: null, after: r.title });
+	const order = (rs: typeof ra) => rs.map((r) => r.id).filter((id) => ma.has(id) && mb.has(id)).join(',');
+	if (order(ra) !== order(rb)) changes.push({ rule: null, field: 'rules (order)', before: order(ra), after: order(rb) });
+	return changes;
+}
+
+/** a new pack to start from on the product's New pack form */
+export const NEW_PACK_TEMPLATE = `# A contact-policy pack: its rules apply to the accounts of the regions in applies_to.
+# The version is set when it is saved (1 for a new pack).
+id: us-xx
+title: State debt collection rules
+applies_to: [US-XX]
+effective_from: ${new Date().toISOString().slice(0, 10)}
+rules:
+  - id: state_calls_per_week
+    type: frequency
+    title: More than 3 calls about a debt within 7 days
+    citation: the statute or regulation, with its section
+    kind: violation
+    limit: 3
+    window_days: 7
+    per: debt
+    counts:
+      channels: [call]
+      exclude_outcomes: [busy, not_in_service, wrong_number]
+      exclude_parties: [consumer_attorney, creditor, credit_bureau]
+`;
