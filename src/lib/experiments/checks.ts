@@ -2,43 +2,78 @@
  * The policy and message checks of an arm's message (experiments.md, "Launch": the policy
  * check of each arm's cadence against the compliance packs, and the message check of each
  * template for tone and required disclosures). Shared by the draft form in the browser and
- * the experiment page on the server, so it imports nothing server-side.
+ * the experiment page on the server, so it imports nothing server-side: the rules (the
+ * message check's file and the current policy packs) come as an argument, loaded by the
+ * pages' server loads (src/lib/server/compliance/message-rules.ts, checkRules).
  *
- * A hook for now: the compliance checks arrive with the compliance audit (compliance.md).
- * Until then every check passes with no finding and says why in `pending`; the pages show
- * that sentence, so nobody mistakes "no findings" for "checked". When the compliance packs
- * land, these two functions run the packs' rules and keep this shape.
+ * The checks themselves are src/lib/compliance/message-check.ts and cadence-check.ts; this
+ * file turns their answers into the {ok, findings, pending} the pages show.
  */
+import { checkCadence, type CadencePlan } from '../compliance/cadence-check.ts';
+import { checkMessage, type MessageRules } from '../compliance/message-check.ts';
+import type { PolicyPack } from '../compliance/packs.ts';
 import type { ArmMessage } from './schema.ts';
 
+/** what the checks need from the server: the browser has no file access */
+export interface CheckRules {
+	/** the message check's rules; null when their file cannot be used (see problems) */
+	message: MessageRules | null;
+	/** the policy packs in force (the latest version of each) */
+	packs: PolicyPack[];
+	/** why a check cannot run (a bad rules file), in words naming the file and the field */
+	problems: string[];
+}
+
 export interface CheckFinding {
-	/** the rule behind the finding, e.g. "reg-f-7-in-7" or "disclosure:mini-miranda" */
+	/** the rule behind the finding: "debt_collector_disclosure", "threatening_wording", "us-ma · ma_two_in_seven" */
 	rule: string;
 	/** the problem in words, for the strategist */
 	text: string;
+	/** the source the rule rests on */
+	citation: string;
+	/** error: must be fixed; warning: read again (a risk flag, a phrase allowed only when true); note: depends on what happens */
+	severity: 'error' | 'warning' | 'note';
+	/** the characters of the message text to highlight, when the finding is a phrase */
+	span: { start: number; end: number } | null;
 }
 
 export interface CheckResult {
-	/** true when nothing in the message breaks a rule */
+	/** true when nothing breaks a rule (warnings and notes may remain) */
 	ok: boolean;
 	findings: CheckFinding[];
-	/** set while the check is not implemented yet: what it waits for */
+	/** set when the check could not run: why, in words */
 	pending?: string;
 }
-
-export const CHECKS_PENDING = 'the compliance checks arrive with the compliance audit';
 
 /** the part of an arm's message the checks read; a draft may still have empty fields */
 export type CheckedMessage = Partial<Pick<ArmMessage, 'channel' | 'tone' | 'template_id' | 'text' | 'cadence' | 'plan'>>;
 
-/** the message check: tone and the required disclosures of the template text */
-export function checkArmMessage(message: CheckedMessage): CheckResult {
-	void message;
-	return { ok: true, findings: [], pending: CHECKS_PENDING };
+export const RULES_NOT_LOADED = 'the compliance rules were not loaded on this page';
+
+const result = (findings: CheckFinding[]): CheckResult => ({ ok: !findings.some((f) => f.severity === 'error'), findings });
+
+/** the message check: the opt-out instruction, the debt-collector disclosure and threatening or shaming wording of the template text */
+export function checkArmMessage(message: CheckedMessage, rules: CheckRules | null | undefined): CheckResult {
+	if (!rules) return { ok: true, findings: [], pending: RULES_NOT_LOADED };
+	if (!rules.message) return { ok: true, findings: [], pending: `the message check's rules cannot be used: ${rules.problems.join('; ') || 'no rules'}` };
+	if (!message.channel) return { ok: true, findings: [], pending: 'choose a channel' };
+	const problems = checkMessage(message.text ?? '', message.channel, rules.message);
+	return result(problems.map((p) => ({ rule: p.rule, text: p.message, citation: p.citation, severity: p.severity, span: p.span })));
 }
 
-/** the policy check: the planned cadence against the contact-frequency and time-of-day rules of the packs */
-export function checkArmCadence(message: CheckedMessage): CheckResult {
-	void message;
-	return { ok: true, findings: [], pending: CHECKS_PENDING };
+/** the policy check: the planned cadence against the frequency, time-of-day and per-number rules of the packs */
+export function checkArmCadence(message: CheckedMessage, rules: CheckRules | null | undefined, regions?: readonly string[] | null): CheckResult {
+	if (!rules) return { ok: true, findings: [], pending: RULES_NOT_LOADED };
+	const c = checkCadence(message.plan as Partial<CadencePlan> | undefined, message.channel, rules.packs, regions);
+	if (!c.checked) return { ok: true, findings: [], pending: c.reason ?? 'the cadence cannot be checked' };
+	const findings: CheckFinding[] = c.findings
+		.filter((f) => f.verdict === 'breaks' || f.verdict === 'depends')
+		.map((f) => ({
+			rule: `${f.pack} · ${f.rule}`,
+			text: f.message,
+			citation: f.citation,
+			severity: f.verdict === 'depends' ? 'note' : f.kind === 'risk_flag' ? 'warning' : 'error',
+			span: null
+		}));
+	return result(findings);
 }
