@@ -1,0 +1,717 @@
+/**
+ * The account timeline of one person (issue 6, ux.md "Account timeline"): every contact about
+ * their debts in the person's local time (accounts.timezone, and the contact point's zone when
+ * it differs), the preference events and what they rule out day by day, and the findings of an
+ * audit with the contacts that make each one up. The page /compliance/people/[customer_id]
+ * draws it; the SQL is in queries/compliance/timeline_*.sql.
+ *
+ * Local dates and times come from DuckDB's ICU time zones, so daylight saving follows the IANA
+ * rules of each date. Only dates with something on them are rows (contacts, findings,
+ * preference changes, the dates inside a highlighted window, the date asked for), within a date
+ * range that keeps a year of contacts readable.
+ *
+ * Speed: accounts is small, so the person's account ids are looked up first and the
+ * interactions are read by account_id, whose zone maps skip nearly every row group (the
+ * interactions are stored mostly in account order); a filter on customer_id would read the
+ * whole column of ~29M rows at bench scale.
+ */
+import { listValue } from '@duckdb/node-api';
+import { z } from 'zod';
+import type { PolicyPack } from '../../compliance/packs.ts';
+import { formatDate } from '../../format.ts';
+import { maskFor } from '../auth/mask.ts';
+import type { Role } from '../auth/roles.ts';
+import type { Store } from '../db/store.ts';
+import { querySql } from '../paths.ts';
+import { currentPacks, packVersion } from './pack-store.ts';
+import { packsFor } from './packs.ts';
+
+// ---------------------------------------------------------------- input
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (d: string) => ISO_DATE.test(d) && new Date(d + 'T00:00:00Z').toISOString().slice(0, 10) === d;
+const isoDate = (name: string) =>
+	z
+		.string()
+		.regex(ISO_DATE, { error: `${name} is a date written YYYY-MM-DD` })
+		.refine(realDate, { error: `${name} is not a real date` });
+
+/** the longest date range drawn at once */
+export const MAX_RANGE_DAYS = 400;
+/** the range shown when none is asked for */
+export const DEFAULT_RANGE_DAYS = 60;
+
+export const customerIdSchema = z
+	.string()
+	.trim()
+	.min(1, { error: 'the person (customer_id) is missing' })
+	.max(100, { error: 'a customer_id is at most 100 characters' });
+
+/** ?account=&date=&from=&to=&audit= of the timeline page */
+export const timelineParamsSchema = z
+	.object({
+		account: z.string().trim().min(1).max(100, { error: 'account is at most 100 characters' }).optional(),
+		date: isoDate('date').optional(),
+		from: isoDate('from').optional(),
+		to: isoDate('to').optional(),
+		audit: z.coerce
+			.number({ error: 'audit is an audit number' })
+			.int({ error: 'audit is a whole number' })
+			.positive({ error: 'audit is a positive number' })
+			.optional()
+	})
+	.superRefine((p, ctx) => {
+		if (p.from && p.to) {
+			if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `to (${p.to}) is before from (${p.from})` });
+			else if (daysBetween(p.from, p.to) + 1 > MAX_RANGE_DAYS)
+				ctx.addIssue({ code: 'custom', path: ['to'], message: `the range is at most ${MAX_RANGE_DAYS} days; ${p.from} to ${p.to} is ${daysBetween(p.from, p.to) + 1}` });
+		}
+	});
+export type TimelineParams = z.infer<typeof timelineParamsSchema>;
+
+/** a request the timeline cannot answer: 404 (no such person, debt or audit) or 400 */
+export class TimelineError extends Error {
+	constructor(
+		readonly status: 400 | 404,
+		message: string
+	) {
+		super(message);
+		this.name = 'TimelineError';
+	}
+}
+
+// ---------------------------------------------------------------- output
+
+export type OutcomeGroup = 'conversation' | 'voicemail' | 'unanswered' | 'not_connected' | 'delivered' | 'engaged' | 'opted_out';
+
+/** the shape of a contact's mark: what became of it, in seven groups */
+export const OUTCOME_GROUP: Readonly<Record<string, OutcomeGroup>> = {
+	conversation: 'conversation',
+	answered_dropped: 'unanswered',
+	no_answer: 'unanswered',
+	voicemail_left: 'voicemail',
+	voicemail_no_message: 'voicemail',
+	busy: 'not_connected',
+	not_in_service: 'not_connected',
+	wrong_number: 'not_connected',
+	bounced: 'not_connected',
+	sent: 'delivered',
+	delivered: 'delivered',
+	opened: 'engaged',
+	clicked: 'engaged',
+	replied: 'engaged',
+	opted_out: 'opted_out'
+};
+
+export interface TimelineAccount {
+	account_id: string;
+	segment: string;
+	product: string;
+	region: string;
+	timezone: string;
+	/** the zone's abbreviation now (EST/EDT…) */
+	zone_abbr: string;
+	opened_on: string;
+	closed_on: string | null;
+	closed_reason: string | null;
+	vulnerable: boolean;
+	/** the policy packs that apply to the debt's region */
+	packs: { pack_id: string; title: string }[];
+	contacts: number;
+	findings: number;
+}
+
+export interface TimelineContact {
+	interaction_id: string;
+	account_id: string;
+	/** who was contacted: the person, or the third party's id */
+	party_id: string;
+	party: string;
+	channel: string;
+	direction: string;
+	occurred_at: string;
+	outcome: string;
+	outcome_group: OutcomeGroup;
+	contact_point: string;
+	template_id: string | null;
+	tone: string | null;
+	experiment_id: string | null;
+	variant: string | null;
+	agent_id: string | null;
+	/** the zone of the consumer's address (the debt's accounts.timezone) */
+	zone: string;
+	zone_abbr: string;
+	local_date: string;
+	local_time: string;
+	/** minutes since local midnight, 0 ≤ m < 1440 */
+	local_minute: number;
+	/** set when the contact point implies another zone than the address */
+	contact_timezone: string | null;
+	contact_local: { date: string; time: string; zone_abbr: string } | null;
+	/** finding_ids of the audit's findings this contact is part of */
+	finding_ids: number[];
+}
+
+export type PreferenceKind = 'opt_out' | 'opt_in' | 'cease_communication' | 'consent_to_call' | 'inconvenient_time';
+
+export interface TimelinePreference {
+	event_id: string;
+	account_id: string | null;
+	channel: string;
+	kind: PreferenceKind;
+	zone: string;
+	effective_at: string;
+	effective_local: { date: string; time: string; minute: number; zone_abbr: string };
+	until_at: string | null;
+	/** when it stops being in force: until_at, or the opt-in that ended an opt-out */
+	ends: { at: string; date: string; time: string; minute: number; zone_abbr: string; by: string } | null;
+	local_start: string | null;
+	local_end: string | null;
+	in_force: boolean;
+	/** now: in force, ended, not yet in force, or an opt-in (which ends opt-outs) */
+	status: 'in_force' | 'ended' | 'not_yet' | 'opt_in';
+	/** "Opt-out of SMS (every debt)", "Ruled out 20:00–09:00 for calls" */
+	label: string;
+}
+
+export interface TimelineFinding {
+	finding_id: number;
+	pack_id: string;
+	pack_version: number;
+	pack_title: string;
+	rule_id: string;
+	rule_type: string;
+	rule_title: string;
+	citation: string | null;
+	kind: string;
+	customer_id: string;
+	account_id: string | null;
+	window_start: string | null;
+	window_end: string | null;
+	occurred_at: string;
+	local_date: string;
+	channel: string | null;
+	detail: string;
+	interaction_ids: string[];
+	/** where the rule is shown */
+	rule_href: string;
+	/** the lane of its window bar on the calendar (window findings only) */
+	lane: number | null;
+	/** in the date range shown */
+	in_range: boolean;
+}
+
+/** a preference drawn on one date's row, as a clock range */
+export interface DayBand {
+	event_id: string;
+	kind: PreferenceKind;
+	channel: string;
+	from_minute: number;
+	to_minute: number;
+	label: string;
+}
+
+export interface TimelineDay {
+	date: string;
+	/** "Mon" */
+	weekday: string;
+	/** contacts of the date, by position in TimelineView.contacts */
+	contacts: number[];
+	/** window findings that cover the date: their lane and whether the date starts or ends the window */
+	windows: { finding_id: number; lane: number; first: boolean; last: boolean }[];
+	/** findings dated that day */
+	finding_ids: number[];
+	bands: DayBand[];
+	/** preference events that start or end that day */
+	changes: string[];
+	/** days left out before this row (no contacts, findings or changes) */
+	gap_before: number;
+	highlighted: boolean;
+}
+
+export interface TimelineAudit {
+	audit_id: number;
+	started_at: string;
+	finished_at: string | null;
+	period_from: string | null;
+	period_to: string | null;
+	status: string;
+	packs: { pack_id: string; version: number; hash?: string; title: string }[];
+}
+
+export interface TimelineView {
+	customer_id: string;
+	accounts: TimelineAccount[];
+	/** the one debt shown (?account=), or null for every debt */
+	account: string | null;
+	audit: TimelineAudit | null;
+	range: { from: string; to: string; days: number; earlier: { from: string; to: string }; later: { from: string; to: string } };
+	/** first and last local date with a contact, across the debts shown */
+	extent: { first: string | null; last: string | null };
+	highlight: string | null;
+	/** contacts in the range, oldest first */
+	contacts: TimelineContact[];
+	contacts_total: number;
+	days: TimelineDay[];
+	preferences: TimelinePreference[];
+	findings: TimelineFinding[];
+	lanes: number;
+	/** a sentence for the calendar's text summary */
+	summary: string;
+	/** server time of the whole build, ms */
+	ms: number;
+}
+
+// ---------------------------------------------------------------- dates
+
+const DAY_MS = 86_400_000;
+const toDay = (d: string) => Date.parse(d + 'T00:00:00Z') / DAY_MS;
+export const daysBetween = (a: string, b: string) => Math.round(toDay(b) - toDay(a));
+export const addDays = (d: string, n: number) => new Date(Date.parse(d + 'T00:00:00Z') + n * DAY_MS).toISOString().slice(0, 10);
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const weekday = (d: string) => WEEKDAYS[new Date(d + 'T00:00:00Z').getUTCDay()]!;
+const minuteOf = (time: string) => {
+	const [h, m, s] = time.split(':').map(Number);
+	return h! * 60 + m! + (s ?? 0) / 60;
+};
+
+const abbrFormats = new Map<string, Intl.DateTimeFormat>();
+/** the zone's abbreviation at an instant (EST, EDT, MST, AKDT…; "GMT+1" where en-US has none) */
+export function zoneAbbr(zone: string, at: string | Date): string {
+	let f = abbrFormats.get(zone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+		abbrFormats.set(zone, f);
+	}
+	return f.formatToParts(typeof at === 'string' ? new Date(at) : at).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+}
+
+// ---------------------------------------------------------------- rows
+
+interface AccountRow {
+	account_id: string;
+	customer_id: string;
+	segment: string;
+	product: string;
+	region: string;
+	timezone: string;
+	opened_on: string;
+	closed_on: string | null;
+	closed_reason: string | null;
+	vulnerable: boolean;
+}
+interface ContactRow {
+	interaction_id: string;
+	account_id: string;
+	party_id: string;
+	party: string;
+	channel: string;
+	direction: string;
+	occurred_at: string;
+	outcome: string;
+	contact_point: string;
+	contact_timezone: string | null;
+	template_id: string | null;
+	tone: string | null;
+	experiment_id: string | null;
+	variant: string | null;
+	agent_id: string | null;
+	zone: string;
+	local_date: string;
+	local_time: string;
+	offset_minutes: number;
+	contact_local_date: string | null;
+	contact_local_time: string | null;
+	contact_offset_minutes: number | null;
+}
+interface PreferenceRow {
+	event_id: string;
+	account_id: string | null;
+	channel: string;
+	kind: PreferenceKind;
+	zone: string;
+	effective_at: string;
+	until_at: string | null;
+	effective_local_date: string;
+	effective_local_time: string;
+	until_local_date: string | null;
+	until_local_time: string | null;
+	local_start: string | null;
+	local_end: string | null;
+}
+interface FindingRow {
+	audit_id: number;
+	finding_id: number;
+	pack_id: string;
+	pack_version: number;
+	rule_id: string;
+	rule_type: string;
+	kind: string;
+	customer_id: string;
+	account_id: string | null;
+	window_start: string | null;
+	window_end: string | null;
+	occurred_at: string;
+	local_date: string;
+	channel: string | null;
+	detail: string;
+	interaction_ids: string[];
+}
+interface AuditRow {
+	audit_id: number;
+	started_at: string;
+	finished_at: string | null;
+	period_from: string | null;
+	period_to: string | null;
+	packs: string;
+	status: string;
+}
+
+const ids = (v: readonly string[]) => listValue([...v]);
+
+/** the debts of a person; [] for a person the store does not know */
+export async function personAccounts(store: Store, customerId: string): Promise<AccountRow[]> {
+	return store.rows<AccountRow>(querySql('compliance/timeline_accounts'), { customer_id: customerId });
+}
+
+async function pickAudit(store: Store, auditId: number | undefined): Promise<TimelineAudit | null> {
+	const [row] = await store.rows<AuditRow>(querySql('compliance/timeline_audit'), { audit_id: auditId ?? null });
+	if (!row) {
+		if (auditId !== undefined) throw new TimelineError(404, `There is no audit ${auditId}. Leave out ?audit= to mark the findings of the latest audit.`);
+		return null;
+	}
+	if (row.status !== 'done') throw new TimelineError(400, `Audit ${row.audit_id} is ${row.status}, not done: it has no complete findings to mark. Leave out ?audit= to use the latest finished audit.`);
+	let packs: TimelineAudit['packs'] = [];
+	try {
+		packs = JSON.parse(row.packs);
+	} catch {
+		/* an audit row without a readable pack list still marks its findings */
+	}
+	return { audit_id: row.audit_id, started_at: row.started_at, finished_at: row.finished_at, period_from: row.period_from, period_to: row.period_to, status: row.status, packs };
+}
+
+const CHANNEL_WORD: Record<string, string> = { all: 'every channel', call: 'calls', sms: 'SMS', email: 'email', letter: 'letters', push: 'push', in_app: 'in-app', ringless_voicemail: 'ringless voicemail' };
+const hhmm = (t: string | null) => (t ?? '').slice(0, 5);
+
+function preferenceLabel(p: PreferenceRow): string {
+	const scope = p.account_id ? `debt ${p.account_id}` : 'every debt';
+	const ch = CHANNEL_WORD[p.channel] ?? p.channel;
+	switch (p.kind) {
+		case 'opt_out':
+			return `Opt-out of ${ch} (${scope})`;
+		case 'opt_in':
+			return `Opt-in to ${ch} (${scope})`;
+		case 'cease_communication':
+			return `Cease communication (${scope})`;
+		case 'consent_to_call':
+			return `Consent to call (${scope})`;
+		case 'inconvenient_time':
+			return `Ruled out ${hhmm(p.local_start)}–${hhmm(p.local_end)} for ${ch} (${scope})`;
+	}
+}
+
+/**
+ * When each preference stops being in force: its until_at, or — for an opt-out — the first
+ * later opt-in on the same channel (or `all`) whose scope covers it (every debt, or the same debt).
+ */
+function preferenceEnds(rows: PreferenceRow[]): Map<string, { at: string; date: string; time: string; by: string }> {
+	const ends = new Map<string, { at: string; date: string; time: string; by: string }>();
+	for (const p of rows) {
+		if (p.until_at && p.until_local_date && p.until_local_time) ends.set(p.event_id, { at: p.until_at, date: p.until_local_date, time: p.until_local_time, by: p.kind === 'consent_to_call' ? 'end of the consent' : 'until_at' });
+		if (p.kind !== 'opt_out') continue;
+		const optIn = rows.find(
+			(q) =>
+				q.kind === 'opt_in' &&
+				q.effective_at > p.effective_at &&
+				(q.channel === p.channel || q.channel === 'all') &&
+				(q.account_id === null || q.account_id === p.account_id)
+		);
+		if (optIn && (!p.until_at || optIn.effective_at < p.until_at))
+			ends.set(p.event_id, { at: optIn.effective_at, date: optIn.effective_local_date, time: optIn.effective_local_time, by: `opt-in ${optIn.event_id}` });
+	}
+	return ends;
+}
+
+/** the clock ranges a preference covers on one local date (none when it is not in force that day) */
+function bandsOn(p: TimelinePreference, date: string): DayBand[] {
+	if (p.kind === 'opt_in') return [];
+	if (date < p.effective_local.date) return [];
+	if (p.ends && date > p.ends.date) return [];
+	const start = date === p.effective_local.date ? p.effective_local.minute : 0;
+	const end = p.ends && date === p.ends.date ? p.ends.minute : 1440;
+	const band = (from: number, to: number): DayBand => ({ event_id: p.event_id, kind: p.kind, channel: p.channel, from_minute: from, to_minute: to, label: p.label });
+	if (p.kind === 'inconvenient_time') {
+		if (!p.local_start || !p.local_end) return [];
+		const a = minuteOf(p.local_start);
+		const b = minuteOf(p.local_end);
+		const ranges = a <= b ? [[a, b]] : [[0, b], [a, 1440]];
+		return ranges
+			.map(([x, y]) => [Math.max(x!, start), Math.min(y!, end)] as const)
+			.filter(([x, y]) => y > x)
+			.map(([x, y]) => band(x, y));
+	}
+	return end > start ? [band(start, end)] : [];
+}
+
+// ---------------------------------------------------------------- the view
+
+export interface TimelineOptions {
+	/** the viewer's role: contact points and ids are masked for roles without account-level access */
+	role?: Role | null;
+	/** the packs to name per debt (default: the packs in force, currentPacks) */
+	packs?: readonly PolicyPack[];
+	/** "now" for what is in force (default: the clock) */
+	now?: Date;
+}
+
+/** the timeline of a person, for /compliance/people/[customer_id] */
+export async function accountTimeline(store: Store, customerId: string, params: TimelineParams = {}, opts: TimelineOptions = {}): Promise<TimelineView> {
+	const t0 = performance.now();
+	const auditRun = pickAudit(store, params.audit);
+	auditRun.catch(() => {}); // awaited below, after the person is known
+	const all = await personAccounts(store, customerId);
+	if (!all.length) throw new TimelineError(404, `No person with customer_id ${customerId} is in the store: no debt (account) names them.`);
+	let shown = all;
+	if (params.account) {
+		shown = all.filter((a) => a.account_id === params.account);
+		if (!shown.length)
+			throw new TimelineError(404, `Debt ${params.account} is not one of ${customerId}'s debts (${all.map((a) => a.account_id).join(', ')}). Leave out ?account= to see them all.`);
+	}
+	const accountIds = shown.map((a) => a.account_id);
+	const zones = shown.map((a) => a.timezone);
+	const homeZone = zones[0]!;
+
+	const audit = await auditRun;
+	const [contactRows, preferenceRows, findingRows, stored] = await Promise.all([
+		store.rows<ContactRow>(querySql('compliance/timeline_contacts'), { account_ids: ids(accountIds), zones: ids(zones) }),
+		store.rows<PreferenceRow>(querySql('compliance/timeline_preferences'), { customer_id: customerId, account_ids: ids(accountIds), zones: ids(zones), home_zone: homeZone }),
+		audit
+			? store.rows<FindingRow>(querySql('compliance/timeline_findings'), { audit_id: audit.audit_id, customer_id: customerId, account_ids: ids(accountIds), whole_person: !params.account })
+			: Promise.resolve([] as FindingRow[]),
+		opts.packs ? Promise.resolve(opts.packs.map((pack) => ({ pack, version: pack.version }))) : currentPacks(store)
+	]);
+
+	const mask = maskFor(opts.role ?? 'compliance');
+	const now = opts.now ?? new Date();
+	const nowIso = now.toISOString().slice(0, 19) + 'Z';
+
+	// the packs that apply, and the titles of the rules the findings name (in the version the audit used)
+	const packs = stored.map((s) => s.pack);
+	const versions = new Map(stored.map((s) => [`${s.pack.id}@${s.version}`, s.pack]));
+	for (const key of new Set(findingRows.map((f) => `${f.pack_id}@${f.pack_version}`))) {
+		if (versions.has(key) || opts.packs) continue;
+		const [id, v] = key.split('@');
+		const old = await packVersion(store, id!, Number(v));
+		if (old) versions.set(key, old.pack);
+	}
+	const ruleOf = (packId: string, version: number, ruleId: string) =>
+		(versions.get(`${packId}@${version}`) ?? packs.find((p) => p.id === packId))?.rules.find((r) => r.id === ruleId);
+	const packTitle = (packId: string) => audit?.packs.find((p) => p.pack_id === packId)?.title ?? packs.find((p) => p.id === packId)?.title ?? packId;
+
+	// findings, and which contacts they mark
+	const findingsOf = new Map<string, number[]>();
+	for (const f of findingRows) for (const id of f.interaction_ids) findingsOf.set(id, [...(findingsOf.get(id) ?? []), f.finding_id]);
+
+	// every contact of the debts shown, with local times
+	const allContacts: TimelineContact[] = contactRows.map((r) => ({
+		interaction_id: r.interaction_id,
+		account_id: r.account_id,
+		party_id: mask(r.party_id) ?? '',
+		party: r.party,
+		channel: r.channel,
+		direction: r.direction,
+		occurred_at: r.occurred_at,
+		outcome: r.outcome,
+		outcome_group: OUTCOME_GROUP[r.outcome] ?? 'delivered',
+		contact_point: mask(r.contact_point) ?? '',
+		template_id: r.template_id,
+		tone: r.tone,
+		experiment_id: r.experiment_id,
+		variant: r.variant,
+		agent_id: r.agent_id,
+		zone: r.zone,
+		zone_abbr: zoneAbbr(r.zone, r.occurred_at),
+		local_date: r.local_date,
+		local_time: r.local_time,
+		local_minute: minuteOf(r.local_time),
+		contact_timezone: r.contact_timezone,
+		contact_local:
+			r.contact_timezone && r.contact_local_date && r.contact_local_time
+				? { date: r.contact_local_date, time: r.contact_local_time, zone_abbr: zoneAbbr(r.contact_timezone, r.occurred_at) }
+				: null,
+		finding_ids: findingsOf.get(r.interaction_id) ?? []
+	}));
+
+	// preferences and when each ends
+	const ends = preferenceEnds(preferenceRows);
+	const preferences: TimelinePreference[] = preferenceRows.map((p) => {
+		const end = ends.get(p.event_id);
+		return {
+			event_id: p.event_id,
+			account_id: p.account_id,
+			channel: p.channel,
+			kind: p.kind,
+			zone: p.zone,
+			effective_at: p.effective_at,
+			effective_local: { date: p.effective_local_date, time: p.effective_local_time, minute: minuteOf(p.effective_local_time), zone_abbr: zoneAbbr(p.zone, p.effective_at) },
+			until_at: p.until_at,
+			ends: end ? { ...end, minute: minuteOf(end.time), zone_abbr: zoneAbbr(p.zone, end.at) } : null,
+			local_start: p.local_start,
+			local_end: p.local_end,
+			in_force: p.kind !== 'opt_in' && p.effective_at <= nowIso && (!end || end.at > nowIso),
+			status: p.kind === 'opt_in' ? 'opt_in' : p.effective_at > nowIso ? 'not_yet' : !end || end.at > nowIso ? 'in_force' : 'ended',
+			label: preferenceLabel(p)
+		};
+	});
+
+	// the date range
+	const extent = { first: allContacts[0]?.local_date ?? null, last: allContacts.at(-1)?.local_date ?? null };
+	const latestFinding = findingRows.reduce<string | null>((m, f) => (m === null || f.local_date > m ? f.local_date : m), null);
+	let from: string;
+	let to: string;
+	if (params.from || params.to) {
+		from = params.from ?? addDays(params.to!, -(DEFAULT_RANGE_DAYS - 1));
+		to = params.to ?? addDays(params.from!, DEFAULT_RANGE_DAYS - 1);
+	} else {
+		const centre = params.date ?? latestFinding;
+		if (centre) {
+			from = addDays(centre, -Math.floor(DEFAULT_RANGE_DAYS / 2));
+			to = addDays(from, DEFAULT_RANGE_DAYS - 1);
+		} else {
+			to = extent.last ?? now.toISOString().slice(0, 10);
+			from = addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+		}
+	}
+	if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) throw new TimelineError(400, `the range is at most ${MAX_RANGE_DAYS} days`);
+	const span = daysBetween(from, to) + 1;
+	const inRange = (d: string | null) => d !== null && d >= from && d <= to;
+
+	const contacts = allContacts.filter((c) => inRange(c.local_date));
+
+	// findings, with window lanes (greedy by start date)
+	const laneEnds: string[] = [];
+	const findings: TimelineFinding[] = findingRows.map((f) => {
+		const rule = ruleOf(f.pack_id, f.pack_version, f.rule_id);
+		const windowed = f.window_start !== null && f.window_end !== null;
+		const visible = windowed ? f.window_end! >= from && f.window_start! <= to : inRange(f.local_date);
+		return {
+			finding_id: f.finding_id,
+			pack_id: f.pack_id,
+			pack_version: f.pack_version,
+			pack_title: packTitle(f.pack_id),
+			rule_id: f.rule_id,
+			rule_type: f.rule_type,
+			rule_title: rule?.title ?? f.rule_id.replace(/_/g, ' '),
+			citation: rule?.citation ?? null,
+			kind: f.kind,
+			customer_id: mask(f.customer_id) ?? '',
+			account_id: f.account_id,
+			window_start: f.window_start,
+			window_end: f.window_end,
+			occurred_at: f.occurred_at,
+			local_date: f.local_date,
+			channel: f.channel,
+			detail: f.detail,
+			interaction_ids: f.interaction_ids,
+			rule_href: `/compliance/packs/${encodeURIComponent(f.pack_id)}?version=${f.pack_version}#rule-${encodeURIComponent(f.rule_id)}`,
+			lane: null,
+			in_range: visible
+		};
+	});
+	for (const f of [...findings].filter((f) => f.in_range && f.window_start).sort((a, b) => a.window_start!.localeCompare(b.window_start!) || a.finding_id - b.finding_id)) {
+		let lane = laneEnds.findIndex((end) => end < f.window_start!);
+		if (lane < 0) lane = laneEnds.length;
+		laneEnds[lane] = f.window_end!;
+		f.lane = lane;
+	}
+
+	// the dates that get a row
+	const dates = new Set<string>();
+	for (const c of contacts) dates.add(c.local_date);
+	for (const f of findings) {
+		if (!f.in_range) continue;
+		if (inRange(f.local_date)) dates.add(f.local_date);
+		if (f.window_start && f.window_end) for (let d = f.window_start < from ? from : f.window_start; d <= f.window_end && d <= to; d = addDays(d, 1)) dates.add(d);
+	}
+	const changesOn = new Map<string, string[]>();
+	const change = (d: string, what: string) => {
+		if (!inRange(d)) return;
+		dates.add(d);
+		changesOn.set(d, [...(changesOn.get(d) ?? []), what]);
+	};
+	for (const p of preferences) {
+		change(p.effective_local.date, `${p.label} from ${hhmm(p.effective_local.time)} ${p.effective_local.zone_abbr}`);
+		if (p.ends) change(p.ends.date, `${p.label} ends ${hhmm(p.ends.time)} ${p.ends.zone_abbr}${p.ends.by.startsWith('opt-in') ? ' (opt-in)' : ''}`);
+	}
+	if (params.date && inRange(params.date)) dates.add(params.date);
+
+	const contactIndex = new Map(contacts.map((c, i) => [c.interaction_id, i]));
+	const sorted = [...dates].sort();
+	const days: TimelineDay[] = sorted.map((date, k) => ({
+		date,
+		weekday: weekday(date),
+		contacts: contacts.filter((c) => c.local_date === date).map((c) => contactIndex.get(c.interaction_id)!),
+		windows: findings
+			.filter((f) => f.in_range && f.window_start && f.window_start <= date && f.window_end! >= date)
+			.map((f) => ({ finding_id: f.finding_id, lane: f.lane!, first: date === f.window_start, last: date === f.window_end })),
+		finding_ids: findings.filter((f) => f.local_date === date).map((f) => f.finding_id),
+		bands: preferences.flatMap((p) => bandsOn(p, date)),
+		changes: changesOn.get(date) ?? [],
+		gap_before: k === 0 ? 0 : daysBetween(sorted[k - 1]!, date) - 1,
+		highlighted: date === params.date
+	}));
+
+	const accounts: TimelineAccount[] = all.map((a) => ({
+		account_id: a.account_id,
+		segment: a.segment,
+		product: a.product,
+		region: a.region,
+		timezone: a.timezone,
+		zone_abbr: zoneAbbr(a.timezone, now),
+		opened_on: a.opened_on,
+		closed_on: a.closed_on,
+		closed_reason: a.closed_reason,
+		vulnerable: a.vulnerable,
+		packs: packsFor(packs, a.region).map((p) => ({ pack_id: p.id, title: p.title })),
+		contacts: allContacts.filter((c) => c.account_id === a.account_id).length,
+		findings: findingRows.filter((f) => f.account_id === a.account_id).length
+	}));
+
+	const findingsInRange = findings.filter((f) => f.in_range);
+	const markedContacts = contacts.filter((c) => c.finding_ids.length).length;
+	const outside = contacts.filter((c) => c.local_minute < 8 * 60 || c.local_minute >= 21 * 60).length;
+	const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+	const summary =
+		`${plural(contacts.length, 'contact')} on ${plural(days.filter((d) => d.contacts.length).length, 'date')} from ${formatDate(from)} to ${formatDate(to)} ` +
+		`(${plural(allContacts.length, 'contact')} in all, ${formatDate(extent.first)} to ${formatDate(extent.last)}); ` +
+		`${plural(outside, 'contact')} outside 08:00–21:00 local; ` +
+		(audit
+			? `${plural(findingsInRange.length, 'finding')} of audit ${audit.audit_id} in the range, marking ${plural(markedContacts, 'contact')}; `
+			: 'no audit has run yet, so no findings are marked; ') +
+		`${plural(preferences.filter((p) => p.in_force).length, 'preference')} in force now.`;
+
+	return {
+		customer_id: customerId,
+		accounts,
+		account: params.account ?? null,
+		audit,
+		range: { from, to, days: span, earlier: { from: addDays(from, -span), to: addDays(from, -1) }, later: { from: addDays(to, 1), to: addDays(to, span) } },
+		extent,
+		highlight: params.date ?? null,
+		contacts,
+		contacts_total: allContacts.length,
+		days,
+		preferences,
+		findings,
+		lanes: laneEnds.length,
+		summary,
+		ms: Math.round((performance.now() - t0) * 10) / 10
+	};
+}
+
+/** for npm run bench: one timeline's server time, and what it held */
+export async function timelineBench(store: Store, customerId: string, params: TimelineParams = {}): Promise<{ customer_id: string; ms: number; contacts: number; findings: number; days: number }> {
+	const t0 = performance.now();
+	const v = await accountTimeline(store, customerId, params);
+	return { customer_id: customerId, ms: Math.round((performance.now() - t0) * 10) / 10, contacts: v.contacts_total, findings: v.findings.length, days: v.days.length };
+}

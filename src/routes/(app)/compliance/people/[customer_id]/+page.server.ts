@@ -1,0 +1,34 @@
+import { error } from '@sveltejs/kit';
+import { searchObject } from '$lib/schemas';
+import { accountTimeline, customerIdSchema, TimelineError, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
+import { getStore } from '$lib/server/store';
+import type { PageServerLoad } from './$types';
+
+/** the URL's parameters; a bad one is named and left out (the page says so) instead of failing the page */
+function parseParams(url: URL): { params: TimelineParams; problems: string[] } {
+	const input: Record<string, string> = searchObject(url.searchParams);
+	const problems: string[] = [];
+	for (let attempt = 0; attempt < 5; attempt++) {
+		const r = timelineParamsSchema.safeParse(input);
+		if (r.success) return { params: r.data, problems };
+		for (const issue of r.error.issues) {
+			const key = String(issue.path[0] ?? '');
+			problems.push(`${key ? `?${key}=${input[key] ?? ''}: ` : ''}${issue.message}`);
+			delete input[key];
+		}
+	}
+	return { params: {}, problems };
+}
+
+export const load: PageServerLoad = async ({ params, url, locals }) => {
+	const customer = customerIdSchema.safeParse(params.customer_id);
+	if (!customer.success) error(400, customer.error.issues[0]?.message ?? 'not a customer_id');
+	const { params: p, problems } = parseParams(url);
+	try {
+		const view = await accountTimeline(await getStore(), customer.data, p, { role: locals.user!.role });
+		return { view, problems, auditAsked: p.audit !== undefined };
+	} catch (e) {
+		if (e instanceof TimelineError) error(e.status, e.message);
+		throw e;
+	}
+};
