@@ -14,6 +14,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, type Document } from 'yaml';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { canonical } from '../../canonical.ts';
 import type { PolicyPack } from '../../compliance/packs.ts';
 import { recordAudit } from '../audit/trail.ts';
@@ -408,3 +409,35 @@ rules:
       exclude_outcomes: [busy, not_in_service, wrong_number]
       exclude_parties: [consumer_attorney, creditor, credit_bureau]
 `;
+
+/** a pack id in a URL (the id rule of packSchema) */
+export const packIdParam = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'a pack id is lower-case letters, digits, - or _' });
+/** a version number in a URL (?version=N, ?saved=N) */
+export const packVersionParam = z.coerce.number({ error: 'version is a whole number' }).int({ error: 'version is a whole number' }).min(1, { error: 'versions start at 1' });
+
+const packForm = z.object({
+	yaml: z.string({ error: 'the form sent no pack text' }).max(200_000, { error: 'the pack text is longer than 200,000 characters' }),
+	comment: z.string({ error: 'the form sent no comment' }).max(2_000, { error: 'the comment is longer than 2,000 characters' })
+});
+
+export interface PackFormFailure {
+	problems: PackProblem[];
+	yaml: string;
+	comment: string;
+}
+
+/** the pack form's fields (yaml, comment), checked; a failure keeps what was sent */
+export async function readPackForm(request: Request): Promise<{ ok: true; yaml: string; comment: string } | { ok: false; failure: PackFormFailure }> {
+	const data = await request.formData();
+	const raw = { yaml: data.get('yaml') ?? undefined, comment: data.get('comment') ?? undefined };
+	const r = packForm.safeParse(raw);
+	if (r.success) return { ok: true, ...r.data };
+	return {
+		ok: false,
+		failure: {
+			problems: r.error.issues.map((i) => ({ field: i.path.join('.') || null, line: null, message: i.message })),
+			yaml: typeof raw.yaml === 'string' ? raw.yaml.slice(0, 200_000) : '',
+			comment: typeof raw.comment === 'string' ? raw.comment.slice(0, 2_000) : ''
+		}
+	};
+}
