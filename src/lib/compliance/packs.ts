@@ -24,7 +24,13 @@ const countsSchema = z.object({
 	/** outcomes that do not count (a call that did not connect) */
 	exclude_outcomes: z.array(z.enum(OUTCOMES, { error: 'unknown outcome' })).default([]),
 	/** parties whose contacts do not count */
-	exclude_parties: z.array(z.enum(PARTIES, { error: `parties are ${PARTIES.join(', ')}` })).default([])
+	exclude_parties: z.array(z.enum(PARTIES, { error: `parties are ${PARTIES.join(', ')}` })).default([]),
+	/** when set, only these outcomes count (e.g. the unanswered calls of a risk flag) */
+	only_outcomes: z.array(z.enum(OUTCOMES, { error: 'unknown outcome' })).optional(),
+	/** calls to a number found to be a wrong number (any call to it with outcome wrong_number) do not count for the consumer */
+	exclude_wrong_numbers: z.boolean().default(false),
+	/** calls inside a consent_to_call window the person gave do not count (day of consent = day 1, at most 7 days, ending early at until_at or at a conversation) */
+	exclude_consent_windows: z.boolean().default(false)
 });
 
 const frequencySchema = z.object({
@@ -70,6 +76,8 @@ const preferenceSchema = z.object({
 	title: z.string().min(1),
 	citation: z.string().min(1),
 	kind,
+	/** inconvenient_time: a single reply on the same channel within this many hours of the person's own inbound contact is allowed */
+	reply_within_hours: z.number().min(0).max(168).optional(),
 	counts: countsSchema
 });
 

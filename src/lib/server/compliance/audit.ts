@@ -1,0 +1,265 @@
+/**
+ * The compliance audit (compliance.md): checks the interactions against the rules of the policy
+ * packs in force and stores its findings (compliance_findings) and what it used
+ * (compliance_audits: period, pack versions, duration). Runs after every import, from the
+ * Compliance page and from `curewise audit`.
+ *
+ * How: one connection, one transaction (a consistent snapshot; the findings land whole or not at
+ * all). The interactions are read once into a slim temp table with their local time at the
+ * account's address and at the contact point's zone (queries/compliance/audit_zones.sql,
+ * audit_offsets.sql, audit_contacts.sql: UTC offsets per zone and day from DuckDB's ICU rules, so
+ * that 30 M contacts need integer arithmetic, not 60 M zone conversions); then one SQL query per
+ * rule (queries/compliance/audit_<type>.sql) with the rule's values as bound parameters.
+ */
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { z } from 'zod';
+import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
+import type { Store } from '../db/store.ts';
+import { rows } from '../db/store.ts';
+import { querySql } from '../paths.ts';
+import { currentPacks } from './pack-store.ts';
+
+export const AUDIT_TRIGGERS = ['import', 'manual', 'cli'] as const;
+export type AuditTrigger = (typeof AUDIT_TRIGGERS)[number];
+
+export interface AuditPackRef {
+	pack_id: string;
+	version: number;
+	hash: string;
+	title: string;
+}
+
+export interface AuditRun {
+	audit_id: number;
+	started_at: string;
+	finished_at: string | null;
+	period_from: string | null;
+	period_to: string | null;
+	packs: AuditPackRef[];
+	trigger: string;
+	run_by: string | null;
+	contacts: number;
+	findings: number;
+	duration_ms: number;
+	status: string;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date is written YYYY-MM-DD' }).refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), { error: 'not a day of the calendar' });
+
+export const auditOptionsSchema = z
+	.object({
+		from: isoDate.optional(),
+		to: isoDate.optional(),
+		packIds: z.array(z.string().min(1)).optional(),
+		trigger: z.enum(AUDIT_TRIGGERS),
+		runBy: z.string().nullish()
+	})
+	.refine((o) => !o.from || !o.to || o.from <= o.to, { error: 'the period ends before it starts (from is after to)', path: ['to'] });
+export type AuditOptions = z.input<typeof auditOptionsSchema>;
+
+export class AuditInputError extends Error {}
+
+/** how many audits keep their findings (older audits keep their summary row) */
+export const KEEP_FINDINGS_OF = 10;
+
+const DAY_US = 86_400_000_000;
+const dayNumber = (d: string) => Math.floor(Date.parse(d + 'T00:00:00Z') / 86_400_000);
+
+/** a bound list of text; an empty list holds one value no column has (an empty list cannot be typed when bound) */
+const strList = (xs: readonly string[]) => listValue(xs.length ? [...xs] : ['\u0000']);
+
+/** microseconds since local midnight of "HH:MM" or "HH:MM:SS" */
+const clockUs = (t: string) => {
+	const [h, m, s] = t.split(':').map(Number);
+	return ((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0)) * 1_000_000;
+};
+
+/** statements of a SQL file, split at a semicolon that ends a line */
+const statements = (sql: string) =>
+	sql
+		.split(/;\s*\n/)
+		.map((s) => s.trim())
+		.filter((s) => s.replace(/--.*$/gm, '').trim());
+
+/** the bound values of the {{counted}} fragment for one rule of one pack */
+function countedParams(pack: PolicyPack, rule: PolicyRule): Record<string, DuckDBValue> {
+	const c = rule.counts;
+	return {
+		channels: strList(c.channels),
+		any_direction: c.direction === 'any',
+		exclude_outcomes: strList(c.exclude_outcomes),
+		exclude_parties: strList(c.exclude_parties),
+		all_outcomes: c.only_outcomes === undefined,
+		only_outcomes: strList(c.only_outcomes ?? []),
+		all_regions: pack.applies_to === 'all',
+		regions: strList(pack.applies_to === 'all' ? [] : pack.applies_to),
+		effective_day: dayNumber(pack.effective_from),
+		exclude_wrong_numbers: c.exclude_wrong_numbers,
+		exclude_consent_windows: c.exclude_consent_windows
+	};
+}
+
+/** the query and the parameters of one rule: a SELECT of (cust, acct, window_start, window_end, rid, ld, iids, detail) */
+export function ruleQuery(pack: PolicyPack, rule: PolicyRule): { sql: string; params: Record<string, DuckDBValue> } {
+	const counted = querySql('compliance/audit_counted').replace(/^--.*\n/gm, '');
+	const file = `compliance/audit_${rule.type}`;
+	const sql = querySql(file).replace('{{counted}}', `(${counted})`);
+	const params: Record<string, DuckDBValue> = countedParams(pack, rule);
+	const calls = rule.counts.channels.every((ch) => ch === 'call' || ch === 'ringless_voicemail');
+	switch (rule.type) {
+		case 'frequency':
+			Object.assign(params, { limit: rule.limit, window_days: rule.window_days, per: rule.per, noun: calls ? 'placed calls' : 'contacts' });
+			break;
+		case 'after_conversation':
+			params.window_days = rule.window_days;
+			break;
+		case 'time_of_day':
+			Object.assign(params, { from_us: clockUs(rule.allowed_from), until_us: clockUs(rule.allowed_until), allowed_from: rule.allowed_from, allowed_until: rule.allowed_until });
+			break;
+		case 'inconvenient_time':
+			params.reply_within_us = Math.round((rule.reply_within_hours ?? 0) * 3600 * 1_000_000);
+			break;
+		case 'repeat_unanswered':
+			params.minutes = rule.minutes ?? 5;
+			break;
+		case 'calls_per_number_per_day':
+			params.limit = rule.limit ?? 7;
+			break;
+	}
+	return { sql, params };
+}
+
+type AuditRow = Omit<AuditRun, 'packs'> & { packs: string };
+
+function toRun(r: AuditRow): AuditRun {
+	const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
+	return {
+		...r,
+		started_at: iso(r.started_at)!,
+		finished_at: iso(r.finished_at),
+		period_from: r.period_from == null ? null : iso(r.period_from)!.slice(0, 10),
+		period_to: r.period_to == null ? null : iso(r.period_to)!.slice(0, 10),
+		packs: JSON.parse(r.packs) as AuditPackRef[],
+		contacts: Number(r.contacts ?? 0),
+		findings: Number(r.findings ?? 0),
+		duration_ms: Number(r.duration_ms ?? 0)
+	};
+}
+
+const AUDIT_COLUMNS = `audit_id, started_at, finished_at, period_from::VARCHAR AS period_from, period_to::VARCHAR AS period_to, packs,
+	trigger, run_by, contacts, findings, duration_ms, status`;
+
+export async function getAudit(store: Store, auditId: number): Promise<AuditRun | null> {
+	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE audit_id = $id`, { id: auditId });
+	return r[0] ? toRun(r[0]) : null;
+}
+
+/** the latest audit that finished */
+export async function latestAudit(store: Store): Promise<AuditRun | null> {
+	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE status = 'done' ORDER BY audit_id DESC LIMIT 1`);
+	return r[0] ? toRun(r[0]) : null;
+}
+
+export async function listAudits(store: Store, limit = 20): Promise<AuditRun[]> {
+	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits ORDER BY audit_id DESC LIMIT $limit`, { limit });
+	return r.map(toRun);
+}
+
+/** one audit at a time per process (the import's and a user's would race for the next id) */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the audit over all interactions, or those of a period (local dates, both included; the
+ * windows that end in the period count the contacts of the days before it), with the packs in
+ * force (or the ones named), and stores it. Throws AuditInputError for bad options or unknown
+ * packs, before anything is written.
+ */
+export function runAudit(store: Store, options: AuditOptions): Promise<AuditRun> {
+	const parsed = auditOptionsSchema.safeParse(options);
+	if (!parsed.success) {
+		return Promise.reject(new AuditInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'audit'}: ${i.message}`).join('; ')));
+	}
+	const run = queue.then(() => audit(store, parsed.data));
+	queue = run.catch(() => undefined);
+	return run;
+}
+
+async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promise<AuditRun> {
+	let packs = await currentPacks(store);
+	if (o.packIds?.length) {
+		const known = new Set(packs.map((p) => p.pack.id));
+		const unknown = o.packIds.filter((id) => !known.has(id));
+		if (unknown.length) throw new AuditInputError(`unknown pack ${unknown.join(', ')}; the packs are ${[...known].join(', ')}`);
+		packs = packs.filter((p) => o.packIds!.includes(p.pack.id));
+	}
+	const refs: AuditPackRef[] = packs.map((p) => ({ pack_id: p.pack.id, version: p.version, hash: p.hash, title: p.title }));
+	const fromDay = o.from ? dayNumber(o.from) : null;
+	const toDay = o.to ? dayNumber(o.to) : null;
+	const conn = await store.connect();
+	const t0 = Date.now();
+	const startedAt = new Date(t0).toISOString();
+	let auditId = 0;
+	try {
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			auditId = Number((await rows<{ id: number }>(conn, `SELECT coalesce(max(audit_id), 0) + 1 AS id FROM compliance_audits`))[0]!.id);
+			const scan = {
+				// windows of up to 31 days before the period, and a day either side for the zones
+				scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US,
+				scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US
+			};
+			for (const file of ['audit_zones', 'audit_offsets', 'audit_contacts', 'audit_wrong_numbers', 'audit_consent']) {
+				for (const s of statements(querySql('compliance/' + file))) await run(conn, s, scan);
+			}
+			await conn.run(`CREATE OR REPLACE TEMP TABLE aud_f (pack_id VARCHAR, pack_version INTEGER, rule_id VARCHAR, rule_type VARCHAR, kind VARCHAR,
+				cust VARCHAR, acct VARCHAR, window_start DATE, window_end DATE, rid BIGINT, ld BIGINT, iids VARCHAR[], detail VARCHAR)`);
+			for (const p of packs) {
+				for (const rule of p.pack.rules) {
+					const q = ruleQuery(p.pack, rule);
+					await run(
+						conn,
+						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.cust, q.acct, q.window_start, q.window_end, q.rid, q.ld, q.iids, q.detail FROM (${q.sql}) q`,
+						{ ...q.params, pack_id: p.pack.id, pack_version: p.version, rule_id: rule.id, rule_type: rule.type, kind: rule.kind }
+					);
+				}
+			}
+			await run(conn, querySql('compliance/audit_store'), { audit_id: auditId, from_day: fromDay, to_day: toDay });
+			const [counts] = await rows<{ contacts: number; findings: number }>(
+				conn,
+				`SELECT (SELECT count(*) FROM aud_c WHERE direction = 'outbound' AND ($from_day IS NULL OR la // 86400000000 >= $from_day) AND ($to_day IS NULL OR la // 86400000000 <= $to_day)) AS contacts,
+				        (SELECT count(*) FROM compliance_findings WHERE audit_id = $audit_id) AS findings`,
+				{ audit_id: auditId, from_day: fromDay, to_day: toDay }
+			);
+			const duration = Date.now() - t0;
+			await run(
+				conn,
+				`INSERT INTO compliance_audits VALUES ($audit_id, $started_at::TIMESTAMPTZ, now(), $from::DATE, $to::DATE, $packs, $trigger, $run_by, $contacts, $findings, $duration, 'done')`,
+				{
+					audit_id: auditId,
+					started_at: startedAt,
+					from: o.from ?? null,
+					to: o.to ?? null,
+					packs: JSON.stringify(refs),
+					trigger: o.trigger,
+					run_by: o.runBy ?? null,
+					contacts: Number(counts!.contacts),
+					findings: Number(counts!.findings),
+					duration
+				}
+			);
+			await run(conn, `DELETE FROM compliance_findings WHERE audit_id <= $oldest`, { oldest: auditId - KEEP_FINDINGS_OF });
+			await conn.run('COMMIT');
+		} catch (e) {
+			await conn.run('ROLLBACK').catch(() => undefined);
+			throw e;
+		}
+	} finally {
+		for (const t of ['aud_zone', 'aud_off', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		conn.closeSync();
+	}
+	return (await getAudit(store, auditId))!;
+}
+
+async function run(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue | null>): Promise<void> {
+	await rows(conn, sql, params as Record<string, DuckDBValue>);
+}
