@@ -59,7 +59,9 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 	await expect(page).toHaveURL(new RegExp(`/experiments/${ID}\\?saved=1$`));
 	await expect(page.getByRole('status').first()).toContainText(`Draft saved to experiments/${ID}.yaml`);
 	await expect(page.getByTestId('status')).toHaveText(/draft/);
-	await expect(page.getByTestId('message-checks').first()).toContainText('the compliance checks arrive with the compliance audit');
+	// the message check ran on the saved definition: the SMS says STOP but not that it is from a debt collector
+	await expect(page.getByTestId('message-check').first()).toContainText('does not say it is from a debt collector');
+	await expect(page.getByTestId('message-check').first()).not.toContainText('how to opt out');
 
 	// launch: the eligible population and the sample per arm first
 	const launch = page.getByTestId('launch-form');

@@ -56,6 +56,7 @@ test('the cadence check runs the packs: one call a day breaks Massachusetts, New
 
 test('without a plan or without rules the checks say why they did not run', () => {
 	expect(checkArmCadence(sms, rules).pending).toMatch(/no planned cadence/);
+	expect(checkArmMessage({ channel: 'call', text: '  ' }, rules).pending).toBe('write the text (the message or the call script) to check it');
 	expect(checkArmMessage(sms, null)).toEqual({ ok: true, findings: [], pending: RULES_NOT_LOADED });
 	const broken: CheckRules = { message: null, packs: [], problems: ['policies/messages/message-check.yaml, line 3, opt_out.patterns: name at least one pattern'] };
 	expect(checkArmMessage(sms, broken).pending).toBe("the message check's rules cannot be used: policies/messages/message-check.yaml, line 3, opt_out.patterns: name at least one pattern");

@@ -57,6 +57,8 @@ export function checkArmMessage(message: CheckedMessage, rules: CheckRules | nul
 	if (!rules) return { ok: true, findings: [], pending: RULES_NOT_LOADED };
 	if (!rules.message) return { ok: true, findings: [], pending: `the message check's rules cannot be used: ${rules.problems.join('; ') || 'no rules'}` };
 	if (!message.channel) return { ok: true, findings: [], pending: 'choose a channel' };
+	// a draft's empty text is not checked yet (the form says the text is missing); checkMessage would say it is empty
+	if (!message.text?.trim()) return { ok: true, findings: [], pending: 'write the text (the message or the call script) to check it' };
 	const problems = checkMessage(message.text ?? '', message.channel, rules.message);
 	return result(problems.map((p) => ({ rule: p.rule, text: p.message, citation: p.citation, severity: p.severity, span: p.span })));
 }
@@ -65,7 +67,7 @@ export function checkArmMessage(message: CheckedMessage, rules: CheckRules | nul
 export function checkArmCadence(message: CheckedMessage, rules: CheckRules | null | undefined, regions?: readonly string[] | null): CheckResult {
 	if (!rules) return { ok: true, findings: [], pending: RULES_NOT_LOADED };
 	const c = checkCadence(message.plan as Partial<CadencePlan> | undefined, message.channel, rules.packs, regions);
-	if (!c.checked) return { ok: true, findings: [], pending: c.reason ?? 'the cadence cannot be checked' };
+	if (!c.checked) return { ok: true, findings: [], pending: (c.reason ?? 'the cadence cannot be checked').replace(/^The cadence cannot be checked: /, '') };
 	const findings: CheckFinding[] = c.findings
 		.filter((f) => f.verdict === 'breaks' || f.verdict === 'depends')
 		.map((f) => ({

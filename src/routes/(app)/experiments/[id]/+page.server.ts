@@ -4,11 +4,14 @@ import { concludeExperiment, ExperimentError, stopExperiment } from '$lib/server
 import { acknowledge } from '$lib/server/pages/experiment-alerts';
 import { experimentView, launchFromPage } from '$lib/server/pages/experiments';
 import { concludeSchema, firstIssue, formObject, stopSchema } from '$lib/server/pages/forms';
+import { checkRules } from '$lib/server/compliance/message-rules';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => ({
 	...(await experimentView(await getStore(), params.id)),
+	// the message and cadence checks of the definition's messages
+	checkRules: await checkRules(await getStore()),
 	canAct: canActOnExperiments(locals.user!.role),
 	canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
 	saved: url.searchParams.has('saved')

@@ -3,6 +3,7 @@ import { fromDefinition } from '$lib/experiments/draft';
 import { canActOnExperiments } from '$lib/server/auth/roles';
 import { draftBaselines, parseDefinition, populationOptions, updateDraft } from '$lib/server/pages/experiment-drafts';
 import { experimentOrError } from '$lib/server/pages/experiments';
+import { checkRules } from '$lib/server/compliance/message-rules';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,8 +11,8 @@ export const load: PageServerLoad = async ({ params }) => {
 	const e = experimentOrError(params.id);
 	if (e.status !== 'draft') redirect(303, `/experiments/${e.id}`);
 	const store = await getStore();
-	const [{ baselines }, options] = await Promise.all([draftBaselines(store), populationOptions(store)]);
-	return { id: e.id, form: fromDefinition(e), baselines, options };
+	const [{ baselines }, options, rules] = await Promise.all([draftBaselines(store), populationOptions(store), checkRules(store)]);
+	return { id: e.id, form: fromDefinition(e), baselines, options, checkRules: rules };
 };
 
 export const actions: Actions = {
