@@ -6,7 +6,8 @@
  * person with several debts, third parties and the attorney, and the refusals.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { accountTimeline, TimelineError, timelineBench, timelineParamsSchema, type TimelineView } from '../../src/lib/server/compliance/timeline.ts';
+import { runAudit } from '../../src/lib/server/compliance/audit.ts';
+import { accountTimeline, TimelineError, TimelinePartyRedirect, timelineBench, timelineParamsSchema, type TimelineView } from '../../src/lib/server/compliance/timeline.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
@@ -191,6 +192,15 @@ describe('the person and their debts', () => {
 		expect(e.status).toBe(404);
 		expect(e.message).toContain('D1, D2');
 	});
+
+	test('a third party named by a finding leads to the owner of the debt they were contacted about', async () => {
+		const e = await accountTimeline(t.store, 'T-P1', { account: 'D1' }).catch((x) => x);
+		expect(e).toBeInstanceOf(TimelinePartyRedirect);
+		expect([e.owner, e.party]).toEqual(['P1', 'T-P1']);
+		// not about a debt they were contacted about: unknown
+		await expect(accountTimeline(t.store, 'T-P1', { account: 'D2' })).rejects.toMatchObject({ status: 404 });
+		await expect(accountTimeline(t.store, 'T-P1')).rejects.toMatchObject({ status: 404 });
+	});
 });
 
 describe('preferences', () => {
@@ -302,8 +312,28 @@ describe('the date range', () => {
 	});
 });
 
+test('the audit engine\'s own findings, once it has run, are the ones marked by default', async () => {
+	const run = await runAudit(t.store, { trigger: 'manual', runBy: 'test' });
+	expect(run.audit_id).toBeGreaterThan(902);
+	const v = await accountTimeline(t.store, 'P1', ALL_YEAR, { now: NOW });
+	expect(v.audit?.audit_id).toBe(run.audit_id);
+	// 01:30 EST on 8 Mar and both 01:30s of 1 Nov are before 08:00 local: time-of-day findings on those contacts
+	for (const id of ['N3', 'N4', 'N5', 'N6']) {
+		const rules = contact(v, id).finding_ids.map((f) => v.findings.find((x) => x.finding_id === f)!.rule_type);
+		expect(rules, id).toContain('time_of_day');
+	}
+	// 09:00 EST/EDT calls are inside the hours
+	expect(contact(v, 'N1').finding_ids.map((f) => v.findings.find((x) => x.finding_id === f)!.rule_type)).not.toContain('time_of_day');
+	// the Los Angeles address with a New York phone: 07:30 at the address (worked verdict 9)
+	const p3 = await accountTimeline(t.store, 'P3', ALL_YEAR, { now: NOW });
+	const l1 = contact(p3, 'L1');
+	expect(l1.finding_ids.map((f) => p3.findings.find((x) => x.finding_id === f)!.rule_type)).toContain('time_of_day');
+	// every finding of the engine about P1 marks at least one of P1's contacts
+	for (const f of v.findings) expect(f.interaction_ids.some((id) => v.contacts.some((c) => c.interaction_id === id)), `finding ${f.finding_id}`).toBe(true);
+});
+
 test('timelineBench reports the server time of a timeline and what it held', async () => {
-	const r = await timelineBench(t.store, 'P1', ALL_YEAR);
+	const r = await timelineBench(t.store, 'P1', { ...ALL_YEAR, audit: 901 });
 	expect(r).toMatchObject({ customer_id: 'P1', contacts: 9, findings: 3 });
 	expect(r.ms).toBeGreaterThan(0);
 });

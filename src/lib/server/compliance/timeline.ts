@@ -23,6 +23,7 @@ import { maskFor } from '../auth/mask.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
+import { getAudit, latestAudit, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 import { packsFor } from './packs.ts';
 
@@ -54,6 +55,8 @@ export const timelineParamsSchema = z
 		date: isoDate('date').optional(),
 		from: isoDate('from').optional(),
 		to: isoDate('to').optional(),
+		/** the third party (or other party) whose finding led here: the page names them */
+		party: z.string().trim().min(1).max(100, { error: 'party is at most 100 characters' }).optional(),
 		audit: z.coerce
 			.number({ error: 'audit is an audit number' })
 			.int({ error: 'audit is a whole number' })
@@ -68,6 +71,17 @@ export const timelineParamsSchema = z
 		}
 	});
 export type TimelineParams = z.infer<typeof timelineParamsSchema>;
+
+/** the customer_id is a party (e.g. a third party) contacted about the debt of `owner`: show the owner's timeline */
+export class TimelinePartyRedirect extends Error {
+	constructor(
+		readonly owner: string,
+		readonly party: string
+	) {
+		super(`${party} is a party contacted about a debt of ${owner}`);
+		this.name = 'TimelinePartyRedirect';
+	}
+}
 
 /** a request the timeline cannot answer: 404 (no such person, debt or audit) or 400 */
 export class TimelineError extends Error {
@@ -229,21 +243,15 @@ export interface TimelineDay {
 	highlighted: boolean;
 }
 
-export interface TimelineAudit {
-	audit_id: number;
-	started_at: string;
-	finished_at: string | null;
-	period_from: string | null;
-	period_to: string | null;
-	status: string;
-	packs: { pack_id: string; version: number; hash?: string; title: string }[];
-}
+export type TimelineAudit = AuditRun;
 
 export interface TimelineView {
 	customer_id: string;
 	accounts: TimelineAccount[];
 	/** the one debt shown (?account=), or null for every debt */
 	account: string | null;
+	/** the party (e.g. a third party) whose finding led here, when it is not the person */
+	party: string | null;
 	audit: TimelineAudit | null;
 	range: { from: string; to: string; days: number; earlier: { from: string; to: string }; later: { from: string; to: string } };
 	/** first and last local date with a contact, across the debts shown */
@@ -357,15 +365,6 @@ interface FindingRow {
 	detail: string;
 	interaction_ids: string[];
 }
-interface AuditRow {
-	audit_id: number;
-	started_at: string;
-	finished_at: string | null;
-	period_from: string | null;
-	period_to: string | null;
-	packs: string;
-	status: string;
-}
 
 const ids = (v: readonly string[]) => listValue([...v]);
 
@@ -375,19 +374,23 @@ export async function personAccounts(store: Store, customerId: string): Promise<
 }
 
 async function pickAudit(store: Store, auditId: number | undefined): Promise<TimelineAudit | null> {
-	const [row] = await store.rows<AuditRow>(querySql('compliance/timeline_audit'), { audit_id: auditId ?? null });
-	if (!row) {
+	const run = auditId === undefined ? await latestAudit(store) : await getAudit(store, auditId);
+	if (!run) {
 		if (auditId !== undefined) throw new TimelineError(404, `There is no audit ${auditId}. Leave out ?audit= to mark the findings of the latest audit.`);
 		return null;
 	}
-	if (row.status !== 'done') throw new TimelineError(400, `Audit ${row.audit_id} is ${row.status}, not done: it has no complete findings to mark. Leave out ?audit= to use the latest finished audit.`);
-	let packs: TimelineAudit['packs'] = [];
-	try {
-		packs = JSON.parse(row.packs);
-	} catch {
-		/* an audit row without a readable pack list still marks its findings */
-	}
-	return { audit_id: row.audit_id, started_at: row.started_at, finished_at: row.finished_at, period_from: row.period_from, period_to: row.period_to, status: row.status, packs };
+	if (run.status !== 'done') throw new TimelineError(400, `Audit ${run.audit_id} is ${run.status}, not done: it has no complete findings to mark. Leave out ?audit= to use the latest finished audit.`);
+	return run;
+}
+
+/**
+ * A customer_id with no debt may be a third party contacted about someone's debt (a finding
+ * about a call to a third party names the third party): the owner of that debt, when the
+ * third party was contacted about it.
+ */
+export async function debtOwnerForParty(store: Store, partyId: string, accountId: string): Promise<string | null> {
+	const [r] = await store.rows<{ customer_id: string }>(querySql('compliance/timeline_party'), { party_id: partyId, account_id: accountId });
+	return r?.customer_id ?? null;
 }
 
 const CHANNEL_WORD: Record<string, string> = { all: 'every channel', call: 'calls', sms: 'SMS', email: 'email', letter: 'letters', push: 'push', in_app: 'in-app', ringless_voicemail: 'ringless voicemail' };
@@ -470,7 +473,11 @@ export async function accountTimeline(store: Store, customerId: string, params: 
 	const auditRun = pickAudit(store, params.audit);
 	auditRun.catch(() => {}); // awaited below, after the person is known
 	const all = await personAccounts(store, customerId);
-	if (!all.length) throw new TimelineError(404, `No person with customer_id ${customerId} is in the store: no debt (account) names them.`);
+	if (!all.length) {
+		const owner = params.account ? await debtOwnerForParty(store, customerId, params.account) : null;
+		if (owner) throw new TimelinePartyRedirect(owner, customerId);
+		throw new TimelineError(404, `No person with customer_id ${customerId} is in the store: no debt (account) names them${params.account ? `, and no contact about debt ${params.account} was with them` : ''}.`);
+	}
 	let shown = all;
 	if (params.account) {
 		shown = all.filter((a) => a.account_id === params.account);
@@ -575,8 +582,14 @@ export async function accountTimeline(store: Store, customerId: string, params: 
 	} else {
 		const centre = params.date ?? latestFinding;
 		if (centre) {
-			from = addDays(centre, -Math.floor(DEFAULT_RANGE_DAYS / 2));
-			to = addDays(from, DEFAULT_RANGE_DAYS - 1);
+			// centred on the date, but not running past the last thing to show (or the date itself)
+			const last = [extent.last, latestFinding, ...preferenceRows.flatMap((p) => [p.effective_local_date, p.until_local_date])].reduce<string>(
+				(m, d) => (d && d > m ? d : m),
+				centre
+			);
+			to = addDays(centre, DEFAULT_RANGE_DAYS - 1 - Math.floor(DEFAULT_RANGE_DAYS / 2));
+			if (to > last) to = last;
+			from = addDays(to, -(DEFAULT_RANGE_DAYS - 1));
 		} else {
 			to = extent.last ?? now.toISOString().slice(0, 10);
 			from = addDays(to, -(DEFAULT_RANGE_DAYS - 1));
@@ -694,6 +707,7 @@ export async function accountTimeline(store: Store, customerId: string, params: 
 		customer_id: customerId,
 		accounts,
 		account: params.account ?? null,
+		party: params.party ?? null,
 		audit,
 		range: { from, to, days: span, earlier: { from: addDays(from, -span), to: addDays(from, -1) }, later: { from: addDays(to, 1), to: addDays(to, span) } },
 		extent,

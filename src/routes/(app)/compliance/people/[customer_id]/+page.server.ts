@@ -1,6 +1,6 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { searchObject } from '$lib/schemas';
-import { accountTimeline, customerIdSchema, TimelineError, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
+import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
 import type { PageServerLoad } from './$types';
 
@@ -28,6 +28,12 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 		const view = await accountTimeline(await getStore(), customer.data, p, { role: locals.user!.role });
 		return { view, problems, auditAsked: p.audit !== undefined };
 	} catch (e) {
+		if (e instanceof TimelinePartyRedirect) {
+			// a finding about a call to a third party names the third party: show the debt's owner
+			const q = new URLSearchParams(url.searchParams);
+			q.set('party', e.party);
+			redirect(307, `/compliance/people/${encodeURIComponent(e.owner)}?${q}`);
+		}
 		if (e instanceof TimelineError) error(e.status, e.message);
 		throw e;
 	}
