@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
 	kpis: { summary: 'print the KPIs of the Overview (text or --json)', load: () => import('./commands/kpis.ts') },
 	users: { summary: 'add, list, disable or enable users; demo users', load: () => import('./commands/users.ts') },
 	experiments: { summary: 'list, show, launch, stop or analyze message experiments', load: () => import('./commands/experiments.ts') },
+	audit: { summary: 'run the compliance audit and print its findings (text or --json)', load: () => import('./commands/audit.ts') },
 	'audit-trail': { summary: 'verify the audit trail hash chain', load: () => import('./commands/audit-trail.ts') }
 };
 

@@ -52,6 +52,9 @@ export async function run(argv: string[]): Promise<number> {
 			onProgress: progressPrinter(process.stderr, true),
 			onResult: (r) => {
 				if (!values.json) process.stdout.write(describeResult(r) + '\n');
+			},
+			onAudit: (a) => {
+				if (a) process.stderr.write(`compliance audit ${a.audit_id}: ${a.findings.toLocaleString('en-US')} findings in ${a.contacts.toLocaleString('en-US')} outbound contacts (${(a.duration_ms / 1000).toFixed(1)} s); see curewise audit\n`);
 			}
 		});
 		if (results.length === 0) process.stderr.write('no CSV or Parquet files found in the given folders\n');

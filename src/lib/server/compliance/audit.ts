@@ -42,6 +42,8 @@ export interface AuditRun {
 	findings: number;
 	duration_ms: number;
 	status: string;
+	/** milliseconds per step of this run (only on the run that just finished; for the benchmark) */
+	steps?: Record<string, number>;
 }
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date is written YYYY-MM-DD' }).refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), { error: 'not a day of the calendar' });
@@ -165,6 +167,38 @@ export async function listAudits(store: Store, limit = 20): Promise<AuditRun[]> 
 	return r.map(toRun);
 }
 
+export interface AuditFinding {
+	audit_id: number;
+	finding_id: number;
+	pack_id: string;
+	pack_version: number;
+	rule_id: string;
+	rule_type: string;
+	kind: string;
+	customer_id: string;
+	account_id: string | null;
+	window_start: string | null;
+	window_end: string | null;
+	/** ISO 8601 in UTC */
+	occurred_at: string;
+	local_date: string;
+	channel: string | null;
+	interaction_ids: string[];
+	detail: string;
+}
+
+/** every finding of an audit, by date */
+export function auditFindings(store: Store, auditId: number): Promise<AuditFinding[]> {
+	return store.rows<AuditFinding>(
+		`SELECT audit_id, finding_id, pack_id, pack_version, rule_id, rule_type, kind, customer_id, account_id,
+			window_start::VARCHAR AS window_start, window_end::VARCHAR AS window_end,
+			strftime(occurred_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS occurred_at, local_date::VARCHAR AS local_date, channel,
+			interaction_ids, detail
+		FROM compliance_findings WHERE audit_id = $a ORDER BY finding_id`,
+		{ a: auditId }
+	);
+}
+
 /** one audit at a time per process (the import's and a user's would race for the next id) */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -199,6 +233,12 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	const t0 = Date.now();
 	const startedAt = new Date(t0).toISOString();
 	let auditId = 0;
+	const steps: Record<string, number> = {};
+	const timed = async (name: string, f: () => Promise<unknown>) => {
+		const t = Date.now();
+		await f();
+		steps[name] = (steps[name] ?? 0) + Date.now() - t;
+	};
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
@@ -208,22 +248,22 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US,
 				scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US
 			};
-			for (const file of ['audit_zones', 'audit_offsets', 'audit_contacts', 'audit_wrong_numbers', 'audit_consent']) {
-				for (const s of statements(querySql('compliance/' + file))) await run(conn, s, scan);
+			for (const file of ['audit_zones', 'audit_offsets', 'audit_wrong_numbers', 'audit_consent', 'audit_contacts']) {
+				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, scan));
 			}
 			await conn.run(`CREATE OR REPLACE TEMP TABLE aud_f (pack_id VARCHAR, pack_version INTEGER, rule_id VARCHAR, rule_type VARCHAR, kind VARCHAR,
 				cust VARCHAR, acct VARCHAR, window_start DATE, window_end DATE, rid BIGINT, ld BIGINT, iids VARCHAR[], detail VARCHAR)`);
 			for (const p of packs) {
 				for (const rule of p.pack.rules) {
 					const q = ruleQuery(p.pack, rule);
-					await run(
+					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,
 						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.cust, q.acct, q.window_start, q.window_end, q.rid, q.ld, q.iids, q.detail FROM (${q.sql}) q`,
 						{ ...q.params, pack_id: p.pack.id, pack_version: p.version, rule_id: rule.id, rule_type: rule.type, kind: rule.kind }
-					);
+					));
 				}
 			}
-			await run(conn, querySql('compliance/audit_store'), { audit_id: auditId, from_day: fromDay, to_day: toDay });
+			await timed('audit_store', () => run(conn, querySql('compliance/audit_store'), { audit_id: auditId, from_day: fromDay, to_day: toDay }));
 			const [counts] = await rows<{ contacts: number; findings: number }>(
 				conn,
 				`SELECT (SELECT count(*) FROM aud_c WHERE direction = 'outbound' AND ($from_day IS NULL OR la // 86400000000 >= $from_day) AND ($to_day IS NULL OR la // 86400000000 <= $to_day)) AS contacts,
@@ -257,7 +297,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		for (const t of ['aud_zone', 'aud_off', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		conn.closeSync();
 	}
-	return (await getAudit(store, auditId))!;
+	return { ...(await getAudit(store, auditId))!, steps };
 }
 
 async function run(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue | null>): Promise<void> {

@@ -1,22 +1,32 @@
 /**
- * What follows an import that changed rows: the KPI summary tables are rebuilt, then the
- * running experiments are re-evaluated (guardrail alerts, a stop on a hard-limit breach when
+ * What follows an import that changed rows: the KPI summary tables are rebuilt, the compliance
+ * audit runs over all interactions (its findings feed the experiments' guardrail on presumed
+ * violations), then the running experiments are re-evaluated (guardrail alerts, a stop on a hard-limit breach when
  * the definition says so). Each step's failure is logged and leaves the data as imported.
  */
 import type { Store } from '../db/store.ts';
 import { evaluateRunningExperiments } from '../experiments/guardrails.ts';
 import { stopExperiment } from '../experiments/lifecycle.ts';
 import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
+import { runAudit, type AuditRun } from '../compliance/audit.ts';
 
 export interface AfterImport {
 	summaries: SummaryRefresh | null;
+	/** the compliance audit that followed the import (null when it failed or nothing changed) */
+	audit: AuditRun | null;
 	/** new guardrail alerts */
 	alerts: number;
 }
 
 export async function afterImport(store: Store, changed: boolean, log: (msg: string) => void = (m) => console.error(m)): Promise<AfterImport> {
-	if (!changed) return { summaries: null, alerts: 0 };
+	if (!changed) return { summaries: null, audit: null, alerts: 0 };
 	const summaries = await refreshAfterImport(store, true, log);
+	let audit: AuditRun | null = null;
+	try {
+		audit = await runAudit(store, { trigger: 'import' });
+	} catch (e) {
+		log(`the compliance audit could not run: ${e instanceof Error ? e.message : e}`);
+	}
 	let alerts = 0;
 	try {
 		const fresh = await evaluateRunningExperiments(store, {
@@ -27,5 +37,5 @@ export async function afterImport(store: Store, changed: boolean, log: (msg: str
 	} catch (e) {
 		log(`the running experiments could not be evaluated: ${e instanceof Error ? e.message : e}`);
 	}
-	return { summaries, alerts };
+	return { summaries, audit, alerts };
 }

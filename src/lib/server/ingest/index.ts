@@ -8,6 +8,7 @@ import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.t
 import type { Store } from '../db/store.ts';
 import type { SummaryRefresh } from '../kpi/summaries.ts';
 import { afterImport } from './after.ts';
+import type { AuditRun } from '../compliance/audit.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
@@ -51,6 +52,8 @@ export interface ImportManyOptions {
 	onLog?: (msg: string) => void;
 	/** the rebuild of the KPI summary tables after the files (null: nothing changed, or it failed) */
 	onSummaries?: (r: SummaryRefresh | null) => void;
+	/** the compliance audit after the files (null: nothing changed, or it failed) */
+	onAudit?: (r: AuditRun | null) => void;
 }
 
 /** whether an import changed any stored row (then the KPI summary tables are rebuilt) */
@@ -66,5 +69,6 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 	// (not inside opts.onSummaries?.(…): an optional call skips evaluating its arguments)
 	const after = await afterImport(store, results.some(changedRows), opts.onLog);
 	opts.onSummaries?.(after.summaries);
+	opts.onAudit?.(after.audit);
 	return results;
 }
