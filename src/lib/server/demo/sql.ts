@@ -633,6 +633,8 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	    32400 + floor(demo_u(161, v.key) * 36000)::INTEGER AS nsecs
 	  FROM demo_conv_ok v
 	  ANTI JOIN demo_cb b ON b.a = v.a AND b.consent_at > v.ts AND b.consent_at < v.ts + 1200
+	  -- only after a conversation that stays in the export (not blocked by an opt-out or a cease)
+	  ANTI JOIN demo_block k ON k.a = v.a AND k.gc = 0 AND v.ts > k.eff AND v.ts < k.end_ts
 	  WHERE v.dir = 0 AND NOT v.mism AND demo_u(162, v.key) < 0.006
 	), after_opt AS (
 	  -- one more contact on the channel 1–10 days after the opt-out
@@ -646,7 +648,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  SELECT s.a, s.c, s.ep, s.zid, s.tone, s.prof,
 	    (s.d + 2 + hash(${S}, 166, s.a, s.ep) % 19)::INTEGER AS nd, (s.ld + 2 + hash(${S}, 166, s.a, s.ep) % 19)::INTEGER AS nld,
 	    28800 + floor(demo_u3(167, s.a, s.ep) * 36000)::INTEGER AS nsecs
-	  FROM demo_cease s WHERE demo_u3(168, s.a, s.ep) < 0.2
+	  FROM demo_cease s WHERE demo_u3(168, s.a, s.ep) < 0.5
 	), quiet AS (
 	  -- accounts with no delinquency: a few statements and notices over the year
 	  SELECT ac.a, ac.c, ac.zid, ac.app_push, ac.app_inapp, ac.prof, unnest(range((hash(${S}, 170, ac.a) % 4)::INTEGER)) AS j
@@ -879,6 +881,9 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	                          || '-***-' || lpad((hash(${S}, 305, s.c) % 10000)::VARCHAR, 4, '0')
 	    WHEN s.party = 2 AND s.ch = 3 THEN '*** Court St, ' || ${ABBR}[s.sid + 1] || ' ' || ${ZIP3}[s.sid + 1] || '**'
 	    WHEN s.party = 2 THEN '+1-' || ${CODES}[s.sid + 1][1] || '-***-' || lpad((hash(${S}, 306, s.c) % 10000)::VARCHAR, 4, '0')
+	    -- a wrong number is a number that is not the person's (a stale or mistyped one)
+	    WHEN s.ch IN (0, 6) AND s.outcome = 7 THEN '+1-' || ${CODES}[s.psid + 1][1 + ((hash(${S}, 312, s.key) % 720720)::INTEGER % ${NCODES}[s.psid + 1])]
+	                                || '-***-' || lpad((hash(${S}, 313, s.key) % 10000)::VARCHAR, 4, '0')
 	    WHEN s.ch IN (0, 1, 6) THEN '+1-' || ${CODES}[s.psid + 1][1 + ((hash(${S}, 307, s.c, s.pidx) % 720720)::INTEGER % ${NCODES}[s.psid + 1])]
 	                                || '-***-' || lpad((hash(${S}, 308, s.c, s.pidx) % 10000)::VARCHAR, 4, '0')
 	    WHEN s.ch = 2 THEN chr(97 + (hash(${S}, 15, s.c) % 26)::INTEGER) || '***@' || ${lit(EMAIL_DOMAINS)}[1 + (hash(${S}, 16, s.c) % ${EMAIL_DOMAINS.length})::INTEGER]
