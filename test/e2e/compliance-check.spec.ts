@@ -103,4 +103,12 @@ test('the experiment draft form shows the real check results as the strategist t
 	await arm.getByLabel('From hour').fill('7');
 	await arm.getByLabel('To hour').fill('20');
 	await expect(checks.getByTestId('cadence-check')).toContainText('The planned hours 07:00–20:00 start before 08:00');
+
+	// the same message opens in /compliance/check, both forms filled
+	const href = await checks.getByRole('link', { name: /Open in the message and cadence check/ }).getAttribute('href');
+	await page.goto(href!);
+	await expect(page.getByLabel(/^Text/)).toHaveValue('This is a communication from a debt collector. Pay today at {link}. Reply STOP to opt out.');
+	await expect(page.getByTestId('message-result').getByRole('status')).toContainText('no problem found');
+	await expect(page.getByRole('region', { name: 'Cadence check' }).getByLabel('From hour')).toHaveValue('7');
+	await expect(page.getByTestId('cadence-pack-regulation-f')).toContainText('The planned hours 07:00–20:00 start before 08:00');
 });

@@ -8,6 +8,7 @@ import { checkCadence, type CadenceCheck } from '../../compliance/cadence-check.
 import { checkMessage, type MessageProblem } from '../../compliance/message-check.ts';
 import { CHANNELS } from '../../compliance/packs.ts';
 import type { CheckRules } from '../../experiments/checks.ts';
+import { decide, type Role } from '../auth/roles.ts';
 
 export const MAX_TEXT = 20_000;
 
@@ -52,4 +53,30 @@ export function runMessageCheck(rules: CheckRules, form: MessageForm): { problem
 export function runCadenceCheck(rules: CheckRules, form: CadenceForm): CadenceCheck {
 	const hours = form.hour_from !== undefined && form.hour_to !== undefined ? ([form.hour_from, form.hour_to] as [number, number]) : undefined;
 	return checkCadence({ contacts_per_day: form.contacts_per_day, days_per_week: form.days_per_week, ...(hours ? { hours } : {}) }, form.channel, rules.packs, form.regions);
+}
+
+/** whether a role may open /compliance/check (the experiment pages link to it from each message's checks) */
+export const canOpenCheck = (role: Role | null | undefined) => decide('/(app)/compliance/check', role ?? null) === 'allowed';
+
+/**
+ * The forms' starting values from the URL (?channel=sms&text=…, ?contacts_per_day=2&hour_from=9…),
+ * as the experiment pages' links fill them; a part that does not parse is left out and said.
+ */
+export function checkPrefill(params: URLSearchParams): { message: Record<string, string> | null; cadence: Record<string, string> | null; problems: string[] } {
+	const raw = Object.fromEntries([...params].map(([k, v]) => [k, v]));
+	const problems: string[] = [];
+	let message: Record<string, string> | null = null;
+	let cadence: Record<string, string> | null = null;
+	if (raw.text !== undefined) {
+		const r = messageFormSchema.safeParse({ text: raw.text, channel: raw.channel ?? 'sms' });
+		if (r.success) message = { text: r.data.text, channel: r.data.channel };
+		else problems.push(...formProblems(r.error).map((p) => `${p.field}: ${p.message}`));
+	}
+	if (raw.contacts_per_day !== undefined) {
+		const fields = { channel: raw.channel ?? 'call', contacts_per_day: raw.contacts_per_day, days_per_week: raw.days_per_week ?? '', hour_from: raw.hour_from ?? '', hour_to: raw.hour_to ?? '', regions: raw.regions ?? '' };
+		const r = cadenceFormSchema.safeParse(fields);
+		if (r.success) cadence = fields;
+		else problems.push(...formProblems(r.error).map((p) => `${p.field}: ${p.message}`));
+	}
+	return { message, cadence, problems: [...new Set(problems)] };
 }

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { formObject } from '$lib/server/pages/forms';
-import { cadenceFormSchema, formProblems, messageFormSchema, runCadenceCheck, runMessageCheck } from '$lib/server/pages/compliance-check';
+import { cadenceFormSchema, checkPrefill, formProblems, messageFormSchema, runCadenceCheck, runMessageCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => ({ checkRules: await checkRules(await getStore()) });
+export const load: PageServerLoad = async ({ url }) => ({ checkRules: await checkRules(await getStore()), prefill: checkPrefill(url.searchParams) });
 
 // Both checks run live in the browser; these actions answer the same without JavaScript.
 export const actions: Actions = {

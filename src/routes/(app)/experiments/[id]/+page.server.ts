@@ -5,6 +5,7 @@ import { acknowledge } from '$lib/server/pages/experiment-alerts';
 import { experimentView, launchFromPage } from '$lib/server/pages/experiments';
 import { concludeSchema, firstIssue, formObject, stopSchema } from '$lib/server/pages/forms';
 import { checkRules } from '$lib/server/compliance/message-rules';
+import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -12,6 +13,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => ({
 	...(await experimentView(await getStore(), params.id)),
 	// the message and cadence checks of the definition's messages
 	checkRules: await checkRules(await getStore()),
+	canOpenCheck: canOpenCheck(locals.user!.role),
 	canAct: canActOnExperiments(locals.user!.role),
 	canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
 	saved: url.searchParams.has('saved')

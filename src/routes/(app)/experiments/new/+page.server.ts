@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { canActOnExperiments } from '$lib/server/auth/roles';
 import { createDraft, draftBaselines, draftToStart, parseDefinition, populationOptions } from '$lib/server/pages/experiment-drafts';
 import { checkRules } from '$lib/server/compliance/message-rules';
+import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const store = await getStore();
 	const [{ as_of, baselines }, options, rules] = await Promise.all([draftBaselines(store), populationOptions(store), checkRules(store)]);
 	const today = as_of ?? new Date().toISOString().slice(0, 10);
-	return { ...draftToStart(locals.user!.username, today, url.searchParams.get('from')), baselines, options, checkRules: rules };
+	return { ...draftToStart(locals.user!.username, today, url.searchParams.get('from')), baselines, options, checkRules: rules, canOpenCheck: canOpenCheck(locals.user!.role) };
 };
 
 export const actions: Actions = {

@@ -4,15 +4,16 @@ import { canActOnExperiments } from '$lib/server/auth/roles';
 import { draftBaselines, parseDefinition, populationOptions, updateDraft } from '$lib/server/pages/experiment-drafts';
 import { experimentOrError } from '$lib/server/pages/experiments';
 import { checkRules } from '$lib/server/compliance/message-rules';
+import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, locals }) => {
 	const e = experimentOrError(params.id);
 	if (e.status !== 'draft') redirect(303, `/experiments/${e.id}`);
 	const store = await getStore();
 	const [{ baselines }, options, rules] = await Promise.all([draftBaselines(store), populationOptions(store), checkRules(store)]);
-	return { id: e.id, form: fromDefinition(e), baselines, options, checkRules: rules };
+	return { id: e.id, form: fromDefinition(e), baselines, options, checkRules: rules, canOpenCheck: canOpenCheck(locals.user!.role) };
 };
 
 export const actions: Actions = {
