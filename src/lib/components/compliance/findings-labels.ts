@@ -1,0 +1,52 @@
+/** Words and number formats of the findings pages (shared by the compliance overview, findings list and report). */
+export const KIND_LABEL: Record<string, string> = {
+	presumed_violation: 'Presumed violation',
+	violation: 'Violation',
+	risk_flag: 'Risk flag'
+};
+
+export const FILTER_LABEL: Record<string, string> = {
+	from: 'from',
+	to: 'to',
+	pack: 'pack',
+	rule: 'rule',
+	kind: 'kind',
+	channel: 'channel',
+	agent: 'agent',
+	template: 'template',
+	experiment: 'experiment',
+	arm: 'arm',
+	person: 'customer or account'
+};
+
+export const FILTER_KEYS = ['from', 'to', 'pack', 'rule', 'kind', 'channel', 'agent', 'template', 'experiment', 'arm', 'person'] as const;
+
+/** findings per 10,000 contacts: one decimal, thousands separators; "—" without contacts */
+export const formatRate = (v: number | null | undefined) => (v == null ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+
+/** "?pack=…&rule=…" from a filter, with some keys changed (null removes one); page resets to 1 */
+export function withFilter(filter: Record<string, unknown>, over: Record<string, string | number | null | undefined> = {}, keep: readonly string[] = ['audit', ...FILTER_KEYS, 'sort']): string {
+	const q = new URLSearchParams();
+	const all: Record<string, unknown> = { ...filter, ...over };
+	for (const k of keep) {
+		const v = all[k];
+		if (v === undefined || v === null || v === '') continue;
+		if (k === 'sort' && v === 'desc') continue;
+		if (k === 'page' && Number(v) === 1) continue;
+		q.set(k, String(v));
+	}
+	if (over.page !== undefined && over.page !== null && Number(over.page) > 1) q.set('page', String(over.page));
+	const s = q.toString();
+	return s ? `?${s}` : '?';
+}
+
+/** the link from a finding to the person's timeline (the debt first, scrolled to the finding's date) */
+export function timelineHref(r: { customer_id: string; account_id: string | null; local_date: string }, audit?: number): string {
+	const q = new URLSearchParams();
+	if (r.account_id) q.set('account', r.account_id);
+	q.set('date', r.local_date);
+	if (audit !== undefined) q.set('audit', String(audit));
+	return `/compliance/people/${encodeURIComponent(r.customer_id)}?${q}`;
+}
+
+export const shortHash = (h: string | null | undefined) => (h ? h.slice(0, 8) : '—');

@@ -1,0 +1,65 @@
+/**
+ * The compliance overview: the findings of an audit (default: the latest finished one) by rule
+ * and pack over time, per 10,000 contacts, by channel, agent, template and experiment arm; the
+ * pack versions used against those in force; the audit itself, and a form to run a new one.
+ */
+import { error, fail, redirect } from '@sveltejs/kit';
+import { AuditInputError } from '$lib/server/compliance/audit';
+import {
+	auditContactsReady,
+	auditPacks,
+	complianceOverview,
+	FindingsError,
+	filterValues,
+	packVersionsVsCurrent,
+	parseFindingsFilter,
+	pickAudit,
+	recentAudits,
+	runAuditFormSchema,
+	runAuditFromPage
+} from '$lib/server/compliance/findings';
+import { getStore } from '$lib/server/store';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const store = await getStore();
+	const parsed = parseFindingsFilter(url.searchParams);
+	let audit;
+	try {
+		audit = await pickAudit(store, parsed.filter.audit);
+	} catch (e) {
+		if (e instanceof FindingsError) error(e.status, e.message);
+		throw e;
+	}
+	const [audits, versions] = await Promise.all([recentAudits(store, 10), packVersionsVsCurrent(store, audit)]);
+	if (!audit) return { audit: null, audits, versions, filter: parsed.filter, problems: parsed.ok ? [] : parsed.problems, values: null, overview: null };
+	const packs = await auditPacks(store, audit);
+	const overview = complianceOverview(store, audit, parsed.filter, { packs });
+	// counted contacts: the page waits; the first visit after an audit streams them in
+	const ready = auditContactsReady(store, audit.audit_id) || !!parsed.filter.person;
+	return {
+		audit,
+		audits,
+		versions,
+		filter: parsed.filter,
+		problems: parsed.ok ? [] : parsed.problems,
+		values: await filterValues(store, audit.audit_id),
+		overview: ready ? await overview : overview
+	};
+};
+
+export const actions: Actions = {
+	run: async ({ request, locals, getClientAddress }) => {
+		const form = Object.fromEntries([...(await request.formData())].filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+		const parsed = runAuditFormSchema.safeParse(form);
+		if (!parsed.success) return fail(400, { message: parsed.error.issues.map((i) => `${i.path.join('.') || 'period'}: ${i.message}`).join('; '), from: form.from, to: form.to });
+		let run;
+		try {
+			run = await runAuditFromPage(await getStore(), parsed.data, { username: locals.user!.username, role: locals.user!.role, ip: getClientAddress() });
+		} catch (e) {
+			if (e instanceof AuditInputError) return fail(400, { message: e.message, from: form.from, to: form.to });
+			return fail(500, { message: `The audit failed: ${e instanceof Error ? e.message : String(e)}. Nothing was stored; try again, or run \`npx curewise audit\` to see the details.`, from: form.from, to: form.to });
+		}
+		redirect(303, `/compliance?ran=${run.audit_id}`);
+	}
+};

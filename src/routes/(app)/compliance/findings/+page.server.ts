@@ -1,0 +1,28 @@
+/** The findings of an audit (default: the latest finished one), filtered, paged and sorted by date; filters in the URL. */
+import { error } from '@sveltejs/kit';
+import { auditPacks, FindingsError, filterValues, findingsPage, parseFindingsFilter, pickAudit } from '$lib/server/compliance/findings';
+import { getStore } from '$lib/server/store';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const store = await getStore();
+	const parsed = parseFindingsFilter(url.searchParams);
+	let audit;
+	try {
+		audit = await pickAudit(store, parsed.filter.audit);
+	} catch (e) {
+		if (e instanceof FindingsError) error(e.status, e.message);
+		throw e;
+	}
+	const problems = parsed.ok ? [] : parsed.problems;
+	if (!audit) return { audit: null, filter: parsed.filter, problems, values: null, page: null, rules: [] };
+	const [page, values, packs] = await Promise.all([findingsPage(store, audit.audit_id, parsed.filter), filterValues(store, audit.audit_id), auditPacks(store, audit)]);
+	return {
+		audit: { audit_id: audit.audit_id, started_at: audit.started_at, trigger: audit.trigger },
+		filter: parsed.filter,
+		problems,
+		values,
+		page,
+		rules: packs.flatMap((p) => p.rules.map((r) => ({ pack_id: r.pack_id, rule_id: r.rule_id, title: r.title, citation: r.citation })))
+	};
+};
