@@ -1,44 +1,38 @@
 -- compliance/findings_contacts: the contacts behind "findings per 10,000 contacts". A contact
 -- is an outbound interaction (every channel, party and outcome: what the collector sent or
 -- placed) whose local date at the consumer's address (accounts.timezone, as for findings)
--- falls in the audited period [$from, $to] (NULL: open end). Counted per local date, region,
--- channel, agent_id, template_id, experiment_id and variant, so that the findings pages can
--- sum them under any filter without scanning the interactions again (findings.ts keeps the
--- result per audit). region is kept only where one of the audit's packs names it
--- ($regions, VARCHAR[]); other regions are NULL (the packs that apply everywhere count them).
+-- falls in the audited period [$from, $to] (NULL: open end). Counted per local date (day, days
+-- since 1970-01-01), region, channel, agent_id, template_id, experiment_id and variant, so that
+-- the findings pages can sum them under any filter without scanning the interactions again
+-- (findings.ts keeps the result per audit). region is kept only where one of the audit's packs
+-- names it ($regions, VARCHAR[]); other regions are NULL (packs that apply everywhere count them).
 --
--- The local date comes from a table of UTC offsets per zone and UTC quarter hour, computed
--- with DuckDB's ICU zones (timezone(zone, instant)) for the span of the data: the same IANA
--- rules (daylight saving, zones without it) as one ICU call per contact, at a fraction of the
--- cost on tens of millions of rows.
--- Parameters: $from, $to (DATE or NULL), $regions (VARCHAR[]).
+-- The local date is the audit's own: the temp tables aud_zone and aud_off of
+-- queries/compliance/audit_zones.sql and audit_offsets.sql (UTC offsets per zone and UTC day from
+-- DuckDB's ICU rules, with the instant of a daylight-saving change), created on the same
+-- connection just before; integer arithmetic instead of one zone conversion per contact.
+-- Parameters: $from, $to (DATE or NULL), $regions (VARCHAR[] or NULL).
 WITH acc AS (
-	SELECT account_id, timezone AS zone, CASE WHEN list_contains($regions::VARCHAR[], region) THEN region END AS region
-	FROM accounts
+	SELECT a.account_id, z.zid, CASE WHEN list_contains($regions::VARCHAR[], a.region) THEN a.region END AS region
+	FROM accounts a JOIN aud_zone z ON z.zone = a.timezone
 ),
-zones AS (SELECT DISTINCT zone FROM acc),
-span AS (
-	SELECT time_bucket(INTERVAL 15 MINUTE, min(occurred_at)) AS lo, max(occurred_at) AS hi
+-- one key per zone and UTC day, so that the offsets can only be joined once the account's zone is known
+off AS (SELECT zid::BIGINT * 1000000 + day AS zday, off0, off1, t_change FROM aud_off),
+i AS (
+	SELECT epoch_us(occurred_at) AS ts, account_id, channel, agent_id, template_id, experiment_id, variant
 	FROM interactions
-	WHERE ($from IS NULL OR occurred_at >= $from::DATE - 1) AND ($to IS NULL OR occurred_at < $to::DATE + 2)
-),
-ticks AS (SELECT unnest(generate_series(lo, hi, INTERVAL 15 MINUTE)) AS tick FROM span),
-offsets AS (
-	SELECT z.zone, t.tick, (epoch(timezone(z.zone, t.tick)) - epoch(t.tick))::BIGINT AS secs
-	FROM zones z CROSS JOIN ticks t
+	WHERE direction = 'outbound'
+		AND ($from IS NULL OR occurred_at >= $from::DATE - 1)
+		AND ($to IS NULL OR occurred_at < $to::DATE + 2)
 ),
 c AS (
-	SELECT (i.occurred_at + to_seconds(o.secs))::DATE AS local_date, a.region, i.channel, i.agent_id,
-		i.template_id, i.experiment_id, i.variant
-	FROM interactions i
+	SELECT (i.ts + CASE WHEN i.ts >= o.t_change THEN o.off1 ELSE o.off0 END) // 86400000000 AS day,
+		a.region, i.channel, i.agent_id, i.template_id, i.experiment_id, i.variant
+	FROM i
 	JOIN acc a USING (account_id)
-	JOIN offsets o ON o.zone = a.zone AND o.tick = time_bucket(INTERVAL 15 MINUTE, i.occurred_at)
-	WHERE i.direction = 'outbound'
-		AND ($from IS NULL OR i.occurred_at >= $from::DATE - 1)
-		AND ($to IS NULL OR i.occurred_at < $to::DATE + 2)
+	JOIN off o ON o.zday = a.zid::BIGINT * 1000000 + i.ts // 86400000000
 )
-SELECT strftime(local_date, '%Y-%m-%d') AS local_date, region, channel, agent_id, template_id, experiment_id, variant,
-	count(*) AS contacts
+SELECT day::INTEGER AS day, region, channel, agent_id, template_id, experiment_id, variant, count(*) AS contacts
 FROM c
-WHERE ($from IS NULL OR local_date >= $from::DATE) AND ($to IS NULL OR local_date <= $to::DATE)
+WHERE ($from IS NULL OR day >= epoch($from::DATE)::BIGINT // 86400) AND ($to IS NULL OR day <= epoch($to::DATE)::BIGINT // 86400)
 GROUP BY ALL;

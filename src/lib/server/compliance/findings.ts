@@ -17,7 +17,7 @@
 import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { CHANNELS, type PolicyPack, type PolicyRule } from '../../compliance/packs.ts';
-import type { Store } from '../db/store.ts';
+import { rows as dbRows, type Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
@@ -326,7 +326,9 @@ export interface ContactsCube {
 }
 
 interface CubeRow extends Combo {
-	local_date: string;
+	/** days since 1970-01-01 (findings_contacts.sql) or the ISO date (findings_contacts_person.sql) */
+	day?: number;
+	local_date?: string;
 	region: string | null;
 	contacts: number;
 }
@@ -363,7 +365,7 @@ function buildCube(rows: CubeRow[]): ContactsCube {
 			comboIdx.set(key, ci);
 			combos.push({ channel: r.channel, agent_id: r.agent_id, template_id: r.template_id, experiment_id: r.experiment_id, variant: r.variant });
 		}
-		cube.day[i] = toDay(r.local_date);
+		cube.day[i] = r.day ?? toDay(r.local_date!);
 		cube.region[i] = ri;
 		cube.combo[i] = ci;
 		cube.contacts[i] = Number(r.contacts);
@@ -394,8 +396,17 @@ export function auditContacts(store: Store, audit: AuditInfo, packs?: PackInfo[]
 	if (!p) {
 		p = (async () => {
 			const ps = packs ?? (await auditPacks(store, audit));
-			const rows = await store.rows<CubeRow>(querySql('compliance/findings_contacts'), { from: audit.period_from, to: audit.period_to, regions: regionsParam(ps) });
-			return buildCube(rows);
+			// the audit's zone and offset tables (temp tables: one connection of our own)
+			const conn = await store.connect();
+			try {
+				for (const file of ['audit_zones', 'audit_offsets'])
+					for (const stmt of querySql('compliance/' + file).split(/;\s*\n/).filter((x) => x.replace(/--.*$/gm, '').trim())) await conn.run(stmt);
+				const rows = await dbRows<CubeRow>(conn, querySql('compliance/findings_contacts'), { from: audit.period_from, to: audit.period_to, regions: regionsParam(ps) });
+				return buildCube(rows);
+			} finally {
+				await conn.run('DROP TABLE IF EXISTS aud_zone; DROP TABLE IF EXISTS aud_off').catch(() => {});
+				conn.closeSync();
+			}
 		})();
 		p.catch(() => cubes.delete(key));
 		cubes.set(key, p);
