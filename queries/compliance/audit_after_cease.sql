@@ -1,14 +1,15 @@
--- The compliance audit, rule type after_cease: a counted contact about a debt after the person
--- asked the collector to cease communication about it (contact_preferences kind
+-- The compliance audit, rule type after_cease: a counted contact with the person about a debt
+-- after they asked the collector to cease communication about it (contact_preferences kind
 -- cease_communication; account_id NULL covers every debt of the person), from effective_at on.
 WITH s AS (
-	SELECT event_id, customer_id AS cust, account_id AS acct, epoch_us(effective_at) AS start_ts
-	FROM contact_preferences WHERE kind = 'cease_communication'
+	SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, epoch_us(p.effective_at) AS start_ts
+	FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+	WHERE p.kind = 'cease_communication'
 )
-SELECT c.cust, c.acct, NULL::DATE AS window_start, NULL::DATE AS window_end, c.rid, c.la // 86400000000 AS ld, [c.iid] AS iids,
+SELECT c.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, c.la // 86400000000 AS ld, [c.rid] AS rids,
 	printf('%s after the request to cease communication of %s (%s)', c.channel,
 		strftime(make_timestamp(s.start_ts), '%-d %b %Y %H:%M UTC'), s.event_id) AS detail
 FROM aud_c c
-JOIN s ON s.cust = c.cust AND (s.acct IS NULL OR s.acct = c.acct) AND c.ts >= s.start_ts
+JOIN s ON s.cid = c.cid AND (s.every_debt OR s.aid = c.aid) AND c.ts >= s.start_ts
 WHERE {{counted}}
 QUALIFY row_number() OVER (PARTITION BY c.rid ORDER BY s.start_ts, s.event_id) = 1

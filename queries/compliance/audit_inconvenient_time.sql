@@ -1,40 +1,42 @@
 -- The compliance audit, rule type inconvenient_time: a counted contact inside a local clock range
 -- the person ruled out (contact_preferences kind inconvenient_time: local_start ≤ clock <
--- local_end, a range may wrap midnight), on a channel the event covers ('all' covers every one),
--- for the debts it covers, from effective_at until until_at or the person's next
--- inconvenient_time event for the same channel and debt. The clock is read at the address and, when
--- it differs, in the contact point's zone. Exception: a single reply on the same channel within
--- $reply_within_us of the person's own inbound contact (the latest earlier contact of the person on
--- that channel is that inbound one).
+-- local_end, a range may wrap midnight), on a channel the event covers ('all' covers every one,
+-- call covers ringless voicemail), for the debts it covers, from effective_at until until_at or
+-- the person's next inconvenient_time event for the same channel and debt. The clock is read at
+-- the address and, when it differs, in the contact point's zone. Exception: a single reply on the
+-- same channel within $reply_within_us of the person's own inbound contact (the latest earlier
+-- contact of the person on that channel is that inbound one).
 WITH p AS (
-	SELECT event_id, customer_id AS cust, account_id AS acct, channel AS pch, epoch_us(effective_at) AS start_ts,
-		coalesce(epoch_us(until_at),
-			lead(epoch_us(effective_at)) OVER (PARTITION BY customer_id, account_id, channel ORDER BY effective_at, event_id),
+	SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, p.channel AS pch,
+		epoch_us(p.effective_at) AS start_ts,
+		coalesce(epoch_us(p.until_at),
+			lead(epoch_us(p.effective_at)) OVER (PARTITION BY p.customer_id, p.account_id, p.channel ORDER BY p.effective_at, p.event_id),
 			9223372036854775807) AS end_ts,
-		epoch_us(DATE '1970-01-01' + local_start) AS s, epoch_us(DATE '1970-01-01' + local_end) AS e,
-		local_start, local_end
-	FROM contact_preferences
-	WHERE kind = 'inconvenient_time' AND local_start IS NOT NULL AND local_end IS NOT NULL AND local_start <> local_end
+		epoch_us(DATE '1970-01-01' + p.local_start) AS s, epoch_us(DATE '1970-01-01' + p.local_end) AS e,
+		p.local_start, p.local_end
+	FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+	WHERE p.kind = 'inconvenient_time' AND p.local_start IS NOT NULL AND p.local_end IS NOT NULL AND p.local_start <> p.local_end
 ), cand AS (
-	SELECT c.rid, c.iid, c.cust, c.acct, c.channel, c.ts, c.la, c.lc, p.event_id, p.local_start, p.local_end,
+	SELECT c.rid, c.cid, c.channel, c.ts, c.la, c.lc, p.event_id, p.local_start, p.local_end,
 		(CASE WHEN p.s < p.e THEN c.la % 86400000000 >= p.s AND c.la % 86400000000 < p.e
 		      ELSE c.la % 86400000000 >= p.s OR c.la % 86400000000 < p.e END) AS in_addr,
 		(c.lc IS NOT NULL AND CASE WHEN p.s < p.e THEN c.lc % 86400000000 >= p.s AND c.lc % 86400000000 < p.e
 		      ELSE c.lc % 86400000000 >= p.s OR c.lc % 86400000000 < p.e END) AS in_contact
 	FROM aud_c c
-	JOIN p ON p.cust = c.cust AND (p.acct IS NULL OR p.acct = c.acct) AND (p.pch = 'all' OR p.pch = c.pch)
+	JOIN p ON p.cid = c.cid AND (p.every_debt OR p.aid = c.aid)
+	  AND (p.pch = 'all' OR p.pch = CASE WHEN c.channel = 'ringless_voicemail' THEN 'call' ELSE c.channel END)
 	  AND c.ts >= p.start_ts AND c.ts < p.end_ts
 	WHERE {{counted}}
 	QUALIFY row_number() OVER (PARTITION BY c.rid ORDER BY p.start_ts DESC, p.event_id) = 1
 ), hits AS (
 	SELECT * FROM cand WHERE in_addr OR in_contact
 ), prior AS (
-	SELECT c.cust, c.channel, c.ts, c.direction FROM aud_c c WHERE c.cust IN (SELECT cust FROM hits)
+	SELECT c.cid, c.channel, c.ts, c.direction FROM aud_c c WHERE c.cid IN (SELECT cid FROM hits)
 ), judged AS (
 	SELECT h.*, pr.direction AS prev_direction, pr.ts AS prev_ts
-	FROM hits h ASOF LEFT JOIN prior pr ON pr.cust = h.cust AND pr.channel = h.channel AND h.ts > pr.ts
+	FROM hits h ASOF LEFT JOIN prior pr ON pr.cid = h.cid AND pr.channel = h.channel AND h.ts > pr.ts
 )
-SELECT j.cust, j.acct, NULL::DATE AS window_start, NULL::DATE AS window_end, j.rid, j.la // 86400000000 AS ld, [j.iid] AS iids,
+SELECT j.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, j.la // 86400000000 AS ld, [j.rid] AS rids,
 	printf('at %s local time, inside %s to %s that the person ruled out (%s)',
 		strftime(make_timestamp(CASE WHEN j.in_addr THEN j.la ELSE j.lc END), '%H:%M:%S'),
 		strftime(DATE '1970-01-01' + j.local_start, '%H:%M'), strftime(DATE '1970-01-01' + j.local_end, '%H:%M'), j.event_id) AS detail

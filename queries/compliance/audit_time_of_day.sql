@@ -2,7 +2,7 @@
 -- $from_us or after $until_us local clock time (µs since local midnight) at the account's address
 -- or, when it differs, in the contact point's zone: it must be inside the window in every zone
 -- the data points to. Exactly the bounds (08:00:00, 21:00:00) are inside.
-SELECT c.cust, c.acct, NULL::DATE AS window_start, NULL::DATE AS window_end, c.rid, c.la // 86400000000 AS ld, [c.iid] AS iids,
+SELECT c.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, c.la // 86400000000 AS ld, [c.rid] AS rids,
 	concat_ws('; ',
 		CASE WHEN c.la % 86400000000 < $from_us OR c.la % 86400000000 > $until_us
 			THEN printf('%s in %s (the address)', strftime(make_timestamp(c.la), '%H:%M:%S'), za.zone) END,

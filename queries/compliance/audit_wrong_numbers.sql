@@ -1,5 +1,4 @@
--- The compliance audit, step 3: contact points found to be a wrong number for a person (any
+-- The compliance audit, step 5: contact points found to be a wrong number for a person (any
 -- call to them with outcome wrong_number): calls to them do not count for that consumer.
 CREATE OR REPLACE TEMP TABLE aud_wrong AS
-SELECT DISTINCT customer_id AS cust, contact_point AS cpoint
-FROM interactions WHERE outcome = 'wrong_number' AND channel IN ('call', 'ringless_voicemail');
+SELECT DISTINCT cid, pk FROM aud_c WHERE outcome = 'wrong_number' AND channel IN ('call', 'ringless_voicemail');

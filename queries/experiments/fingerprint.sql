@@ -6,6 +6,7 @@
 -- Parameters: $experiment (id).
 SELECT
 	(SELECT max(batch_id) FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0) AS batch_id,
+	(SELECT max(audit_id) FROM compliance_audits WHERE status = 'done' AND period_from IS NULL AND period_to IS NULL) AS audit_id,
 	count(*) AS assigned,
 	max(assigned_at)::VARCHAR AS last_assigned_at,
 	coalesce(sum(hash(account_id, variant, assigned_at)), 0)::VARCHAR AS assignments_hash

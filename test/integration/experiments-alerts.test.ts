@@ -18,6 +18,7 @@ import { experimentSchema, type Experiment } from '../../src/lib/experiments/sch
 import { listTrail } from '../../src/lib/server/audit/trail.ts';
 import { acknowledgeAlert, evaluateRunningExperiments, listAlerts, type ExperimentAlert } from '../../src/lib/server/experiments/guardrails.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
+import { runAudit } from '../../src/lib/server/compliance/audit.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 const AS_OF = '2026-06-30';
@@ -80,6 +81,8 @@ beforeAll(async () => {
 		const r = await importFile(t.store, { path: t.file(name, text), source: 'cli' });
 		expect(r.rows_quarantined, name).toBe(0);
 	}
+	// the presumed violations come from the compliance audit (importPaths runs it after the files)
+	await runAudit(t.store, { trigger: 'import' });
 });
 afterAll(() => t?.close());
 

@@ -23,6 +23,7 @@ import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { analyzeExperiment, clearExperimentStatsCache, type ExperimentAnalysis, type MetricResult } from '../../src/lib/server/experiments/analyze.ts';
 import { loadExperiments } from '../../src/lib/server/experiments/registry.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
+import { runAudit } from '../../src/lib/server/compliance/audit.ts';
 import { normalCdf, studentTCdf, studentTQuantile } from '../../src/lib/stats/distributions.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
@@ -195,6 +196,8 @@ async function loadHand(t: TempStore): Promise<void> {
 		const r = await importFile(t.store, { path: t.file(name, text), source: 'cli' });
 		expect(r.rows_quarantined, name).toBe(0);
 	}
+	// the presumed violations come from the compliance audit (importPaths runs it after the files)
+	await runAudit(t.store, { trigger: 'import' });
 }
 
 /** Welch's t test from per-unit values (the textbook formulas) */

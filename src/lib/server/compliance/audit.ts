@@ -101,7 +101,7 @@ function countedParams(pack: PolicyPack, rule: PolicyRule): Record<string, DuckD
 	};
 }
 
-/** the query and the parameters of one rule: a SELECT of (cust, acct, window_start, window_end, rid, ld, iids, detail) */
+/** the query and the parameters of one rule: a SELECT of (rid, use_owner, window_start, window_end, ld, rids, detail) */
 export function ruleQuery(pack: PolicyPack, rule: PolicyRule): { sql: string; params: Record<string, DuckDBValue> } {
 	const counted = querySql('compliance/audit_counted').replace(/^--.*\n/gm, '');
 	const file = `compliance/audit_${rule.type}`;
@@ -238,6 +238,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		const t = Date.now();
 		await f();
 		steps[name] = (steps[name] ?? 0) + Date.now() - t;
+		if (process.env.CUREWISE_AUDIT_LOG) console.error(`audit step ${name}: ${Date.now() - t} ms`);
 	};
 	try {
 		await conn.run('BEGIN TRANSACTION');
@@ -248,17 +249,17 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US,
 				scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US
 			};
-			for (const file of ['audit_zones', 'audit_offsets', 'audit_wrong_numbers', 'audit_consent', 'audit_contacts']) {
+			for (const file of ['audit_zones', 'audit_offsets', 'audit_accounts', 'audit_contacts', 'audit_wrong_numbers', 'audit_consent']) {
 				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, scan));
 			}
 			await conn.run(`CREATE OR REPLACE TEMP TABLE aud_f (pack_id VARCHAR, pack_version INTEGER, rule_id VARCHAR, rule_type VARCHAR, kind VARCHAR,
-				cust VARCHAR, acct VARCHAR, window_start DATE, window_end DATE, rid BIGINT, ld BIGINT, iids VARCHAR[], detail VARCHAR)`);
+				rid BIGINT, use_owner BOOLEAN, window_start DATE, window_end DATE, ld BIGINT, rids BIGINT[], detail VARCHAR)`);
 			for (const p of packs) {
 				for (const rule of p.pack.rules) {
 					const q = ruleQuery(p.pack, rule);
 					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,
-						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.cust, q.acct, q.window_start, q.window_end, q.rid, q.ld, q.iids, q.detail FROM (${q.sql}) q`,
+						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.rid, q.use_owner, q.window_start, q.window_end, q.ld, q.rids, q.detail FROM (${q.sql}) q`,
 						{ ...q.params, pack_id: p.pack.id, pack_version: p.version, rule_id: rule.id, rule_type: rule.type, kind: rule.kind }
 					));
 				}
@@ -294,7 +295,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			throw e;
 		}
 	} finally {
-		for (const t of ['aud_zone', 'aud_off', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const t of ['aud_zone', 'aud_off', 'aud_a', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		conn.closeSync();
 	}
 	return { ...(await getAudit(store, auditId))!, steps };

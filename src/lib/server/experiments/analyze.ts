@@ -340,7 +340,7 @@ export function clearExperimentStatsCache(store: Store): void {
  */
 export async function experimentStats(store: Store, e: Experiment, asOf: string): Promise<{ stats: ExperimentStats; cached: boolean }> {
 	const [f] = await store.rows<Record<string, unknown>>(querySql('experiments/fingerprint'), { experiment: e.id });
-	const key = JSON.stringify([e.id, e.start, asOf, f?.batch_id ?? null, f?.assigned ?? 0, f?.last_assigned_at ?? null, f?.assignments_hash ?? null]);
+	const key = JSON.stringify([e.id, e.start, asOf, f?.batch_id ?? null, f?.audit_id ?? null, f?.assigned ?? 0, f?.last_assigned_at ?? null, f?.assignments_hash ?? null]);
 	let byId = cache.get(store);
 	if (!byId) cache.set(store, (byId = new Map()));
 	const hit = byId.get(`${e.id}@${asOf}`);
