@@ -11,13 +11,17 @@ WITH conv AS (
 	SELECT c.rid, c.cid, c.aid, c.ts, c.la // 86400000000 AS ld
 	FROM aud_c c
 	WHERE {{counted}}
+), m AS (
+	SELECT calls.rid, calls.ld, arg_max(conv.rid, conv.ts) AS conv_rid, arg_max(conv.ld, conv.ts) AS conv_ld
+	FROM calls JOIN conv ON conv.cid = calls.cid AND conv.aid = calls.aid
+	WHERE conv.ts < calls.ts AND calls.ld - conv.ld < $window_days
+	GROUP BY calls.rid, calls.ld
 )
-SELECT calls.rid, false AS use_owner,
-	(DATE '1970-01-01' + conv.ld::INTEGER) AS window_start,
-	(DATE '1970-01-01' + (conv.ld + $window_days - 1)::INTEGER) AS window_end,
-	calls.ld,
-	[conv.rid, calls.rid] AS rids,
+SELECT m.rid, false AS use_owner,
+	(DATE '1970-01-01' + m.conv_ld::INTEGER) AS window_start,
+	(DATE '1970-01-01' + (m.conv_ld + $window_days - 1)::INTEGER) AS window_end,
+	m.ld,
+	[m.conv_rid, m.rid] AS rids,
 	printf('a call placed on day %d after a conversation on %s; calls may resume on day %d',
-		(calls.ld - conv.ld + 1)::BIGINT, strftime(DATE '1970-01-01' + conv.ld::INTEGER, '%-d %b %Y'), $window_days + 1) AS detail
-FROM calls ASOF JOIN conv ON conv.cid = calls.cid AND conv.aid = calls.aid AND calls.ts > conv.ts
-WHERE calls.ld - conv.ld < $window_days
+		(m.ld - m.conv_ld + 1)::BIGINT, strftime(DATE '1970-01-01' + m.conv_ld::INTEGER, '%-d %b %Y'), $window_days + 1) AS detail
+FROM m

@@ -27,3 +27,4 @@ CREATE OR REPLACE TEMP TABLE aud_consented AS
 SELECT DISTINCT c.rid
 FROM aud_c c JOIN aud_consent k ON k.cid = c.cid AND (k.every_debt OR k.aid = c.aid)
 WHERE c.channel IN ('call', 'ringless_voicemail') AND c.direction = 'outbound' AND c.ts >= k.start_ts AND c.ts < k.end_ts;
+UPDATE aud_c SET consented = true FROM aud_consented k WHERE aud_c.rid = k.rid;

@@ -4,7 +4,9 @@
 -- get their ids and attributes from it at the end), aid the account (aud_a), cid a hash of the
 -- person (customer_id), pk a hash of the contact point; la the local time at the account's
 -- address and lc, when the contact point's zone differs, there, as µs since the local epoch
--- (local date = la // 86400000000, clock time = la % 86400000000).
+-- (local date = la // 86400000000, clock time = la % 86400000000). The contract's enums are
+-- ENUM types here (one byte a value). lc, wrong and consented are set by
+-- updates (the first here, the others by the next steps).
 CREATE OR REPLACE TEMP TABLE aud_c AS
 WITH i AS (
 	SELECT i.rowid AS rid, a.aid, a.zid AS za, hash(i.customer_id) AS cid, hash(i.contact_point) AS pk,
@@ -13,11 +15,20 @@ WITH i AS (
 	WHERE ($scan_from_us IS NULL OR epoch_us(i.occurred_at) >= $scan_from_us)
 	  AND ($scan_to_us IS NULL OR epoch_us(i.occurred_at) < $scan_to_us)
 )
-SELECT i.rid, i.aid, i.cid, i.pk, i.party, i.channel, i.direction, i.outcome, i.region, i.ts, i.za,
+SELECT i.rid, i.aid, i.cid, i.pk,
+	CAST(i.party AS ENUM('consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau')) AS party,
+	CAST(i.channel AS ENUM('call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail')) AS channel,
+	CAST(i.direction AS ENUM('outbound', 'inbound')) AS direction,
+	CAST(i.outcome AS ENUM('no_answer', 'busy', 'not_in_service', 'voicemail_left', 'voicemail_no_message', 'answered_dropped',
+		'conversation', 'wrong_number', 'sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out')) AS outcome,
+	i.region, i.ts, i.za,
 	CASE WHEN zc.zid <> i.za THEN zc.zid END AS zc,
 	i.ts + CASE WHEN i.ts >= oa.t_change THEN oa.off1 ELSE oa.off0 END AS la,
-	CASE WHEN zc.zid <> i.za THEN i.ts + CASE WHEN i.ts >= oc.t_change THEN oc.off1 ELSE oc.off0 END END AS lc
+	NULL::BIGINT AS lc,
+	false AS wrong, false AS consented
 FROM i
 JOIN aud_off oa ON oa.zid = i.za AND oa.day = i.ts // 86400000000
-LEFT JOIN aud_zone zc ON zc.zone = i.contact_timezone
-LEFT JOIN aud_off oc ON oc.zid = zc.zid AND oc.day = i.ts // 86400000000;
+LEFT JOIN aud_zone zc ON zc.zone = i.contact_timezone;
+-- the local time at the contact point, for the few contacts whose zone differs from the address
+UPDATE aud_c SET lc = aud_c.ts + CASE WHEN aud_c.ts >= oc.t_change THEN oc.off1 ELSE oc.off0 END
+FROM aud_off oc WHERE aud_c.zc IS NOT NULL AND oc.zid = aud_c.zc AND oc.day = aud_c.ts // 86400000000;

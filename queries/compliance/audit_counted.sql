@@ -10,6 +10,5 @@ AND NOT list_contains($exclude_parties, c.party)
 AND ($all_outcomes OR list_contains($only_outcomes, c.outcome))
 AND ($all_regions OR list_contains($regions, c.region))
 AND c.la // 86400000000 >= $effective_day
-AND NOT ($exclude_wrong_numbers AND c.party = 'consumer' AND c.channel IN ('call', 'ringless_voicemail')
-	AND EXISTS (SELECT 1 FROM aud_wrong w WHERE w.cid = c.cid AND w.pk = c.pk))
-AND NOT ($exclude_consent_windows AND EXISTS (SELECT 1 FROM aud_consented k WHERE k.rid = c.rid))
+AND NOT ($exclude_wrong_numbers AND c.wrong AND c.party = 'consumer' AND c.channel IN ('call', 'ringless_voicemail'))
+AND NOT ($exclude_consent_windows AND c.consented)
