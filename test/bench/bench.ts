@@ -217,6 +217,32 @@ const analyzeKeptMs = await median(async () => {
 }, 5);
 const perArm = analysis.arms.map((a) => a.assigned);
 const experimentsBench = { launch_ms: launchMs, launch_assigned: launchAll.eligible, analyze_cold_ms: analyzeColdMs, analyze_warm_ms: analyzeWarmMs, analyze_kept_ms: analyzeKeptMs, analyze_accounts_per_arm: perArm };
+
+// 4b. compliance: the full audit (the one after the import, then one more run) and account timelines
+const { runAudit } = await import('../../src/lib/server/compliance/audit.ts');
+const { timelineBench } = await import('../../src/lib/server/compliance/timeline.ts');
+const auditAfterImport = lines.find((l) => l.kind === 'audit') ?? null;
+t1 = performance.now();
+const audit2 = await runAudit(store, { trigger: 'cli', runBy: 'bench' });
+const auditMs = Math.round(performance.now() - t1);
+const people = await store.rows<{ customer_id: string; n: number }>(
+	`SELECT customer_id, count(*) AS n FROM compliance_findings WHERE audit_id = $a GROUP BY 1 ORDER BY n DESC, customer_id LIMIT 1`,
+	{ a: audit2.audit_id }
+);
+const [plain] = await store.rows<{ customer_id: string }>(`SELECT customer_id FROM accounts ORDER BY hash(customer_id) LIMIT 1`);
+const timelineMs: Record<string, number> = {};
+for (const id of [people[0]?.customer_id, plain?.customer_id].filter((x): x is string => !!x)) {
+	await timelineBench(store, id); // first read of the person
+	timelineMs[id] = await median(() => timelineBench(store, id), 7);
+}
+const complianceBench = {
+	audit_after_import_ms: auditAfterImport?.duration_ms ?? null,
+	audit_ms: auditMs,
+	audit_steps_ms: audit2.steps,
+	audit_contacts: audit2.contacts,
+	audit_findings: audit2.findings,
+	timeline_ms: timelineMs
+};
 await store.close();
 console.log('');
 console.log(`Overview server time (tiles of the last 90 days and the 90 before, weekly sparklines, breakdown by segment): median ${overviewMs} ms; with a segment filter ${overviewSegmentMs} ms; with a channel filter (raw tables) ${overviewChannelMs} ms`);
@@ -224,6 +250,10 @@ console.log('Endpoints: server function vs its SQL alone (median ms; goal ≤ 1.
 for (const [name, q] of Object.entries(queryTimes)) console.log(`  ${name.padEnd(26)} ${String(q.endpoint_ms).padStart(6)} ${String(q.sql_ms).padStart(6)}  ${q.ratio}×`);
 console.log(`Experiment launch assigning ${fmt.format(experimentsBench.launch_assigned)} accounts: ${(experimentsBench.launch_ms / 1000).toFixed(1)} s (goal < 10 s)`);
 console.log(`Experiment analysis, ${perArm.map((n) => fmt.format(n)).join(' / ')} accounts per arm: first ${(analyzeColdMs / 1000).toFixed(2)} s (statistics computed from the raw tables, as the evaluation after an import does), after a restart ${analyzeKeptMs} ms (statistics kept in the store), warm ${analyzeWarmMs} ms (goal < 1 s)`);
+
+console.log(`Compliance audit of ${fmt.format(audit2.contacts)} outbound contacts (all interactions, every pack): ${(auditMs / 1000).toFixed(1)} s, ${fmt.format(audit2.findings)} findings; after the import ${((complianceBench.audit_after_import_ms ?? 0) / 1000).toFixed(1)} s (goal < 10 s)`);
+console.log(`  steps: ${Object.entries(audit2.steps ?? {}).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
+console.log(`Account timeline server time (median of 7 after a first read): ${Object.entries(timelineMs).map(([k, v]) => `${k} ${v} ms`).join(', ')} (goal < 100 ms)`);
 
 // 5. the Overview in Chromium: navigation until every chart has drawn (warm; median of 5)
 let browser: { load_and_draw_ms: number; first_load_ms: number; runs_ms: number[] } | null = null;
@@ -291,6 +321,7 @@ const out = {
 	overview_server_channel_ms: overviewChannelMs,
 	chart_queries: queryTimes,
 	experiments: experimentsBench,
+	compliance: complianceBench,
 	browser
 };
 mkdirSync('test/bench/results', { recursive: true });

@@ -8,7 +8,8 @@ const store = await Store.open({ path: db });
 await importPaths(store, files, {
 	source: 'cli',
 	onResult: (r) => process.stdout.write(JSON.stringify({ kind: 'result', ...r }) + '\n'),
-	onSummaries: (r) => process.stdout.write(JSON.stringify({ kind: 'summaries', ...r }) + '\n')
+	onSummaries: (r) => process.stdout.write(JSON.stringify({ kind: 'summaries', ...r }) + '\n'),
+	onAudit: (r) => process.stdout.write(JSON.stringify({ kind: 'audit', ...r }) + '\n')
 });
 await store.close();
 process.stdout.write(JSON.stringify({ kind: 'memory', max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
