@@ -148,3 +148,40 @@ describe('a killed import changes nothing', () => {
 		await afterKill(before);
 	});
 });
+
+describe('curewise audit', () => {
+	test('the import runs the audit; `audit --json` prints the findings with the fields of the issue; bad options exit 2', () => {
+		// Massachusetts: 3 calls in 7 days (MA pack), one of them at 07:30 local (time of day)
+		t.file('accounts.csv', csv([accountsHeader, accountRow('A1')]));
+		t.file(
+			'interactions.csv',
+			csv([
+				interactionsHeader,
+				interactionRow('I1', 'A1', { occurred_at: '2026-03-02T07:30:00-05:00' }),
+				interactionRow('I2', 'A1', { occurred_at: '2026-03-03T10:00:00-05:00' }),
+				interactionRow('I3', 'A1', { occurred_at: '2026-03-04T10:00:00-05:00' })
+			])
+		);
+		const imp = cli(['import', t.dir, '--db', t.dbPath]);
+		expect(imp.code).toBe(0);
+		expect(imp.stderr).toMatch(/compliance audit 1: 2 findings in 3 outbound contacts/);
+		const r = cli(['audit', '--db', t.dbPath, '--json']);
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+		expect(out.map((f) => `${f.pack}/${f.rule}`)).toEqual(['regulation-f/inconvenient_hours', 'us-ma/ma_two_in_seven']);
+		for (const f of out)
+			expect(Object.keys(f).sort()).toEqual(['account_id', 'customer_id', 'detail', 'interaction_ids', 'kind', 'occurred_at', 'pack', 'pack_version', 'rule', 'window_end', 'window_start'].sort());
+		expect(out[0]).toMatchObject({ kind: 'violation', customer_id: 'C-A1', account_id: 'A1', window_start: null, window_end: null, occurred_at: '2026-03-02T12:30:00.000Z', interaction_ids: ['I1'] });
+		expect(out[1]).toMatchObject({ kind: 'violation', window_start: '2026-02-26', window_end: '2026-03-04', occurred_at: null, interaction_ids: ['I1', 'I2', 'I3'] });
+		// text output names the packs and the counts
+		const text = cli(['audit', '--db', t.dbPath, '--pack', 'us-ma']);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toMatch(/Compliance audit 3 of all interactions with us-ma v1:\n1 findings in 3 outbound contacts/);
+		const bad = cli(['audit', '--db', t.dbPath, '--pack', 'us-tx']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/unknown pack us-tx; the packs are regulation-f, us-ma, us-nyc, us-wa/);
+		const badDate = cli(['audit', '--db', t.dbPath, '--from', '2026-02-30']);
+		expect(badDate.code).toBe(2);
+		expect(badDate.stderr).toMatch(/--from: 2026-02-30 is not a day of the calendar/);
+	});
+});

@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
 		try {
 			a = await runAudit(store, { trigger: 'cli', runBy: `cli:${userInfo().username}`, from: values.from, to: values.to, packIds: values.pack });
 		} catch (e) {
-			if (e instanceof AuditInputError) throw new UsageError(`${e.message}\n\n${usage}`);
+			if (e instanceof AuditInputError) throw new UsageError(`${e.message.replace(/(^|; )(from|to):/g, '$1--$2:')}\n\n${usage}`);
 			throw e;
 		}
 		await recordAudit(store, {

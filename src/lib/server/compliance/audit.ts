@@ -46,7 +46,10 @@ export interface AuditRun {
 	steps?: Record<string, number>;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date is written YYYY-MM-DD' }).refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), { error: 'not a day of the calendar' });
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: (i) => `${JSON.stringify(i.input)} is not a date written YYYY-MM-DD` })
+	.refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), { error: (i) => `${String(i.input)} is not a day of the calendar` });
 
 export const auditOptionsSchema = z
 	.object({
