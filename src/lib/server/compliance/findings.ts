@@ -21,7 +21,7 @@ import { rows as dbRows, type Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
-import { getAudit, latestAudit, listAudits, runAudit, type AuditRun } from './audit.ts';
+import { getAudit, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -513,21 +513,9 @@ export const per10k = (findings: number, contacts: number | null | undefined) =>
 // ---------------------------------------------------------------------------------------------
 // findings
 
-export interface FindingRow {
-	audit_id: number;
-	finding_id: number;
-	pack_id: string;
-	pack_version: number;
-	rule_id: string;
-	rule_type: string;
+/** a finding as the list and the CSV show it: audit.ts's finding with the contact's attributes, its ids space-separated */
+export interface FindingRow extends Omit<AuditFinding, 'kind' | 'interaction_ids'> {
 	kind: FindingKind;
-	customer_id: string;
-	account_id: string | null;
-	window_start: string | null;
-	window_end: string | null;
-	occurred_at: string;
-	local_date: string;
-	channel: string | null;
 	agent_id: string | null;
 	template_id: string | null;
 	experiment_id: string | null;
@@ -536,7 +524,6 @@ export interface FindingRow {
 	contacts: number;
 	/** their ids, space-separated */
 	interaction_ids: string;
-	detail: string;
 }
 
 export interface FindingsPage {

@@ -23,7 +23,7 @@ import { maskFor } from '../auth/mask.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
-import { getAudit, latestAudit, type AuditRun } from './audit.ts';
+import { getAudit, latestAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 import { packsFor } from './packs.ts';
 
@@ -347,24 +347,8 @@ interface PreferenceRow {
 	local_start: string | null;
 	local_end: string | null;
 }
-interface FindingRow {
-	audit_id: number;
-	finding_id: number;
-	pack_id: string;
-	pack_version: number;
-	rule_id: string;
-	rule_type: string;
-	kind: string;
-	customer_id: string;
-	account_id: string | null;
-	window_start: string | null;
-	window_end: string | null;
-	occurred_at: string;
-	local_date: string;
-	channel: string | null;
-	detail: string;
-	interaction_ids: string[];
-}
+/** a finding as audit.ts reads it */
+type FindingRow = AuditFinding;
 
 const ids = (v: readonly string[]) => listValue([...v]);
 

@@ -3,34 +3,24 @@
  * and pack over time, per 10,000 contacts, by channel, agent, template and experiment arm; the
  * pack versions used against those in force; the audit itself, and a form to run a new one.
  */
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { AuditInputError } from '$lib/server/compliance/audit';
 import {
 	auditContactsReady,
 	auditPacks,
 	complianceOverview,
-	FindingsError,
 	filterValues,
 	packVersionsVsCurrent,
-	parseFindingsFilter,
-	pickAudit,
 	recentAudits,
 	runAuditFormSchema,
 	runAuditFromPage
 } from '$lib/server/compliance/findings';
+import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const store = await getStore();
-	const parsed = parseFindingsFilter(url.searchParams);
-	let audit;
-	try {
-		audit = await pickAudit(store, parsed.filter.audit);
-	} catch (e) {
-		if (e instanceof FindingsError) error(e.status, e.message);
-		throw e;
-	}
+	const { store, parsed, audit } = await findingsRequest(url);
 	const [audits, versions] = await Promise.all([recentAudits(store, 10), packVersionsVsCurrent(store, audit)]);
 	if (!audit) return { audit: null, audits, versions, filter: parsed.filter, problems: parsed.ok ? [] : parsed.problems, values: null, overview: null };
 	const packs = await auditPacks(store, audit);

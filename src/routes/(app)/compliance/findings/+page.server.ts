@@ -1,19 +1,10 @@
 /** The findings of an audit (default: the latest finished one), filtered, paged and sorted by date; filters in the URL. */
-import { error } from '@sveltejs/kit';
-import { auditPacks, FindingsError, filterValues, findingsPage, parseFindingsFilter, pickAudit } from '$lib/server/compliance/findings';
-import { getStore } from '$lib/server/store';
+import { auditPacks, filterValues, findingsPage } from '$lib/server/compliance/findings';
+import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const store = await getStore();
-	const parsed = parseFindingsFilter(url.searchParams);
-	let audit;
-	try {
-		audit = await pickAudit(store, parsed.filter.audit);
-	} catch (e) {
-		if (e instanceof FindingsError) error(e.status, e.message);
-		throw e;
-	}
+	const { store, parsed, audit } = await findingsRequest(url);
 	const problems = parsed.ok ? [] : parsed.problems;
 	if (!audit) return { audit: null, filter: parsed.filter, problems, values: null, page: null, rules: [] };
 	const [page, values, packs] = await Promise.all([findingsPage(store, audit.audit_id, parsed.filter), filterValues(store, audit.audit_id), auditPacks(store, audit)]);

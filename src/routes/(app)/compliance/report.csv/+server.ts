@@ -1,20 +1,12 @@
 /** The findings of an audit as CSV (ISO dates, the findings list's filters); the export is recorded in the audit trail. */
 import { error } from '@sveltejs/kit';
-import { exportFindingsCsv, FindingsError, parseFindingsFilter, pickAudit } from '$lib/server/compliance/findings';
-import { getStore } from '$lib/server/store';
+import { exportFindingsCsv } from '$lib/server/compliance/findings';
+import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals, getClientAddress }) => {
-	const parsed = parseFindingsFilter(url.searchParams);
+	const { store, parsed, audit } = await findingsRequest(url);
 	if (!parsed.ok) error(400, `The CSV was not made: ${parsed.problems.join('; ')}`);
-	const store = await getStore();
-	let audit;
-	try {
-		audit = await pickAudit(store, parsed.filter.audit);
-	} catch (e) {
-		if (e instanceof FindingsError) error(e.status, e.message);
-		throw e;
-	}
 	if (!audit) error(404, 'No audit has finished on this store yet: run one from the Compliance page, then export its findings.');
 	const { csv } = await exportFindingsCsv(store, audit.audit_id, parsed.filter, { username: locals.user!.username, role: locals.user!.role, ip: getClientAddress() });
 	return new Response(csv, {

@@ -1,19 +1,10 @@
 /** The printable audit report: summary, method, pack versions and findings, under the findings list's filters. */
-import { error } from '@sveltejs/kit';
-import { auditPacks, complianceOverview, FindingsError, findingsPage, packVersionsVsCurrent, parseFindingsFilter, pickAudit, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
-import { getStore } from '$lib/server/store';
+import { auditPacks, complianceOverview, findingsPage, packVersionsVsCurrent, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
+import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const store = await getStore();
-	const parsed = parseFindingsFilter(url.searchParams);
-	let audit;
-	try {
-		audit = await pickAudit(store, parsed.filter.audit);
-	} catch (e) {
-		if (e instanceof FindingsError) error(e.status, e.message);
-		throw e;
-	}
+	const { store, parsed, audit } = await findingsRequest(url);
 	const problems = parsed.ok ? [] : parsed.problems;
 	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
 	const filter = { ...parsed.filter, sort: 'asc' as const, page: 1 };
