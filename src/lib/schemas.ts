@@ -29,7 +29,7 @@ const isoDate = z
 export const trailFilterSchema = z.object({
 	action: z
 		.string()
-		.regex(/^[a-z_]{1,40}$/, { error: 'an action is a word like sign_in' })
+		.regex(/^[a-z_]{1,40}(\.[a-z_]{1,40})?$/, { error: 'an action is a word like sign_in or experiment.launch' })
 		.optional(),
 	actor: z
 		.string()
