@@ -402,3 +402,17 @@ describe('an audit of a period', () => {
 		expect((await latestAudit(t.store))!.audit_id).toBe(before);
 	});
 });
+
+describe('older audits', () => {
+	it('keep their summary when their findings are removed; the findings pages say so', async () => {
+		const { pickAudit } = await import('../../src/lib/server/compliance/findings.ts');
+		const { KEEP_FINDINGS_OF } = await import('../../src/lib/server/compliance/audit.ts');
+		let last = run;
+		for (let i = 0; i < KEEP_FINDINGS_OF; i++) last = await runAudit(t.store, { trigger: 'cli', packIds: ['regulation-f'] });
+		const n = await t.store.rows<{ n: number }>(`SELECT count(*) AS n FROM compliance_findings WHERE audit_id = $a`, { a: run.audit_id });
+		expect(Number(n[0]!.n)).toBe(0);
+		expect((await getAudit(t.store, run.audit_id))!.findings).toBe(all.length);
+		await expect(pickAudit(t.store, run.audit_id)).rejects.toThrow(/no longer kept \(the store keeps those of the last 10 audits/);
+		expect((await pickAudit(t.store, last.audit_id))!.audit_id).toBe(last.audit_id);
+	});
+});

@@ -21,7 +21,7 @@ import { rows as dbRows, type Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
-import { getAudit, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
+import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ export const recentAudits = (store: Store, limit = 20) => listAudits(store, limi
 
 export class FindingsError extends Error {
 	constructor(
-		readonly status: 400 | 404,
+		readonly status: 400 | 404 | 410,
 		message: string
 	) {
 		super(message);
@@ -148,6 +148,9 @@ export async function pickAudit(store: Store, auditId?: number): Promise<AuditIn
 	const audit = await getAudit(store, auditId);
 	if (!audit) throw new FindingsError(404, `There is no audit ${auditId}. Leave out ?audit= to see the latest audit.`);
 	if (audit.status !== 'done') throw new FindingsError(400, `Audit ${auditId} is ${audit.status}, not done: it has no complete findings. Leave out ?audit= to see the latest finished audit.`);
+	const latest = (await store.rows<{ id: number }>(`SELECT max(audit_id) AS id FROM compliance_audits`))[0]?.id ?? auditId;
+	if (audit.findings > 0 && auditId <= latest - KEEP_FINDINGS_OF)
+		throw new FindingsError(410, `The findings of audit ${auditId} are no longer kept (the store keeps those of the last ${KEEP_FINDINGS_OF} audits; it found ${audit.findings.toLocaleString('en-US')}). Run the audit again, or leave out ?audit= to see the latest.`);
 	return audit;
 }
 
