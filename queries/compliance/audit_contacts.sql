@@ -1,27 +1,27 @@
 -- The compliance audit, step 4: the interactions to audit ($scan_from_us ≤ occurred_at <
 -- $scan_to_us in µs since epoch, NULL for no bound), slimmed to what the rules read and to
 -- numbers where it can (30 M rows stay in memory): rid is the interaction's row id (the findings
--- get their ids and attributes from it at the end), aid the account (aud_a), cid a hash of the
--- person (customer_id), pk a hash of the contact point; la the local time at the account's
+-- get their ids and attributes from it at the end), aid the account (aud_a), rg its region's number, cid a hash of the
+-- person (customer_id), pk a hash of the contact point (32 bits: it only tells one person's numbers apart); la the local time at the account's
 -- address and lc, when the contact point's zone differs, there, as µs since the local epoch
 -- (local date = la // 86400000000, clock time = la % 86400000000). The contract's enums are
 -- ENUM types here (one byte a value). lc, wrong and consented are set by
 -- updates (the first here, the others by the next steps).
 CREATE OR REPLACE TEMP TABLE aud_c AS
 WITH i AS (
-	SELECT i.rowid AS rid, a.aid, a.zid AS za, hash(i.customer_id) AS cid, hash(i.contact_point) AS pk,
-		i.party, i.channel, i.direction, i.outcome, a.region, i.contact_timezone, epoch_us(i.occurred_at) AS ts
+	SELECT i.rowid AS rid, a.aid, a.rg, a.zid AS za, hash(i.customer_id) AS cid, (hash(i.contact_point) % 4294967296)::UINTEGER AS pk,
+		i.party, i.channel, i.direction, i.outcome, i.contact_timezone, epoch_us(i.occurred_at) AS ts
 	FROM interactions i JOIN aud_a a ON a.account_id = i.account_id
 	WHERE ($scan_from_us IS NULL OR epoch_us(i.occurred_at) >= $scan_from_us)
 	  AND ($scan_to_us IS NULL OR epoch_us(i.occurred_at) < $scan_to_us)
 )
-SELECT i.rid, i.aid, i.cid, i.pk,
+SELECT i.rid, i.aid, i.rg, i.cid, i.pk,
 	CAST(i.party AS ENUM('consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau')) AS party,
 	CAST(i.channel AS ENUM('call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail')) AS channel,
 	CAST(i.direction AS ENUM('outbound', 'inbound')) AS direction,
 	CAST(i.outcome AS ENUM('no_answer', 'busy', 'not_in_service', 'voicemail_left', 'voicemail_no_message', 'answered_dropped',
 		'conversation', 'wrong_number', 'sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out')) AS outcome,
-	i.region, i.ts, i.za,
+	i.ts, i.za,
 	CASE WHEN zc.zid <> i.za THEN zc.zid END AS zc,
 	i.ts + CASE WHEN i.ts >= oa.t_change THEN oa.off1 ELSE oa.off0 END AS la,
 	NULL::BIGINT AS lc,

@@ -8,7 +8,7 @@ AND ($any_direction OR c.direction = 'outbound')
 AND NOT list_contains($exclude_outcomes, c.outcome)
 AND NOT list_contains($exclude_parties, c.party)
 AND ($all_outcomes OR list_contains($only_outcomes, c.outcome))
-AND ($all_regions OR list_contains($regions, c.region))
+AND ($all_regions OR list_contains($region_ids, c.rg))
 AND c.la // 86400000000 >= $effective_day
 AND NOT ($exclude_wrong_numbers AND c.wrong AND c.party = 'consumer' AND c.channel IN ('call', 'ringless_voicemail'))
 AND NOT ($exclude_consent_windows AND c.consented)

@@ -4,7 +4,7 @@
 -- found to the quarter hour). Local time of a contact = epoch + offset: integer arithmetic on
 -- 30 M rows instead of 60 M time-zone conversions; the offsets come from DuckDB's ICU rules.
 CREATE OR REPLACE TEMP TABLE aud_zone AS
-SELECT (row_number() OVER (ORDER BY zone))::INTEGER AS zid, zone
+SELECT (row_number() OVER (ORDER BY zone))::USMALLINT AS zid, zone
 FROM (
 	SELECT DISTINCT timezone AS zone FROM accounts
 	UNION

@@ -12,6 +12,7 @@
  * rule (queries/compliance/audit_<type>.sql) with the rule's values as bound parameters.
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { totalmem } from 'node:os';
 import { z } from 'zod';
 import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
 import type { Store } from '../db/store.ts';
@@ -97,7 +98,6 @@ function countedParams(pack: PolicyPack, rule: PolicyRule): Record<string, DuckD
 		all_outcomes: c.only_outcomes === undefined,
 		only_outcomes: strList(c.only_outcomes ?? []),
 		all_regions: pack.applies_to === 'all',
-		regions: strList(pack.applies_to === 'all' ? [] : pack.applies_to),
 		effective_day: dayNumber(pack.effective_from),
 		exclude_wrong_numbers: c.exclude_wrong_numbers,
 		exclude_consent_windows: c.exclude_consent_windows
@@ -233,6 +233,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	const fromDay = o.from ? dayNumber(o.from) : null;
 	const toDay = o.to ? dayNumber(o.to) : null;
 	const conn = await store.connect();
+	const restoreMemory = await raiseMemoryLimit(conn);
 	const t0 = Date.now();
 	const startedAt = new Date(t0).toISOString();
 	let auditId = 0;
@@ -243,10 +244,16 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		steps[name] = (steps[name] ?? 0) + Date.now() - t;
 		if (process.env.CUREWISE_AUDIT_LOG) console.error(`audit step ${name}: ${Date.now() - t} ms`);
 	};
+	// what the slim copy was made from: the latest import batch and the number of interactions
+	const marker = async () => JSON.stringify(await rows(conn, `SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS b, (SELECT count(*) FROM interactions) AS n`));
 	try {
-		await conn.run('BEGIN TRANSACTION');
-		try {
-			auditId = Number((await rows<{ id: number }>(conn, `SELECT coalesce(max(audit_id), 0) + 1 AS id FROM compliance_audits`))[0]!.id);
+		// the slim copy of the interactions in a transaction of its own (scans of a table updated in
+		// the same open transaction are several times slower); the findings are written in a second
+		// one, which starts only if no import landed in between (the row ids would not match)
+		let made = '';
+		for (let attempt = 1; ; attempt++) {
+			await conn.run('BEGIN TRANSACTION');
+			made = await marker();
 			const scan = {
 				// windows of up to 31 days before the period, and a day either side for the zones
 				scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US,
@@ -255,11 +262,24 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			for (const file of ['audit_zones', 'audit_offsets', 'audit_accounts', 'audit_contacts', 'audit_wrong_numbers', 'audit_consent']) {
 				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, scan));
 			}
+			await conn.run('COMMIT');
+			await conn.run('BEGIN TRANSACTION');
+			if ((await marker()) === made) break;
+			await conn.run('ROLLBACK');
+			if (attempt === 3) throw new Error('the data kept changing while the audit read it (imports in progress); run it again when they are done');
+		}
+		try {
+			auditId = Number((await rows<{ id: number }>(conn, `SELECT coalesce(max(audit_id), 0) + 1 AS id FROM compliance_audits`))[0]!.id);
 			await conn.run(`CREATE OR REPLACE TEMP TABLE aud_f (pack_id VARCHAR, pack_version INTEGER, rule_id VARCHAR, rule_type VARCHAR, kind VARCHAR,
 				rid BIGINT, use_owner BOOLEAN, window_start DATE, window_end DATE, ld BIGINT, rids BIGINT[], detail VARCHAR)`);
 			for (const p of packs) {
 				for (const rule of p.pack.rules) {
 					const q = ruleQuery(p.pack, rule);
+					// the pack's regions as the numbers of aud_region (none in the data: a number no account has)
+					if (p.pack.applies_to !== 'all') {
+						const ids = await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) });
+						q.params.region_ids = listValue(ids.length ? ids.map((r) => r.rg) : [-1]);
+					} else q.params.region_ids = listValue([-1]);
 					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,
 						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.rid, q.use_owner, q.window_start, q.window_end, q.ld, q.rids, q.detail FROM (${q.sql}) q`,
@@ -298,10 +318,36 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			throw e;
 		}
 	} finally {
-		for (const t of ['aud_zone', 'aud_off', 'aud_a', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const t of ['aud_zone', 'aud_off', 'aud_region', 'aud_a', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		await restoreMemory();
 		conn.closeSync();
 	}
 	return { ...(await getAudit(store, auditId))!, steps };
+}
+
+/**
+ * The audit keeps one slim row per interaction in memory (about 60 bytes: 1.8 GB at 30 M); under
+ * the store's default memory limit (2 GB) it would spill to disk and take four times as long. For
+ * its run the limit is raised to CUREWISE_AUDIT_MEMORY_LIMIT, default the smaller of 8 GB and
+ * half the machine's memory (never lowered), and put back after.
+ */
+async function raiseMemoryLimit(conn: DuckDBConnection): Promise<() => Promise<void>> {
+	const [cur] = await rows<{ v: string }>(conn, `SELECT current_setting('memory_limit') AS v`).catch(() => [] as { v: string }[]);
+	if (!cur) return async () => {};
+	const toBytes = (v: string) => {
+		const m = /^([\d.]+)\s*([KMGT]i?B)$/i.exec(v.trim());
+		if (!m) return NaN;
+		const unit = m[2]!.toUpperCase().replace('I', '');
+		return Number(m[1]) * 1024 ** { KB: 1, MB: 2, GB: 3, TB: 4 }[unit as 'KB']!;
+	};
+	const current = toBytes(cur.v);
+	const wanted = process.env.CUREWISE_AUDIT_MEMORY_LIMIT ? toBytes(process.env.CUREWISE_AUDIT_MEMORY_LIMIT) : Math.min(8 * 1024 ** 3, totalmem() / 2);
+	if (!Number.isFinite(current) || !Number.isFinite(wanted) || wanted <= current) return async () => {};
+	await conn.run(`SET memory_limit = '${Math.floor(wanted / 1024 ** 2)}MB'`);
+	if (process.env.CUREWISE_AUDIT_LOG) console.error(`audit memory limit ${cur.v} -> ${Math.floor(wanted / 1024 ** 2)} MB`);
+	return async () => {
+		await conn.run(`SET memory_limit = '${Math.floor(current / 1024 ** 2)}MB'`).catch(() => undefined);
+	};
 }
 
 async function run(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue | null>): Promise<void> {
