@@ -575,9 +575,11 @@ describe('the demo experiments', () => {
 		expect(Number(v.complaints_per_1k_contacted!.evidence.lower)).toBeGreaterThan(0.5);
 		expect(v.opt_out_rate!.verdict).toBe('breached');
 		expect(Number(v.opt_out_rate!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
+		// presumed violations are the compliance audit's findings: a few in control too, many more in the daily arm
 		expect(v.presumed_violations!.verdict).toBe('breached');
-		expect(Number(v.presumed_violations!.evidence.count_control)).toBe(0);
-		expect(Number(v.presumed_violations!.evidence.count_arm)).toBeGreaterThan(20);
+		expect(v.presumed_violations!.rule).toBe('harm');
+		expect(Number(v.presumed_violations!.evidence.events_arm)).toBeGreaterThan(20 * Number(v.presumed_violations!.evidence.events_control));
+		expect(Number(v.presumed_violations!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
 		// the daily arm reaches more customers and loads them more
 		const rpc = daily.metrics.find((r) => r.metric === 'right_party_contact_rate')!;
 		expect(rpc.difference!.lower).toBeGreaterThan(0);

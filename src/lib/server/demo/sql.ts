@@ -635,14 +635,18 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  ANTI JOIN demo_cb b ON b.a = v.a AND b.consent_at > v.ts AND b.consent_at < v.ts + 1200
 	  -- only after a conversation that stays in the export (not blocked by an opt-out or a cease)
 	  ANTI JOIN demo_block k ON k.a = v.a AND k.gc = 0 AND v.ts > k.eff AND v.ts < k.end_ts
-	  WHERE v.dir = 0 AND NOT v.mism AND demo_u(162, v.key) < 0.006
+	  -- outside the experiments, like the dialer bursts: the experiments' arms differ only by treatment
+	  WHERE v.dir = 0 AND v.exp = 0 AND NOT v.mism AND demo_u(162, v.key) < 0.006
 	), after_opt AS (
 	  -- one more contact on the channel 1–10 days after the opt-out
 	  SELECT t.a, t.c, t.ep, t.zid, t.g, t.key, t.prof,
 	    (t.d + 1 + hash(${S}, 163, t.key) % 10)::INTEGER AS nd, (t.ld + 1 + hash(${S}, 163, t.key) % 10)::INTEGER AS nld,
 	    36000 + floor(demo_u(164, t.key) * 28800)::INTEGER AS nsecs
 	  FROM demo_opt t
+	  -- a call opt-out comes with a conversation, so the planted call is a prong (B) call too: only
+	  -- outside the experiments, whose arms differ only by treatment
 	  WHERE t.g IN ('call', 'sms', 'email') AND NOT t.mism AND demo_u(165, t.key) < 0.06
+	    AND (t.g <> 'call' OR NOT EXISTS (SELECT 1 FROM demo_episodes e WHERE e.a = t.a AND e.ep = t.ep AND e.exp <> 0))
 	), after_cease AS (
 	  -- an email 2–20 days after a cease_communication
 	  SELECT s.a, s.c, s.ep, s.zid, s.tone, s.prof,
