@@ -577,9 +577,8 @@ describe('the demo experiments', () => {
 		expect(Number(v.opt_out_rate!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
 		// presumed violations are the compliance audit's findings: a few in control too, many more in the daily arm
 		expect(v.presumed_violations!.verdict).toBe('breached');
-		expect(v.presumed_violations!.rule).toBe('harm');
-		expect(Number(v.presumed_violations!.evidence.events_arm)).toBeGreaterThan(20 * Number(v.presumed_violations!.evidence.events_control));
-		expect(Number(v.presumed_violations!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
+		expect(v.presumed_violations!.rule).toBe('hard_limit');
+		expect(Number(v.presumed_violations!.evidence.count_arm)).toBeGreaterThan(20 * Number(v.presumed_violations!.evidence.count_control));
 		// the daily arm reaches more customers and loads them more
 		const rpc = daily.metrics.find((r) => r.metric === 'right_party_contact_rate')!;
 		expect(rpc.difference!.lower).toBeGreaterThan(0);
