@@ -210,6 +210,22 @@ beforeAll(async () => {
 	account('R2', 'C-R2');
 	for (let k = 0; k < 7; k++) contact(az('2026-03-04', `${10 + k}:00:00`), { acct: 'R2', outcome: 'answered_dropped' });
 
+	// New York City (in force from 2026-09-01): 4 contacts on all channels in 7 days about a US-NY debt break it
+	// in October; the same in March, before the pack took effect, do not
+	account('NY1', 'C-NY1', 'US-NY', 'America/New_York');
+	contact('2026-10-05T10:00:00-04:00', { acct: 'NY1', id: 'NY1-call' });
+	contact('2026-10-06T10:00:00-04:00', { acct: 'NY1', channel: 'sms', outcome: 'delivered', id: 'NY1-sms' });
+	contact('2026-10-07T10:00:00-04:00', { acct: 'NY1', channel: 'email', outcome: 'delivered', id: 'NY1-email' });
+	contact('2026-10-08T10:00:00-04:00', { acct: 'NY1', channel: 'letter', outcome: 'sent', id: 'NY1-letter' });
+	account('NY2', 'C-NY2', 'US-NY', 'America/New_York');
+	for (const [d, ch] of [['02', 'call'], ['03', 'sms'], ['04', 'email'], ['05', 'letter']] as const)
+		contact(`2026-03-${d}T10:00:00-05:00`, { acct: 'NY2', channel: ch, outcome: ch === 'call' ? 'no_answer' : 'delivered' });
+	// Washington: 4 contacts with the debtor in 7 days break it; 3, or 4 with one busy, do not
+	account('WA1', 'C-WA1', 'US-WA', 'America/Los_Angeles');
+	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA1', channel: 'sms', outcome: 'delivered' });
+	account('WA2', 'C-WA2', 'US-WA', 'America/Los_Angeles');
+	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA2', outcome: d === '05' ? 'busy' : 'no_answer' });
+
 	const c = await t.store.conn();
 	const insert = async (table: string, data: unknown[][]) => {
 		for (const r of data) {
@@ -304,6 +320,23 @@ describe('worked verdicts of compliance.md', () => {
 		const f = of('V12');
 		expect(f.map((x) => `${x.pack_id}/${x.rule_id}/${x.kind}`)).toEqual(['us-ma/ma_two_in_seven/violation']);
 		expect(f[0]!.interaction_ids).toHaveLength(3);
+	});
+});
+
+describe('state packs', () => {
+	it('New York City counts every channel, from the date it takes effect', () => {
+		const f = of('NY1');
+		expect(f.map((x) => `${x.pack_id}/${x.rule_id}/${x.kind}`)).toEqual(['us-nyc/nyc_three_in_seven/violation']);
+		expect(f[0]!.interaction_ids).toEqual(['NY1-call', 'NY1-sms', 'NY1-email', 'NY1-letter']);
+		expect(of('NY2')).toEqual([]);
+	});
+	it('Washington: more than 3 contacts in 7 days; a busy call does not count', () => {
+		expect(of('WA1').map((x) => `${x.pack_id}/${x.rule_id}`)).toEqual(['us-wa/wa_three_per_week']);
+		expect(of('WA2')).toEqual([]);
+	});
+	it('a pack applies only to its regions', () => {
+		expect(all.filter((x) => x.pack_id === 'us-ma').map((x) => x.account_id)).toEqual(['V12']);
+		expect(all.filter((x) => x.pack_id === 'us-wa').map((x) => x.account_id)).toEqual(['WA1']);
 	});
 });
 
