@@ -135,32 +135,13 @@ export interface TimelineAccount {
 	findings: number;
 }
 
-export interface TimelineContact {
-	interaction_id: string;
-	account_id: string;
-	/** who was contacted: the person, or the third party's id */
-	party_id: string;
-	party: string;
-	channel: string;
-	direction: string;
-	occurred_at: string;
-	outcome: string;
+/** a contact as the page shows it: the stored row (ContactRow, below) with its local times worked out */
+export interface TimelineContact extends Omit<ContactRow, 'offset_minutes' | 'contact_local_date' | 'contact_local_time' | 'contact_offset_minutes'> {
 	outcome_group: OutcomeGroup;
-	contact_point: string;
-	template_id: string | null;
-	tone: string | null;
-	experiment_id: string | null;
-	variant: string | null;
-	agent_id: string | null;
-	/** the zone of the consumer's address (the debt's accounts.timezone) */
-	zone: string;
 	zone_abbr: string;
-	local_date: string;
-	local_time: string;
 	/** minutes since local midnight, 0 ≤ m < 1440 */
 	local_minute: number;
 	/** set when the contact point implies another zone than the address */
-	contact_timezone: string | null;
 	contact_local: { date: string; time: string; zone_abbr: string } | null;
 	/** finding_ids of the audit's findings this contact is part of */
 	finding_ids: number[];
@@ -311,6 +292,7 @@ interface AccountRow {
 interface ContactRow {
 	interaction_id: string;
 	account_id: string;
+	/** who was contacted: the person, or the third party's id */
 	party_id: string;
 	party: string;
 	channel: string;
@@ -324,6 +306,7 @@ interface ContactRow {
 	experiment_id: string | null;
 	variant: string | null;
 	agent_id: string | null;
+	/** the zone of the consumer's address (the debt's accounts.timezone) */
 	zone: string;
 	local_date: string;
 	local_time: string;
