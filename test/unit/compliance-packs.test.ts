@@ -66,3 +66,15 @@ describe('a bad pack', () => {
 		expect(again).toEqual(expect.arrayContaining(['broken.yaml: rules.1.id: rule id r1 is used twice', 'broken.yaml: rules.1.allowed_until: allowed_until must be after allowed_from']));
 	});
 });
+
+describe('pack messages name the field and say what it must be', () => {
+	test('a limit written as a word, a window over 31 days', async () => {
+		const { packSchema, describePackIssues } = await import('../../src/lib/compliance/packs.ts');
+		const r = packSchema.safeParse({
+			id: 'x', version: 1, title: 'X', applies_to: 'all', effective_from: '2026-01-01',
+			rules: [{ id: 'r', type: 'frequency', title: 'T', citation: 'C', kind: 'violation', limit: 'two', window_days: 99, per: 'debt', counts: { channels: ['call'] } }]
+		});
+		expect(r.success).toBe(false);
+		expect(describePackIssues(r.error!, 'x.yaml')).toEqual(['x.yaml: rules.0.limit: limit is a whole number', 'x.yaml: rules.0.window_days: window_days is at most 31']);
+	});
+});

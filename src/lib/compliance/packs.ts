@@ -40,8 +40,8 @@ const frequencySchema = z.object({
 	citation: z.string().min(1, { error: 'every rule cites its source' }),
 	kind,
 	/** more than `limit` counted contacts within `window_days` consecutive local dates */
-	limit: z.number().int().min(0),
-	window_days: z.number().int().min(1).max(31),
+	limit: z.number({ error: 'limit is a whole number' }).int({ error: 'limit is a whole number' }).min(0, { error: 'limit is 0 or more' }),
+	window_days: z.number({ error: 'window_days is a whole number' }).int({ error: 'window_days is a whole number' }).min(1, { error: 'window_days is at least 1' }).max(31, { error: 'window_days is at most 31' }),
 	/** counted per person and debt (Regulation F), per debt, or per contact point */
 	per: z.enum(['person_debt', 'debt', 'contact_point']),
 	counts: countsSchema
@@ -54,7 +54,7 @@ const afterConversationSchema = z.object({
 	citation: z.string().min(1),
 	kind,
 	/** a placed call within `window_days` dates after a conversation (its date is day 1) */
-	window_days: z.number().int().min(1).max(31),
+	window_days: z.number({ error: 'window_days is a whole number' }).int({ error: 'window_days is a whole number' }).min(1, { error: 'window_days is at least 1' }).max(31, { error: 'window_days is at most 31' }),
 	counts: countsSchema
 });
 
@@ -88,8 +88,8 @@ const riskSchema = z.object({
 	citation: z.string().min(1),
 	kind,
 	/** repeat_unanswered: two unanswered calls to one contact point within `minutes`; calls_per_number_per_day: `limit` or more */
-	minutes: z.number().int().min(1).optional(),
-	limit: z.number().int().min(1).optional(),
+	minutes: z.number({ error: 'minutes is a whole number' }).int({ error: 'minutes is a whole number' }).min(1, { error: 'minutes is at least 1' }).optional(),
+	limit: z.number({ error: 'limit is a whole number' }).int({ error: 'limit is a whole number' }).min(1, { error: 'limit is at least 1' }).optional(),
 	counts: countsSchema
 });
 
