@@ -17,13 +17,19 @@ WITH o AS (
 	SELECT o.event_id, hash(o.customer_id) AS cid, pa.aid, o.account_id IS NULL AS every_debt, o.pch, o.start_ts,
 		least(o.until_ts, coalesce(e.optin_ts, 9223372036854775807)) AS end_ts
 	FROM o LEFT JOIN e USING (event_id) LEFT JOIN aud_a pa ON pa.account_id = o.account_id
+), wc AS (
+	-- one row per channel the opt-out covers, as the code of the contacts' channel enum
+	-- ($channel_names: its values in the order of their codes), so that the join matches on it
+	SELECT w.*, unnest(CASE WHEN w.pch = 'all' THEN range(len($channel_names))
+		WHEN w.pch = 'call' THEN [list_position($channel_names, 'call') - 1, list_position($channel_names, 'ringless_voicemail') - 1]
+		ELSE [list_position($channel_names, w.pch) - 1] END) AS ch
+	FROM w
 )
 SELECT c.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, c.la // 86400000000 AS ld, [c.rid] AS rids,
 	printf('%s after the person''s %s opt-out of %s (%s)', c.channel,
 		CASE WHEN w.pch = 'all' THEN 'all-channel' ELSE w.pch END, strftime(make_timestamp(w.start_ts), '%-d %b %Y %H:%M UTC'), w.event_id) AS detail
 FROM aud_c c
-JOIN w ON w.cid = c.cid AND (w.every_debt OR w.aid = c.aid)
-  AND (w.pch = 'all' OR w.pch = CASE WHEN c.channel = 'ringless_voicemail' THEN 'call' ELSE c.channel END)
+JOIN wc w ON w.cid = c.cid AND w.ch = enum_code(c.channel) AND (w.every_debt OR w.aid = c.aid)
   AND c.ts >= w.start_ts AND c.ts < w.end_ts
 WHERE {{counted}}
 QUALIFY row_number() OVER (PARTITION BY c.rid ORDER BY w.start_ts, w.event_id) = 1

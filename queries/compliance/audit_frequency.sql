@@ -3,18 +3,18 @@
 -- per debt, or per person and contact point ($per). A rolling window is checked at every date:
 -- one finding per date on which a counted contact was placed while the window ending that date
 -- held more than the limit, with every contact of the window (rids) and the last one (rid).
+-- The dates are found with one sort: in local date order, a contact whose $limit-th predecessor
+-- is less than $window_days dates older closes a window of more than $limit contacts.
 WITH c AS (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
 		c.rid, c.ts, c.la // 86400000000 AS ld
 	FROM aud_c c
 	WHERE {{counted}}
-), d AS (
-	SELECT k1, k2, ld, count(*) AS n FROM c GROUP BY ALL
-), w AS (
-	SELECT k1, k2, ld, sum(n) OVER (PARTITION BY k1, k2 ORDER BY ld RANGE BETWEEN $window_days - 1 PRECEDING AND CURRENT ROW) AS wn FROM d
+), l AS (
+	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld, ts, rid) AS pld FROM c
 ), o AS (
-	SELECT k1, k2, ld, wn FROM w WHERE wn > $limit
+	SELECT DISTINCT k1, k2, ld FROM l WHERE ld - pld < $window_days
 )
 SELECT
 	arg_max(c.rid, c.ts) AS rid,
@@ -24,7 +24,7 @@ SELECT
 	o.ld,
 	list(c.rid ORDER BY c.ts, c.rid) AS rids,
 	printf('%d %s in %d consecutive days (%s to %s); the limit is %d',
-		o.wn::BIGINT, $noun, $window_days, strftime(DATE '1970-01-01' + (o.ld - ($window_days - 1))::INTEGER, '%-d %b %Y'),
+		count(*), $noun, $window_days, strftime(DATE '1970-01-01' + (o.ld - ($window_days - 1))::INTEGER, '%-d %b %Y'),
 		strftime(DATE '1970-01-01' + o.ld::INTEGER, '%-d %b %Y'), $limit) AS detail
-FROM o JOIN c ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
-GROUP BY o.k1, o.k2, o.ld, o.wn
+FROM c JOIN o ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
+GROUP BY o.k1, o.k2, o.ld

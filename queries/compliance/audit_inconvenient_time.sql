@@ -16,6 +16,12 @@ WITH p AS (
 		p.local_start, p.local_end
 	FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
 	WHERE p.kind = 'inconvenient_time' AND p.local_start IS NOT NULL AND p.local_end IS NOT NULL AND p.local_start <> p.local_end
+), pc AS (
+	-- one row per channel the event covers, as the code of the contacts' channel enum
+	SELECT p.*, unnest(CASE WHEN p.pch = 'all' THEN range(len($channel_names))
+		WHEN p.pch = 'call' THEN [list_position($channel_names, 'call') - 1, list_position($channel_names, 'ringless_voicemail') - 1]
+		ELSE [list_position($channel_names, p.pch) - 1] END) AS ch
+	FROM p
 ), cand AS (
 	SELECT c.rid, c.cid, c.channel, c.ts, c.la, c.lc, p.event_id, p.local_start, p.local_end,
 		(CASE WHEN p.s < p.e THEN c.la % 86400000000 >= p.s AND c.la % 86400000000 < p.e
@@ -23,8 +29,7 @@ WITH p AS (
 		(c.lc IS NOT NULL AND CASE WHEN p.s < p.e THEN c.lc % 86400000000 >= p.s AND c.lc % 86400000000 < p.e
 		      ELSE c.lc % 86400000000 >= p.s OR c.lc % 86400000000 < p.e END) AS in_contact
 	FROM aud_c c
-	JOIN p ON p.cid = c.cid AND (p.every_debt OR p.aid = c.aid)
-	  AND (p.pch = 'all' OR p.pch = CASE WHEN c.channel = 'ringless_voicemail' THEN 'call' ELSE c.channel END)
+	JOIN pc p ON p.cid = c.cid AND p.ch = enum_code(c.channel) AND (p.every_debt OR p.aid = c.aid)
 	  AND c.ts >= p.start_ts AND c.ts < p.end_ts
 	WHERE {{counted}}
 	QUALIFY row_number() OVER (PARTITION BY c.rid ORDER BY p.start_ts DESC, p.event_id) = 1
