@@ -16,7 +16,7 @@ WITH z AS (
 	WHERE p.kind = 'consent_to_call' AND p.channel IN ('call', 'all') AND coalesce(a.timezone, z.zone) IS NOT NULL
 ), v AS (
 	SELECT p.event_id, min(c.ts) AS conv_ts
-	FROM p JOIN aud_c c ON c.cid = p.cid AND (p.every_debt OR c.aid = p.aid)
+	FROM aud_c c JOIN p ON c.cid = p.cid AND (p.every_debt OR c.aid = p.aid)
 	WHERE c.channel = 'call' AND c.outcome = 'conversation' AND c.party = 'consumer' AND c.ts >= p.start_ts
 	GROUP BY 1
 )

@@ -340,6 +340,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	} finally {
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
 		for (const t of ['aud_zone', 'aud_off', 'aud_region', 'aud_a', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const m of ['aud_party', 'aud_channel', 'aud_direction', 'aud_outcome']) await conn.run(`DROP MACRO IF EXISTS ${m}`).catch(() => undefined);
 		await restoreMemory();
 		conn.closeSync();
 	}
