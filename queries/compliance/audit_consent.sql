@@ -1,7 +1,8 @@
 -- The compliance audit, step 6: consent_to_call windows (channel call or all) and the calls
 -- placed inside them. A window opens at effective_at; the consent's local date at the person's
 -- address is day 1 and the window closes at the local midnight after day 7, earlier at until_at
--- or right after the first conversation with the person about a covered debt.
+-- or right after the first conversation with the person about a covered debt. aud_consented:
+-- the row ids of the calls placed inside one (a rule's exclude_consent_windows).
 CREATE OR REPLACE TEMP TABLE aud_consent AS
 WITH z AS (
 	SELECT customer_id, min(timezone) AS zone FROM accounts GROUP BY 1
@@ -27,4 +28,3 @@ CREATE OR REPLACE TEMP TABLE aud_consented AS
 SELECT DISTINCT c.rid
 FROM aud_c c JOIN aud_consent k ON k.cid = c.cid AND (k.every_debt OR k.aid = c.aid)
 WHERE c.channel IN ('call', 'ringless_voicemail') AND c.direction = 'outbound' AND c.ts >= k.start_ts AND c.ts < k.end_ts;
-UPDATE aud_c SET consented = true FROM aud_consented k WHERE aud_c.rid = k.rid;

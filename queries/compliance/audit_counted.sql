@@ -2,7 +2,8 @@
 -- queries; every value is a bound parameter of the rule): its channels and direction, minus the
 -- excluded outcomes and parties, only the listed outcomes when there is a list, accounts in the
 -- pack's regions, local dates from the pack's effective_from, minus calls to wrong numbers and
--- calls inside consent_to_call windows when the rule says so. A set of enum values is bound as
+-- calls inside consent_to_call windows when the rule says so (a line marked "only if X" is part
+-- of the fragment when the rule's X is true). A set of enum values is bound as
 -- a bit set over the enum's codes (bit n set = the value with code n is in the set): a shift and a
 -- mask per row, where a list of text would cast every row's value to text.
 (CAST($channel_bits AS INTEGER) >> enum_code(c.channel)) & 1 = 1
@@ -12,5 +13,5 @@ AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
 AND ($all_outcomes OR (CAST($only_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 1)
 AND ($all_regions OR list_contains($region_ids, c.rg))
 AND c.la >= $effective_day * 86400000000
-AND NOT ($exclude_wrong_numbers AND c.wrong AND c.party = 'consumer' AND c.channel IN ('call', 'ringless_voicemail'))
-AND NOT ($exclude_consent_windows AND c.consented)
+AND c.rid NOT IN (SELECT rid FROM aud_wrong_calls) -- only if exclude_wrong_numbers
+AND c.rid NOT IN (SELECT rid FROM aud_consented) -- only if exclude_consent_windows

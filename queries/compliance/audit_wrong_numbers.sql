@@ -1,5 +1,8 @@
 -- The compliance audit, step 5: contact points found to be a wrong number for a person (any
--- call to them with outcome wrong_number): calls to them do not count for that consumer.
+-- call to them with outcome wrong_number), and the calls to the consumer at them (their row
+-- ids): those do not count for that consumer (a rule's exclude_wrong_numbers).
 CREATE OR REPLACE TEMP TABLE aud_wrong AS
 SELECT DISTINCT cid, pk FROM aud_c WHERE outcome = 'wrong_number' AND channel IN ('call', 'ringless_voicemail');
-UPDATE aud_c SET wrong = true FROM aud_wrong w WHERE aud_c.cid = w.cid AND aud_c.pk = w.pk;
+CREATE OR REPLACE TEMP TABLE aud_wrong_calls AS
+SELECT c.rid FROM aud_c c JOIN aud_wrong w ON w.cid = c.cid AND w.pk = c.pk
+WHERE c.party = 'consumer' AND c.channel IN ('call', 'ringless_voicemail');

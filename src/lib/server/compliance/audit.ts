@@ -18,6 +18,7 @@ import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
 import type { Store } from '../db/store.ts';
 import { rows } from '../db/store.ts';
 import { querySql } from '../paths.ts';
+import { dropIndexTemps, refreshContactIndex, statements, type IndexRefresh } from './contact-index.ts';
 import { currentPacks } from './pack-store.ts';
 
 export const AUDIT_TRIGGERS = ['import', 'manual', 'cli'] as const;
@@ -45,6 +46,8 @@ export interface AuditRun {
 	status: string;
 	/** milliseconds per step of this run (only on the run that just finished; for the benchmark) */
 	steps?: Record<string, number>;
+	/** what the run did to the contact index (only on the run that just finished) */
+	index?: IndexRefresh;
 }
 
 const isoDate = z
@@ -80,13 +83,6 @@ const clockUs = (t: string) => {
 	return ((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0)) * 1_000_000;
 };
 
-/** statements of a SQL file, split at a semicolon that ends a line */
-const statements = (sql: string) =>
-	sql
-		.split(/;\s*\n/)
-		.map((s) => s.trim())
-		.filter((s) => s.replace(/--.*$/gm, '').trim());
-
 /** the values of the slim copy's enum columns (party, channel, outcome) in the order of their codes */
 export interface EnumCodes {
 	party: readonly string[];
@@ -108,15 +104,22 @@ function countedParams(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): Re
 		all_outcomes: c.only_outcomes === undefined,
 		only_outcome_bits: bits(c.only_outcomes ?? [], codes.outcome),
 		all_regions: pack.applies_to === 'all',
-		effective_day: dayNumber(pack.effective_from),
-		exclude_wrong_numbers: c.exclude_wrong_numbers,
-		exclude_consent_windows: c.exclude_consent_windows
+		effective_day: dayNumber(pack.effective_from)
 	};
 }
 
 /** the query and the parameters of one rule: a SELECT of (rid, use_owner, window_start, window_end, ld, rids, detail) */
 export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): { sql: string; params: Record<string, DuckDBValue> } {
-	const counted = querySql('compliance/audit_counted').replace(/^--.*\n/gm, '');
+	// a line marked "-- only if X" belongs to the fragment when the rule's counts.X is true
+	const counted = querySql('compliance/audit_counted')
+		.replace(/^--.*\n/gm, '')
+		.split('\n')
+		.filter((line) => {
+			const m = /--\s*only if (\w+)\s*$/.exec(line);
+			return !m || (rule.counts as Record<string, unknown>)[m[1]!] === true;
+		})
+		.map((line) => line.replace(/--\s*only if \w+\s*$/, ''))
+		.join('\n');
 	const file = `compliance/audit_${rule.type}`;
 	const sql = querySql(file).replace('{{counted}}', `(${counted})`);
 	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]) };
@@ -248,29 +251,35 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	const startedAt = new Date(t0).toISOString();
 	let auditId = 0;
 	const steps: Record<string, number> = {};
-	const timed = async (name: string, f: () => Promise<unknown>) => {
+	const timedValue = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
 		const t = Date.now();
-		await f();
+		const v = await f();
 		steps[name] = (steps[name] ?? 0) + Date.now() - t;
 		if (process.env.CUREWISE_AUDIT_LOG) console.error(`audit step ${name}: ${Date.now() - t} ms`);
+		return v;
 	};
-	// what the slim copy was made from: the latest import batch and the number of interactions
+	const timed = (name: string, f: () => Promise<unknown>) => timedValue(name, f);
+	let index: IndexRefresh | undefined;
+	// what the flags were made from: the latest import batch and the number of interactions
 	const marker = async () => JSON.stringify(await rows(conn, `SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS b, (SELECT count(*) FROM interactions) AS n`));
 	try {
-		// the slim copy of the interactions in a transaction of its own (scans of a table updated in
-		// the same open transaction are several times slower); the findings are written in a second
-		// one, which starts only if no import landed in between (the row ids would not match)
+		// the contact index brought up to date and the flags in a transaction of their own (scans of a
+		// table written in the same open transaction are several times slower); the findings are
+		// written in a second one, which starts only if no import landed in between (the row ids
+		// would not match)
 		let made = '';
 		for (let attempt = 1; ; attempt++) {
 			await conn.run('BEGIN TRANSACTION');
 			made = await marker();
-			const scan = {
+			index = await timedValue('contact_index', () => refreshContactIndex(conn));
+			if (fromDay === null && toDay === null) await conn.run('CREATE OR REPLACE TEMP VIEW aud_c AS SELECT * FROM contact_index');
+			else {
 				// windows of up to 31 days before the period, and a day either side for the zones
-				scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US,
-				scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US
-			};
-			for (const file of ['audit_zones', 'audit_offsets', 'audit_accounts', 'audit_contacts', 'audit_wrong_numbers', 'audit_consent']) {
-				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, scan));
+				const scan = { scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US, scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US };
+				for (const s of statements(querySql('compliance/audit_contacts'))) await timed('audit_contacts', () => run(conn, s, scan));
+			}
+			for (const file of ['audit_wrong_numbers', 'audit_consent']) {
+				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, {}));
 			}
 			await conn.run('COMMIT');
 			await conn.run('BEGIN TRANSACTION');
@@ -284,7 +293,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				rid BIGINT, use_owner BOOLEAN, window_start DATE, window_end DATE, ld BIGINT, rids BIGINT[], detail VARCHAR)`);
 			const [enums] = await rows<{ party: string[]; channel: string[]; outcome: string[] }>(
 				conn,
-				`SELECT enum_range(any_value(party)) AS party, enum_range(any_value(channel)) AS channel, enum_range(any_value(outcome)) AS outcome FROM aud_c`
+				`SELECT enum_range(NULL::contact_party) AS party, enum_range(NULL::contact_channel) AS channel, enum_range(NULL::contact_outcome) AS outcome`
 			);
 			// the rule queries are written with the big side of each join (the contacts) first: the
 			// probe side, as written. DuckDB's estimate of a list of preference events unnested per
@@ -339,12 +348,13 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		}
 	} finally {
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
-		for (const t of ['aud_zone', 'aud_off', 'aud_region', 'aud_a', 'aud_c', 'aud_wrong', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
-		for (const m of ['aud_party', 'aud_channel', 'aud_direction', 'aud_outcome']) await conn.run(`DROP MACRO IF EXISTS ${m}`).catch(() => undefined);
+		await conn.run('DROP VIEW IF EXISTS aud_c').catch(() => undefined);
+		for (const t of ['aud_c', 'aud_wrong', 'aud_wrong_calls', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		await dropIndexTemps(conn);
 		await restoreMemory();
 		conn.closeSync();
 	}
-	return { ...(await getAudit(store, auditId))!, steps };
+	return { ...(await getAudit(store, auditId))!, steps, ...(index ? { index } : {}) };
 }
 
 /**

@@ -358,5 +358,52 @@ CREATE TABLE compliance_findings (
 	PRIMARY KEY (audit_id, finding_id)
 );
 `
+	},
+	{
+		version: 9,
+		name: 'compliance: the contact index the audit reads',
+		sql: `
+-- The compliance audit's slim copy of the interactions, kept between audits (compliance/
+-- contact-index.ts): one row per interaction with numbers instead of text where it can, and its
+-- local time at the account's address and at the contact point's zone. Each audit appends the
+-- interactions added since the last one (or rebuilds it when an import changed rows in place).
+CREATE TYPE contact_party AS ENUM ('consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau');
+CREATE TYPE contact_channel AS ENUM ('call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail');
+CREATE TYPE contact_direction AS ENUM ('outbound', 'inbound');
+CREATE TYPE contact_outcome AS ENUM ('no_answer', 'busy', 'not_in_service', 'voicemail_left', 'voicemail_no_message',
+	'answered_dropped', 'conversation', 'wrong_number', 'sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out');
+CREATE TABLE contact_index_zones (
+	zid USMALLINT PRIMARY KEY,        -- the number the index uses for an IANA zone
+	zone VARCHAR NOT NULL
+);
+CREATE TABLE contact_index_regions (
+	rg USMALLINT PRIMARY KEY,         -- the number the index uses for accounts.region
+	region VARCHAR NOT NULL
+);
+CREATE TABLE contact_index (
+	rid BIGINT NOT NULL,              -- interactions.rowid
+	aid INTEGER NOT NULL,             -- accounts.rowid of the interaction's account
+	rg USMALLINT NOT NULL,            -- the account's region (contact_index_regions)
+	cid UBIGINT NOT NULL,             -- hash(customer_id): the person
+	pk UINTEGER NOT NULL,             -- hash(contact_point), 32 bits: tells one person's numbers apart
+	party contact_party NOT NULL,
+	channel contact_channel NOT NULL,
+	direction contact_direction NOT NULL,
+	outcome contact_outcome NOT NULL,
+	ts BIGINT NOT NULL,               -- occurred_at, µs since the epoch
+	za USMALLINT NOT NULL,            -- the zone of the account's address
+	zc USMALLINT,                     -- the contact point's zone, when it differs
+	la BIGINT NOT NULL,               -- local time at the address, µs since the local epoch
+	lc BIGINT                         -- local time at the contact point, when zc is set
+);
+-- what the index was made from: the latest import batch, the number of interactions and the
+-- largest row id (one row)
+CREATE TABLE contact_index_state (
+	batch_id BIGINT NOT NULL,
+	interactions BIGINT NOT NULL,
+	max_rid BIGINT NOT NULL,
+	refreshed_at TIMESTAMPTZ NOT NULL
+);
+`
 	}
 ];

@@ -1,0 +1,90 @@
+/**
+ * The contact index (migration 9): the compliance audit's slim copy of the interactions, kept in
+ * the store between audits so that an audit reads 30 M small numeric rows instead of converting
+ * 30 M rows of text and time zones each time. One row per interaction (row id, account, person and
+ * contact-point hashes, the contract's enums as ENUM types, the instant and the local times at the
+ * address and at the contact point); queries/compliance/contact_index_*.sql.
+ *
+ * Interactions are only appended by imports, so the audit appends the rows above the largest row
+ * id it indexed (a daily batch: a fraction of a second). It rebuilds the whole index when that is
+ * not enough: when an import changed rows in place (an upsert of interactions moves them to new
+ * row ids; an account's zone or region may have changed), or when interactions went away.
+ * contact_index_state records what the index was made from.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { rows } from '../db/store.ts';
+import { querySql } from '../paths.ts';
+
+export interface IndexRefresh {
+	/** current: nothing to add; append: the new interactions; rebuild: every interaction again */
+	mode: 'current' | 'append' | 'rebuild';
+	/** rows added to the index */
+	rows: number;
+	/** why it was rebuilt, in words */
+	reason?: string;
+}
+
+interface State {
+	batch_id: number;
+	interactions: number;
+	max_rid: number;
+}
+
+/** statements of a SQL file, split at a semicolon that ends a line */
+export const statements = (sql: string) =>
+	sql
+		.split(/;\s*\n/)
+		.map((s) => s.trim())
+		.filter((s) => s.replace(/--.*$/gm, '').trim());
+
+async function runFile(conn: DuckDBConnection, file: string, params: Record<string, DuckDBValue>) {
+	for (const s of statements(querySql('compliance/' + file))) await rows(conn, s, params);
+}
+
+/**
+ * Brings the index up to date with the interactions, on this connection and in its open
+ * transaction, and leaves the audit's temp views and tables on the connection: aud_zone,
+ * aud_region (the index's zone and region numbers) and aud_a (the accounts with their numbers).
+ */
+export async function refreshContactIndex(conn: DuckDBConnection): Promise<IndexRefresh> {
+	const [state] = await rows<State>(conn, `SELECT batch_id, interactions, max_rid FROM contact_index_state`);
+	const [now] = (await rows<State>(
+		conn,
+		`SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS batch_id, (SELECT count(*) FROM interactions) AS interactions,
+			(SELECT coalesce(max(rowid), -1) FROM interactions) AS max_rid`
+	)) as [State];
+	let reason: string | undefined;
+	if (!state) reason = 'no index yet';
+	else {
+		const [{ n }] = (await rows<{ n: number }>(
+			conn,
+			`SELECT count(*) AS n FROM import_batches WHERE batch_id > $b AND table_name IN ('interactions', 'accounts') AND rows_updated > 0`,
+			{ b: state.batch_id }
+		)) as [{ n: number }];
+		if (n > 0) reason = 'an import changed interactions or accounts in place';
+		else if (now.interactions < state.interactions || now.max_rid < state.max_rid) reason = 'interactions were removed';
+	}
+	const mode: IndexRefresh['mode'] = reason ? 'rebuild' : state!.interactions === now.interactions && state!.max_rid === now.max_rid ? 'current' : 'append';
+	const after = mode === 'rebuild' ? -1 : state!.max_rid;
+	if (mode === 'rebuild') await conn.run('DELETE FROM contact_index');
+	await runFile(conn, 'contact_index_dictionaries', { after_rid: after });
+	await runFile(conn, 'audit_accounts', {});
+	let added = 0;
+	if (mode !== 'current') {
+		const [{ n: before }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM contact_index`)) as [{ n: number }];
+		await runFile(conn, 'audit_offsets', {});
+		await runFile(conn, 'contact_index_append', { after_rid: after });
+		const [{ n: total }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM contact_index`)) as [{ n: number }];
+		added = total - before;
+		await conn.run('DELETE FROM contact_index_state');
+		await rows(conn, `INSERT INTO contact_index_state VALUES ($batch_id, $interactions, $max_rid, now())`, { ...now });
+	}
+	return { mode, rows: added, ...(reason ? { reason } : {}) };
+}
+
+/** drops what refreshContactIndex left on the connection */
+export async function dropIndexTemps(conn: DuckDBConnection): Promise<void> {
+	for (const v of ['aud_zone', 'aud_region']) await conn.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
+	for (const t of ['aud_a', 'aud_off']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+	for (const m of ['aud_party', 'aud_channel', 'aud_direction', 'aud_outcome']) await conn.run(`DROP MACRO IF EXISTS ${m}`).catch(() => undefined);
+}
