@@ -1,8 +1,7 @@
--- The compliance audit, step 1: every IANA zone the data points to (account addresses and
--- interactions' contact_timezone), numbered, and per zone and UTC day its UTC offset at the
--- start and the end of the day, with the instant of a change inside the day (daylight saving,
--- found to the quarter hour). Local time of a contact = epoch + offset: integer arithmetic on
--- 30 M rows instead of 60 M time-zone conversions; the offsets come from DuckDB's ICU rules.
+-- Every IANA zone the data points to (account addresses and interactions' contact_timezone),
+-- numbered, as the temp table aud_zone for audit_offsets.sql, for the compliance overview's
+-- contact counts (findings_contacts.sql). The audit itself numbers zones once and for all in the
+-- contact index (contact_index_dictionaries.sql makes aud_zone a view of those numbers).
 CREATE OR REPLACE TEMP TABLE aud_zone AS
 SELECT (row_number() OVER (ORDER BY zone))::USMALLINT AS zid, zone
 FROM (

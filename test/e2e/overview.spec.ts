@@ -137,3 +137,25 @@ test('filters on channel, template and experiment arm; breakdown by channel', as
 	await expect(page.getByRole('heading', { name: 'Breakdown by channel' })).toBeVisible();
 	await expect(page.getByTestId('breakdown').locator('tbody tr', { hasText: 'sms' })).toHaveCount(1);
 });
+
+test("the alerts strip counts this period's compliance findings; compliance officers follow it to the same findings", async ({ page, browser }) => {
+	await page.goto('/overview');
+	const strip = page.getByTestId('findings-strip');
+	await expect(strip).toContainText(/[\d,]+ compliance findings? dated in this period/);
+	await expect(strip).toContainText(/\d+ (presumed violation|violation|risk flag)/);
+	// leadership gets the counts, not the findings
+	await expect(strip.getByRole('link')).toHaveCount(0);
+	await expect(strip).toContainText('The findings themselves are for compliance officers.');
+	const count = Number((await strip.locator('h2').innerText()).match(/([\d,]+) compliance finding/)![1]!.replaceAll(',', ''));
+	expect(count).toBeGreaterThan(0);
+
+	const ctx = await browser.newContext();
+	const officer = await ctx.newPage();
+	await signIn(officer, 'compliance');
+	await officer.goto('/overview');
+	const link = officer.getByTestId('findings-strip').getByRole('link');
+	await expect(link).toHaveAttribute('href', /^\/compliance\/findings\?audit=\d+&from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
+	await link.click();
+	await expect(officer.locator('#findings-h')).toHaveText(`${count.toLocaleString('en-US')} finding${count === 1 ? '' : 's'}`);
+	await ctx.close();
+});

@@ -4,12 +4,13 @@
  * (compliance_audits: period, pack versions, duration). Runs after every import, from the
  * Compliance page and from `curewise audit`.
  *
- * How: one connection, one transaction (a consistent snapshot; the findings land whole or not at
- * all). The interactions are read once into a slim temp table with their local time at the
- * account's address and at the contact point's zone (queries/compliance/audit_zones.sql,
- * audit_offsets.sql, audit_contacts.sql: UTC offsets per zone and day from DuckDB's ICU rules, so
- * that 30 M contacts need integer arithmetic, not 60 M zone conversions); then one SQL query per
- * rule (queries/compliance/audit_<type>.sql) with the rule's values as bound parameters.
+ * How: one connection. A first transaction brings the contact index up to date (contact-index.ts:
+ * a slim copy of the interactions kept in the store, with their local time at the account's
+ * address and at the contact point's zone; appended with what the imports added since the last
+ * audit) and finds the calls the rules may exclude (to wrong numbers, inside consent windows);
+ * a second one runs one SQL query per rule (queries/compliance/audit_<type>.sql, the rule's values
+ * as bound parameters) over the index and stores the findings (a consistent snapshot; the findings
+ * land whole or not at all).
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { totalmem } from 'node:os';
@@ -175,6 +176,14 @@ export async function getAudit(store: Store, auditId: number): Promise<AuditRun 
 /** the latest audit that finished */
 export async function latestAudit(store: Store): Promise<AuditRun | null> {
 	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE status = 'done' ORDER BY audit_id DESC LIMIT 1`);
+	return r[0] ? toRun(r[0]) : null;
+}
+
+/** the latest finished audit of all interactions (no period) */
+export async function latestFullAudit(store: Store): Promise<AuditRun | null> {
+	const r = await store.rows<AuditRow>(
+		`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE status = 'done' AND period_from IS NULL AND period_to IS NULL ORDER BY audit_id DESC LIMIT 1`
+	);
 	return r[0] ? toRun(r[0]) : null;
 }
 

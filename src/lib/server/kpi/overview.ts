@@ -1,4 +1,7 @@
 /** The Overview: the KPIs of a period next to those of the previous period of the same length. */
+import { ACCESS, type Role } from '../auth/roles.ts';
+import { latestFullAudit } from '../compliance/audit.ts';
+import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
 import type { Store } from '../db/store.ts';
 import { listAlerts } from '../experiments/guardrails.ts';
 import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
@@ -44,19 +47,63 @@ export async function overview(store: Store, query: Record<string, string>, pars
 	return { empty: false, options, current: periods.current, previous: periods.previous, weekly: periods.weekly, problems };
 }
 
-/** everything the Overview page renders on the server: the KPIs and the breakdown table */
-export async function overviewPage(store: Store, query: Record<string, string>) {
+export interface PeriodFindings {
+	audit_id: number;
+	from: string;
+	to: string;
+	findings: number;
+	by_kind: Record<string, number>;
+	/** the rules with the most findings in the period, most first (at most 3) */
+	top_rules: { pack_id: string; rule_id: string; findings: number }[];
+	/** whether the viewer may open the findings list (compliance and admin) */
+	linked: boolean;
+}
+
+/**
+ * The findings of the latest finished audit of all interactions (an audit of a period may not
+ * cover the Overview's) dated in the period (local dates at the consumer's address, as on the
+ * compliance pages), counted by kind and rule: for the alerts strip. Counts only, so every role
+ * sees them; the link to the findings is for the roles that may open them. null when no full
+ * audit has run.
+ */
+export async function periodFindings(store: Store, from: string, to: string, role: Role | null): Promise<PeriodFindings | null> {
+	const audit = await latestFullAudit(store);
+	if (!audit) return null;
+	const counts = await findingsCounts(store, audit.audit_id, findingsFilterSchema.parse({ from, to }));
+	const byRule = new Map<string, { pack_id: string; rule_id: string; findings: number }>();
+	for (const r of counts.rows) {
+		const k = `${r.pack_id}/${r.rule_id}`;
+		const e = byRule.get(k) ?? { pack_id: r.pack_id, rule_id: r.rule_id, findings: 0 };
+		e.findings += r.findings;
+		byRule.set(k, e);
+	}
+	return {
+		audit_id: audit.audit_id,
+		from,
+		to,
+		findings: counts.findings,
+		by_kind: counts.by_kind,
+		top_rules: [...byRule.values()].sort((a, b) => b.findings - a.findings || a.rule_id.localeCompare(b.rule_id)).slice(0, 3),
+		linked: !!role && (ACCESS['/(app)/compliance/findings'] ?? []).includes(role)
+	};
+}
+
+/** everything the Overview page renders on the server: the KPIs, the breakdown table and the alerts strip */
+export async function overviewPage(store: Store, query: Record<string, string>, role: Role | null = null) {
 	const dimension = (BREAKDOWN_DIMENSIONS as readonly string[]).includes(query.dimension ?? '') ? (query.dimension as BreakdownDimension) : 'segment';
 	const parsed = await overviewParams(store, query);
 	const params = parsed.params;
-	const [data, columns, alerts] = await Promise.all([
+	const [data, columns, alerts, findings] = await Promise.all([
 		overview(store, query, parsed),
 		params ? breakdown(store, params, dimension) : null,
-		listAlerts(store, { open: true })
+		listAlerts(store, { open: true }),
+		params ? periodFindings(store, params.from, params.to, role) : null
 	]);
 	return {
 		overview: data,
 		breakdown: columns ? { dimension, columns } : null,
+		// this period's compliance findings (the latest audit), for the same strip
+		compliance: findings,
 		// the open guardrail alerts of the experiments, for the strip at the top
 		alerts: alerts.map((a) => ({ alert_id: a.alert_id, experiment_id: a.experiment_id, arm: a.arm, metric: a.metric, rule_kind: a.rule_kind, message: a.message, fired_at: a.fired_at }))
 	};
