@@ -5,7 +5,7 @@
 WITH conv AS (
 	SELECT c.cid, c.aid, c.ts, c.rid, c.la // 86400000000 AS ld
 	FROM aud_c c
-	WHERE c.channel = 'call' AND c.outcome = 'conversation' AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
+	WHERE c.channel = 'call'::contact_channel AND c.outcome = 'conversation'::contact_outcome AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
 	  AND ($all_regions OR list_contains($region_ids, c.rg))
 ), calls AS (
 	SELECT c.rid, c.cid, c.aid, c.ts, c.la // 86400000000 AS ld

@@ -18,7 +18,7 @@ WITH z AS (
 ), v AS (
 	SELECT p.event_id, min(c.ts) AS conv_ts
 	FROM aud_c c JOIN p ON c.cid = p.cid AND (p.every_debt OR c.aid = p.aid)
-	WHERE c.channel = 'call' AND c.outcome = 'conversation' AND c.party = 'consumer' AND c.ts >= p.start_ts
+	WHERE c.channel = 'call'::contact_channel AND c.outcome = 'conversation'::contact_outcome AND c.party = 'consumer'::contact_party AND c.ts >= p.start_ts
 	GROUP BY 1
 )
 SELECT p.event_id, p.cid, p.aid, p.every_debt, p.start_ts,
@@ -27,4 +27,4 @@ FROM p LEFT JOIN v USING (event_id);
 CREATE OR REPLACE TEMP TABLE aud_consented AS
 SELECT DISTINCT c.rid
 FROM aud_c c JOIN aud_consent k ON k.cid = c.cid AND (k.every_debt OR k.aid = c.aid)
-WHERE c.channel IN ('call', 'ringless_voicemail') AND c.direction = 'outbound' AND c.ts >= k.start_ts AND c.ts < k.end_ts;
+WHERE c.channel IN ('call'::contact_channel, 'ringless_voicemail'::contact_channel) AND c.direction = 'outbound'::contact_direction AND c.ts >= k.start_ts AND c.ts < k.end_ts;

@@ -7,7 +7,7 @@
 -- a bit set over the enum's codes (bit n set = the value with code n is in the set): a shift and a
 -- mask per row, where a list of text would cast every row's value to text.
 (CAST($channel_bits AS INTEGER) >> enum_code(c.channel)) & 1 = 1
-AND ($any_direction OR c.direction = 'outbound')
+AND ($any_direction OR c.direction = 'outbound'::contact_direction)
 AND (CAST($exclude_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 0
 AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
 AND ($all_outcomes OR (CAST($only_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 1)

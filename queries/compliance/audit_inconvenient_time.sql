@@ -46,4 +46,4 @@ SELECT j.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS wind
 		strftime(make_timestamp(CASE WHEN j.in_addr THEN j.la ELSE j.lc END), '%H:%M:%S'),
 		strftime(DATE '1970-01-01' + j.local_start, '%H:%M'), strftime(DATE '1970-01-01' + j.local_end, '%H:%M'), j.event_id) AS detail
 FROM judged j
-WHERE NOT coalesce(j.prev_direction = 'inbound' AND j.ts - j.prev_ts <= $reply_within_us, false)
+WHERE NOT coalesce(j.prev_direction = 'inbound'::contact_direction AND j.ts - j.prev_ts <= $reply_within_us, false)
