@@ -84,7 +84,7 @@ const clockUs = (t: string) => {
 	return ((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0)) * 1_000_000;
 };
 
-/** the values of the slim copy's enum columns (party, channel, outcome) in the order of their codes */
+/** the values of the contact index's enum types (party, channel, outcome) in the order of their codes */
 export interface EnumCodes {
 	party: readonly string[];
 	channel: readonly string[];
@@ -367,9 +367,9 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 }
 
 /**
- * The audit keeps one slim row per interaction in memory (about 60 bytes: 1.8 GB at 30 M); under
- * the store's default memory limit (2 GB) it would spill to disk and take four times as long. For
- * its run the limit is raised to CUREWISE_AUDIT_MEMORY_LIMIT, default the smaller of 8 GB and
+ * The audit's rules sort and hash up to 30 M rows of the contact index, and a rebuild of the
+ * index writes them all; under the store's default memory limit (2 GB) that spills to disk (the
+ * in-memory copy the index replaced took four times as long there). For its run the limit is raised to CUREWISE_AUDIT_MEMORY_LIMIT, default the smaller of 8 GB and
  * half the machine's memory (never lowered), and put back after.
  */
 async function raiseMemoryLimit(conn: DuckDBConnection): Promise<() => Promise<void>> {
