@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { signIn } from './auth';
+import { parseCsv } from '../support/csv';
 
 // The compliance overview, findings list, report and CSV on the demo store, whose import ran the
 // audit: a compliance officer sees the findings by rule, pack and dimension per 10,000 contacts,
@@ -16,26 +17,6 @@ async function tileNumber(page: Page, name: string): Promise<number> {
 	return Number(text.replace(/,/g, ''));
 }
 
-/** RFC 4180 rows */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let cell = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text[i]!;
-		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-			else if (ch === '"') quoted = false;
-			else cell += ch;
-		} else if (ch === '"') quoted = true;
-		else if (ch === ',') row.push(cell), (cell = '');
-		else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-		else cell += ch;
-	}
-	if (cell || row.length) row.push(cell), rows.push(row);
-	return rows;
-}
 
 test('a compliance officer sees the overview of the latest audit, with findings per 10,000 contacts', async ({ page }) => {
 	await signIn(page, 'compliance');

@@ -27,6 +27,7 @@ import {
 } from '../../src/lib/server/compliance/findings.ts';
 import { currentPacks, savePack } from '../../src/lib/server/compliance/pack-store.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
+import { parseCsv } from '../support/csv.ts';
 
 let t: TempStore;
 let run: AuditRun;
@@ -253,26 +254,6 @@ describe('filters', () => {
 	});
 });
 
-/** RFC 4180 parser: fields, quotes doubled inside quoted fields, CRLF rows */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let cell = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text[i]!;
-		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-			else if (ch === '"') quoted = false;
-			else cell += ch;
-		} else if (ch === '"') quoted = true;
-		else if (ch === ',') row.push(cell), (cell = '');
-		else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-		else cell += ch;
-	}
-	if (cell || row.length) row.push(cell), rows.push(row);
-	return rows;
-}
 
 describe('the CSV', () => {
 	it('has the documented header, one row per finding, ISO dates, and escapes commas, quotes and formulas', async () => {

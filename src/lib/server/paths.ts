@@ -42,3 +42,11 @@ export function querySql(name: string): string {
 	}
 	return sql;
 }
+
+/** the statements of queries/<name>.sql (split at a semicolon that ends a line; comment-only pieces left out) */
+export function queryStatements(name: string): string[] {
+	return querySql(name)
+		.split(/;\s*\n/)
+		.map((s) => s.trim())
+		.filter((s) => s.replace(/--.*$/gm, '').trim());
+}

@@ -18,8 +18,8 @@ import { z } from 'zod';
 import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
 import type { Store } from '../db/store.ts';
 import { rows } from '../db/store.ts';
-import { querySql } from '../paths.ts';
-import { dropIndexTemps, refreshContactIndex, statements, type IndexRefresh } from './contact-index.ts';
+import { querySql, queryStatements } from '../paths.ts';
+import { dropIndexTemps, refreshContactIndex, type IndexRefresh } from './contact-index.ts';
 import { currentPacks } from './pack-store.ts';
 
 export const AUDIT_TRIGGERS = ['import', 'manual', 'cli'] as const;
@@ -285,10 +285,10 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			else {
 				// windows of up to 31 days before the period, and a day either side for the zones
 				const scan = { scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US, scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US };
-				for (const s of statements(querySql('compliance/audit_contacts'))) await timed('audit_contacts', () => run(conn, s, scan));
+				for (const s of queryStatements('compliance/audit_contacts')) await timed('audit_contacts', () => run(conn, s, scan));
 			}
 			for (const file of ['audit_wrong_numbers', 'audit_consent']) {
-				for (const s of statements(querySql('compliance/' + file))) await timed(file, () => run(conn, s, {}));
+				for (const s of queryStatements('compliance/' + file)) await timed(file, () => run(conn, s, {}));
 			}
 			await conn.run('COMMIT');
 			await conn.run('BEGIN TRANSACTION');

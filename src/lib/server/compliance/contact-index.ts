@@ -13,7 +13,7 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { rows } from '../db/store.ts';
-import { querySql } from '../paths.ts';
+import { queryStatements } from '../paths.ts';
 
 export interface IndexRefresh {
 	/** current: nothing to add; append: the new interactions; rebuild: every interaction again */
@@ -30,15 +30,8 @@ interface State {
 	max_rid: number;
 }
 
-/** statements of a SQL file, split at a semicolon that ends a line */
-export const statements = (sql: string) =>
-	sql
-		.split(/;\s*\n/)
-		.map((s) => s.trim())
-		.filter((s) => s.replace(/--.*$/gm, '').trim());
-
 async function runFile(conn: DuckDBConnection, file: string, params: Record<string, DuckDBValue>) {
-	for (const s of statements(querySql('compliance/' + file))) await rows(conn, s, params);
+	for (const s of queryStatements('compliance/' + file)) await rows(conn, s, params);
 }
 
 /**

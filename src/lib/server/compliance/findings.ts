@@ -18,7 +18,7 @@ import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { CHANNELS, type PolicyPack, type PolicyRule } from '../../compliance/packs.ts';
 import { rows as dbRows, type Store } from '../db/store.ts';
-import { querySql } from '../paths.ts';
+import { querySql, queryStatements } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
@@ -403,7 +403,7 @@ export function auditContacts(store: Store, audit: AuditInfo, packs?: PackInfo[]
 			const conn = await store.connect();
 			try {
 				for (const file of ['audit_zones', 'audit_offsets'])
-					for (const stmt of querySql('compliance/' + file).split(/;\s*\n/).filter((x) => x.replace(/--.*$/gm, '').trim())) await conn.run(stmt);
+					for (const stmt of queryStatements('compliance/' + file)) await conn.run(stmt);
 				const rows = await dbRows<CubeRow>(conn, querySql('compliance/findings_contacts'), { from: audit.period_from, to: audit.period_to, regions: regionsParam(ps) });
 				return buildCube(rows);
 			} finally {

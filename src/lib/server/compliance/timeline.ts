@@ -149,19 +149,23 @@ export interface TimelineContact extends Omit<ContactRow, 'offset_minutes' | 'co
 
 export type PreferenceKind = 'opt_out' | 'opt_in' | 'cease_communication' | 'consent_to_call' | 'inconvenient_time';
 
-export interface TimelinePreference {
+/** a contact_preferences event as timeline_preferences.sql reads it */
+interface PreferenceEvent {
 	event_id: string;
 	account_id: string | null;
 	channel: string;
 	kind: PreferenceKind;
 	zone: string;
 	effective_at: string;
-	effective_local: { date: string; time: string; minute: number; zone_abbr: string };
 	until_at: string | null;
-	/** when it stops being in force: until_at, or the opt-in that ended an opt-out */
-	ends: { at: string; date: string; time: string; minute: number; zone_abbr: string; by: string } | null;
 	local_start: string | null;
 	local_end: string | null;
+}
+
+export interface TimelinePreference extends PreferenceEvent {
+	effective_local: { date: string; time: string; minute: number; zone_abbr: string };
+	/** when it stops being in force: until_at, or the opt-in that ended an opt-out */
+	ends: { at: string; date: string; time: string; minute: number; zone_abbr: string; by: string } | null;
 	in_force: boolean;
 	/** now: in force, ended, not yet in force, or an opt-in (which ends opt-outs) */
 	status: 'in_force' | 'ended' | 'not_yet' | 'opt_in';
@@ -169,25 +173,11 @@ export interface TimelinePreference {
 	label: string;
 }
 
-export interface TimelineFinding {
-	finding_id: number;
-	pack_id: string;
-	pack_version: number;
+/** a stored finding (audit.ts) with its pack's and rule's titles and where it is drawn */
+export interface TimelineFinding extends Omit<AuditFinding, 'audit_id'> {
 	pack_title: string;
-	rule_id: string;
-	rule_type: string;
 	rule_title: string;
 	citation: string | null;
-	kind: string;
-	customer_id: string;
-	account_id: string | null;
-	window_start: string | null;
-	window_end: string | null;
-	occurred_at: string;
-	local_date: string;
-	channel: string | null;
-	detail: string;
-	interaction_ids: string[];
 	/** where the rule is shown */
 	rule_href: string;
 	/** the lane of its window bar on the calendar (window findings only) */
@@ -315,20 +305,11 @@ interface ContactRow {
 	contact_local_time: string | null;
 	contact_offset_minutes: number | null;
 }
-interface PreferenceRow {
-	event_id: string;
-	account_id: string | null;
-	channel: string;
-	kind: PreferenceKind;
-	zone: string;
-	effective_at: string;
-	until_at: string | null;
+interface PreferenceRow extends PreferenceEvent {
 	effective_local_date: string;
 	effective_local_time: string;
 	until_local_date: string | null;
 	until_local_time: string | null;
-	local_start: string | null;
-	local_end: string | null;
 }
 /** a finding as audit.ts reads it */
 type FindingRow = AuditFinding;
