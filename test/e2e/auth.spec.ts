@@ -45,3 +45,21 @@ test('an admin adds and disables a user in the browser', async ({ page }) => {
 	await row.getByRole('button', { name: 'Disable' }).click();
 	await expect(row).toContainText('disabled');
 });
+
+test('a username typed before the page has finished loading is kept', async ({ page }) => {
+	// hold the app's scripts back, type, then let them run (a slow connection, or a busy server)
+	let release!: () => void;
+	const gate = new Promise<void>((r) => (release = r));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await gate;
+		await route.continue();
+	});
+	await page.goto('/login', { waitUntil: 'domcontentloaded' });
+	await page.getByLabel('Username').fill('e2e-compliance');
+	await page.getByLabel('Password').fill(PASSWORD);
+	release();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel('Username')).toHaveValue('e2e-compliance');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByTestId('current-user')).toContainText('e2e-compliance');
+});
