@@ -2,10 +2,10 @@
 -- contact point of a person on one local date (at the account's address). The dates are found
 -- with one sort (a call whose ($limit - 1)-th predecessor to the number is on the same date); the
 -- calls of those dates are listed after.
-WITH c AS (
+WITH c AS NOT MATERIALIZED (
 	SELECT c.rid, c.cid, c.pk, c.ts, c.la, c.la // 86400000000 AS ld FROM aud_c c WHERE {{counted}}
 ), l AS (
-	SELECT cid, pk, ld, lag(ld, $limit - 1) OVER (PARTITION BY cid, pk ORDER BY la) AS pld FROM c
+	SELECT cid, pk, ld, lag(ld, $limit - 1) OVER (PARTITION BY cid, pk ORDER BY ld) AS pld FROM c
 ), g AS (
 	SELECT DISTINCT cid, pk, ld FROM l WHERE pld = ld
 )

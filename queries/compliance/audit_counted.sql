@@ -5,13 +5,18 @@
 -- calls inside consent_to_call windows when the rule says so (a line marked "only if X" is part
 -- of the fragment when the rule's X is true). A set of enum values is bound as
 -- a bit set over the enum's codes (bit n set = the value with code n is in the set): a shift and a
--- mask per row, where a list of text would cast every row's value to text.
+-- mask per row, where a list of text would cast every row's value to text. The rule's channels
+-- and a regional pack's region numbers are also written in as constants ({{channels}},
+-- {{regions}}: see ruleQuery in audit.ts) so that the scan skips the row groups of other channels
+-- and regions.
 (CAST($channel_bits AS INTEGER) >> enum_code(c.channel)) & 1 = 1
+AND c.channel IN ({{channels}})
 AND ($any_direction OR c.direction = 'outbound'::contact_direction)
 AND (CAST($exclude_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 0
 AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
 AND ($all_outcomes OR (CAST($only_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 1)
 AND ($all_regions OR list_contains($region_ids, c.rg))
+AND c.rg IN ({{regions}}) -- only if regional
 AND c.la >= $effective_day * 86400000000
-AND c.rid NOT IN (SELECT rid FROM aud_wrong_calls) -- only if exclude_wrong_numbers
+AND NOT (c.party = 'consumer'::contact_party AND c.channel IN ('call'::contact_channel, 'ringless_voicemail'::contact_channel) AND (c.cid, c.pk) IN (SELECT (cid, pk) FROM aud_wrong)) -- only if exclude_wrong_numbers
 AND c.rid NOT IN (SELECT rid FROM aud_consented) -- only if exclude_consent_windows

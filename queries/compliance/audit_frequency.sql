@@ -6,14 +6,14 @@
 -- The dates are found with one sort: in local time order (la, so local dates in order), a contact
 -- whose $limit-th predecessor is less than $window_days dates older closes a window of more than
 -- $limit contacts.
-WITH c AS (
+WITH c AS NOT MATERIALIZED (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
 		c.rid, c.ts, c.la, c.la // 86400000000 AS ld
 	FROM aud_c c
 	WHERE {{counted}}
 ), l AS (
-	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY la) AS pld FROM c
+	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld) AS pld FROM c
 ), o AS (
 	SELECT DISTINCT k1, k2, ld FROM l WHERE ld - pld < $window_days
 )

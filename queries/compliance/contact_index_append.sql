@@ -10,6 +10,10 @@
 -- contact_outcome (one byte a value), made by a macro that looks the text up in a list of the
 -- values and takes that place of a list of the ENUM's values: DuckDB looks a text column up once
 -- per distinct value of its dictionary, where a cast looks up every row (four times faster).
+-- The rows are written in order of channel, region and person: most rules count calls only, or
+-- the accounts of a few regions, and DuckDB skips the row groups whose channels or regions a
+-- rule cannot count (their min/max); the columns of one person's rows side by side compress and
+-- read faster too. (An append sorts its own rows; a rebuild puts the whole index in order again.)
 CREATE OR REPLACE TEMP MACRO aud_party(v) AS
 	(CAST(['consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau'] AS contact_party[]))
 	[list_position(['consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau'], v)];
@@ -39,4 +43,5 @@ SELECT z.rid, z.aid, z.rg, z.cid, z.pk, z.party, z.channel, z.direction, z.outco
 	z.ts + CASE WHEN z.ts >= oc.t_change THEN oc.off1 ELSE oc.off0 END AS lc
 FROM z
 JOIN aud_off oa ON oa.zid = z.za AND oa.day = z.ts // 86400000000
-LEFT JOIN aud_off oc ON oc.zid = z.zc AND oc.day = z.ts // 86400000000;
+LEFT JOIN aud_off oc ON oc.zid = z.zc AND oc.day = z.ts // 86400000000
+ORDER BY z.channel, z.rg, z.cid;

@@ -109,21 +109,43 @@ function countedParams(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): Re
 	};
 }
 
-/** the query and the parameters of one rule: a SELECT of (rid, use_owner, window_start, window_end, ld, rids, detail) */
-export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): { sql: string; params: Record<string, DuckDBValue> } {
+/** an enum value written into a query: one of the enum's own values (codes), never text from elsewhere */
+const enumLiteral = (value: string, type: string, values: readonly string[]) => {
+	if (!values.includes(value) || !/^[a-z_]+$/.test(value)) throw new Error(`${value} is not a value of ${type}`);
+	return `'${value}'::${type}`;
+};
+
+/**
+ * The query and the parameters of one rule: a SELECT of (rid, use_owner, window_start, window_end,
+ * ld, rids, detail). regionIds: the numbers (aud_region) of the regions of a pack that applies to
+ * some regions only.
+ *
+ * Every value is a bound parameter, with one exception: the rule's channels, and a regional
+ * pack's region numbers, are also written into the query as lists of constants (values of the
+ * contract's closed list of channels, checked against the enum, and integers from the store; never
+ * text from a user or a file). DuckDB compares a column with constants inside the table scan,
+ * against the min/max of each row group, and skips the groups of other channels and regions (the
+ * contact index is written in that order); a bound parameter is only known after the plan is made.
+ */
+export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, regionIds?: readonly number[]): { sql: string; params: Record<string, DuckDBValue> } {
 	// a line marked "-- only if X" belongs to the fragment when the rule's counts.X is true
+	// ("regional": when the pack applies to some regions only)
+	const flags: Record<string, unknown> = { ...rule.counts, regional: pack.applies_to !== 'all' };
+	const regions = pack.applies_to !== 'all' && regionIds?.length ? regionIds.map((r) => Math.trunc(Number(r))) : [-1];
 	const counted = querySql('compliance/audit_counted')
 		.replace(/^--.*\n/gm, '')
 		.split('\n')
 		.filter((line) => {
 			const m = /--\s*only if (\w+)\s*$/.exec(line);
-			return !m || (rule.counts as Record<string, unknown>)[m[1]!] === true;
+			return !m || flags[m[1]!] === true;
 		})
 		.map((line) => line.replace(/--\s*only if \w+\s*$/, ''))
-		.join('\n');
+		.join('\n')
+		.replace('{{channels}}', rule.counts.channels.map((ch) => enumLiteral(ch, 'contact_channel', codes.channel)).join(', '))
+		.replace('{{regions}}', regions.join(', '));
 	const file = `compliance/audit_${rule.type}`;
-	const sql = querySql(file).replace('{{counted}}', `(${counted})`);
-	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]) };
+	const sql = querySql(file).replaceAll('{{counted}}', `(${counted})`);
+	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]), region_ids: listValue(regions) };
 	const calls = rule.counts.channels.every((ch) => ch === 'call' || ch === 'ringless_voicemail');
 	switch (rule.type) {
 		case 'frequency':
@@ -311,12 +333,9 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
 			for (const p of packs) {
 				for (const rule of p.pack.rules) {
-					const q = ruleQuery(p.pack, rule, enums!);
 					// the pack's regions as the numbers of aud_region (none in the data: a number no account has)
-					if (p.pack.applies_to !== 'all') {
-						const ids = await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) });
-						q.params.region_ids = listValue(ids.length ? ids.map((r) => r.rg) : [-1]);
-					} else q.params.region_ids = listValue([-1]);
+					const ids = p.pack.applies_to === 'all' ? [] : (await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) })).map((r) => r.rg);
+					const q = ruleQuery(p.pack, rule, enums!, ids);
 					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,
 						`INSERT INTO aud_f SELECT $pack_id, $pack_version, $rule_id, $rule_type, $kind, q.rid, q.use_owner, q.window_start, q.window_end, q.ld, q.rids, q.detail FROM (${q.sql}) q`,
@@ -358,7 +377,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	} finally {
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
 		await conn.run('DROP VIEW IF EXISTS aud_c').catch(() => undefined);
-		for (const t of ['aud_c', 'aud_wrong', 'aud_wrong_calls', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		await dropIndexTemps(conn);
 		await restoreMemory();
 		conn.closeSync();
