@@ -47,7 +47,10 @@ export async function refreshContactIndex(conn: DuckDBConnection): Promise<Index
 			(SELECT coalesce(max(rowid), -1) FROM interactions) AS max_rid`
 	)) as [State];
 	let reason: string | undefined;
-	if (!state) reason = 'no index yet';
+	if (!state) {
+		const [{ n }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM contact_index`)) as [{ n: number }];
+		reason = Number(n) > 0 ? 'the index was made by an earlier version' : 'no index yet';
+	}
 	else {
 		const [{ n }] = (await rows<{ n: number }>(
 			conn,

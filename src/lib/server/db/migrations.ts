@@ -441,5 +441,15 @@ INSERT INTO compliance_findings_v10 SELECT * FROM compliance_findings;
 DROP TABLE compliance_findings;
 ALTER TABLE compliance_findings_v10 RENAME TO compliance_findings;
 `
+	},
+	{
+		version: 11,
+		name: 'compliance: the contact index written again in order of channel, region and person',
+		sql: `
+-- The contact index is now written in order of channel, region and person (the audit's scans skip
+-- the row groups a rule cannot count). Forgetting what it was made from makes the next audit
+-- build it again in that order.
+DELETE FROM contact_index_state;
+`
 	}
 ];
