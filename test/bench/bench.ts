@@ -72,6 +72,12 @@ if (child.status !== 0) {
 }
 const lines = child.stdout.trim().split('\n').map((l) => JSON.parse(l));
 const results = lines.filter((l) => l.kind === 'result');
+// a figure from a half-imported store would mean nothing: a rejected file stops the bench
+const rejected = results.filter((r) => r.status !== 'imported');
+if (rejected.length) {
+	for (const r of rejected) console.error(`bench: ${r.file} was ${r.status}: ${r.error}`);
+	process.exit(1);
+}
 const peakMb = lines.find((l) => l.kind === 'memory')?.max_rss_mb ?? null;
 
 const rows = files.map((f) => {
