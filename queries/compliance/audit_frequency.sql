@@ -3,9 +3,11 @@
 -- per debt, or per person and contact point ($per). A rolling window is checked at every date:
 -- one finding per date on which a counted contact was placed while the window ending that date
 -- held more than the limit, with every contact of the window (rids) and the last one (rid).
--- The dates are found with one sort: in local time order (la, so local dates in order), a contact
--- whose $limit-th predecessor is less than $window_days dates older closes a window of more than
--- $limit contacts.
+-- The dates are found with one sort: in order of local date, a contact whose $limit-th
+-- predecessor is less than $window_days dates older closes a window of more than $limit contacts
+-- (which of a date's contacts comes first does not change the dates found). The contacts are read
+-- again for the few windows found rather than kept (NOT MATERIALIZED): writing 10 M rows aside
+-- costs more than a second scan.
 WITH c AS NOT MATERIALIZED (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
