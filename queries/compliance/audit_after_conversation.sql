@@ -6,7 +6,7 @@ WITH conv AS (
 	SELECT c.cid, c.aid, c.ts, c.rid, c.la // 86400000000 AS ld
 	FROM aud_c c
 	WHERE c.channel = 'call'::contact_channel AND c.outcome = 'conversation'::contact_outcome AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
-	  AND ($all_regions OR list_contains($region_ids, c.rg))
+	  AND ($all_regions OR c.rg IN ({{regions}}))
 ), calls AS (
 	SELECT c.rid, c.cid, c.aid, c.ts, c.la // 86400000000 AS ld
 	FROM aud_c c

@@ -5,19 +5,18 @@
 -- the row ids of the calls placed inside one (a rule's exclude_consent_windows). The contacts are
 -- read once: the calls of the people who gave a consent (aud_consent_calls, a few of the 30 M).
 CREATE OR REPLACE TEMP TABLE aud_consent_events AS
-WITH z AS (
-	SELECT customer_id, min(timezone) AS zone FROM accounts
-	WHERE customer_id IN (SELECT customer_id FROM contact_preferences WHERE kind = 'consent_to_call')
-	GROUP BY 1
+WITH p AS (
+	SELECT * FROM contact_preferences WHERE kind = 'consent_to_call' AND channel IN ('call', 'all')
+), z AS (
+	-- the zone of a person's address when the consent names no debt
+	SELECT customer_id, min(timezone) AS zone FROM accounts WHERE customer_id IN (SELECT customer_id FROM p) GROUP BY 1
 )
 SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, epoch_us(p.effective_at) AS start_ts,
 	epoch_us(p.until_at) AS until_ts,
 	epoch_us(timezone(coalesce(a.timezone, z.zone), (timezone(coalesce(a.timezone, z.zone), p.effective_at)::DATE + 7)::TIMESTAMP)) AS day7_end_ts
-FROM (SELECT * FROM contact_preferences WHERE kind = 'consent_to_call' AND channel IN ('call', 'all')) p
-LEFT JOIN (SELECT account_id, timezone FROM accounts WHERE account_id IN (SELECT account_id FROM contact_preferences WHERE kind = 'consent_to_call')) a
-	ON a.account_id = p.account_id
-LEFT JOIN (SELECT account_id, aid FROM aud_a WHERE account_id IN (SELECT account_id FROM contact_preferences WHERE kind = 'consent_to_call')) pa
-	ON pa.account_id = p.account_id
+FROM p
+LEFT JOIN accounts a ON a.account_id = p.account_id
+LEFT JOIN aud_a pa ON pa.account_id = p.account_id
 LEFT JOIN z ON z.customer_id = p.customer_id
 WHERE coalesce(a.timezone, z.zone) IS NOT NULL;
 CREATE OR REPLACE TEMP TABLE aud_consent_calls AS

@@ -1,21 +1,18 @@
 -- The compliance audit: the contacts a rule counts (spliced as {{counted}} into the rule
--- queries; every value is a bound parameter of the rule): its channels and direction, minus the
--- excluded outcomes and parties, only the listed outcomes when there is a list, accounts in the
--- pack's regions, local dates from the pack's effective_from, minus calls to wrong numbers and
--- calls inside consent_to_call windows when the rule says so (a line marked "only if X" is part
--- of the fragment when the rule's X is true). A set of enum values is bound as
--- a bit set over the enum's codes (bit n set = the value with code n is in the set): a shift and a
--- mask per row, where a list of text would cast every row's value to text. The rule's channels
--- and a regional pack's region numbers are also written in as constants ({{channels}},
--- {{regions}}: see ruleQuery in audit.ts) so that the scan skips the row groups of other channels
--- and regions.
-(CAST($channel_bits AS INTEGER) >> enum_code(c.channel)) & 1 = 1
-AND c.channel IN ({{channels}})
+-- queries): its channels and direction, minus the excluded outcomes and parties, only the listed
+-- outcomes when there is a list, accounts in the pack's regions, local dates from the pack's
+-- effective_from, minus calls to wrong numbers and calls inside consent_to_call windows when the
+-- rule says so (a line marked "only if X" is part of the fragment when the rule's X is true).
+-- The rule's channels and a regional pack's region numbers are written in as constants
+-- ({{channels}}, {{regions}}: see ruleQuery in audit.ts), so that the scan skips the row groups
+-- of other channels and regions; every other value is a bound parameter. A set of outcomes or
+-- parties is bound as a bit set over the enum's codes (bit n set = the value with code n is in
+-- the set): a shift and a mask per row, where a list of text would cast every row's value to text.
+c.channel IN ({{channels}})
 AND ($any_direction OR c.direction = 'outbound'::contact_direction)
 AND (CAST($exclude_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 0
 AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0
 AND ($all_outcomes OR (CAST($only_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 1)
-AND ($all_regions OR list_contains($region_ids, c.rg))
 AND c.rg IN ({{regions}}) -- only if regional
 AND c.la >= $effective_day * 86400000000
 AND NOT (c.party = 'consumer'::contact_party AND c.channel IN ('call'::contact_channel, 'ringless_voicemail'::contact_channel) AND (c.cid, c.pk) IN (SELECT (cid, pk) FROM aud_wrong)) -- only if exclude_wrong_numbers

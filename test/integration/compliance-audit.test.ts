@@ -225,6 +225,12 @@ beforeAll(async () => {
 	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA1', channel: 'sms', outcome: 'delivered' });
 	account('WA2', 'C-WA2', 'US-WA', 'America/Los_Angeles');
 	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA2', outcome: d === '05' ? 'busy' : 'no_answer' });
+	// a rule counts its own channels: 8 texts and e-mails in 7 days are not placed calls (7-in-7);
+	// 8 ringless voicemails are
+	account('CH1', 'C-CH1');
+	for (let k = 0; k < 8; k++) contact(az(`2026-03-0${2 + (k % 4)}`, k < 4 ? '10:00:00' : '16:00:00'), { acct: 'CH1', channel: k % 2 ? 'sms' : 'email', outcome: 'delivered' });
+	account('CH2', 'C-CH2');
+	for (let k = 0; k < 8; k++) contact(az(`2026-03-0${2 + (k % 4)}`, k < 4 ? '10:00:00' : '16:00:00'), { acct: 'CH2', channel: 'ringless_voicemail', outcome: 'voicemail_left' });
 
 	const c = await t.store.conn();
 	const insert = async (table: string, data: unknown[][]) => {
@@ -392,6 +398,11 @@ describe('edge cases', () => {
 		expect(of('O1', 'contact_after_opt_out').map((x) => x.interaction_ids[0])).toEqual(['O1-sms']);
 		expect(of('O2', 'contact_after_opt_out').map((x) => x.interaction_ids[0])).toEqual(['O2-rvm']);
 		expect(of('O3', 'contact_after_opt_out').map((x) => x.interaction_ids[0])).toEqual(['O3-email']);
+	});
+	it("a rule counts only its channels: texts and e-mails are not placed calls, ringless voicemails are", () => {
+		expect(rulesOf('CH1')).toEqual([]);
+		expect(of('CH2', 'call_frequency_7_in_7')).toHaveLength(1);
+		expect(of('CH2', 'call_frequency_7_in_7')[0]!.interaction_ids).toHaveLength(8);
 	});
 	it('calls to a number found to be a wrong number do not count for the consumer', () => {
 		expect(of('W1', 'call_frequency_7_in_7')).toEqual([]);

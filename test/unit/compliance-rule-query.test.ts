@@ -15,10 +15,10 @@ const pack = (id: string) => packs.find((p) => p.id === id)!;
 const rule = (packId: string, ruleId: string) => pack(packId).rules.find((r) => r.id === ruleId)!;
 
 describe('ruleQuery', () => {
-	test("writes the rule's channels in as enum constants, and binds them too", () => {
+	test("writes the rule's channels in as enum constants; the other sets are bound", () => {
 		const q = ruleQuery(pack('regulation-f'), rule('regulation-f', 'call_frequency_7_in_7'), codes);
 		expect(q.sql).toContain(`c.channel IN ('call'::contact_channel, 'ringless_voicemail'::contact_channel)`);
-		expect(q.params.channel_bits).toBe((1 << CHANNELS.indexOf('call')) | (1 << CHANNELS.indexOf('ringless_voicemail')));
+		expect(q.params.exclude_outcome_bits).toBe(['busy', 'not_in_service', 'wrong_number'].reduce((m, o) => m | (1 << codes.outcome.indexOf(o as never)), 0));
 		expect(q.sql).not.toContain('{{');
 		expect(q.sql).not.toContain('c.rg IN');
 	});

@@ -98,7 +98,6 @@ const bits = (values: readonly string[], codes: readonly string[]) => values.red
 function countedParams(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): Record<string, DuckDBValue> {
 	const c = rule.counts;
 	return {
-		channel_bits: bits(c.channels, codes.channel),
 		any_direction: c.direction === 'any',
 		exclude_outcome_bits: bits(c.exclude_outcomes, codes.outcome),
 		exclude_party_bits: bits(c.exclude_parties, codes.party),
@@ -121,7 +120,7 @@ const enumLiteral = (value: string, type: string, values: readonly string[]) => 
  * some regions only.
  *
  * Every value is a bound parameter, with one exception: the rule's channels, and a regional
- * pack's region numbers, are also written into the query as lists of constants (values of the
+ * pack's region numbers, are written into the query as lists of constants (values of the
  * contract's closed list of channels, checked against the enum, and integers from the store; never
  * text from a user or a file). DuckDB compares a column with constants inside the table scan,
  * against the min/max of each row group, and skips the groups of other channels and regions (the
@@ -140,12 +139,12 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 			return !m || flags[m[1]!] === true;
 		})
 		.map((line) => line.replace(/--\s*only if \w+\s*$/, ''))
-		.join('\n')
-		.replace('{{channels}}', rule.counts.channels.map((ch) => enumLiteral(ch, 'contact_channel', codes.channel)).join(', '))
-		.replace('{{regions}}', regions.join(', '));
-	const file = `compliance/audit_${rule.type}`;
-	const sql = querySql(file).replaceAll('{{counted}}', `(${counted})`);
-	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]), region_ids: listValue(regions) };
+		.join('\n');
+	const sql = querySql(`compliance/audit_${rule.type}`)
+		.replaceAll('{{counted}}', `(${counted})`)
+		.replaceAll('{{channels}}', rule.counts.channels.map((ch) => enumLiteral(ch, 'contact_channel', codes.channel)).join(', '))
+		.replaceAll('{{regions}}', regions.join(', '));
+	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]) };
 	const calls = rule.counts.channels.every((ch) => ch === 'call' || ch === 'ringless_voicemail');
 	switch (rule.type) {
 		case 'frequency':
@@ -332,9 +331,9 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			// (three times slower); restored after the rules.
 			await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
 			for (const p of packs) {
+				// the pack's regions as the numbers of aud_region
+				const ids = p.pack.applies_to === 'all' ? [] : (await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) })).map((r) => r.rg);
 				for (const rule of p.pack.rules) {
-					// the pack's regions as the numbers of aud_region (none in the data: a number no account has)
-					const ids = p.pack.applies_to === 'all' ? [] : (await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) })).map((r) => r.rg);
 					const q = ruleQuery(p.pack, rule, enums!, ids);
 					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,

@@ -20,9 +20,9 @@ import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { store, parsed, audit } = await findingsRequest(url);
+	const { store, parsed, audit, problems } = await findingsRequest(url);
 	const [audits, versions] = await Promise.all([recentAudits(store, 10), packVersionsVsCurrent(store, audit)]);
-	if (!audit) return { audit: null, audits, versions, filter: parsed.filter, problems: parsed.ok ? [] : parsed.problems, values: null, overview: null };
+	if (!audit) return { audit: null, audits, versions, filter: parsed.filter, problems, values: null, overview: null };
 	const packs = await auditPacks(store, audit);
 	const overview = complianceOverview(store, audit, parsed.filter, { packs });
 	// counted contacts: the page waits; the first visit after an audit streams them in
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		audits,
 		versions,
 		filter: parsed.filter,
-		problems: parsed.ok ? [] : parsed.problems,
+		problems,
 		values: await filterValues(store, audit.audit_id),
 		overview: ready ? await overview : overview
 	};

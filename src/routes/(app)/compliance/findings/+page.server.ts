@@ -4,8 +4,7 @@ import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { store, parsed, audit } = await findingsRequest(url);
-	const problems = parsed.ok ? [] : parsed.problems;
+	const { store, parsed, audit, problems } = await findingsRequest(url);
 	if (!audit) return { audit: null, filter: parsed.filter, problems, values: null, page: null, rules: [] };
 	const [page, values, packs] = await Promise.all([findingsPage(store, audit.audit_id, parsed.filter), filterValues(store, audit.audit_id), auditPacks(store, audit)]);
 	return {

@@ -4,8 +4,7 @@ import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { store, parsed, audit } = await findingsRequest(url);
-	const problems = parsed.ok ? [] : parsed.problems;
+	const { store, parsed, audit, problems } = await findingsRequest(url);
 	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
 	const filter = { ...parsed.filter, sort: 'asc' as const, page: 1 };
 	const packs = await auditPacks(store, audit);
