@@ -74,6 +74,31 @@ test('upload a file with bad rows: progress, result, reasons, CSV download, fix 
 	await expect(history.locator('tbody tr', { hasText: 'interactions_e2e.csv' })).toContainText('0 open');
 });
 
+test('a file chosen before the page has finished loading is imported', async ({ page }) => {
+	// hold the app's scripts back, choose a file, then let them run (a slow connection, or a
+	// server busy with the work that follows an import)
+	let release!: () => void;
+	const gate = new Promise<void>((r) => (release = r));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await gate;
+		await route.continue();
+	});
+	await page.goto('/data', { waitUntil: 'domcontentloaded' });
+	await page.getByTestId('file-input').setInputFiles({
+		name: 'accounts_early.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from('account_id,customer_id,segment,product,region,timezone,opened_on\nEARLY-ACCOUNT,C-early,retail,card,US-MA,America/New_York,2024-01-01\n')
+	});
+	await page.locator('select[name=table]').selectOption('accounts');
+	release();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByTestId('file-input').locator('xpath=..')).toContainText('accounts_early.csv');
+	await expect(page.locator('select[name=table]')).toHaveValue('accounts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	await expect(page.getByTestId('import-result')).toContainText('accounts_early.csv');
+	await expect(page.getByTestId('import-result')).toContainText('1 read, 1 inserted');
+});
+
 test('a file that cannot be read as its table is rejected with one clear message', async ({ page }) => {
 	await page.goto('/data');
 	await page.getByTestId('file-input').setInputFiles({ name: 'payments_broken.csv', mimeType: 'text/csv', buffer: Buffer.from('payment_id,amount\nP1,5\n') });
