@@ -34,4 +34,20 @@ describe('ruleQuery', () => {
 		const r = rule('regulation-f', 'inconvenient_hours');
 		expect(() => ruleQuery(pack('regulation-f'), r, { ...codes, channel: ['call', 'sms'] })).toThrow(/email is not a value of contact_channel/);
 	});
+	test('a rule that counts every channel has no channel test; a set that is empty has no test', () => {
+		const r = rule('regulation-f', 'inconvenient_hours');
+		expect(r.counts.channels).toHaveLength(CHANNELS.length);
+		const q = ruleQuery(pack('regulation-f'), r, codes);
+		expect(q.sql).not.toContain('c.channel IN');
+		expect(r.counts.exclude_outcomes).toHaveLength(0);
+		expect(q.sql).not.toContain('$exclude_outcome_bits');
+		expect(q.sql).not.toContain('$only_outcome_bits');
+		// the 7-in-7 prong excludes outcomes and parties, and lists none
+		const f = ruleQuery(pack('regulation-f'), rule('regulation-f', 'call_frequency_7_in_7'), codes);
+		expect(f.sql).toContain('$exclude_outcome_bits');
+		expect(f.sql).toContain('$exclude_party_bits');
+		expect(f.sql).not.toContain('$only_outcome_bits');
+		// repeat unanswered lists its outcomes
+		expect(ruleQuery(pack('regulation-f'), rule('regulation-f', 'repeat_unanswered_calls'), codes).sql).toContain('$only_outcome_bits');
+	});
 });

@@ -101,7 +101,6 @@ function countedParams(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): Re
 		any_direction: c.direction === 'any',
 		exclude_outcome_bits: bits(c.exclude_outcomes, codes.outcome),
 		exclude_party_bits: bits(c.exclude_parties, codes.party),
-		all_outcomes: c.only_outcomes === undefined,
 		only_outcome_bits: bits(c.only_outcomes ?? [], codes.outcome),
 		all_regions: pack.applies_to === 'all',
 		effective_day: dayNumber(pack.effective_from)
@@ -129,7 +128,14 @@ const enumLiteral = (value: string, type: string, values: readonly string[]) => 
 export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, regionIds?: readonly number[]): { sql: string; params: Record<string, DuckDBValue> } {
 	// a line marked "-- only if X" belongs to the fragment when the rule's counts.X is true
 	// ("regional": when the pack applies to some regions only)
-	const flags: Record<string, unknown> = { ...rule.counts, regional: pack.applies_to !== 'all' };
+	// ("excludes_outcomes", "excludes_parties", "lists_outcomes": when the rule has such a set)
+	const flags: Record<string, unknown> = {
+		...rule.counts,
+		regional: pack.applies_to !== 'all',
+		excludes_outcomes: rule.counts.exclude_outcomes.length > 0,
+		excludes_parties: rule.counts.exclude_parties.length > 0,
+		lists_outcomes: rule.counts.only_outcomes !== undefined
+	};
 	const regions = pack.applies_to !== 'all' && regionIds?.length ? regionIds.map((r) => Math.trunc(Number(r))) : [-1];
 	const counted = querySql('compliance/audit_counted')
 		.replace(/^--.*\n/gm, '')
@@ -142,6 +148,8 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 		.join('\n');
 	const sql = querySql(`compliance/audit_${rule.type}`)
 		.replaceAll('{{counted}}', `(${counted})`)
+		// every channel: no test at all (DuckDB turns a long IN list into a join on every row)
+		.replaceAll('{{channel_test}}', codes.channel.every((ch) => rule.counts.channels.includes(ch as never)) ? 'true' : 'c.channel IN ({{channels}})')
 		.replaceAll('{{channels}}', rule.counts.channels.map((ch) => enumLiteral(ch, 'contact_channel', codes.channel)).join(', '))
 		.replaceAll('{{regions}}', regions.join(', '));
 	const params: Record<string, DuckDBValue> = { ...countedParams(pack, rule, codes), channel_names: listValue([...codes.channel]) };
