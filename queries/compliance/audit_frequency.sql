@@ -7,27 +7,34 @@
 -- predecessor is less than $window_days dates older closes a window of more than $limit contacts
 -- (which of a date's contacts comes first does not change the dates found). The contacts are read
 -- again for the few windows found rather than kept (NOT MATERIALIZED): writing 10 M rows aside
--- costs more than a second scan.
-WITH c AS NOT MATERIALIZED (
+-- costs more than a second scan; on that second reading the exclusions (wrong numbers, consent
+-- windows) are tested only on the contacts of those windows (w), not on every call.
+WITH b AS NOT MATERIALIZED (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
-		c.rid, c.ts, c.la, c.la // 86400000000 AS ld
+		c.rid, c.ts, c.la // 86400000000 AS ld, c.cid, c.pk, c.party, c.channel
 	FROM aud_c c
-	WHERE {{counted}}
+	WHERE {{counted_base}}
+), c AS NOT MATERIALIZED (
+	SELECT * FROM b c WHERE {{exclusions}}
 ), l AS (
 	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld) AS pld FROM c
 ), o AS (
 	SELECT DISTINCT k1, k2, ld FROM l WHERE ld - pld < $window_days
+), w AS MATERIALIZED (
+	SELECT o.k1, o.k2, o.ld AS wld, c.rid, c.ts, c.cid, c.pk, c.party, c.channel
+	FROM b c JOIN o ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
 )
 SELECT
 	arg_max(c.rid, c.ts) AS rid,
 	$per = 'debt' AS use_owner,
-	(DATE '1970-01-01' + (o.ld - ($window_days - 1))::INTEGER) AS window_start,
-	(DATE '1970-01-01' + o.ld::INTEGER) AS window_end,
-	o.ld,
+	(DATE '1970-01-01' + (c.wld - ($window_days - 1))::INTEGER) AS window_start,
+	(DATE '1970-01-01' + c.wld::INTEGER) AS window_end,
+	c.wld AS ld,
 	list(c.rid ORDER BY c.ts, c.rid) AS rids,
 	printf('%d %s in %d consecutive days (%s to %s); the limit is %d',
-		count(*), $noun, $window_days, strftime(DATE '1970-01-01' + (o.ld - ($window_days - 1))::INTEGER, '%-d %b %Y'),
-		strftime(DATE '1970-01-01' + o.ld::INTEGER, '%-d %b %Y'), $limit) AS detail
-FROM c JOIN o ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
-GROUP BY o.k1, o.k2, o.ld
+		count(*), $noun, $window_days, strftime(DATE '1970-01-01' + (c.wld - ($window_days - 1))::INTEGER, '%-d %b %Y'),
+		strftime(DATE '1970-01-01' + c.wld::INTEGER, '%-d %b %Y'), $limit) AS detail
+FROM w c
+WHERE {{exclusions}}
+GROUP BY c.k1, c.k2, c.wld

@@ -142,6 +142,15 @@ beforeAll(async () => {
 	contact(az('2026-03-02', '10:00:00'), { acct: 'K2', id: 'K2-before-conv' });
 	contact(az('2026-03-02', '11:00:00'), { acct: 'K2', outcome: 'conversation', id: 'K2-conv' });
 	contact(az('2026-03-03', '11:00:00'), { acct: 'K2', id: 'K2-after-conv' });
+	// after a conversation: a call to a number found to be wrong, and one inside a consent window
+	// given later, do not count under (B); the call after both does
+	account('K3', 'C-K3');
+	contact(az('2026-03-02', '11:00:00'), { acct: 'K3', outcome: 'conversation', id: 'K3-conv' });
+	contact(az('2026-03-03', '10:00:00'), { acct: 'K3', point: 'K3-WRONG', id: 'K3-to-wrong' });
+	contact(az('2026-03-03', '10:30:00'), { acct: 'K3', point: 'K3-WRONG', outcome: 'wrong_number', id: 'K3-wrong' });
+	pref('EVK3', 'C-K3', 'K3', 'all', 'consent_to_call', az('2026-03-04', '09:00:00'), az('2026-03-04', '18:00:00'));
+	contact(az('2026-03-04', '10:00:00'), { acct: 'K3', id: 'K3-consented' });
+	contact(az('2026-03-05', '12:00:00'), { acct: 'K3', id: 'K3-counted' });
 
 	// a 7-date window across the start of daylight saving in New York (8 Mar 2026): 8 calls on 4–10 Mar -> (A)
 	account('N1', 'C-N1', 'US-NY', 'America/New_York');
@@ -371,6 +380,9 @@ describe('edge cases', () => {
 	it('a consent window ends at a conversation: the calls after it fall under (B)', () => {
 		const f = of('K2', 'call_after_conversation');
 		expect(f.map((x) => x.interaction_ids)).toEqual([['K2-conv', 'K2-after-conv']]);
+	});
+	it('after a conversation, calls to a wrong number and calls inside a consent window do not count under (B)', () => {
+		expect(of('K3', 'call_after_conversation').map((x) => x.interaction_ids)).toEqual([['K3-conv', 'K3-counted']]);
 	});
 	it('a 7-date window across the start of daylight saving counts local dates', () => {
 		const f = of('N1', 'call_frequency_7_in_7');

@@ -137,17 +137,20 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 		lists_outcomes: rule.counts.only_outcomes !== undefined
 	};
 	const regions = pack.applies_to !== 'all' && regionIds?.length ? regionIds.map((r) => Math.trunc(Number(r))) : [-1];
-	const counted = querySql('compliance/audit_counted')
+	// the lines of the fragment that apply to this rule; the exclusions (calls to wrong numbers,
+	// inside consent windows) also apart: {{counted_base}} is the fragment without them and
+	// {{exclusions}} they alone, for a query that tests them on the few rows a join keeps
+	const lines = querySql('compliance/audit_counted')
 		.replace(/^--.*\n/gm, '')
 		.split('\n')
-		.filter((line) => {
-			const m = /--\s*only if (\w+)\s*$/.exec(line);
-			return !m || flags[m[1]!] === true;
-		})
-		.map((line) => line.replace(/--\s*only if \w+\s*$/, ''))
-		.join('\n');
+		.map((line) => ({ line: line.replace(/--\s*only if \w+\s*$/, ''), flag: /--\s*only if (\w+)\s*$/.exec(line)?.[1] }))
+		.filter((l) => !l.flag || flags[l.flag] === true);
+	const exclusion = (l: { flag?: string }) => l.flag === 'exclude_wrong_numbers' || l.flag === 'exclude_consent_windows';
+	const fragment = (ls: { line: string }[]) => `(${ls.map((l) => l.line).join('\n')})`;
 	const sql = querySql(`compliance/audit_${rule.type}`)
-		.replaceAll('{{counted}}', `(${counted})`)
+		.replaceAll('{{counted}}', fragment(lines))
+		.replaceAll('{{counted_base}}', fragment(lines.filter((l) => !exclusion(l))))
+		.replaceAll('{{exclusions}}', fragment([{ line: 'true' }, ...lines.filter(exclusion)]))
 		// every channel: no test at all (DuckDB turns a long IN list into a join on every row)
 		.replaceAll('{{channel_test}}', codes.channel.every((ch) => rule.counts.channels.includes(ch as never)) ? 'true' : 'c.channel IN ({{channels}})')
 		.replaceAll('{{channels}}', rule.counts.channels.map((ch) => enumLiteral(ch, 'contact_channel', codes.channel)).join(', '))
