@@ -142,6 +142,12 @@ beforeAll(async () => {
 	contact(az('2026-03-02', '10:00:00'), { acct: 'K2', id: 'K2-before-conv' });
 	contact(az('2026-03-02', '11:00:00'), { acct: 'K2', outcome: 'conversation', id: 'K2-conv' });
 	contact(az('2026-03-03', '11:00:00'), { acct: 'K2', id: 'K2-after-conv' });
+	// a consent given on the day daylight saving starts in New York (8 Mar 2026, 10:00 EDT): day 7
+	// ends at midnight EDT on 14/15 Mar; 8 calls late on the 14th are inside, 8 early on the 15th not
+	account('KD', 'C-KD', 'US-NY', 'America/New_York');
+	pref('EVKD', 'C-KD', 'KD', 'all', 'consent_to_call', '2026-03-08T10:00:00-04:00');
+	for (let k = 0; k < 8; k++) contact(`2026-03-14T23:${String(10 + k * 5)}:00-04:00`, { acct: 'KD', id: `KD-in-${k}` });
+	for (let k = 0; k < 8; k++) contact(`2026-03-15T00:${String(10 + k * 5)}:00-04:00`, { acct: 'KD', id: `KD-out-${k}` });
 	// after a conversation: a call to a number found to be wrong, and one inside a consent window
 	// given later, do not count under (B); the call after both does
 	account('K3', 'C-K3');
@@ -380,6 +386,11 @@ describe('edge cases', () => {
 	it('a consent window ends at a conversation: the calls after it fall under (B)', () => {
 		const f = of('K2', 'call_after_conversation');
 		expect(f.map((x) => x.interaction_ids)).toEqual([['K2-conv', 'K2-after-conv']]);
+	});
+	it('a consent given on the day daylight saving starts closes at local midnight after day 7', () => {
+		const f = of('KD', 'call_frequency_7_in_7');
+		expect(f.map((x) => x.window_end)).toEqual(['2026-03-15']);
+		expect(f[0]!.interaction_ids).toEqual([...Array(8).keys()].map((k) => `KD-out-${k}`));
 	});
 	it('after a conversation, calls to a wrong number and calls inside a consent window do not count under (B)', () => {
 		expect(of('K3', 'call_after_conversation').map((x) => x.interaction_ids)).toEqual([['K3-conv', 'K3-counted']]);
