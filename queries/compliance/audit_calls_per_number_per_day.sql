@@ -3,7 +3,7 @@
 -- with one sort (a call whose ($limit - 1)-th predecessor to the number is on the same date); the
 -- calls of those dates are listed after.
 WITH c AS NOT MATERIALIZED (
-	SELECT c.rid, c.cid, c.pk, c.ts, c.la, c.la // 86400000000 AS ld FROM aud_c c WHERE {{counted}}
+	SELECT c.rid, c.cid, c.pk, c.ts, c.la, (c.la // 86400000000)::INTEGER AS ld FROM aud_c c WHERE {{counted}}
 ), l AS (
 	SELECT cid, pk, ld, lag(ld, $limit - 1) OVER (PARTITION BY cid, pk ORDER BY ld) AS pld FROM c
 ), g AS (

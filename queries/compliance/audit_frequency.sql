@@ -12,7 +12,7 @@
 WITH b AS NOT MATERIALIZED (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
-		c.rid, c.ts, c.la // 86400000000 AS ld, c.cid, c.pk, c.party, c.channel
+		c.rid, c.ts, (c.la // 86400000000)::INTEGER AS ld, c.cid, c.pk, c.party, c.channel
 	FROM aud_c c
 	WHERE {{counted_base}}
 ), c AS NOT MATERIALIZED (
