@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { PASSWORD, signIn } from './auth';
+import { holdAppScripts } from './hold';
 
 test('signing in and out; a wrong password gets a clear message; the trail records both', async ({ page }) => {
 	await page.goto('/data');
@@ -47,13 +48,8 @@ test('an admin adds and disables a user in the browser', async ({ page }) => {
 });
 
 test('a username typed before the page has finished loading is kept', async ({ page }) => {
-	// hold the app's scripts back, type, then let them run (a slow connection, or a busy server)
-	let release!: () => void;
-	const gate = new Promise<void>((r) => (release = r));
-	await page.route('**/_app/immutable/**/*.js', async (route) => {
-		await gate;
-		await route.continue();
-	});
+	// type before the app's scripts run, then let them run
+	const release = await holdAppScripts(page);
 	await page.goto('/login', { waitUntil: 'domcontentloaded' });
 	await page.getByLabel('Username').fill('e2e-compliance');
 	await page.getByLabel('Password').fill(PASSWORD);

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signIn } from './auth';
+import { holdAppScripts } from './hold';
 
 test.beforeEach(async ({ page }) => signIn(page, 'admin'));
 
@@ -75,14 +76,8 @@ test('upload a file with bad rows: progress, result, reasons, CSV download, fix 
 });
 
 test('a file chosen before the page has finished loading is imported', async ({ page }) => {
-	// hold the app's scripts back, choose a file, then let them run (a slow connection, or a
-	// server busy with the work that follows an import)
-	let release!: () => void;
-	const gate = new Promise<void>((r) => (release = r));
-	await page.route('**/_app/immutable/**/*.js', async (route) => {
-		await gate;
-		await route.continue();
-	});
+	// choose before the app's scripts run, then let them run
+	const release = await holdAppScripts(page);
 	await page.goto('/data', { waitUntil: 'domcontentloaded' });
 	await page.getByTestId('file-input').setInputFiles({
 		name: 'accounts_early.csv',
