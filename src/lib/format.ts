@@ -20,6 +20,10 @@ export const formatDate = (iso: string | null | undefined) => (iso ? dateFmt.for
 /** "2 Mar 2026, 14:05 UTC" */
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTimeFmt.format(new Date(iso)) + ' UTC' : '—');
 
+const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+/** "14:05 UTC" (with formatDate: the two halves of formatDateTime) */
+export const formatTime = (iso: string | null | undefined) => (iso ? timeFmt.format(new Date(iso)) + ' UTC' : '—');
+
 /** "3 min ago", "2 h ago", "5 days ago" */
 export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
 	if (!iso) return 'never';

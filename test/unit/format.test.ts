@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatChange, formatKpi } from '../../src/lib/format.ts';
+import { formatChange, formatDate, formatDateTime, formatKpi, formatTime } from '../../src/lib/format.ts';
 import { kpiDef } from '../../src/lib/kpis.ts';
 
 test('KPI values and changes are written as ux.md says, coloured by good or bad news', () => {
@@ -14,4 +14,12 @@ test('KPI values and changes are written as ux.md says, coloured by good or bad 
 	expect(formatChange(complaints, 3, 4.5)).toEqual({ text: '−1.5', tone: 'good' });
 	expect(formatChange(days, 17, 16)).toEqual({ text: '+1 day', tone: 'bad' });
 	expect(formatChange(cure, null, 0.3)).toBeNull();
+});
+
+test('a date and time in UTC, whole or as its two halves', () => {
+	const at = '2026-03-02T14:05:59Z';
+	expect(formatDateTime(at)).toBe('2 Mar 2026, 14:05 UTC');
+	expect(`${formatDate(at)}, ${formatTime(at)}`).toBe(formatDateTime(at));
+	expect(formatTime('2026-03-02T00:00:00Z')).toBe('00:00 UTC');
+	expect(formatTime(null)).toBe('—');
 });
