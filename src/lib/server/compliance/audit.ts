@@ -355,12 +355,12 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			}
 			await conn.run(`RESET disabled_optimizers`);
 			await timed('audit_store', () => run(conn, querySql('compliance/audit_store'), { audit_id: auditId, from_day: fromDay, to_day: toDay }));
-			const [counts] = await rows<{ contacts: number; findings: number }>(
+			const [counts] = await timedValue('audit_counts', () => rows<{ contacts: number; findings: number }>(
 				conn,
 				`SELECT (SELECT count(*) FROM aud_c WHERE direction = 'outbound' AND ($from_day IS NULL OR la // 86400000000 >= $from_day) AND ($to_day IS NULL OR la // 86400000000 <= $to_day)) AS contacts,
 				        (SELECT count(*) FROM compliance_findings WHERE audit_id = $audit_id) AS findings`,
 				{ audit_id: auditId, from_day: fromDay, to_day: toDay }
-			);
+			));
 			const duration = Date.now() - t0;
 			await run(
 				conn,
@@ -378,19 +378,21 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 					duration
 				}
 			);
-			await run(conn, `DELETE FROM compliance_findings WHERE audit_id <= $oldest`, { oldest: auditId - KEEP_FINDINGS_OF });
-			await conn.run('COMMIT');
+			await timed('audit_prune', () => run(conn, `DELETE FROM compliance_findings WHERE audit_id <= $oldest`, { oldest: auditId - KEEP_FINDINGS_OF }));
+			await timed('commit', () => conn.run('COMMIT'));
 		} catch (e) {
 			await conn.run('ROLLBACK').catch(() => undefined);
 			throw e;
 		}
 	} finally {
+		const tf = Date.now();
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
 		await conn.run('DROP VIEW IF EXISTS aud_c').catch(() => undefined);
 		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		await dropIndexTemps(conn);
 		await restoreMemory();
 		conn.closeSync();
+		steps.cleanup = Date.now() - tf;
 	}
 	return { ...(await getAudit(store, auditId))!, steps, ...(index ? { index } : {}) };
 }
