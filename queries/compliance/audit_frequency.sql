@@ -15,14 +15,12 @@ WITH b AS NOT MATERIALIZED (
 		c.rid, c.ts, (c.la // 86400000000)::INTEGER AS ld, c.cid, c.pk, c.party, c.channel
 	FROM aud_c c
 	WHERE {{counted_base}}
-), c AS NOT MATERIALIZED (
-	SELECT * FROM b c WHERE {{exclusions}}
 ), l AS (
-	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld) AS pld FROM c
+	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld) AS pld FROM b
 ), o AS (
 	SELECT DISTINCT k1, k2, ld FROM l WHERE ld - pld < $window_days
 ), w AS MATERIALIZED (
-	SELECT o.k1, o.k2, o.ld AS wld, c.rid, c.ts, c.cid, c.pk, c.party, c.channel
+	SELECT o.k1, o.k2, o.ld AS wld, c.rid, c.ts, c.ld, c.cid, c.pk, c.party, c.channel
 	FROM b c JOIN o ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
 )
 SELECT
@@ -38,3 +36,4 @@ SELECT
 FROM w c
 WHERE {{exclusions}}
 GROUP BY c.k1, c.k2, c.wld
+HAVING count(*) > $limit AND bool_or(c.ld = c.wld)

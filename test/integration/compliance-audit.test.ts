@@ -157,6 +157,14 @@ beforeAll(async () => {
 	pref('EVK3', 'C-K3', 'K3', 'all', 'consent_to_call', az('2026-03-04', '09:00:00'), az('2026-03-04', '18:00:00'));
 	contact(az('2026-03-04', '10:00:00'), { acct: 'K3', id: 'K3-consented' });
 	contact(az('2026-03-05', '12:00:00'), { acct: 'K3', id: 'K3-counted' });
+	// 8 counted calls on 2–5 Mar -> (A) on the 5th; on the 6th only a call to a number found to be
+	// wrong and on the 7th only a call inside a consent window: the windows ending those days still
+	// hold 8 counted calls, but no counted call was placed on them, so no finding is dated there
+	account('K4', 'C-K4');
+	for (const d of ['02', '03', '04', '05']) for (const h of ['10', '15']) contact(az(`2026-03-${d}`, `${h}:00:00`), { acct: 'K4', id: `K4-${d}-${h}` });
+	contact(az('2026-03-06', '10:00:00'), { acct: 'K4', point: 'K4-WRONG', outcome: 'wrong_number', id: 'K4-wrong' });
+	pref('EVK4', 'C-K4', 'K4', 'call', 'consent_to_call', az('2026-03-07', '09:00:00'), az('2026-03-07', '18:00:00'));
+	contact(az('2026-03-07', '10:00:00'), { acct: 'K4', id: 'K4-consented' });
 
 	// a 7-date window across the start of daylight saving in New York (8 Mar 2026): 8 calls on 4–10 Mar -> (A)
 	account('N1', 'C-N1', 'US-NY', 'America/New_York');
@@ -394,6 +402,11 @@ describe('edge cases', () => {
 	});
 	it('after a conversation, calls to a wrong number and calls inside a consent window do not count under (B)', () => {
 		expect(of('K3', 'call_after_conversation').map((x) => x.interaction_ids)).toEqual([['K3-conv', 'K3-counted']]);
+	});
+	it('7-in-7: no finding is dated on a day whose only calls are excluded ones', () => {
+		const f = of('K4', 'call_frequency_7_in_7');
+		expect(f.map((x) => x.window_end)).toEqual(['2026-03-05']);
+		expect(f[0]!.interaction_ids).toEqual(['02', '03', '04', '05'].flatMap((d) => [`K4-${d}-10`, `K4-${d}-15`]));
 	});
 	it('a 7-date window across the start of daylight saving counts local dates', () => {
 		const f = of('N1', 'call_frequency_7_in_7');
