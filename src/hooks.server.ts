@@ -1,8 +1,11 @@
 /**
  * Every request passes here: the session is read, the route is checked against the one
- * access table (src/lib/server/auth/roles.ts), and the security headers are set.
+ * access table (src/lib/server/auth/roles.ts), and the security headers are set. When the
+ * server starts (init), the store is opened and the Overview's chart cache starts warming in the
+ * background, so that a first visitor finds it warm or warming.
  */
-import { error, redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { building } from '$app/environment';
+import { error, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { decide } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
@@ -14,6 +17,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 	'cross-origin-opener-policy': 'same-origin',
 	'cross-origin-resource-policy': 'same-origin'
+};
+
+export const init: ServerInit = async () => {
+	if (building) return;
+	// not awaited: the server listens at once; a store that cannot be opened now (held by an
+	// import in another process) is opened by the first request instead, which then says why
+	void getStore().catch((e) => console.error(`the store could not be opened at start: ${e instanceof Error ? e.message : e}`));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
