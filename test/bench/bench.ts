@@ -271,8 +271,9 @@ console.log(`  steps: ${Object.entries(audit2.steps ?? {}).map(([k, v]) => `${k}
 console.log(`  with the contact index rebuilt first: ${(auditRebuildMs / 1000).toFixed(1)} s, of which the index of ${fmt.format(complianceBench.index_rows ?? 0)} interactions ${((complianceBench.index_rebuild_ms ?? 0) / 1000).toFixed(1)} s`);
 console.log(`Account timeline server time (median of 7 after a first read): ${Object.entries(timelineMs).map(([k, v]) => `${k} ${v} ms`).join(', ')} (goal < 100 ms)`);
 
-// 5. the Overview in Chromium: navigation until every chart has drawn (warm; median of 5)
-let browser: { load_and_draw_ms: number; first_load_ms: number; runs_ms: number[] } | null = null;
+// 5. the Overview in Chromium: navigation until every chart has drawn (the first load after the
+// server started; then, once the server's background warming is done, the median of 5)
+let browser: { load_and_draw_ms: number; first_load_ms: number; runs_ms: number[]; server_warmed_after_ms: number | null } | null = null;
 if (existsSync('/usr/bin/chromium') && existsSync('build/index.js')) browser = await browserTiming(db);
 else console.log('(no Chromium or no build/: run `npm run build` and install chromium to time the page in a browser)');
 
@@ -283,7 +284,21 @@ async function browserTiming(dbPath: string) {
 	await addUser(s2, { username: 'bench-leadership', role: 'leadership', password: 'bench-password-not-secret' }).catch(() => {});
 	await s2.close();
 	const port = 3600 + Math.floor(Math.random() * 300);
-	const server = spawn(process.execPath, ['build'], { env: { ...process.env, CUREWISE_DB: dbPath, PORT: String(port), ORIGIN: `http://localhost:${port}` }, stdio: 'ignore' });
+	const started = Date.now();
+	const server = spawn(process.execPath, ['build'], { env: { ...process.env, CUREWISE_DB: dbPath, PORT: String(port), ORIGIN: `http://localhost:${port}` }, stdio: ['ignore', 'pipe', 'ignore'] });
+	// the server prints "chart cache warmed in N ms" when its background warming (started with the
+	// server) is done: the warm runs start after it, the first load does not wait for it
+	let warmedAt = 0;
+	const warmed = new Promise<void>((resolve) => {
+		let buf = '';
+		server.stdout!.on('data', (d: Buffer) => {
+			buf += d.toString();
+			if (!warmedAt && /chart cache warmed in \d+ ms/.test(buf)) {
+				warmedAt = Date.now();
+				resolve();
+			}
+		});
+	});
 	const base = `http://localhost:${port}`;
 	for (let i = 0; i < 100; i++) {
 		if (await fetch(base + '/login').then((r) => r.ok, () => false)) break;
@@ -309,12 +324,16 @@ async function browserTiming(dbPath: string) {
 				return cards.length > 0 && !document.querySelector('.skeleton') && [...document.querySelectorAll('.chart [role=img]')].every((el) => (el as HTMLElement).dataset.drawn === 'true');
 			}, undefined, { timeout: 120_000, polling: 10 });
 			if (i > 0) runs.push(Date.now() - t);
-			else first = Date.now() - t;
+			else {
+				first = Date.now() - t;
+				await Promise.race([warmed, new Promise((r) => setTimeout(r, 300_000))]);
+			}
 		}
 		const sorted = [...runs].sort((a, c) => a - c);
 		const ms = sorted[Math.floor(sorted.length / 2)]!;
-		console.log(`Overview loaded and drawn in Chromium (1280 px): first load after the server started ${first} ms (the chart cache warming meanwhile); then median ${ms} ms (runs ${runs.join(', ')} ms)`);
-		return { load_and_draw_ms: ms, first_load_ms: first, runs_ms: runs };
+		const warmMs = warmedAt ? warmedAt - started : null;
+		console.log(`Overview loaded and drawn in Chromium (1280 px): first load after the server started ${first} ms (the chart cache warming meanwhile); the server's warming done ${warmMs === null ? 'not within 5 min' : `${(warmMs / 1000).toFixed(1)} s after its start`}; then, warm, median ${ms} ms (runs ${runs.join(', ')} ms)`);
+		return { load_and_draw_ms: ms, first_load_ms: first, runs_ms: runs, server_warmed_after_ms: warmMs };
 	} finally {
 		await b.close();
 		server.kill();
