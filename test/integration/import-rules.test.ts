@@ -197,6 +197,35 @@ describe('contact_preferences', () => {
 	});
 });
 
+describe('interactions: a key seen more than once in one file', () => {
+	test('the last of three rows is imported, the two before are quarantined; a row broken for another reason is not counted', async () => {
+		const path = t.file(
+			'interactions_dups.csv',
+			csv([
+				interactionsHeader,
+				interactionRow('D1', 'A1', { occurred_at: '2026-03-02T10:00:00Z' }),
+				interactionRow('D2', 'A1', { channel: 'fax' }),
+				interactionRow('D1', 'A1', { occurred_at: '2026-03-02T11:00:00Z' }),
+				interactionRow('D2', 'A1'),
+				interactionRow('D1', 'A1', { occurred_at: '2026-03-02T12:00:00Z' }),
+				interactionRow('D3', 'A1')
+			])
+		);
+		const r = await importFile(t.store, { path, source: 'cli' });
+		expect([r.rows_read, r.rows_inserted, r.rows_quarantined]).toEqual([6, 3, 3]);
+		const q = await t.store.rows<{ line_number: number; reasons: string[] }>(`SELECT line_number, reasons FROM quarantine WHERE batch_id = $b ORDER BY line_number`, { b: BigInt(r.batch_id!) });
+		expect(q.map((x) => [x.line_number, (x.reasons as unknown as string[]).join(' | ')])).toEqual([
+			[2, 'interaction_id "D1" appears again later in this file (data row 5); the later row was imported'],
+			[3, 'channel "fax" is not one of call, sms, email, letter, push, in_app, ringless_voicemail'],
+			[4, 'interaction_id "D1" appears again later in this file (data row 5); the later row was imported']
+		]);
+		const stored = await t.store.rows<{ id: string; at: string }>(
+			`SELECT interaction_id AS id, strftime(occurred_at AT TIME ZONE 'UTC', '%H:%M') AS at FROM interactions WHERE interaction_id IN ('D1', 'D2', 'D3') ORDER BY 1`
+		);
+		expect(stored).toEqual([{ id: 'D1', at: '12:00' }, { id: 'D2', at: '19:05' }, { id: 'D3', at: '19:05' }]);
+	});
+});
+
 describe('experiment_assignments', () => {
 	const header = ['experiment_id', 'account_id', 'variant', 'assigned_at'];
 	test('each rule quarantines its row with the reason', async () => {

@@ -293,7 +293,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 }
 
 async function dropTemps(conn: DuckDBConnection) {
-	for (const t of ['cw_typed', 'cw_bad', 'cw_nl', 'cw_good', 'cw_match', 'cw_dups', 'cw_zones']) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
+	for (const t of ['cw_typed', 'cw_bad', 'cw_nl', 'cw_good', 'cw_match', 'cw_dup_h', 'cw_dups', 'cw_zones']) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
 }
 
 async function recordRejected(
@@ -425,9 +425,17 @@ async function importInTransaction(
 
 	// 4. the same primary key twice in one file: the later row is imported, the earlier ones quarantined
 	const [{ n: flagged }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_bad`)) as [{ n: number }];
+	// first the 64-bit hashes of the keys that may repeat, found by sorting them (sorting 29 M
+	// numbers takes half the time of grouping 29 M keys, most of them once each); then the keys
+	// that do repeat, among the rows with those hashes only (none, mostly)
+	const goodRows = `cw_typed t ${flagged > 0 ? 'ANTI JOIN cw_bad b ON t.rowid = b._row' : ''}`;
+	const keyHash = `hash(${pk.map((k) => `t.${k}`).join(', ')})`;
+	await conn.run(`CREATE TEMP TABLE cw_dup_h AS
+		SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS p FROM (SELECT ${keyHash} AS h FROM ${goodRows})) WHERE h = p`);
+	const [{ n: maybeDup }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_dup_h`)) as [{ n: number }];
 	await conn.run(`CREATE TEMP TABLE cw_dups AS
 		SELECT ${pk.map((k, i) => `t.${k} AS k${i}`).join(', ')}, max(t.rowid) AS keep_row
-		FROM cw_typed t ${flagged > 0 ? 'ANTI JOIN cw_bad b ON t.rowid = b._row' : ''}
+		FROM ${goodRows} WHERE ${maybeDup > 0 ? `${keyHash} IN (SELECT h FROM cw_dup_h)` : 'false'}
 		GROUP BY ALL HAVING count(*) > 1`);
 	const [{ n: dupKeys }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_dups`)) as [{ n: number }];
 	if (dupKeys > 0) {
