@@ -7,8 +7,11 @@
 -- predecessor is less than $window_days dates older closes a window of more than $limit contacts
 -- (which of a date's contacts comes first does not change the dates found). The contacts are read
 -- again for the few windows found rather than kept (NOT MATERIALIZED): writing 10 M rows aside
--- costs more than a second scan; on that second reading the exclusions (wrong numbers, consent
--- windows) are tested only on the contacts of those windows (w), not on every call.
+-- costs more than a second scan. The exclusions (wrong numbers, consent windows) are tested only
+-- on that second reading, on the contacts of the windows found (w), not on every call: the sort
+-- runs on the contacts before exclusions, so it finds every window that could hold too many (a
+-- superset), and a window is kept when its counted contacts are still more than $limit and one of
+-- them was placed on its last date (HAVING).
 WITH b AS NOT MATERIALIZED (
 	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
 		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
