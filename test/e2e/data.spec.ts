@@ -102,6 +102,13 @@ test('a file that cannot be read as its table is rejected with one clear message
 		'payments_broken.csv cannot be read as payments: missing required columns account_id, paid_at, method, status'
 	);
 	await expect(page.getByTestId('import-error')).toContainText('Nothing already stored was changed');
+	// the history shows the reason in full, under the file, inside the page at 1280 px
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.goto('/data');
+	const reason = page.getByTestId('batch-error').first();
+	await expect(reason).toContainText('payments_broken.csv cannot be read as payments: missing required columns');
+	const [box, table] = [await reason.locator('.err').boundingBox(), await page.getByTestId('batches').locator('xpath=..').boundingBox()];
+	expect(box!.x + box!.width).toBeLessThanOrEqual(table!.x + table!.width + 1);
 });
 
 test('a file of the wrong type is refused before upload processing', async ({ page }) => {
