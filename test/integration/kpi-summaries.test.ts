@@ -74,11 +74,21 @@ describe('summary tables agree with the raw tables', () => {
 		const cur = await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', segment: 'retail' }, { source: 'raw' });
 		const prev = await kpiSummary(t.store, { from: '2026-01-02', to: '2026-04-01', segment: 'retail' }, { source: 'raw' });
 		expectSame(p.current.kpis, cur.kpis, 'current');
-		expectSame(p.previous.kpis, prev.kpis, 'previous');
+		expectSame(p.comparison.kpis, prev.kpis, 'previous');
 		// the sparkline's weeks: the first starts on the period's first day, the others on Mondays
 		expect(p.weekly!.buckets[0]).toBe('2026-04-02');
 		expect(p.weekly!.buckets[1]).toBe('2026-04-06');
 		expect(p.weekly!.buckets.at(-1)).toBe('2026-06-29');
+	});
+
+	test('the comparison with the same days a year before agrees with each period computed alone', async () => {
+		const p = await kpiPeriods(t.store, { from: '2025-10-15', to: '2026-06-30', as_of: AS_OF, region: 'US-NY' }, 'year');
+		expect(p.compare).toBe('year');
+		expect([p.comparison.from, p.comparison.to]).toEqual(['2024-10-15', '2025-06-30']);
+		const cur = await kpiSummary(t.store, { from: '2025-10-15', to: '2026-06-30', region: 'US-NY' }, { source: 'raw' });
+		const prev = await kpiSummary(t.store, { from: '2024-10-15', to: '2025-06-30', region: 'US-NY' }, { source: 'raw' });
+		expectSame(p.current.kpis, cur.kpis, 'current');
+		expectSame(p.comparison.kpis, prev.kpis, 'a year before');
 	});
 
 	test('weekly and monthly trends agree with each bucket computed from the raw tables', async () => {

@@ -69,3 +69,25 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 		});
 	return out;
 }
+
+/**
+ * The breakdown of a period next to that of the period it is compared with: for each metric m,
+ * column m holds the current value and m__comparison the comparison period's (null: no data).
+ * Rows are the values seen in either period.
+ */
+export async function breakdownCompared(
+	store: Store,
+	p: z.infer<typeof kpiParamsSchema> & { as_of: string },
+	dimension: BreakdownDimension,
+	comparison: { from: string; to: string }
+): Promise<Columns> {
+	const [cur, cmp] = await Promise.all([breakdown(store, p, dimension), breakdown(store, { ...p, ...comparison }, dimension)]);
+	const keys = [...new Set([...(cur[dimension] ?? []), ...(cmp[dimension] ?? [])].map(String))].sort((a, b) => a.localeCompare(b));
+	const at = (c: Columns, key: string) => (c[dimension] ?? []).map(String).indexOf(key);
+	const out: Columns = { [dimension]: keys };
+	for (const m of BREAKDOWN_METRICS) {
+		out[m] = keys.map((k) => (at(cur, k) < 0 ? null : (cur[m]![at(cur, k)] ?? null)));
+		out[`${m}__comparison`] = keys.map((k) => (at(cmp, k) < 0 ? null : (cmp[m]![at(cmp, k)] ?? null)));
+	}
+	return out;
+}

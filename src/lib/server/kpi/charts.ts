@@ -9,7 +9,8 @@ import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
-import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
+import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
+import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
 import { filterArgs, kpiParamsSchema, kpiTrend } from './summary.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
@@ -197,9 +198,12 @@ export const CHART_QUERIES = {
 	},
 	breakdown: {
 		params: withAsOf.and(
-			z.object({ dimension: z.enum(BREAKDOWN_DIMENSIONS, { error: `dimension must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }) })
+			z.object({
+				dimension: z.enum(BREAKDOWN_DIMENSIONS, { error: `dimension must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }),
+				compare: comparisonSchema.default('previous')
+			})
 		),
-		run: (store: Store, p: WithAsOf & { dimension: BreakdownDimension }) => breakdown(store, p, p.dimension)
+		run: (store: Store, p: WithAsOf & { dimension: BreakdownDimension; compare: ComparisonId }) => breakdownCompared(store, p, p.dimension, comparisonPeriod(p, p.compare))
 	}
 } as const;
 

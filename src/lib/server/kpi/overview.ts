@@ -1,11 +1,12 @@
-/** The Overview: the KPIs of a period next to those of the previous period of the same length. */
+/** The Overview: the KPIs of a period next to those of the period it is compared with (the previous period of the same length, or the same days a year before). */
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { latestFullAudit } from '../compliance/audit.ts';
 import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
 import type { Store } from '../db/store.ts';
 import { listAlerts } from '../experiments/guardrails.ts';
-import { breakdown, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
+import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { querySql } from '../paths.ts';
+import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
 import { dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
 
 export interface OverviewData {
@@ -13,7 +14,9 @@ export interface OverviewData {
 	/** the values the filters offer */
 	options: Record<string, string[]>;
 	current: KpiSummary | null;
-	previous: KpiSummary | null;
+	/** the period the current one is compared with */
+	comparison: KpiSummary | null;
+	compare: ComparisonId;
 	/** the period's weekly values, for the sparklines (null when read from the raw tables) */
 	weekly: KpiTrend | null;
 	problems: string[];
@@ -35,16 +38,18 @@ export async function overviewParams(store: Store, query: Record<string, string>
 	const parsed = kpiParamsSchema.safeParse(raw);
 	const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`);
 	const p = parsed.success ? parsed.data : kpiParamsSchema.parse(defaults);
-	return { params: { ...p, as_of: asOf }, problems };
+	const cmp = comparisonSchema.safeParse(query.compare || 'previous');
+	if (!cmp.success) problems.push(`compare: ${cmp.error.issues[0]?.message}`);
+	return { params: { ...p, as_of: asOf, compare: cmp.success ? cmp.data : ('previous' as const) }, problems };
 }
 
 export async function overview(store: Store, query: Record<string, string>, parsed?: Awaited<ReturnType<typeof overviewParams>>): Promise<OverviewData> {
 	const { params: p, problems } = parsed ?? (await overviewParams(store, query));
-	if (!p) return { empty: true, options: {}, current: null, previous: null, weekly: null, problems: [] };
-	const [values, periods] = await Promise.all([store.rows<{ dimension: string; value: string }>(querySql('kpi/filter_values')), kpiPeriods(store, p)]);
+	if (!p) return { empty: true, options: {}, current: null, comparison: null, compare: 'previous', weekly: null, problems: [] };
+	const [values, periods] = await Promise.all([store.rows<{ dimension: string; value: string }>(querySql('kpi/filter_values')), kpiPeriods(store, p, p.compare)]);
 	const options: Record<string, string[]> = {};
 	for (const v of values) (options[v.dimension] ??= []).push(v.value);
-	return { empty: false, options, current: periods.current, previous: periods.previous, weekly: periods.weekly, problems };
+	return { empty: false, options, current: periods.current, comparison: periods.comparison, compare: periods.compare, weekly: periods.weekly, problems };
 }
 
 export interface PeriodFindings {
@@ -95,7 +100,7 @@ export async function overviewPage(store: Store, query: Record<string, string>, 
 	const params = parsed.params;
 	const [data, columns, alerts, findings] = await Promise.all([
 		overview(store, query, parsed),
-		params ? breakdown(store, params, dimension) : null,
+		params ? breakdownCompared(store, params, dimension, comparisonPeriod(params, params.compare)) : null,
 		listAlerts(store, { open: true }),
 		params ? periodFindings(store, params.from, params.to, role) : null
 	]);

@@ -11,6 +11,7 @@ import type { Store } from '../db/store.ts';
 import { storeOverview } from '../data/overview.ts';
 import { querySql } from '../paths.ts';
 import { freshSummaries } from './summaries.ts';
+import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 
 const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
 const TONES = ['supportive', 'neutral', 'firm'] as const;
@@ -339,21 +340,24 @@ export async function kpiTrend(store: Store, input: KpiParams, grain: 'week' | '
 
 export interface KpiPeriods {
 	current: KpiSummary;
-	previous: KpiSummary;
+	/** the period the current one is compared with (src/lib/periods.ts comparisonPeriod) */
+	comparison: KpiSummary;
+	compare: ComparisonId;
 	/** the current period's weekly values, for the sparklines; null on the raw path */
 	weekly: KpiTrend | null;
 }
 
 /**
- * The Overview's numbers: the period, the previous period of the same length, and the
- * period's weekly values. From the summary tables: one pass over both periods by week (the
- * weeks add up to the periods, except accounts contacted, counted per period).
+ * The Overview's numbers: the period, the period it is compared with (the previous period of
+ * the same length, or the same days a year before), and the period's weekly values. From the
+ * summary tables: one pass over the period by week (the weeks add up to the period, except
+ * accounts contacted, counted per period); the previous period, which ends the day before,
+ * rides along in the same pass.
  */
-export async function kpiPeriods(store: Store, input: KpiParams): Promise<KpiPeriods> {
+export async function kpiPeriods(store: Store, input: KpiParams, compare: ComparisonId = 'previous'): Promise<KpiPeriods> {
 	const p = kpiParamsSchema.parse(input);
 	const asOf = p.as_of ?? (await dataAsOf(store)) ?? p.to;
-	const len = Date.parse(p.to) - Date.parse(p.from) + DAY;
-	const prev = { ...p, from: iso(Date.parse(p.from) - len), to: iso(Date.parse(p.from) - DAY) };
+	const cmp: Parsed = { ...p, ...comparisonPeriod(p, compare) };
 	const make = (q: Parsed, source: 'summary' | 'raw', counts: KpiCounts): KpiSummary => ({
 		from: q.from,
 		to: q.to,
@@ -363,20 +367,27 @@ export async function kpiPeriods(store: Store, input: KpiParams): Promise<KpiPer
 		kpis: kpisFromCounts(counts, p.contact_threshold)
 	});
 	if (!(await summaryUsable(store, p, asOf))) {
-		const [current, previous] = [await rawCounts(store, p, asOf), await rawCounts(store, prev, asOf)];
-		return { current: make(p, 'raw', current), previous: make(prev, 'raw', previous), weekly: null };
+		const [current, comparison] = [await rawCounts(store, p, asOf), await rawCounts(store, cmp, asOf)];
+		return { current: make(p, 'raw', current), comparison: make(cmp, 'raw', comparison), compare, weekly: null };
 	}
-	const both = { ...p, from: prev.from, to: p.to };
-	const [weeks, periods] = await Promise.all([
-		summaryCounts(store, both, asOf, 'week', p.from),
-		store.rows<{ kind: string; bucket: unknown; n: number }>(summarySql('kpi/summary_contacts', null), { from: both.from, to: both.to, as_of: asOf, grain: 'period', split: p.from, ...filterArgs(p) })
+	// contiguous (previous period): one pass over both; else the comparison period on its own
+	const contiguous = cmp.to === iso(Date.parse(p.from) - DAY);
+	const span = contiguous ? { ...p, from: cmp.from, to: p.to } : p;
+	const [weeks, periods, apart] = await Promise.all([
+		summaryCounts(store, span, asOf, 'week', p.from),
+		store.rows<{ kind: string; bucket: unknown; n: number }>(summarySql('kpi/summary_contacts', null), { from: span.from, to: span.to, as_of: asOf, grain: 'period', split: p.from, ...filterArgs(p) }),
+		contiguous ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from)
 	]);
 	const contacted = (b: string) => periods.filter((r) => r.kind === 'firsts' && isoDay(r.bucket) === b).reduce((s, r) => s + n(r.n), 0);
 	const inPeriod = (q: Parsed) => [...weeks].filter(([b]) => b >= q.from && b <= q.to).map(([, c]) => c);
 	const cur = addCounts(inPeriod(p));
 	cur.contacts.accounts_contacted = contacted(p.from);
-	const pre = addCounts(inPeriod(prev));
-	pre.contacts.accounts_contacted = contacted(prev.from);
+	let comparison: KpiCounts;
+	if (apart) comparison = apart.get(cmp.from) ?? emptyCounts();
+	else {
+		comparison = addCounts(inPeriod(cmp));
+		comparison.contacts.accounts_contacted = contacted(cmp.from);
+	}
 	const starts = bucketStarts(p.from, p.to, 'week');
-	return { current: make(p, 'summary', cur), previous: make(prev, 'summary', pre), weekly: trendFrom(weeks, starts, 'week', p.contact_threshold) };
+	return { current: make(p, 'summary', cur), comparison: make(cmp, 'summary', comparison), compare, weekly: trendFrom(weeks, starts, 'week', p.contact_threshold) };
 }
