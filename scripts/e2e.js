@@ -226,7 +226,9 @@ function startServer(port, dbPath, experimentsDir) {
 			HOST: '127.0.0.1',
 			ORIGIN: baseUrl,
 			BODY_SIZE_LIMIT: 'Infinity',
-			NODE_ENV: 'production'
+			NODE_ENV: 'production',
+			// as npm start does: DuckDB's queries use libuv's thread pool, read once at start
+			UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '64'
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

@@ -52,7 +52,10 @@ const env = {
 	// the address people use; set ORIGIN when serving under another name (form posts are checked against it)
 	ORIGIN: process.env.ORIGIN || `http://localhost:${port}`,
 	// uploads are streamed to disk and limited by CUREWISE_MAX_UPLOAD_MB instead
-	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || 'Infinity'
+	BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || 'Infinity',
+	// DuckDB runs every query and connect on libuv's thread pool (4 threads unless set before
+	// the process starts): with more, a session read never waits behind long chart queries
+	UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '64'
 };
 const server = spawn(process.execPath, [built], { stdio: 'inherit', env });
 console.log(`Curewise is serving ${db} at http://localhost:${port}`);

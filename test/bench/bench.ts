@@ -285,7 +285,7 @@ async function browserTiming(dbPath: string) {
 	await s2.close();
 	const port = 3600 + Math.floor(Math.random() * 300);
 	const started = Date.now();
-	const server = spawn(process.execPath, ['build'], { env: { ...process.env, CUREWISE_DB: dbPath, PORT: String(port), ORIGIN: `http://localhost:${port}` }, stdio: ['ignore', 'pipe', 'ignore'] });
+	const server = spawn(process.execPath, ['build'], { env: { ...process.env, CUREWISE_DB: dbPath, PORT: String(port), ORIGIN: `http://localhost:${port}`, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '64' }, stdio: ['ignore', 'pipe', 'ignore'] });
 	// the server prints "chart cache warmed in N ms" when its background warming (started with the
 	// server) is done: the warm runs start after it, the first load does not wait for it
 	let warmedAt = 0;

@@ -42,18 +42,72 @@ export async function readSession(store: Store, token: string | undefined, now =
 	const { CUREWISE_SESSION_IDLE_MINUTES: idle, CUREWISE_SESSION_MAX_HOURS: max } = config();
 	const expired = s.disabled || now.getTime() - s.last_seen_at.getTime() > idle * 60_000 || now.getTime() - s.created_at.getTime() > max * 3_600_000;
 	if (expired) {
-		await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h });
+		noted(store).delete(h);
+		// parallel requests of the same expired session may all delete it; one delete is enough
+		await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h }).catch(ignoreConflict);
 		return null;
 	}
 	// note the activity at most once a minute
-	if (now.getTime() - s.last_seen_at.getTime() > 60_000) {
-		await store.rows(`UPDATE sessions SET last_seen_at = $now::TIMESTAMPTZ WHERE token_hash = $h`, { now: now.toISOString(), h });
-	}
+	if (now.getTime() - s.last_seen_at.getTime() > NOTE_EVERY_MS) await noteActivity(store, h, now);
 	return { user_id: s.user_id, username: s.username, role: s.role };
 }
 
+const NOTE_EVERY_MS = 60_000;
+
+/**
+ * When this process last wrote each session's last_seen_at, and the write while it runs.
+ * A browser's parallel requests cross the minute together; without this each would update
+ * the same row at once. It only spares writes: the expiry check reads the stored time.
+ */
+interface Noted {
+	at: number;
+	write: Promise<void> | null;
+}
+const notedByStore = new WeakMap<Store, Map<string, Noted>>();
+
+function noted(store: Store): Map<string, Noted> {
+	let m = notedByStore.get(store);
+	if (!m) notedByStore.set(store, (m = new Map()));
+	return m;
+}
+
+/** DuckDB refuses a second concurrent write of the same row; the first one stands */
+const isConflict = (e: unknown) => /Conflict on update|TransactionContext/.test(e instanceof Error ? e.message : String(e));
+
+function ignoreConflict(e: unknown): void {
+	if (!isConflict(e)) throw e;
+}
+
+async function noteActivity(store: Store, h: string, now: Date): Promise<void> {
+	const m = noted(store);
+	const prev = m.get(h);
+	// written (or being written) by this process within the minute: nothing to add
+	if (prev && now.getTime() - prev.at <= NOTE_EVERY_MS) return;
+	const entry: Noted = { at: now.getTime(), write: null };
+	entry.write = store
+		.rows(`UPDATE sessions SET last_seen_at = $now::TIMESTAMPTZ WHERE token_hash = $h`, { now: now.toISOString(), h })
+		.then(
+			() => undefined,
+			(e: unknown) => {
+				// another write of the same row (another process, or a sign-out) noted the activity
+				// or ended the session; any other failure lets the next request try again
+				if (isConflict(e)) return;
+				if (m.get(h) === entry) m.delete(h);
+				throw e;
+			}
+		)
+		.finally(() => (entry.write = null));
+	m.set(h, entry);
+	// entries older than the minute only take memory
+	if (m.size > 1000) for (const [k, v] of m) if (!v.write && now.getTime() - v.at > NOTE_EVERY_MS) m.delete(k);
+	await entry.write;
+}
+
 export async function endSession(store: Store, token: string | undefined): Promise<void> {
-	if (token) await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h: sha(token) });
+	if (!token) return;
+	const h = sha(token);
+	noted(store).delete(h);
+	await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h });
 }
 
 export function cookieOptions(secure: boolean) {

@@ -4,6 +4,7 @@ import { searchObject } from '$lib/schemas';
 import { toArrowIPC, toCsv } from '$lib/server/arrow';
 import { ChartParamsError, chartQueryNameSchema, runChartQuery } from '$lib/server/kpi/charts';
 import { overviewParams } from '$lib/server/kpi/overview';
+import { BusyError, heavy } from '$lib/server/queue';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -15,8 +16,10 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 	const base = await overviewParams(store, query);
 	if (!base.params) error(400, 'the store holds no data yet');
 	if (base.problems.length) error(400, base.problems.join('; '));
+	const chartParams = { ...base.params, dimension: query.dimension ?? 'segment', grain: query.grain ?? 'week' };
 	try {
-		const columns = await runChartQuery(store, name.data, { ...base.params, dimension: query.dimension ?? 'segment', grain: query.grain ?? 'week' }, { cache: true });
+		// heavy queries wait their turn; the same chart asked for again while it runs (in any format) is run once
+		const columns = await heavy(`${name.data}|${JSON.stringify(chartParams)}`, () => runChartQuery(store, name.data, chartParams, { cache: true }));
 		if (format === 'csv') {
 			return new Response(toCsv(columns), {
 				headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="curewise_${name.data}.csv"` }
@@ -26,6 +29,7 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 		return new Response(toArrowIPC(columns) as unknown as BodyInit, { headers: { 'content-type': 'application/vnd.apache.arrow.stream' } });
 	} catch (e) {
 		if (e instanceof ChartParamsError) error(400, e.message);
+		if (e instanceof BusyError) return json({ message: e.message }, { status: 503, headers: { 'retry-after': '2' } });
 		throw e;
 	}
 };

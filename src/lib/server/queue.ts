@@ -1,0 +1,108 @@
+/**
+ * A small first-in first-out limiter for heavy queries (the Overview's charts). At most
+ * CUREWISE_HEAVY_QUERIES run at once, so that many users' long queries cannot take every
+ * DuckDB thread and connection from the cheap pages; the rest wait in arrival order, and
+ * beyond CUREWISE_HEAVY_QUEUE waiting a request is refused at once rather than left to time
+ * out. A call with the same key as one running or waiting gets that one's promise: identical
+ * requests that arrive together cost one query.
+ */
+import { z } from 'zod';
+
+const envSchema = z.object({
+	CUREWISE_HEAVY_QUERIES: z.coerce.number().int().min(1).max(32).default(2),
+	CUREWISE_HEAVY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200)
+});
+
+/** too many requests already wait: the caller should answer 503 and ask to retry */
+export class BusyError extends Error {
+	constructor(readonly waiting: number) {
+		super(`the server is busy: ${waiting} requests are waiting; try again in a moment`);
+	}
+}
+
+export interface QueueStats {
+	/** tasks running now */
+	running: number;
+	/** tasks waiting for a slot */
+	waiting: number;
+	/** the most that run at once */
+	concurrency: number;
+	/** the most that wait before a new task is refused */
+	maxWaiting: number;
+}
+
+export class Limiter {
+	private running = 0;
+	private readonly waiting: (() => void)[] = [];
+	/** running and waiting tasks by key, for merging */
+	private readonly pending = new Map<string, Promise<unknown>>();
+
+	constructor(
+		readonly concurrency: number,
+		readonly maxWaiting: number
+	) {}
+
+	run<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const same = this.pending.get(key);
+		if (same) return same as Promise<T>;
+		if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting) return Promise.reject(new BusyError(this.waiting.length));
+		const p = new Promise<T>((resolve, reject) => {
+			const start = () => {
+				this.running++;
+				let result: Promise<T>;
+				try {
+					result = Promise.resolve(task());
+				} catch (e) {
+					result = Promise.reject(e);
+				}
+				// the key is released before the callers see the outcome: a failure is not kept,
+				// and a caller that asks again afterwards starts a fresh run
+				result.then(
+					(v) => {
+						this.done(key);
+						resolve(v);
+					},
+					(e: unknown) => {
+						this.done(key);
+						reject(e);
+					}
+				);
+			};
+			if (this.running < this.concurrency) start();
+			else this.waiting.push(start);
+		});
+		this.pending.set(key, p);
+		return p;
+	}
+
+	stats(): QueueStats {
+		return { running: this.running, waiting: this.waiting.length, concurrency: this.concurrency, maxWaiting: this.maxWaiting };
+	}
+
+	private done(key: string): void {
+		this.pending.delete(key);
+		this.running--;
+		this.waiting.shift()?.();
+	}
+}
+
+let shared: Limiter | null = null;
+
+/** the server's limiter, sized from the environment when first used */
+function limiter(): Limiter {
+	if (shared) return shared;
+	const r = envSchema.safeParse(process.env);
+	if (!r.success) {
+		throw new Error('bad configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+	}
+	return (shared = new Limiter(r.data.CUREWISE_HEAVY_QUERIES, r.data.CUREWISE_HEAVY_QUEUE));
+}
+
+/** runs a heavy task through the server's queue; the same key while one runs or waits shares its result */
+export function heavy<T>(key: string, run: () => Promise<T>): Promise<T> {
+	return limiter().run(key, run);
+}
+
+export function queueStats(): QueueStats {
+	return limiter().stats();
+}
