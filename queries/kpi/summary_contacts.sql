@@ -53,7 +53,7 @@ load AS (
 ),
 sums AS (
 	SELECT kpi_bucket(day, $grain, $from::DATE, $split::DATE) AS bucket, {{group}} AS grp,
-		sum(outbound) AS outbound, sum(calls) AS calls, sum(conversations) AS conversations
+		sum(outbound_contacts) AS outbound_contacts, sum(outbound_calls) AS outbound_calls, sum(conversations) AS conversations
 	FROM kpi_contact_days
 	WHERE day BETWEEN $from::DATE AND $to::DATE
 		AND ($segment IS NULL OR segment = $segment)
@@ -100,8 +100,8 @@ period_firsts AS (
 		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
 	GROUP BY ALL
 )
-SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS outbound, NULL::BIGINT AS calls, NULL::BIGINT AS conversations FROM load
-UNION ALL SELECT 'sums', bucket, grp, NULL, NULL, outbound, calls, conversations FROM sums
+SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS outbound_contacts, NULL::BIGINT AS outbound_calls, NULL::BIGINT AS conversations FROM load
+UNION ALL SELECT 'sums', bucket, grp, NULL, NULL, outbound_contacts, outbound_calls, conversations FROM sums
 UNION ALL SELECT 'firsts', bucket, grp, NULL, n, NULL, NULL, NULL FROM whole_week_firsts
 UNION ALL SELECT 'firsts', bucket, grp, NULL, n, NULL, NULL, NULL FROM row_firsts
 UNION ALL SELECT 'firsts', $from::DATE, grp, NULL, n_previous, NULL, NULL, NULL FROM period_firsts WHERE $split::DATE > $from::DATE

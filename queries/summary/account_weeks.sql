@@ -8,18 +8,16 @@
 -- of the period (its previous contacted week ended before the period).
 -- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
-SELECT i.account_id, i.occurred_at::DATE AS day,
-	count(*)::INTEGER AS outbound,
-	count(*) FILTER (WHERE i.channel = 'call')::INTEGER AS calls,
-	count(*) FILTER (WHERE i.channel = 'call' AND i.outcome = 'conversation')::INTEGER AS conversations
-FROM interactions i
-WHERE i.direction = 'outbound'
+SELECT account_id, occurred_at::DATE AS day,
+	{{metrics:contact_counts}}
+FROM interactions
+WHERE direction = 'outbound'
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE kpi_account_weeks AS
 WITH w AS (
 	SELECT account_id, date_trunc('week', day)::DATE AS week,
-		sum(outbound)::INTEGER AS contacts,
+		sum(outbound_contacts)::INTEGER AS contacts,
 		bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
 		max(day) AS last_day
 	FROM cw_contact_days
@@ -33,7 +31,7 @@ ORDER BY w.week, w.account_id;
 
 CREATE OR REPLACE TABLE kpi_contact_days AS
 SELECT d.day, a.segment, a.product, a.region, a.vulnerable,
-	sum(d.outbound)::BIGINT AS outbound, sum(d.calls)::BIGINT AS calls, sum(d.conversations)::BIGINT AS conversations
+	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations
 FROM cw_contact_days d JOIN accounts a USING (account_id)
 GROUP BY ALL
 ORDER BY d.day;

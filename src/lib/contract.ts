@@ -6,6 +6,24 @@
  * Shared by server and browser: no I/O here.
  */
 import { z } from 'zod';
+import {
+	CALL_OUTCOMES,
+	CHANNELS,
+	CLOSED_REASONS,
+	COMPLAINT_CATEGORIES,
+	COMPLAINT_SOURCES,
+	DIRECTIONS,
+	MESSAGE_CHANNELS,
+	MESSAGE_OUTCOMES,
+	PARTIES,
+	PAYMENT_METHODS,
+	PAYMENT_STATUSES,
+	PREFERENCE_CHANNELS,
+	PREFERENCE_KINDS,
+	SEGMENTS,
+	SEVERITIES,
+	TONES
+} from './vocabulary.ts';
 
 export const columnTypes = [
 	'text',
@@ -73,20 +91,9 @@ const tableSchema = z.object({
 });
 export type TableDef = z.infer<typeof tableSchema>;
 
-const callOutcomes = [
-	'no_answer',
-	'busy',
-	'not_in_service',
-	'voicemail_left',
-	'voicemail_no_message',
-	'answered_dropped',
-	'conversation',
-	'wrong_number'
-];
-const messageOutcomes = ['sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out'];
-
-export const CALL_OUTCOMES: readonly string[] = callOutcomes;
-export const MESSAGE_OUTCOMES: readonly string[] = messageOutcomes;
+const callOutcomes: readonly string[] = CALL_OUTCOMES;
+const messageOutcomes: readonly string[] = MESSAGE_OUTCOMES;
+export { CALL_OUTCOMES, MESSAGE_OUTCOMES };
 
 const sqlList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
@@ -98,7 +105,7 @@ const tables = z.array(tableSchema).parse([
 		columns: [
 			{ name: 'account_id', type: 'text', required: true, doc: 'primary key; the debt' },
 			{ name: 'customer_id', type: 'text', required: true, doc: 'the person who owes it; one person may have several accounts' },
-			{ name: 'segment', type: 'enum', required: true, values: ['retail', 'sme', 'corporate'], doc: 'customer segment' },
+			{ name: 'segment', type: 'enum', required: true, values: [...SEGMENTS], doc: 'customer segment' },
 			{ name: 'product', type: 'text', required: true, doc: 'e.g. card, personal_loan, auto, utility, telecom' },
 			{ name: 'region', type: 'region', required: true, doc: 'ISO 3166-2 subdivision, e.g. US-MA, US-NY, GB-ENG' },
 			{ name: 'timezone', type: 'timezone', required: true, doc: "IANA zone of the customer's address, e.g. America/New_York" },
@@ -107,7 +114,7 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'risk_score', type: 'int', required: false, min: 0, max: 1000, doc: 'risk score' },
 			{ name: 'vulnerable', type: 'bool', required: false, default: 'false', doc: 'customer flagged as vulnerable (hardship, health, bereavement)' },
 			{ name: 'closed_on', type: 'date', required: false, doc: 'the day the account was closed' },
-			{ name: 'closed_reason', type: 'enum', required: false, values: ['customer_left', 'paid_off', 'charged_off', 'other'], doc: 'set when closed_on is' }
+			{ name: 'closed_reason', type: 'enum', required: false, values: [...CLOSED_REASONS], doc: 'set when closed_on is' }
 		],
 		rules: [
 			{
@@ -166,15 +173,15 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'interaction_id', type: 'text', required: true, doc: 'primary key' },
 			{ name: 'account_id', type: 'text', required: true, doc: 'the debt the contact was about; must exist' },
 			{ name: 'customer_id', type: 'text', required: true, doc: "the person; must match the account's customer unless party ≠ consumer" },
-			{ name: 'party', type: 'enum', required: true, values: ['consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau'], doc: 'who was contacted' },
-			{ name: 'channel', type: 'enum', required: true, values: ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'], doc: 'contact channel' },
-			{ name: 'direction', type: 'enum', required: true, values: ['outbound', 'inbound'], doc: 'outbound or inbound' },
+			{ name: 'party', type: 'enum', required: true, values: [...PARTIES], doc: 'who was contacted' },
+			{ name: 'channel', type: 'enum', required: true, values: [...CHANNELS], doc: 'contact channel' },
+			{ name: 'direction', type: 'enum', required: true, values: [...DIRECTIONS], doc: 'outbound or inbound' },
 			{ name: 'occurred_at', type: 'timestamptz', required: true, doc: 'start of the call, or the moment a message was sent' },
 			{ name: 'outcome', type: 'enum', required: true, values: [...callOutcomes, ...messageOutcomes], doc: `calls: ${callOutcomes.join(', ')}; messages: ${messageOutcomes.join(', ')}` },
 			{ name: 'contact_point', type: 'text', required: true, doc: 'the phone number or address used, hashed or masked by the exporter' },
 			{ name: 'contact_timezone', type: 'timezone', required: false, doc: "IANA zone implied by the contact point (e.g. a phone's area code)" },
 			{ name: 'template_id', type: 'text', required: false, doc: 'the message or script used' },
-			{ name: 'tone', type: 'enum', required: false, values: ['supportive', 'neutral', 'firm'], doc: 'tone of the message or script' },
+			{ name: 'tone', type: 'enum', required: false, values: [...TONES], doc: 'tone of the message or script' },
 			{ name: 'experiment_id', type: 'text', required: false, doc: 'set when the contact was sent under an experiment' },
 			{ name: 'variant', type: 'text', required: false, doc: 'the experiment arm' },
 			{ name: 'agent_id', type: 'text', required: false, doc: 'the collector or system that made the contact' }
@@ -192,7 +199,7 @@ const tables = z.array(tableSchema).parse([
 				doc: 'a call has a call outcome'
 			},
 			{
-				broken: `channel IN ('sms', 'email', 'letter', 'push', 'in_app') AND outcome IN (${sqlList(callOutcomes)})`,
+				broken: `channel IN (${sqlList(MESSAGE_CHANNELS)}) AND outcome IN (${sqlList(callOutcomes)})`,
 				message: `'outcome "' || outcome || '" is a call outcome, but channel is ' || channel`,
 				doc: 'a message (sms, email, letter, push, in_app) has a message outcome; ringless_voicemail may have either'
 			},
@@ -212,8 +219,8 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'account_id', type: 'text', required: true, doc: 'must exist' },
 			{ name: 'paid_at', type: 'timestamptz', required: true, doc: 'when the payment was made' },
 			{ name: 'amount', type: 'decimal', required: true, greaterThan: 0, doc: '> 0' },
-			{ name: 'method', type: 'enum', required: true, values: ['card', 'bank_transfer', 'direct_debit', 'check', 'cash', 'other'], doc: 'payment method' },
-			{ name: 'status', type: 'enum', required: true, values: ['settled', 'reversed'], doc: 'a reversed payment counts as not paid' },
+			{ name: 'method', type: 'enum', required: true, values: [...PAYMENT_METHODS], doc: 'payment method' },
+			{ name: 'status', type: 'enum', required: true, values: [...PAYMENT_STATUSES], doc: 'a reversed payment counts as not paid' },
 			{ name: 'plan_id', type: 'text', required: false, doc: 'set when the payment belongs to a payment plan' }
 		],
 		references: [{ column: 'account_id', table: 'accounts', key: 'account_id', required: true, expose: [] }]
@@ -226,9 +233,9 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'complaint_id', type: 'text', required: true, doc: 'primary key' },
 			{ name: 'account_id', type: 'text', required: true, doc: 'must exist' },
 			{ name: 'received_at', type: 'timestamptz', required: true, doc: 'when the complaint was received' },
-			{ name: 'category', type: 'enum', required: true, values: ['contact_frequency', 'tone_or_harassment', 'time_of_contact', 'billing_dispute', 'privacy', 'other'], doc: 'complaint category' },
-			{ name: 'source', type: 'enum', required: true, values: ['phone', 'email', 'web', 'letter', 'regulator', 'ombudsman'], doc: 'how it arrived' },
-			{ name: 'severity', type: 'enum', required: true, values: ['low', 'medium', 'high'], doc: 'severity' }
+			{ name: 'category', type: 'enum', required: true, values: [...COMPLAINT_CATEGORIES], doc: 'complaint category' },
+			{ name: 'source', type: 'enum', required: true, values: [...COMPLAINT_SOURCES], doc: 'how it arrived' },
+			{ name: 'severity', type: 'enum', required: true, values: [...SEVERITIES], doc: 'severity' }
 		],
 		references: [{ column: 'account_id', table: 'accounts', key: 'account_id', required: true, expose: [] }]
 	},
@@ -240,8 +247,8 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'event_id', type: 'text', required: true, doc: 'primary key' },
 			{ name: 'customer_id', type: 'text', required: true, doc: 'the person' },
 			{ name: 'account_id', type: 'text', required: false, doc: 'empty means every debt of that person; when set, must exist and belong to customer_id' },
-			{ name: 'channel', type: 'enum', required: true, values: ['call', 'sms', 'email', 'letter', 'all'], doc: 'channel the request covers' },
-			{ name: 'kind', type: 'enum', required: true, values: ['opt_out', 'opt_in', 'cease_communication', 'consent_to_call', 'inconvenient_time'], doc: 'kind of request' },
+			{ name: 'channel', type: 'enum', required: true, values: [...PREFERENCE_CHANNELS], doc: 'channel the request covers' },
+			{ name: 'kind', type: 'enum', required: true, values: [...PREFERENCE_KINDS], doc: 'kind of request' },
 			{ name: 'effective_at', type: 'timestamptz', required: true, doc: 'when the request was received' },
 			{ name: 'until_at', type: 'timestamptz', required: false, doc: 'end of a consent_to_call window or a temporary opt-out' },
 			{ name: 'local_start', type: 'time', required: false, doc: 'for inconvenient_time: start of the local clock range the person ruled out' },

@@ -8,11 +8,9 @@
  */
 import { z } from 'zod';
 
-export const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
-export const PARTIES = ['consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau'] as const;
-export const CALL_OUTCOMES = ['no_answer', 'busy', 'not_in_service', 'voicemail_left', 'voicemail_no_message', 'answered_dropped', 'conversation', 'wrong_number'] as const;
-export const MESSAGE_OUTCOMES = ['sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out'] as const;
-const OUTCOMES = [...CALL_OUTCOMES, ...MESSAGE_OUTCOMES] as const;
+import { CALL_OUTCOMES, CHANNELS, MESSAGE_OUTCOMES, OUTCOMES, PARTIES } from '../vocabulary.ts';
+
+export { CALL_OUTCOMES, CHANNELS, MESSAGE_OUTCOMES, PARTIES };
 
 const kind = z.enum(['presumed_violation', 'violation', 'risk_flag'], { error: 'kind is presumed_violation, violation or risk_flag' });
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, { error: 'a local time is written HH:MM or HH:MM:SS' });

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { CheckedMessage } from './checks.ts';
+import { SEGMENTS } from '../vocabulary.ts';
 import { EXPERIMENT_METRICS, experimentSchema, type Experiment, type ExperimentInput, type ExperimentMetric } from './schema.ts';
 
 export interface DraftPlan {
@@ -80,7 +81,7 @@ export interface DraftForm {
 	};
 }
 
-export const SEGMENTS = ['retail', 'sme', 'corporate'] as const;
+export { SEGMENTS };
 
 export const emptyPlan = (): DraftPlan => ({ contacts_per_day: null, days_per_week: null, hour_from: null, hour_to: null });
 export const emptyMessage = (channel = 'sms'): DraftMessage => ({ channel, tone: 'supportive', template_id: '', text: '', cadence: '', plan: emptyPlan() });

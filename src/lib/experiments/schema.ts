@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 
-export const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
-export const TONES = ['supportive', 'neutral', 'firm'] as const;
+import { CHANNELS, SEGMENTS, TONES } from '../vocabulary.ts';
+
+export { CHANNELS, TONES };
 export const STATUSES = ['draft', 'running', 'stopped', 'concluded'] as const;
 
 /**
@@ -99,7 +100,7 @@ export const populationSchema = z
 			.default({}),
 		accounts: z
 			.object({
-				segment: z.array(z.enum(['retail', 'sme', 'corporate'], { error: 'segment must be retail, sme or corporate' })).optional(),
+				segment: z.array(z.enum(SEGMENTS, { error: `segment must be ${SEGMENTS.join(', ')}` })).optional(),
 				product: z.array(z.string()).optional(),
 				region: z.union([z.literal('all'), z.array(z.string())]).optional(),
 				region_not_in: z.array(z.string()).optional(),

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expandMetrics } from '../metrics/sql.ts';
 
 let root: string | null = null;
 
@@ -32,12 +33,23 @@ export function projectRoot(): string {
 
 const cache = new Map<string, string>();
 
-/** queries/<name>.sql, read once */
+/**
+ * queries/<name>.sql, read once, with its `{{include:NAME}}` lines replaced by queries/NAME.sql
+ * (a shared chain of CTEs) and its `{{metrics:…}}` placeholders by the SQL the metric catalogue
+ * generates (src/lib/metrics/sql.ts)
+ */
 export function querySql(name: string): string {
 	if (!/^[a-z0-9_/]+$/.test(name)) throw new Error(`bad query name ${name}`);
 	let sql = cache.get(name);
 	if (sql === undefined) {
-		sql = readFileSync(join(projectRoot(), 'queries', name + '.sql'), 'utf8');
+		const text = readFileSync(join(projectRoot(), 'queries', name + '.sql'), 'utf8');
+		// placeholders are filled in outside comments only (a header may name them)
+		sql = text
+			.split('\n')
+			.map((line) =>
+				/^\s*--/.test(line) ? line : expandMetrics(line.replace(/\{\{include:([a-z0-9_/]+)\}\}/g, (_, inc: string) => querySql(inc).replace(/^(--.*\n)+/, '')))
+			)
+			.join('\n');
 		cache.set(name, sql);
 	}
 	return sql;

@@ -61,41 +61,20 @@ export const STATES: StateDef[] = [
 	{ region: 'US-AK', abbr: 'AK', zid: 5, weight: 3, areaCodes: [907], zip3: '995' }
 ];
 
-export const SEGMENTS = ['retail', 'sme', 'corporate'] as const;
-export const PRODUCTS = ['card', 'personal_loan', 'auto', 'utility', 'telecom'] as const;
-export const TONES = ['supportive', 'neutral', 'firm'] as const;
-/** channel codes used in the SQL (ch) */
-export const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
-export const PARTIES = ['consumer', 'third_party', 'consumer_attorney', 'creditor', 'credit_bureau'] as const;
-/** outcome codes: 0–7 call outcomes, 8–14 message outcomes (same order as contract.ts) */
-export const OUTCOMES = [
-	'no_answer',
-	'busy',
-	'not_in_service',
-	'voicemail_left',
-	'voicemail_no_message',
-	'answered_dropped',
-	'conversation',
-	'wrong_number',
-	'sent',
-	'delivered',
-	'bounced',
-	'opened',
-	'clicked',
-	'replied',
-	'opted_out'
-] as const;
-export const COMPLAINT_CATEGORIES = [
-	'contact_frequency',
-	'tone_or_harassment',
-	'time_of_contact',
-	'billing_dispute',
-	'privacy',
-	'other'
-] as const;
-export const COMPLAINT_SOURCES = ['phone', 'email', 'web', 'letter', 'regulator', 'ombudsman'] as const;
-export const SEVERITIES = ['low', 'medium', 'high'] as const;
-export const PAYMENT_METHODS = ['card', 'bank_transfer', 'direct_debit', 'check', 'cash', 'other'] as const;
+// the vocabularies, in the order of the codes the SQL uses (ch, tone, outcome 0–7 calls then 8–14 messages, …)
+export {
+	SEGMENTS,
+	TONES,
+	CHANNELS,
+	PARTIES,
+	OUTCOMES,
+	COMPLAINT_CATEGORIES,
+	COMPLAINT_SOURCES,
+	SEVERITIES,
+	PAYMENT_METHODS
+} from '../../vocabulary.ts';
+import { PRODUCT } from '../../vocabulary.ts';
+export const PRODUCTS = PRODUCT.values;
 export const STREETS = ['Main St', 'Oak Ave', 'Maple Dr', 'Cedar Ln', 'Elm St', 'Park Rd', 'Lake Dr', 'Hill St'] as const;
 export const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.example.com'] as const;
 

@@ -60,6 +60,7 @@ import { DEFAULT_TUNING_N, normalMixtureTest, rhoSquared, sequentialCompare } fr
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../../stats/srm.ts';
 import { logRank, rmstDifference } from '../../stats/survival.ts';
 import { rows as connRows, type Store } from '../db/store.ts';
+import { SEGMENTS } from '../../vocabulary.ts';
 import { dataAsOf } from '../kpi/summary.ts';
 import { querySql } from '../paths.ts';
 import { guardrailVerdicts, type GuardrailVerdict } from './guardrails.ts';
@@ -781,7 +782,7 @@ function analyseGroup(
 	return out;
 }
 
-const SEGMENT_ORDER = ['retail', 'sme', 'corporate'];
+const SEGMENT_ORDER: readonly string[] = SEGMENTS;
 const capital = (x: string) => (x === 'sme' ? 'SME' : x.charAt(0).toUpperCase() + x.slice(1));
 
 function effectOverTime(e: Experiment, cells: readonly StatsCell[], s: Settings): ExperimentAnalysis['effect_over_time'] {

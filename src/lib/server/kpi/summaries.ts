@@ -6,6 +6,7 @@
  * tables instead: slower, never wrong. Tests check both ways give the same numbers.
  */
 import type { Store } from '../db/store.ts';
+import { filterArgs } from './summary.ts';
 import { querySql } from '../paths.ts';
 import { storeOverview } from '../data/overview.ts';
 
@@ -36,8 +37,11 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
 			}
 			for (const step of STEPS) {
 				const t = Date.now();
+				// the summaries hold every episode and contact: the widest period, no filter
 				const sql = querySql(step);
-				await conn.run(sql, sql.includes('$as_of') ? { as_of: asOf } : undefined);
+				const code = sql.replace(/--.*$/gm, '');
+				const args = Object.fromEntries(Object.entries({ as_of: asOf, from: '0001-01-01', to: asOf, ...filterArgs({}) }).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code)));
+				await conn.run(sql, Object.keys(args).length ? args : undefined);
 				steps[step] = Date.now() - t;
 			}
 			const reader = await conn.runAndReadAll(`SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);

@@ -12,6 +12,8 @@ import { storeOverview } from '../data/overview.ts';
 import { querySql } from '../paths.ts';
 import { freshSummaries } from './summaries.ts';
 import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
+import { KPIS } from '../../metrics/catalogue.ts';
+import { COUNTS, type CountName } from '../../metrics/counts.ts';
 
 const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
 const TONES = ['supportive', 'neutral', 'firm'] as const;
@@ -120,46 +122,50 @@ export function histogramQuantile(hist: readonly { value: number; count: number 
 	return sorted.at(-1)!.value;
 }
 
-/** the KPIs from their counts: the one place that divides */
+/** the value of a named count of the catalogue (src/lib/metrics/counts.ts) in a set of counts */
+export function countOf(c: KpiCounts, name: CountName, threshold: number): number {
+	switch (COUNTS[name].grain) {
+		case 'episode':
+			return n(c.ep[name]);
+		case 'account_week': {
+			const weeks = c.load.filter((h) => name === 'account_weeks' || n(h.contacts) > threshold);
+			return weeks.reduce((s, h) => s + n(h.account_weeks), 0);
+		}
+		default:
+			return n(c.contacts[name as keyof KpiCounts['contacts']]);
+	}
+}
+
+/**
+ * The KPIs from their counts: the one place that divides, for every KPI of the catalogue
+ * (src/lib/metrics/catalogue.ts) by its computation: a ratio of two named counts (provisional
+ * when its denominator is a maturity and part of the period's episodes is not mature yet), a
+ * Kaplan–Meier quantile, or a quantile of the contact-load distribution.
+ */
 export function kpisFromCounts(c: KpiCounts, threshold: number): Record<string, KpiValue> {
-	const ep = c.ep;
-	const episodes = n(ep.episodes);
-	const mature = (d: number) => n(ep[`mature_${d}`]);
-	const cure = (d: 30 | 60 | 90) => ratio(n(ep[`cured_${d}`]), mature(d), 1, episodes > mature(d));
+	const episodes = n(c.ep.episodes);
 	const rows = (measure: string) => c.tte.filter((r) => r.measure === measure).map((r): TimeCount => ({ t: n(r.t), events: n(r.events), censored: n(r.censored) }));
-	const quantile = (measure: string, q: number, withInterval = false): KpiValue => {
-		const r = rows(measure);
-		if (r.length === 0) return { value: null };
-		if (!withInterval) return { value: kmQuantile(kaplanMeier(r), q) };
-		const band = kaplanMeierBand(r);
-		return { value: kmQuantile(band, q), ...kmQuantileInterval(band, q) };
-	};
-	const ct = c.contacts;
-	const hist = c.load.map((h) => ({ value: n(h.contacts), count: n(h.account_weeks) }));
-	const accountWeeks = hist.reduce((s, h) => s + h.count, 0);
-	return {
-		cure_rate_30d: cure(30),
-		cure_rate_60d: cure(60),
-		cure_rate_90d: cure(90),
-		self_cure_rate: ratio(n(ep.self_cured_30), mature(30), 1, episodes > mature(30)),
-		days_to_pay_median: quantile('days_to_pay', 0.5, true),
-		days_to_pay_p75: quantile('days_to_pay', 0.75, true),
-		first_contact_to_pay_median: quantile('first_contact_to_pay', 0.5, true),
-		complaints_per_1k_contacted: ratio(ct.complaints, ct.accounts_contacted, 1000),
-		complaints_per_10k_contacts: ratio(ct.complaints, ct.outbound_contacts, 10_000),
-		complaints_via_regulator_share: ratio(ct.complaints_via_regulator, ct.complaints),
-		contact_load_over_threshold: ratio(hist.filter((h) => h.value > threshold).reduce((s, h) => s + h.count, 0), accountWeeks),
-		contact_load_median: { value: histogramQuantile(hist, 0.5) },
-		contact_load_p90: { value: histogramQuantile(hist, 0.9) },
-		contact_load_max: { value: accountWeeks > 0 ? Math.max(...hist.filter((h) => h.count > 0).map((h) => h.value)) : null },
-		right_party_contact_rate: ratio(ct.conversations, ct.outbound_calls),
-		opt_out_rate: ratio(ct.opt_outs, ct.accounts_contacted, 1000),
-		recovery_rate: ratio(n(ep.recovered_share_sum), mature(30), 1, episodes > mature(30)),
-		charge_off_rate: ratio(n(ep.charged_off_180), mature(180), 1, episodes > mature(180)),
-		time_to_first_contact_median: quantile('time_to_first_contact', 0.5),
-		payment_plan_uptake: ratio(n(ep.plan_within_30), mature(30), 1, episodes > mature(30)),
-		attrition_after_cure: ratio(n(ep.left_after_cure), n(ep.cured_mature_180))
-	};
+	const hist = c.load.map((h) => ({ value: n(h.contacts), count: n(h.account_weeks) })).filter((h) => h.count > 0);
+	const out: Record<string, KpiValue> = {};
+	for (const k of KPIS) {
+		const f = k.compute;
+		if (f.kind === 'ratio') {
+			const num = countOf(c, f.numerator, threshold);
+			const den = countOf(c, f.denominator, threshold);
+			const provisional = f.denominator.startsWith('mature_') ? episodes > den : undefined;
+			out[k.name] = { value: den > 0 ? (num / den) * f.scale : null, numerator: num, denominator: den, ...(provisional !== undefined ? { provisional } : {}) };
+		} else if (f.kind === 'km_quantile') {
+			const r = rows(f.measure);
+			if (r.length === 0) out[k.name] = { value: null };
+			else if (!f.interval) out[k.name] = { value: kmQuantile(kaplanMeier(r), f.q) };
+			else {
+				const band = kaplanMeierBand(r);
+				out[k.name] = { value: kmQuantile(band, f.q), ...kmQuantileInterval(band, f.q) };
+			}
+		} else if (f.kind === 'load_quantile') out[k.name] = { value: histogramQuantile(hist, f.q) };
+		else if (f.kind === 'load_max') out[k.name] = { value: hist.length ? Math.max(...hist.map((h) => h.value)) : null };
+	}
+	return out;
 }
 
 /** the data's as-of date: the latest date anywhere in the data */
@@ -221,7 +227,7 @@ export async function summaryCounts(
 	const [ep, tte, contacts, events] = await Promise.all([
 		store.rows<Record<string, unknown> & G>(sql('kpi/summary_episodes'), args),
 		withTimes ? store.rows<G & { measure: string; t: number; events: number; censored: number }>(sql('kpi/summary_time_to_event'), args) : [],
-		store.rows<G & { kind: 'load' | 'sums' | 'firsts'; contacts: number | null; n: number | null; outbound: number | null; calls: number | null; conversations: number | null }>(sql('kpi/summary_contacts'), args),
+		store.rows<G & { kind: 'load' | 'sums' | 'firsts'; contacts: number | null; n: number | null; outbound_contacts: number | null; outbound_calls: number | null; conversations: number | null }>(sql('kpi/summary_contacts'), args),
 		store.rows<G & { complaints: number; complaints_via_regulator: number; opt_outs: number }>(sql('kpi/summary_events'), args)
 	]);
 	const out = new Map<string, KpiCounts>();
@@ -238,8 +244,8 @@ export async function summaryCounts(
 		if (r.kind === 'load') b.load.push({ contacts: n(r.contacts), account_weeks: n(r.n) });
 		else if (r.kind === 'firsts') b.contacts.accounts_contacted += n(r.n);
 		else {
-			b.contacts.outbound_contacts += n(r.outbound);
-			b.contacts.outbound_calls += n(r.calls);
+			b.contacts.outbound_contacts += n(r.outbound_contacts);
+			b.contacts.outbound_calls += n(r.outbound_calls);
 			b.contacts.conversations += n(r.conversations);
 		}
 	}

@@ -1,0 +1,47 @@
+/**
+ * A SQL dialect: the few functions whose spelling differs between engines (date arithmetic,
+ * conditional aggregates, casts, calendar truncation, bound parameters). The metric SQL in
+ * sql.ts is written only through this object, never in one engine's words, so that another
+ * engine is one more object (in the manner of GrowthBook's integrations/dialects). DuckDB is the
+ * one engine today. Pure.
+ */
+export type ParamType = 'date' | 'timestamp' | 'text' | 'int' | 'bool';
+
+export interface Dialect {
+	readonly name: string;
+	/** a bound parameter, typed */
+	param(name: string, type: ParamType): string;
+	/** whole days from date a to date b (b − a) */
+	daysBetween(a: string, b: string): string;
+	/** date d plus n days */
+	addDays(d: string, n: string | number): string;
+	/** the UTC calendar day of a timestamp */
+	utcDate(ts: string): string;
+	/** the Monday of the week of date d */
+	weekStart(d: string): string;
+	/** the first day of the month of date d */
+	monthStart(d: string): string;
+	/** count of the rows where pred holds */
+	countIf(pred: string): string;
+	/** sum of expr over the rows where pred holds, 0 when none */
+	sumIf(expr: string, pred: string): string;
+	/** a floating-point number */
+	toDouble(x: string): string;
+	/** an integer */
+	toInt(x: string): string;
+}
+
+export const duckdb: Dialect = {
+	name: 'duckdb',
+	param: (name, type) => `$${name}::${{ date: 'DATE', timestamp: 'TIMESTAMPTZ', text: 'VARCHAR', int: 'INTEGER', bool: 'BOOLEAN' }[type]}`,
+	daysBetween: (a, b) => `(${b} - ${a})::INTEGER`,
+	addDays: (d, n) => `(${d} + ${n})`,
+	// the store's sessions run in UTC (Store.connect), so the cast is the UTC day
+	utcDate: (ts) => `${ts}::DATE`,
+	weekStart: (d) => `date_trunc('week', ${d})::DATE`,
+	monthStart: (d) => `date_trunc('month', ${d})::DATE`,
+	countIf: (pred) => `count(*) FILTER (WHERE ${pred})`,
+	sumIf: (expr, pred) => `coalesce(sum(${expr}) FILTER (WHERE ${pred}), 0)`,
+	toDouble: (x) => `(${x})::DOUBLE`,
+	toInt: (x) => `(${x})::INTEGER`
+};

@@ -1,0 +1,127 @@
+/**
+ * The SQL of the metrics, generated from the catalogue (catalogue.ts) and its counts and facts
+ * (counts.ts) through a dialect (dialect.ts). The files of queries/ hold the joins that suit each
+ * path (the summary rebuild, the raw tables, the experiments) and name the metric SQL by
+ * placeholders, `{{metrics:NAME}}` or `{{metrics:NAME(ARGS)}}`, which `expandMetrics` fills in
+ * when a file is loaded; no count, fact or outcome is written by hand in a query file. Pure.
+ */
+import { COUNTS, CONTACT_SUM_NAMES, EPISODE_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef } from './counts.ts';
+import { duckdb, type Dialect } from './dialect.ts';
+import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
+
+const asOfParam = (d: Dialect) => d.param('as_of', 'date');
+
+/** `expr AS fact, …`: the per-episode facts over the base columns (optionally of alias `b.`) */
+export function episodeFactColumns(d: Dialect = duckdb, prefix = ''): string {
+	return episodeFacts(d, asOfParam(d), prefix)
+		.map((f) => `${f.sql} AS ${f.name}`)
+		.join(',\n\t');
+}
+
+/** the age of an episode at the as-of date, in days */
+export const episodeAge = (d: Dialect = duckdb, startedOn = 'started_on') => `${d.daysBetween(startedOn, asOfParam(d))} AS age`;
+
+function countSql(d: Dialect, c: CountDef): string {
+	if ('sum' in c && c.sum) return d.toDouble(d.sumIf(c.sum, c.where ?? 'true'));
+	return c.where ? d.countIf(c.where) : 'count(*)';
+}
+
+/** the episode counts, aggregated over a relation of facts with `age` */
+export function episodeCountColumns(d: Dialect = duckdb): string {
+	return EPISODE_COUNT_NAMES.map((k) => `${countSql(d, COUNTS[k])} AS ${k}`).join(',\n\t');
+}
+
+/** the contact sums (outbound contacts, calls, conversations) over a relation of outbound contacts */
+export function contactCountColumns(d: Dialect = duckdb): string {
+	return CONTACT_SUM_NAMES.map((k) => `${countSql(d, COUNTS[k])} AS ${k}`).join(',\n\t');
+}
+
+/** the times to event the Overview's KPIs read (Kaplan–Meier quantiles) */
+export const KPI_TIME_MEASURES = [...new Set(KPIS.flatMap((k) => (k.compute.kind === 'km_quantile' ? [k.compute.measure] : [])))] as TimeMeasure[];
+/** the times to event of the experiments */
+export const EXPERIMENT_TIME_MEASURES = EXPERIMENT_METRIC_DEFS.flatMap((m) => (m.compute.kind === 'time' ? [m.compute.measure] : []));
+
+/**
+ * One row per episode and time measure of `measures` from the relation `rel` of facts:
+ * (…keys, measure, t, event); a measure whose time is NULL for an episode (first contact to
+ * payment without a contact) has no row for it.
+ */
+export function timeToEventRows(rel: string, keys: string[], measures: readonly TimeMeasure[], where = ''): string {
+	const k = keys.length ? keys.join(', ') + ', ' : '';
+	return measures
+		.map((m) => {
+			const c = TIME_COLUMNS[m];
+			const cond = [where, `${c.t} IS NOT NULL`].filter(Boolean).join(' AND ');
+			return `SELECT ${k}'${m}' AS measure, ${c.t} AS t, ${c.event} AS event FROM ${rel} WHERE ${cond}`;
+		})
+		.join('\n\tUNION ALL ');
+}
+
+/**
+ * The experiments' per-account outcome of every proportion, mean and count metric, over a
+ * relation with the facts, `age`, and the account-level base columns `conversation` (an outbound
+ * contact with outcome conversation while assigned), `contacts` (outbound contacts while
+ * assigned), `exposure_days` (days from the first day in the experiment to the as-of date, both
+ * included), `complaints`, `opt_outs` and `presumed_violations` (counts while assigned). A
+ * ratio metric of the Overview becomes, per account, its numerator's indicator (or summed
+ * fact) within its denominator, NULL outside it.
+ */
+export function experimentOutcomeColumns(d: Dialect = duckdb): string {
+	const perAccount: Record<string, string> = {
+		right_party_reach: d.toDouble('coalesce(conversation, false)'),
+		contacts_per_account_week: d.toDouble('coalesce(contacts, 0) * 7.0 / exposure_days'),
+		complaints_per_1k_assigned: d.toDouble('coalesce(complaints, 0)'),
+		opt_outs_per_1k_assigned: d.toDouble('coalesce(opt_outs, 0)'),
+		presumed_violations: d.toDouble('coalesce(presumed_violations, 0)')
+	};
+	const out: string[] = [];
+	for (const m of EXPERIMENT_METRIC_DEFS) {
+		const c = m.compute;
+		if (c.kind === 'ratio') {
+			const num = COUNTS[c.numerator] as CountDef;
+			const den = COUNTS[c.denominator] as CountDef;
+			const value = 'sum' in num && num.sum ? num.sum : `coalesce(${num.where}, false)`;
+			out.push(`CASE WHEN ${den.where ?? 'true'} THEN ${d.toDouble(value)} END AS ${m.name}`);
+		} else if (c.kind === 'per_account') {
+			const sql = perAccount[m.name];
+			if (!sql) throw new Error(`the experiment metric ${m.name} has no per-account outcome`);
+			out.push(`${sql} AS ${m.name}`);
+		}
+	}
+	return out.join(',\n\t');
+}
+
+/** the experiment metrics analysed from per-account outcomes (all but the times to event) */
+export const EXPERIMENT_OUTCOME_METRICS = EXPERIMENT_METRIC_DEFS.filter((m) => m.experiment !== 'time').map((m) => m.name);
+
+/**
+ * The sufficient statistics per metric m over a relation of per-account outcomes with the
+ * covariate x: m__n, m__sum_y, m__sum_y2, m__sum_x, m__sum_x2, m__sum_xy.
+ */
+export function experimentCellColumns(): string {
+	return EXPERIMENT_OUTCOME_METRICS.map(
+		(m) =>
+			`count(${m}) AS ${m}__n, sum(${m}) AS ${m}__sum_y, sum(${m} * ${m}) AS ${m}__sum_y2, ` +
+			`sum(x) FILTER (WHERE ${m} IS NOT NULL) AS ${m}__sum_x, sum(x * x) FILTER (WHERE ${m} IS NOT NULL) AS ${m}__sum_x2, sum(x * ${m}) AS ${m}__sum_xy`
+	).join(',\n\t');
+}
+
+const FRAGMENTS: Record<string, (args: string[]) => string> = {
+	episode_facts: ([prefix]) => episodeFactColumns(duckdb, prefix ?? ''),
+	episode_age: ([startedOn]) => episodeAge(duckdb, startedOn || 'started_on'),
+	episode_counts: () => episodeCountColumns(duckdb),
+	contact_counts: () => contactCountColumns(duckdb),
+	kpi_times: ([rel, ...keys]) => timeToEventRows(rel!, keys, KPI_TIME_MEASURES),
+	experiment_times: ([rel, ...keys]) => timeToEventRows(rel!, keys, EXPERIMENT_TIME_MEASURES, 'has_episode'),
+	experiment_outcomes: () => experimentOutcomeColumns(duckdb),
+	experiment_cells: () => experimentCellColumns()
+};
+
+/** fills in the `{{metrics:NAME}}` and `{{metrics:NAME(a, b)}}` placeholders of a query file */
+export function expandMetrics(sql: string): string {
+	return sql.replace(/\{\{metrics:([a-z_]+)(?:\(([^)]*)\))?\}\}/g, (_, name: string, args?: string) => {
+		const f = FRAGMENTS[name];
+		if (!f) throw new Error(`unknown metric placeholder {{metrics:${name}}}; the placeholders are ${Object.keys(FRAGMENTS).join(', ')}`);
+		return f(args ? args.split(',').map((a) => a.trim()) : []);
+	});
+}
