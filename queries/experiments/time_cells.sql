@@ -6,9 +6,7 @@
 -- analyze.ts adds the cells up per arm and per arm and segment.
 -- No parameters.
 WITH m AS (
-	SELECT arm, segment, vulnerable, 'days_to_pay' AS measure, pay_t AS t, pay_event AS event FROM exp_outcomes WHERE has_episode
-	UNION ALL SELECT arm, segment, vulnerable, 'time_to_cure', cure_t, cure_event FROM exp_outcomes WHERE has_episode
-	UNION ALL SELECT arm, segment, vulnerable, 'time_to_first_contact', contact_t, contact_event FROM exp_outcomes WHERE has_episode
+	{{metrics:experiment_times(exp_outcomes, arm, segment, vulnerable)}}
 )
 SELECT arm, segment, vulnerable, measure, t,
 	count(*) FILTER (WHERE event) AS events,

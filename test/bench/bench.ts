@@ -195,7 +195,7 @@ const draft = (id: string, population: Record<string, unknown>, start: string) =
 	planned_end: asOf,
 	primary_metric: 'cure_rate_30d',
 	secondary_metrics: ['days_to_pay', 'recovery_rate'],
-	guardrails: [{ metric: 'complaints_per_1k_contacted', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } }],
+	guardrails: [{ metric: 'complaints_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } }],
 	population,
 	arms: [
 		{ id: 'control', weight: 0.5, message: { channel: 'sms', template_id: 'bench_a', text: 'a' } },

@@ -37,9 +37,9 @@ function experiment(id: string, over: { stop?: boolean; status?: string } = {}):
 		primary_metric: 'cure_rate_30d',
 		guardrails: [
 			{ metric: 'presumed_violations', direction: 'lower_is_better', rule: { kind: 'hard_limit', threshold: 0 }, stop_on_breach: over.stop ?? false },
-			{ metric: 'complaints_per_1k_contacted', direction: 'lower_is_better', rule: { kind: 'hard_limit', threshold: 0 } },
+			{ metric: 'complaints_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'hard_limit', threshold: 0 } },
 			// with four accounts nothing is significant: no alert
-			{ metric: 'opt_out_rate', direction: 'lower_is_better', rule: { kind: 'harm', threshold: 0.05 } }
+			{ metric: 'opt_outs_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'harm', threshold: 0.05 } }
 		]
 	});
 }
@@ -124,7 +124,7 @@ describe('raising and acknowledging', () => {
 	test('each breach raises one alert, with its evidence, and none without a webhook', async () => {
 		first = await evaluateRunningExperiments(t.store, { experiments: [experiment('alerting')], now: at('2026-07-01T06:00:00Z'), asOf: AS_OF });
 		expect(first.map((a) => [a.experiment_id, a.arm, a.metric, a.rule_kind]).sort()).toEqual([
-			['alerting', 'treatment', 'complaints_per_1k_contacted', 'hard_limit'],
+			['alerting', 'treatment', 'complaints_per_1k_assigned', 'hard_limit'],
 			['alerting', 'treatment', 'presumed_violations', 'hard_limit']
 		]);
 		const pv = first.find((a) => a.metric === 'presumed_violations')!;
@@ -170,7 +170,7 @@ describe('raising and acknowledging', () => {
 		expect(rec!.role).toBe('strategist');
 		expect(rec!.target).toBe('alerting');
 		expect(JSON.parse(rec!.details!)).toEqual({ alert_id: pv.alert_id, arm: 'treatment', metric: 'presumed_violations', reason: 'dialer misconfigured, fixed on 1 July', rule: 'hard_limit' });
-		expect((await listAlerts(t.store, { open: true, experiment: 'alerting' })).map((a) => a.metric)).toEqual(['complaints_per_1k_contacted']);
+		expect((await listAlerts(t.store, { open: true, experiment: 'alerting' })).map((a) => a.metric)).toEqual(['complaints_per_1k_assigned']);
 		expect((await listAlerts(t.store, { open: false, experiment: 'alerting' })).map((a) => a.alert_id)).toEqual([pv.alert_id]);
 	});
 
@@ -286,7 +286,7 @@ describe('stop on breach', () => {
 		const pv = raised.find((a) => a.metric === 'presumed_violations')!;
 		expect(pv.stopped_experiment).toBe(true);
 		// the complaint limit does not stop the experiment
-		expect(raised.find((a) => a.metric === 'complaints_per_1k_contacted')!.stopped_experiment).toBe(false);
+		expect(raised.find((a) => a.metric === 'complaints_per_1k_assigned')!.stopped_experiment).toBe(false);
 		const stored = await listAlerts(t.store, { experiment: 'stopper' });
 		expect(stored.find((a) => a.metric === 'presumed_violations')!.stopped_experiment).toBe(true);
 	});

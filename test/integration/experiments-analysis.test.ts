@@ -54,10 +54,10 @@ function handExperiment(over: Record<string, unknown> = {}): Experiment {
 		planned_end: '2026-07-31',
 		arms: [arm('control'), arm('treatment')],
 		primary_metric: 'cure_rate_30d',
-		secondary_metrics: ['days_to_pay', 'self_cure_rate', 'contact_load', 'recovery_rate'],
+		secondary_metrics: ['days_to_pay', 'self_cure_rate', 'contacts_per_account_week', 'recovery_rate'],
 		guardrails: [
-			{ metric: 'complaints_per_1k_contacted', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } },
-			{ metric: 'opt_out_rate', direction: 'lower_is_better', rule: { kind: 'harm', threshold: 0.05 } },
+			{ metric: 'complaints_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } },
+			{ metric: 'opt_outs_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'harm', threshold: 0.05 } },
 			{ metric: 'presumed_violations', direction: 'lower_is_better', rule: { kind: 'hard_limit', threshold: 0 } }
 		],
 		analysis: { alpha: 0.05, mode: 'fixed', variance_reduction: 'none', correction: 'holm' },
@@ -303,7 +303,7 @@ describe('a hand-built experiment', () => {
 		expect(pick(st('recovery_rate').control)).toEqual([4, 2, 2]);
 		expect(pick(st('recovery_rate').arm)).toEqual([3, 3, 3]);
 		// contact load: outbound contacts × 7 / 122 days; C1 1, C2 1; T1 11 (busy and third-party calls are contacts), T3 1
-		const load = st('contact_load');
+		const load = st('contacts_per_account_week');
 		expect(load.control.n).toBe(4);
 		close(load.control.sum, (2 * 7) / 122, 12);
 		close(load.control.sum_squares, 2 * (7 / 122) ** 2, 12);
@@ -315,7 +315,7 @@ describe('a hand-built experiment', () => {
 	});
 
 	test('a complaint in one arm only: per 1,000 accounts, exact Poisson test', () => {
-		const r = m('complaints_per_1k_contacted');
+		const r = m('complaints_per_1k_assigned');
 		expect(r.unit).toBe('per_1000_accounts');
 		expect([r.stats!.control.sum, r.stats!.arm.sum]).toEqual([0, 1]);
 		expect(r.control_value).toBe(0);
@@ -334,7 +334,7 @@ describe('a hand-built experiment', () => {
 	});
 
 	test('no opt-out in one arm: a rate ratio of 0 and its exact interval', () => {
-		const r = m('opt_out_rate');
+		const r = m('opt_outs_per_1k_assigned');
 		expect([r.stats!.control.sum, r.stats!.arm.sum]).toEqual([2, 0]);
 		close(r.control_value, 500, 10);
 		expect(r.arm_value).toBe(0);
@@ -399,7 +399,7 @@ describe('a hand-built experiment', () => {
 
 	test('Holm over arms × primary and secondary metrics', () => {
 		const family = a.metrics.filter((r) => r.roles.includes('primary') || r.roles.includes('secondary'));
-		expect(family.map((r) => r.metric)).toEqual(['cure_rate_30d', 'days_to_pay', 'self_cure_rate', 'contact_load', 'recovery_rate']);
+		expect(family.map((r) => r.metric)).toEqual(['cure_rate_30d', 'days_to_pay', 'self_cure_rate', 'contacts_per_account_week', 'recovery_rate']);
 		const p = family.map((r) => r.p_value!);
 		const order = p.map((_, i) => i).sort((x, y) => p[x]! - p[y]!);
 		const holm: number[] = [];
@@ -413,17 +413,17 @@ describe('a hand-built experiment', () => {
 			expect(r.significant).toBe(holm[i]! < 0.05);
 		});
 		// guardrail-only metrics are not in the family
-		expect(m('opt_out_rate').p_value_adjusted).toBeNull();
+		expect(m('opt_outs_per_1k_assigned').p_value_adjusted).toBeNull();
 	});
 
 	test('guardrail verdicts: inconclusive margin, no harm, a hard limit breached', () => {
 		const v = (metric: string) => a.guardrails.find((g) => g.metric === metric)!;
 		// complaints: the interval (−355 to +755 per 1,000) neither clears nor passes the 0.5 margin
-		expect(v('complaints_per_1k_contacted').verdict).toBe('not_enough_data');
+		expect(v('complaints_per_1k_assigned').verdict).toBe('not_enough_data');
 		const w = welch([0, 0, 0, 0], [1, 0, 0, 0, 0]);
-		sig(Number(v('complaints_per_1k_contacted').evidence.lower), w.lower * 1000, 8);
+		sig(Number(v('complaints_per_1k_assigned').evidence.lower), w.lower * 1000, 8);
 		// opt-outs: fewer in the arm, no harm
-		expect(v('opt_out_rate').verdict).toBe('ok');
+		expect(v('opt_outs_per_1k_assigned').verdict).toBe('ok');
 		// presumed violations: 2 in the arm, none in control, limit 0
 		expect(v('presumed_violations').verdict).toBe('breached');
 		expect(v('presumed_violations').evidence).toMatchObject({ count_arm: 2, count_control: 0, limit: 0 });
@@ -513,7 +513,7 @@ describe('a hand-built experiment', () => {
 		expect(r.rows_inserted).toBe(1);
 		const after = await analyzeExperiment(t.store, handExperiment(), { asOf: AS_OF });
 		expect(after.timings.stats_cached).toBe(false);
-		expect(after.metrics.find((x) => x.metric === 'complaints_per_1k_contacted')!.stats!.control.sum).toBe(1);
+		expect(after.metrics.find((x) => x.metric === 'complaints_per_1k_assigned')!.stats!.control.sum).toBe(1);
 		clearExperimentStatsCache(t.store);
 	});
 
@@ -570,19 +570,19 @@ describe('the demo experiments', () => {
 
 	test('daily-call-cadence: complaints, opt-outs and presumed violations breach their guardrails', () => {
 		const v = Object.fromEntries(daily.guardrails.map((g) => [g.metric, g]));
-		expect(v.complaints_per_1k_contacted!.verdict).toBe('breached');
-		expect(v.complaints_per_1k_contacted!.rule).toBe('non_inferiority');
-		expect(Number(v.complaints_per_1k_contacted!.evidence.lower)).toBeGreaterThan(0.5);
-		expect(v.opt_out_rate!.verdict).toBe('breached');
-		expect(Number(v.opt_out_rate!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
+		expect(v.complaints_per_1k_assigned!.verdict).toBe('breached');
+		expect(v.complaints_per_1k_assigned!.rule).toBe('non_inferiority');
+		expect(Number(v.complaints_per_1k_assigned!.evidence.lower)).toBeGreaterThan(0.5);
+		expect(v.opt_outs_per_1k_assigned!.verdict).toBe('breached');
+		expect(Number(v.opt_outs_per_1k_assigned!.evidence.poisson_p_one_sided)).toBeLessThan(0.05);
 		// presumed violations are the compliance audit's findings: a few in control too, many more in the daily arm
 		expect(v.presumed_violations!.verdict).toBe('breached');
 		expect(v.presumed_violations!.rule).toBe('hard_limit');
 		expect(Number(v.presumed_violations!.evidence.count_arm)).toBeGreaterThan(20 * Number(v.presumed_violations!.evidence.count_control));
 		// the daily arm reaches more customers and loads them more
-		const rpc = daily.metrics.find((r) => r.metric === 'right_party_contact_rate')!;
+		const rpc = daily.metrics.find((r) => r.metric === 'right_party_reach')!;
 		expect(rpc.difference!.lower).toBeGreaterThan(0);
-		const load = daily.metrics.find((r) => r.metric === 'contact_load')!;
+		const load = daily.metrics.find((r) => r.metric === 'contacts_per_account_week')!;
 		expect(load.difference!.lower).toBeGreaterThan(0);
 	});
 

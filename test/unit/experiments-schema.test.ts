@@ -130,3 +130,42 @@ describe('messages name the file, the field and the problem', () => {
 		expect(describeIssues(r.error!)).toEqual(['unit: unit must be account']);
 	});
 });
+
+describe('metric names of an earlier release', () => {
+	test('an old name is refused by the schema with the new name and why', () => {
+		const r = experimentSchema.safeParse({ ...demo('supportive-reminder'), primary_metric: 'complaints_per_1k_contacted' });
+		expect(r.success).toBe(false);
+		expect(describeIssues(r.error!)).toEqual([
+			"primary_metric: complaints_per_1k_contacted was renamed complaints_per_1k_assigned (an experiment counts complaints per 1,000 assigned accounts; complaints_per_1k_contacted is the Overview's rate per contacted account)"
+		]);
+	});
+
+	test('an old file loads under the new names, with a notice per renamed field', async () => {
+		const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const { loadExperiments } = await import('../../src/lib/server/experiments/registry.ts');
+		const dir = mkdtempSync(join(tmpdir(), 'curewise-old-names-'));
+		try {
+			const text = readFileSync('experiments/daily-call-cadence.yaml', 'utf8')
+				.replace('  - right_party_reach', '  - right_party_contact_rate')
+				.replace('  - contacts_per_account_week', '  - contact_load')
+				.replace('metric: complaints_per_1k_assigned', 'metric: complaints_per_1k_contacted')
+				.replace('metric: opt_outs_per_1k_assigned', 'metric: opt_out_rate');
+			writeFileSync(join(dir, 'daily-call-cadence.yaml'), text);
+			const reg = loadExperiments(dir);
+			expect(reg.problems).toEqual([]);
+			const e = reg.experiments[0]!;
+			expect(e.secondary_metrics).toContain('right_party_reach');
+			expect(e.secondary_metrics).toContain('contacts_per_account_week');
+			expect(e.guardrails.map((g) => g.metric)).toEqual(expect.arrayContaining(['complaints_per_1k_assigned', 'opt_outs_per_1k_assigned']));
+			const lines = reg.notices[0]!.messages;
+			expect(lines).toHaveLength(4);
+			expect(lines).toContain(
+				"daily-call-cadence.yaml: guardrails.0.metric: complaints_per_1k_contacted was renamed complaints_per_1k_assigned (an experiment counts complaints per 1,000 assigned accounts; complaints_per_1k_contacted is the Overview's rate per contacted account); write complaints_per_1k_assigned"
+			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

@@ -83,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function list(db: string | undefined, asJson: boolean): Promise<number> {
-	const { experiments, problems } = loadExperiments();
+	const { experiments, problems, notices } = loadExperiments();
 	const store = await Store.open({ path: db });
 	let counts: Awaited<ReturnType<typeof assignmentCounts>>;
 	try {
@@ -103,7 +103,7 @@ async function list(db: string | undefined, asJson: boolean): Promise<number> {
 			assigned: Object.values(assigned).reduce((s, n) => s + n, 0)
 		};
 	});
-	if (asJson) json({ folder: experimentsDir(), experiments: shaped, problems });
+	if (asJson) json({ folder: experimentsDir(), experiments: shaped, problems, notices });
 	else {
 		if (!shaped.length) out(`no valid experiment definitions in ${experimentsDir()}`);
 		else
@@ -120,6 +120,10 @@ async function list(db: string | undefined, asJson: boolean): Promise<number> {
 					])
 				])
 			);
+		if (notices.length) {
+			out(`\n${notices.length} file${notices.length === 1 ? '' : 's'} loaded with old metric names (rename them):`);
+			for (const p of notices) for (const m of p.messages) out(`  ! ${m}`);
+		}
 		if (problems.length) {
 			out(`\n${problems.length} file${problems.length === 1 ? '' : 's'} with problems (left out above):`);
 			for (const p of problems) for (const m of p.messages) out(`  ✗ ${m}`);

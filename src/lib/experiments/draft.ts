@@ -89,8 +89,8 @@ export const emptyArm = (id = '', weight: number | null = null): DraftArm => ({ 
 
 /** the three guardrails every experiment starts with (experiments.md: complaint rate, opt-out rate, presumed violations) */
 export const DEFAULT_GUARDRAILS: readonly DraftGuardrail[] = [
-	{ metric: 'complaints_per_1k_contacted', direction: 'lower_is_better', kind: 'non_inferiority', threshold: 0.5, stop_on_breach: false },
-	{ metric: 'opt_out_rate', direction: 'lower_is_better', kind: 'harm', threshold: 0.05, stop_on_breach: false },
+	{ metric: 'complaints_per_1k_assigned', direction: 'lower_is_better', kind: 'non_inferiority', threshold: 0.5, stop_on_breach: false },
+	{ metric: 'opt_outs_per_1k_assigned', direction: 'lower_is_better', kind: 'harm', threshold: 0.05, stop_on_breach: false },
 	{ metric: 'presumed_violations', direction: 'lower_is_better', kind: 'hard_limit', threshold: 0, stop_on_breach: false }
 ];
 

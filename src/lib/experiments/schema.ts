@@ -6,34 +6,50 @@
 import { z } from 'zod';
 
 import { CHANNELS, SEGMENTS, TONES } from '../vocabulary.ts';
+import { EXPERIMENT_METRIC_DEFS, RENAMED_METRICS, type ExperimentKind, type ExperimentMetric } from '../metrics/catalogue.ts';
 
 export { CHANNELS, TONES };
 export const STATUSES = ['draft', 'running', 'stopped', 'concluded'] as const;
 
 /**
- * The metrics an experiment can name, per assigned account (intention to treat): how each is
- * measured decides its statistics. `proportion`: a 0/1 outcome per account; `mean`: a number
- * per account; `time`: a time to event, analysed with Kaplan–Meier and log-rank; `count`: a
- * rare count per account, analysed as a Poisson rate (zero events allowed).
+ * The metrics an experiment can name, per assigned account (intention to treat), from the metric
+ * catalogue (src/lib/metrics/catalogue.ts): how each is measured decides its statistics.
+ * `proportion`: a 0/1 outcome per account; `mean`: a number per account; `time`: a time to event,
+ * analysed with Kaplan–Meier and log-rank; `count`: a rare count per account, analysed as a
+ * Poisson rate (zero events allowed).
  */
-export const EXPERIMENT_METRICS = {
-	cure_rate_30d: { kind: 'proportion', label: 'Cure rate (30 days)', better: 'up' },
-	cure_rate_60d: { kind: 'proportion', label: 'Cure rate (60 days)', better: 'up' },
-	cure_rate_90d: { kind: 'proportion', label: 'Cure rate (90 days)', better: 'up' },
-	self_cure_rate: { kind: 'proportion', label: 'Self-cure rate', better: 'up' },
-	payment_plan_uptake: { kind: 'proportion', label: 'Payment-plan uptake', better: 'up' },
-	recovery_rate: { kind: 'mean', label: 'Recovery rate', better: 'up' },
-	right_party_contact_rate: { kind: 'proportion', label: 'Right-party contact (any conversation)', better: 'up' },
-	contact_load: { kind: 'mean', label: 'Outbound contacts per account-week', better: 'down' },
-	days_to_pay: { kind: 'time', label: 'Days to pay', better: 'down' },
-	time_to_cure: { kind: 'time', label: 'Time to cure', better: 'down' },
-	time_to_first_contact: { kind: 'time', label: 'Time to first contact', better: 'down' },
-	complaints_per_1k_contacted: { kind: 'count', label: 'Complaints per 1,000 accounts', better: 'down' },
-	opt_out_rate: { kind: 'count', label: 'Opt-outs per 1,000 accounts', better: 'down' },
-	presumed_violations: { kind: 'count', label: 'Presumed contact-rule violations', better: 'down' }
-} as const satisfies Record<string, { kind: 'proportion' | 'mean' | 'time' | 'count'; label: string; better: 'up' | 'down' }>;
-export type ExperimentMetric = keyof typeof EXPERIMENT_METRICS;
-export const METRIC_NAMES = Object.keys(EXPERIMENT_METRICS) as [ExperimentMetric, ...ExperimentMetric[]];
+export const EXPERIMENT_METRICS = Object.fromEntries(
+	EXPERIMENT_METRIC_DEFS.map((m) => [m.name, { kind: m.experiment, label: m.label, better: m.better, definition: m.definition }])
+) as Record<ExperimentMetric, { kind: ExperimentKind; label: string; better: 'up' | 'down'; definition: string }>;
+export type { ExperimentMetric };
+export const METRIC_NAMES = EXPERIMENT_METRIC_DEFS.map((m) => m.name) as [ExperimentMetric, ...ExperimentMetric[]];
+
+/** "complaints_per_1k_contacted was renamed complaints_per_1k_assigned: …" for an old name, else null */
+export function renamedMetricMessage(name: unknown): string | null {
+	const r = typeof name === 'string' ? RENAMED_METRICS[name] : undefined;
+	return r ? `${name} was renamed ${r.to} (${r.why})` : null;
+}
+
+/**
+ * An old file's metric names made new: the raw definition with every renamed metric (primary,
+ * secondary, guardrails) replaced, and one message per replacement naming the field, the old
+ * and the new name.
+ */
+export function renameOldMetrics(raw: Record<string, unknown>): { data: Record<string, unknown>; renamed: { path: string; from: string; to: ExperimentMetric }[] } {
+	const renamed: { path: string; from: string; to: ExperimentMetric }[] = [];
+	const fix = (v: unknown, path: string) => {
+		const r = typeof v === 'string' ? RENAMED_METRICS[v] : undefined;
+		if (!r) return v;
+		renamed.push({ path, from: v as string, to: r.to });
+		return r.to;
+	};
+	const data = { ...raw };
+	if ('primary_metric' in data) data.primary_metric = fix(data.primary_metric, 'primary_metric');
+	if (Array.isArray(data.secondary_metrics)) data.secondary_metrics = data.secondary_metrics.map((m, i) => fix(m, `secondary_metrics.${i}`));
+	if (Array.isArray(data.guardrails))
+		data.guardrails = data.guardrails.map((g, i) => (g && typeof g === 'object' && 'metric' in g ? { ...g, metric: fix((g as { metric: unknown }).metric, `guardrails.${i}.metric`) } : g));
+	return { data, renamed };
+}
 
 const slug = (what: string) =>
 	z.string({ error: `${what} is missing` }).regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: `${what} is lower-case letters, digits, - or _ (up to 63), starting with a letter or digit` });
@@ -51,7 +67,10 @@ const isoDate = (what: string) =>
 			.regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${what} is a date written YYYY-MM-DD` })
 			.refine((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || isCalendarDay(d), { error: (i) => `${what} ${i.input} is not a day of the calendar` })
 	);
-const metric = (what: string) => z.enum(METRIC_NAMES, { error: (i) => `unknown ${what.replace("primary_metric", "metric")} ${JSON.stringify(i.input)}; the metrics are ${METRIC_NAMES.join(', ')}` });
+const metric = (what: string) =>
+	z.enum(METRIC_NAMES, {
+		error: (i) => renamedMetricMessage(i.input) ?? `unknown ${what.replace('primary_metric', 'metric')} ${JSON.stringify(i.input)}; the metrics are ${METRIC_NAMES.join(', ')}`
+	});
 
 export const messageSchema = z.object({
 	channel: z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` }),

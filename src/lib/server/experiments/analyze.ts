@@ -19,7 +19,7 @@
  * runs after every import, so the pages find them ready.
  *
  * Units. Proportions are shares (0–1), differences in shares; recovery_rate is a mean share;
- * contact_load outbound contacts per account-week; the counts (complaints, opt-outs, presumed
+ * contacts_per_account_week outbound contacts per account-week; the counts (complaints, opt-outs, presumed
  * violations) are reported per 1,000 assigned accounts, their differences too (so a
  * guardrail threshold of 0.5 reads "0.5 per 1,000 accounts"); the times to event in days.
  *
@@ -48,6 +48,7 @@
  *   weights (srm.ts); p < 0.001 marks the results untrustworthy.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { EXPERIMENT_METRICS, type Experiment, type ExperimentMetric } from '../../experiments/schema.ts';
 import { bayesMeans, bayesProportions } from '../../stats/bayes.ts';
 import { cuped, type CovariateStats } from '../../stats/cuped.ts';
@@ -326,6 +327,19 @@ async function computeStats(store: Store, e: Experiment, asOf: string, key: stri
 	}
 }
 
+/**
+ * A hash of the SQL the statistics come from (the outcomes, generated from the metric
+ * catalogue): statistics kept by an earlier release, with other metrics, are not reused.
+ */
+let layout: string | null = null;
+function statsLayout(): string {
+	layout ??= createHash('sha256')
+		.update(['units', 'contacts', 'presumed_violations', 'outcomes', 'cells', 'time_cells'].map((q) => querySql(`experiments/${q}`)).join('\n'))
+		.digest('hex')
+		.slice(0, 16);
+	return layout;
+}
+
 // the statistics computed per store, by experiment: reused while their key is the same
 const cache = new WeakMap<Store, Map<string, ExperimentStats>>();
 const inflight = new WeakMap<Store, Map<string, Promise<ExperimentStats>>>();
@@ -341,7 +355,7 @@ export function clearExperimentStatsCache(store: Store): void {
  */
 export async function experimentStats(store: Store, e: Experiment, asOf: string): Promise<{ stats: ExperimentStats; cached: boolean }> {
 	const [f] = await store.rows<Record<string, unknown>>(querySql('experiments/fingerprint'), { experiment: e.id });
-	const key = JSON.stringify([e.id, e.start, asOf, f?.batch_id ?? null, f?.audit_id ?? null, f?.assigned ?? 0, f?.last_assigned_at ?? null, f?.assignments_hash ?? null]);
+	const key = JSON.stringify([statsLayout(), e.id, e.start, asOf, f?.batch_id ?? null, f?.audit_id ?? null, f?.assigned ?? 0, f?.last_assigned_at ?? null, f?.assignments_hash ?? null]);
 	let byId = cache.get(store);
 	if (!byId) cache.set(store, (byId = new Map()));
 	const hit = byId.get(`${e.id}@${asOf}`);
@@ -465,7 +479,7 @@ function unitOf(m: ExperimentMetric): MetricUnit {
 	if (k === 'proportion') return 'share';
 	if (k === 'count') return 'per_1000_accounts';
 	if (k === 'time') return 'days';
-	return m === 'contact_load' ? 'per_account_week' : 'mean';
+	return m === 'contacts_per_account_week' ? 'per_account_week' : 'mean';
 }
 
 const statsOf = (c: CovariateStats): SufficientStats => ({ n: c.n, sum: c.sumY, sumSquares: c.sumY2 });

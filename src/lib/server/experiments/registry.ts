@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { describeIssues, experimentSchema, type Experiment } from '../../experiments/schema.ts';
+import { describeIssues, experimentSchema, renamedMetricMessage, renameOldMetrics, type Experiment } from '../../experiments/schema.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
 import { projectRoot } from '../paths.ts';
@@ -48,6 +48,8 @@ export interface Registry {
 	/** the valid definitions, by id; a file with any problem is left out */
 	experiments: Experiment[];
 	problems: RegistryProblem[];
+	/** what a valid file should change without being left out (a metric name of an earlier release) */
+	notices: RegistryProblem[];
 }
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -75,6 +77,17 @@ export function definitionHash(e: Experiment): string {
 	return createHash('sha256').update(canonical(frozenDefinition(e))).digest('hex');
 }
 
+/** the definition with the metric names it was written with (for its launch hash) */
+function withOldNames(e: Experiment, renamed: { from: string; to: string }[]): Experiment {
+	const back = (m: string) => (renamed.find((x) => x.to === m)?.from ?? m) as Experiment['primary_metric'];
+	return {
+		...e,
+		primary_metric: back(e.primary_metric),
+		secondary_metrics: e.secondary_metrics.map(back),
+		guardrails: e.guardrails.map((g) => ({ ...g, metric: back(g.metric) }))
+	};
+}
+
 /** "YAML syntax error at line 3, column 4: Nested mappings are not allowed in compact mappings" */
 function syntaxMessages(file: string, doc: YAML.Document.Parsed): string[] {
 	return doc.errors.map((err) => {
@@ -93,10 +106,12 @@ interface ParsedFile {
 	rawStatus: string | null;
 	experiment: Experiment | null;
 	messages: string[];
+	/** loaded all the same: an old metric name, with the new one */
+	notices: string[];
 }
 
 function parseFile(dir: string, file: string): ParsedFile {
-	const out: ParsedFile = { file, rawId: null, rawStatus: null, experiment: null, messages: [] };
+	const out: ParsedFile = { file, rawId: null, rawStatus: null, experiment: null, messages: [], notices: [] };
 	let text: string;
 	try {
 		text = readFileSync(join(dir, file), 'utf8');
@@ -116,11 +131,16 @@ function parseFile(dir: string, file: string): ParsedFile {
 	}
 	if (typeof data.id === 'string') out.rawId = data.id;
 	if (typeof data.status === 'string') out.rawStatus = data.status;
-	const r = experimentSchema.safeParse(data);
+	// metric names of an earlier release load under their new names, with a notice
+	const { data: renamedData, renamed } = renameOldMetrics(data);
+	for (const x of renamed) out.notices.push(`${file}: ${x.path}: ${renamedMetricMessage(x.from)}; write ${x.to}`);
+	const r = experimentSchema.safeParse(renamedData);
 	if (!r.success) out.messages.push(...describeIssues(r.error, file));
 	const expected = file.replace(/\.yaml$/, '');
 	if (out.rawId !== null && out.rawId !== expected) out.messages.push(`${file}: id is ${out.rawId} but the file is named ${file}: a definition lives in <id>.yaml, here ${out.rawId}.yaml`);
-	if (r.success && r.data.launched && definitionHash(r.data) !== r.data.launched.definition_hash)
+	// a definition launched under the old names keeps the hash it was launched with
+	const hashes = r.success ? [definitionHash(r.data), ...(renamed.length ? [definitionHash(withOldNames(r.data, renamed))] : [])] : [];
+	if (r.success && r.data.launched && !hashes.includes(r.data.launched.definition_hash))
 		out.messages.push(
 			`${file}: the arms, weights, population, metrics, guardrails or analysis changed after launch (their hash no longer matches launched.definition_hash); ` +
 				`a launched experiment's definition is frozen: restore it, or stop the experiment and create a new version`
@@ -132,14 +152,14 @@ function parseFile(dir: string, file: string): ParsedFile {
 /** every *.yaml of the folder, parsed and validated; a duplicate id is a problem of every file that holds it */
 export function loadExperiments(dir?: string): Registry {
 	const folder = experimentsDir(dir);
-	if (!existsSync(folder)) return { experiments: [], problems: [{ file: folder, messages: [`the experiments folder ${folder} does not exist`] }] };
+	if (!existsSync(folder)) return { experiments: [], problems: [{ file: folder, messages: [`the experiments folder ${folder} does not exist`] }], notices: [] };
 	const names = readdirSync(folder)
 		.filter((f) => !f.startsWith('.'))
 		.sort();
 	const parsed = names.filter((f) => f.endsWith('.yaml')).map((f) => parseFile(folder, f));
 	// a .yml file would be silently ignored: say so
 	for (const f of names.filter((n) => n.endsWith('.yml')))
-		parsed.push({ file: f, rawId: null, rawStatus: null, experiment: null, messages: [`${f}: is not read: experiment definitions are <id>.yaml files; rename it ${f.replace(/\.yml$/, '.yaml')}`] });
+		parsed.push({ file: f, rawId: null, rawStatus: null, experiment: null, notices: [], messages: [`${f}: is not read: experiment definitions are <id>.yaml files; rename it ${f.replace(/\.yml$/, '.yaml')}`] });
 	parsed.sort((a, b) => a.file.localeCompare(b.file));
 	const byId = new Map<string, ParsedFile[]>();
 	for (const p of parsed) if (p.rawId !== null) byId.set(p.rawId, [...(byId.get(p.rawId) ?? []), p]);
@@ -153,7 +173,8 @@ export function loadExperiments(dir?: string): Registry {
 	}
 	return {
 		experiments: parsed.flatMap((p) => (p.experiment ? [p.experiment] : [])).sort((a, b) => a.id.localeCompare(b.id)),
-		problems: parsed.filter((p) => p.messages.length).map((p) => ({ file: p.file, messages: p.messages }))
+		problems: parsed.filter((p) => p.messages.length).map((p) => ({ file: p.file, messages: p.messages })),
+		notices: parsed.filter((p) => p.notices.length && p.experiment).map((p) => ({ file: p.file, messages: p.notices }))
 	};
 }
 

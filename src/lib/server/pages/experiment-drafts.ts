@@ -12,6 +12,7 @@ import { ExperimentError, getExperiment, loadExperiments, saveDraft, type Actor 
 import { dataAsOf, kpiSummary } from '../kpi/summary.ts';
 import { querySql } from '../paths.ts';
 import { formatDate } from '../../format.ts';
+import { SHARED_METRICS } from '../../metrics/catalogue.ts';
 import { kpiDef } from '../../kpis.ts';
 import { z } from 'zod';
 import { armSchema, populationSchema } from '../../experiments/schema.ts';
@@ -26,18 +27,12 @@ export interface Baseline {
 	source: string;
 }
 
-/** the metrics of the catalogue that are also KPIs of the Overview, with their value over the last 90 days */
-const KPI_OF: Record<string, string> = {
-	cure_rate_30d: 'cure_rate_30d',
-	cure_rate_60d: 'cure_rate_60d',
-	cure_rate_90d: 'cure_rate_90d',
-	self_cure_rate: 'self_cure_rate',
-	payment_plan_uptake: 'payment_plan_uptake',
-	right_party_contact_rate: 'right_party_contact_rate',
-	recovery_rate: 'recovery_rate',
-	complaints_per_1k_contacted: 'complaints_per_1k_contacted',
-	opt_out_rate: 'opt_out_rate'
-};
+/**
+ * The experiment metrics that are the same quantity as a KPI of the Overview (the catalogue's
+ * shared metrics): their baseline is the KPI over the last 90 days. The experiment-only metrics
+ * (per assigned account) have no Overview baseline.
+ */
+const KPI_OF: Record<string, string> = Object.fromEntries(SHARED_METRICS.map((m) => [m, m]));
 
 export async function draftBaselines(store: Store): Promise<{ as_of: string | null; baselines: Record<string, Baseline> }> {
 	const asOf = await dataAsOf(store);

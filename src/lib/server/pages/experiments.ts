@@ -209,6 +209,8 @@ export interface ExperimentList {
 	rows: ListRow[];
 	/** files of the folder that are not valid definitions: the file and each problem */
 	problems: { file: string; field: string; problem: string }[];
+	/** valid files that should change: a metric name of an earlier release, with the new name */
+	notices: { file: string; field: string; problem: string }[];
 }
 
 const DAY = 86_400_000;
@@ -228,7 +230,7 @@ export function splitProblem(file: string, message: string): { field: string; pr
 }
 
 export async function experimentList(store: Store): Promise<ExperimentList> {
-	const { experiments, problems } = loadExperiments();
+	const { experiments, problems, notices } = loadExperiments();
 	const [counts, asOf, alerts] = await Promise.all([assignmentCounts(store), dataAsOf(store), openAlertCounts(store)]);
 	const rows = await Promise.all(experiments.map(async (e): Promise<ListRow> => {
 		const assigned = counts[e.id] ?? {};
@@ -263,5 +265,6 @@ export async function experimentList(store: Store): Promise<ExperimentList> {
 	}));
 	const order = { running: 0, stopped: 1, draft: 2, concluded: 3 } as const;
 	rows.sort((a, b) => order[a.status] - order[b.status] || a.id.localeCompare(b.id));
-	return { rows, problems: problems.flatMap((p) => p.messages.map((m) => ({ file: p.file, ...splitProblem(p.file, m) }))) };
+	const lines = (list: typeof problems) => list.flatMap((p) => p.messages.map((m) => ({ file: p.file, ...splitProblem(p.file, m) })));
+	return { rows, problems: lines(problems), notices: lines(notices) };
 }
