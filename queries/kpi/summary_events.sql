@@ -1,6 +1,7 @@
--- kpi/summary_events: per bucket of days, the complaints received (all, and through a
--- regulator or ombudsman) and the opt-out events (each counted once, also when it covers
--- several accounts of the customer), from the summary table kpi_events. A bucket without
+-- kpi/summary_events: per bucket of days, the event counts of the metric catalogue (complaints
+-- received, all and through a regulator or ombudsman, and opt-out events, each counted once also
+-- when it covers several accounts of the customer: {{metrics:event_counts}}), from the summary
+-- table kpi_events. A bucket without
 -- events has no row.
 -- Parameters: $from, $to (dates) and the buckets: $grain = 'period' splits [$from, $to] at
 -- $split (the previous and the current period; $split = $from for one bucket); 'week'
@@ -20,9 +21,7 @@ WITH k AS (
 		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
 )
 SELECT bucket, {{group}} AS grp,
-	count(*) FILTER (WHERE k.kind = 'complaint') AS complaints,
-	count(*) FILTER (WHERE k.kind = 'complaint' AND k.source IN ('regulator', 'ombudsman')) AS complaints_via_regulator,
-	count(DISTINCT k.event_id) FILTER (WHERE k.kind = 'opt_out') AS opt_outs
+	{{metrics:event_counts}}
 FROM k
 GROUP BY ALL
 ORDER BY ALL;

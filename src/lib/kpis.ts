@@ -6,9 +6,10 @@
 import { KPIS as CATALOGUE_KPIS, metricDef, type MetricDef, type MetricFormat } from './metrics/catalogue.ts';
 
 export type KpiFormat = MetricFormat;
-export type KpiDef = MetricDef;
-export const KPIS: readonly KpiDef[] = CATALOGUE_KPIS;
-export const kpiDef = (name: string): KpiDef | undefined => {
+/** what a tile needs of a metric (the compliance pages show their own counts with the same tile) */
+export type KpiDef = Pick<MetricDef, 'name' | 'label' | 'format' | 'better' | 'definition' | 'headline'>;
+export const KPIS: readonly MetricDef[] = CATALOGUE_KPIS;
+export const kpiDef = (name: string): MetricDef | undefined => {
 	const d = metricDef(name);
 	return d && d.surfaces.includes('overview') ? d : undefined;
 };

@@ -58,14 +58,17 @@ test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ p
 	const table = page.getByTestId('breakdown');
 	await expect(table.locator('tbody tr')).toHaveCount(3); // retail, sme, corporate
 	await table.getByRole('button', { name: /Accounts contacted/ }).click();
-	const counts = await table.locator('tbody tr td:nth-child(5)').allTextContents();
+	// each cell holds the value, the comparison period's and the change: sorted by the value
+	const counts = await table.locator('tbody tr td:nth-child(5) .value').allTextContents();
 	const numbers = counts.map((c) => Number(c.replace(/,/g, '')));
 	expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
 	const download = page.waitForEvent('download');
 	await page.getByTestId('breakdown-csv').click();
 	const stream = await (await download).createReadStream();
 	const text = Buffer.concat(await stream.toArray()).toString('utf8');
-	expect(text.split(/\r?\n/)[0]).toBe('segment,cure_rate_30d,cure_rate_60d,mature_episodes_30d,accounts_contacted,outbound_contacts,right_party_contact_rate,complaints_per_1k_contacted');
+	// each metric, then its value in the comparison period
+	const metrics = ['cure_rate_30d', 'cure_rate_60d', 'mature_episodes_30d', 'accounts_contacted', 'outbound_contacts', 'right_party_contact_rate', 'complaints_per_1k_contacted'];
+	expect(text.split(/\r?\n/)[0]).toBe(['segment', ...metrics.flatMap((m) => [m, `${m}__comparison`])].join(','));
 });
 
 test('filters live in the URL, show as removable chips, and the back button works', async ({ page }) => {
@@ -94,6 +97,173 @@ test('period presets end at the data as-of date and keep the filters', async ({ 
 	const days = (Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!)) / 86_400_000 + 1;
 	expect(days).toBe(30);
 	await expect(page.getByTestId('kpi-cure_rate_30d')).toBeVisible();
+});
+
+test('a preset sets the period, keeps the filters and the comparison, and is marked as the current one', async ({ page }) => {
+	await page.goto('/overview?segment=retail&compare=year');
+	const presets = page.getByRole('navigation', { name: 'Period presets' });
+	await expect(presets.getByRole('link')).toHaveText(['Last 30 days', 'Last 90 days', 'Last month', 'Last quarter', 'Quarter to date', 'Year to date', 'Last 12 months']);
+	// the default period is the last 90 days
+	await expect(presets.getByRole('link', { name: 'Last 90 days' })).toHaveAttribute('aria-current', 'true');
+	await presets.getByRole('link', { name: 'Last month' }).click();
+	await expect(page).toHaveURL(/from=.*segment=retail/);
+	await expect(page).toHaveURL(/compare=year/);
+	await expect(presets.getByRole('link', { name: 'Last month' })).toHaveAttribute('aria-current', 'true');
+	const url = new URL(page.url());
+	const from = url.searchParams.get('from')!;
+	const to = url.searchParams.get('to')!;
+	// a whole calendar month, before the one that holds the as-of date
+	expect(from).toMatch(/^\d{4}-\d\d-01$/);
+	expect(to.slice(0, 7)).toBe(from.slice(0, 7));
+	expect(new Date(Date.parse(to) + 86_400_000).getUTCDate()).toBe(1);
+	await expect(presets.getByRole('link', { name: 'Last month' })).toHaveAttribute('aria-current', 'true');
+	await expect(presets.locator('[aria-current]')).toHaveCount(1);
+	await expect(page.getByRole('list', { name: 'Active filters' }).getByRole('link')).toHaveText(['segment: retail ✕']);
+	await expect(page.getByTestId('compare')).toHaveValue('year');
+	await expect(page.getByRole('form', { name: 'Period and filters' }).locator('input[name=from]')).toHaveValue(from);
+	// a period of one's own is no preset
+	await page.goto(`/overview?from=${from}&to=${new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10)}`);
+	await expect(presets.locator('[aria-current]')).toHaveCount(0);
+});
+
+/** "2 Apr – 30 Jun 2025" (ux.md dates, the first without its year when both share it) */
+function range(from: string, to: string) {
+	const d = (iso: string, year: boolean) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', ...(year ? { year: 'numeric' } : {}), timeZone: 'UTC' }).format(new Date(iso));
+	return `${d(from, from.slice(0, 4) !== to.slice(0, 4))} – ${d(to, true)}`;
+}
+const addDays = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86_400_000).toISOString().slice(0, 10);
+const yearBefore = (iso: string) => `${Number(iso.slice(0, 4)) - 1}${iso.slice(4)}`;
+
+test('compare with the same days a year before: the sentence, the tiles and the links say so', async ({ page }) => {
+	await page.goto('/overview');
+	await expect(page.locator('figure.chart canvas').first()).toBeVisible(); // the page's scripts run
+	const form = page.getByRole('form', { name: 'Period and filters' });
+	const from = await form.locator('input[name=from]').inputValue();
+	const to = await form.locator('input[name=to]').inputValue();
+	const sentence = page.getByTestId('period-sentence');
+	await expect(sentence).toContainText(`changes against the previous 90 days, ${range(addDays(from, -90), addDays(from, -1))}.`);
+	const change = page.getByTestId('kpi-cure_rate_30d').getByTestId('change');
+	await expect(change).toContainText(/previous 90 days: (\d+\.\d%|no data)/);
+	await expect(change).toHaveAttribute('title', /^against the previous 90 days, /);
+	// the choice submits at once, and lives in the URL
+	await form.getByLabel('Compare with').selectOption('year');
+	await expect(page).toHaveURL(/compare=year/);
+	await expect(sentence).toContainText(`changes against the same days a year before, ${range(yearBefore(from), yearBefore(to))}.`);
+	await expect(change).toContainText(/a year before: (\d+\.\d%|no data)/);
+	await expect(change).toHaveAttribute('title', `against the same days a year before, ${range(yearBefore(from), yearBefore(to))}`);
+	for (const name of ['days_to_pay_median', 'complaints_per_1k_contacted', 'contact_load_over_threshold']) {
+		await expect(page.getByTestId(`kpi-${name}`).getByTestId('change')).toContainText('a year before:');
+	}
+	// kept by the presets, the breakdown's dimension and the chart downloads
+	await expect(page.getByRole('navigation', { name: 'Period presets' }).getByRole('link', { name: 'Last 30 days' })).toHaveAttribute('href', /compare=year/);
+	await expect(page.getByTestId('breakdown-csv')).toHaveAttribute('href', /compare=year/);
+	await page.locator('select[name=dimension]').selectOption('region');
+	await expect(page).toHaveURL(/dimension=region/);
+	await expect(page).toHaveURL(/compare=year/);
+	// back to the default: compare leaves the URL
+	await form.getByLabel('Compare with').selectOption('previous');
+	await expect(page).toHaveURL(/dimension=region/);
+	await expect(page).not.toHaveURL(/compare=/);
+	await expect(sentence).toContainText('changes against the previous 90 days');
+	// a bad value gets a message, not an error
+	const bad = await page.goto('/overview?compare=decade');
+	expect(bad?.status()).toBe(200);
+	await expect(page.getByRole('alert')).toContainText('compare');
+});
+
+test("a tile's change is against the comparison period's own figure", async ({ page }) => {
+	await page.goto('/overview?from=2026-03-01&to=2026-05-31');
+	const tile = page.getByTestId('kpi-cure_rate_30d');
+	const shown = (await tile.getByTestId('change').innerText()).match(/previous 92 days: (\S+)/)?.[1];
+	expect(shown).toMatch(/\d+\.\d%/);
+	await page.goto('/overview?from=2025-11-29&to=2026-02-28');
+	await expect(tile.locator('.value')).toHaveText(shown!);
+});
+
+test("the breakdown shows each value, the comparison period's and the change, worded and coloured by better or worse", async ({ page }) => {
+	await page.goto('/overview');
+	const from = await page.getByRole('form', { name: 'Period and filters' }).locator('input[name=from]').inputValue();
+	await expect(page.getByText(`Each cell: the value in the period, vs the value in the previous 90 days, ${range(addDays(from, -90), addDays(from, -1))}`)).toBeVisible();
+	const table = page.getByTestId('breakdown');
+	const retail = table.locator('tbody tr', { has: page.getByRole('rowheader', { name: 'retail' }) });
+	const cells = retail.locator('td');
+	await expect(cells).toHaveCount(7);
+	// cure rate (30 days): a share, its change in percentage points
+	await expect(cells.nth(0).locator('.value')).toHaveText(/^\d+\.\d%$/);
+	await expect(cells.nth(0).getByTestId('comparison')).toHaveText(/^vs \d+\.\d%$/);
+	await expect(cells.nth(0).getByTestId('change')).toHaveText(/^[▲▼■] [+−±]\d+\.\d pp (better|worse|no change)$/);
+	// accounts contacted: a count, its change a signed difference with no verdict
+	await expect(cells.nth(3).getByTestId('comparison')).toHaveText(/^vs [\d,]+$/);
+	await expect(cells.nth(3).getByTestId('change')).toHaveText(/^[+−±][\d,]+$/);
+	// complaints per 1,000 contacted: lower is better
+	await expect(cells.nth(6).getByTestId('change')).toHaveText(/^[▲▼■] [+−±][\d.,]+ (better|worse|no change)$/);
+	const changes = await table.getByTestId('change').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', cls: e.className, color: getComputedStyle(e).color })));
+	expect(changes.length).toBeGreaterThan(0);
+	const colours = { better: new Set<string>(), worse: new Set<string>() };
+	for (const c of changes) {
+		if (/better/.test(c.text)) {
+			expect(c.text).toContain('▲');
+			expect(c.cls).toContain('good');
+			colours.better.add(c.color);
+		} else if (/worse/.test(c.text)) {
+			expect(c.text).toContain('▼');
+			expect(c.cls).toContain('bad');
+			colours.worse.add(c.color);
+		}
+	}
+	for (const c of colours.better) expect(colours.worse.has(c)).toBe(false);
+	// a fall in complaints is good news, a rise in the cure rate too
+	for (const c of changes) {
+		if (/^\s*▲ −[\d.]+ pp/.test(c.text)) throw new Error(`a fall of a share called better: ${c.text}`);
+	}
+	// sorting by a value still works
+	await table.getByRole('button', { name: /Cure rate \(30 days\)/ }).click();
+	const values = (await table.locator('tbody tr td:nth-child(2) .value').allTextContents()).map((t) => (t === 'no data' ? -Infinity : Number(t.replace('%', ''))));
+	expect(values).toEqual([...values].sort((a, b) => b - a));
+});
+
+test('at 390 px the breakdown scrolls inside its card; the page does not scroll sideways', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/overview');
+	const wrap = page.getByRole('region', { name: /Breakdown by segment, table/ });
+	await expect(wrap).toBeVisible();
+	const { scroll, client } = await wrap.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+	expect(scroll).toBeGreaterThan(client);
+	const page_ = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+	expect(page_.scroll).toBeLessThanOrEqual(page_.client);
+});
+
+test('changing a filter dims the old numbers and shows progress until the new ones arrive', async ({ page }) => {
+	await page.goto('/overview');
+	await expect(page.locator('figure.chart canvas').first()).toBeVisible(); // the page's scripts run
+	const headline = page.getByRole('region', { name: 'Headline KPIs' });
+	const progress = page.getByRole('progressbar', { name: 'Loading the Overview' });
+	await expect(headline).toHaveAttribute('aria-busy', 'false');
+	await expect(progress).toHaveCount(0);
+	// the new page's data is held back until we let it through
+	let release!: () => void;
+	const gate = new Promise<void>((r) => (release = r));
+	await page.route(/\/overview\/__data\.json/, async (route) => {
+		await gate;
+		await route.continue();
+	});
+	const select = page.getByRole('form', { name: 'Period and filters' }).locator('select[name=segment]');
+	await select.focus();
+	await select.selectOption('sme'); // no Apply: the choice submits the form
+	await expect(progress).toBeVisible();
+	await expect(headline).toHaveAttribute('aria-busy', 'true');
+	await expect(page.getByRole('region', { name: 'Supporting KPIs' })).toHaveAttribute('aria-busy', 'true');
+	await expect(page.getByTestId('overview-results')).toHaveCSS('opacity', '0.45');
+	expect(page.url()).not.toContain('segment=sme'); // still the old page
+	release();
+	await expect(page).toHaveURL(/segment=sme/);
+	await expect(headline).toHaveAttribute('aria-busy', 'false');
+	await expect(progress).toHaveCount(0);
+	await expect(page.getByTestId('overview-results')).toHaveCSS('opacity', '1');
+	await expect(page.getByRole('list', { name: 'Active filters' }).getByRole('link')).toHaveText(['segment: sme ✕']);
+	// the URL holds only what was chosen, and the focus stays on the select
+	expect(new URL(page.url()).searchParams.get('region')).toBeNull();
+	await expect(select).toBeFocused();
 });
 
 test('each tile has a weekly sparkline drawn on the server, and days to pay its interval', async ({ page }) => {

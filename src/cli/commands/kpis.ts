@@ -1,16 +1,24 @@
 import { z } from 'zod';
 import { KPIS } from '../../lib/kpis.ts';
 import { Store } from '../../lib/server/db/store.ts';
+import { explainableKpi, explainCompare, ExplainInputError, explainKpi, RATIO_KPIS, type Explanation } from '../../lib/server/kpi/explain.ts';
 import { dataAsOf, kpiSummary } from '../../lib/server/kpi/summary.ts';
 import { parse, UsageError } from '../args.ts';
 
 export const usage = `usage: curewise kpis [--db FILE] [--from DATE] [--to DATE] [--as-of DATE] [--segment S] [--json]
+       curewise kpis --explain KPI [--compare previous|year] [--db FILE] [--from DATE] [--to DATE] [--segment S] [--json]
 
 Prints the KPIs of the Overview for the episodes and contacts of a period (default: the 90
 days up to the data's as-of date), judged at --as-of (default: the data's as-of date).
 --json prints {from, to, as_of, filters, kpis: {name: {value, numerator, denominator, provisional}}}
-with the names of the KPI catalogue (cure_rate_30d, days_to_pay_median, ...).`;
+with the names of the KPI catalogue (cure_rate_30d, days_to_pay_median, ...).
 
+--explain KPI says why a ratio KPI moved against --compare previous (the period of the same
+length just before, the default) or year (the same days a year before): the change split by
+segment, product and region into mix (the population shifted between the groups) and rate
+(the KPI moved inside them), which add up to the change exactly; the sentence names the
+largest contributions. --json prints the whole decomposition. KPIs that can be explained:
+${RATIO_KPIS.join(', ')}.`;
 const fmt = (name: string, v: number | null) => {
 	if (v === null) return 'no data';
 	const def = KPIS.find((k) => k.name === name)!;
@@ -22,10 +30,29 @@ const fmt = (name: string, v: number | null) => {
 export async function run(argv: string[]): Promise<number> {
 	const { values } = parse(
 		argv,
-		{ db: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'as-of': { type: 'string' }, segment: { type: 'string' }, json: { type: 'boolean', default: false } },
-		z.object({ db: z.string().optional(), from: z.string().optional(), to: z.string().optional(), 'as-of': z.string().optional(), segment: z.string().optional(), json: z.boolean() }),
+		{
+			db: { type: 'string' },
+			from: { type: 'string' },
+			to: { type: 'string' },
+			'as-of': { type: 'string' },
+			segment: { type: 'string' },
+			explain: { type: 'string' },
+			compare: { type: 'string' },
+			json: { type: 'boolean', default: false }
+		},
+		z.object({
+			db: z.string().optional(),
+			from: z.string().optional(),
+			to: z.string().optional(),
+			'as-of': z.string().optional(),
+			segment: z.string().optional(),
+			explain: z.string().optional(),
+			compare: z.string().optional(),
+			json: z.boolean()
+		}),
 		usage
 	);
+	if (values.explain !== undefined || values.compare !== undefined) return explain(values);
 	const store = await Store.open({ path: values.db });
 	try {
 		const asOf = values['as-of'] ?? (await dataAsOf(store));
@@ -56,5 +83,79 @@ export async function run(argv: string[]): Promise<number> {
 		return 0;
 	} finally {
 		await store.close();
+	}
+}
+
+/** a change in the KPI's display unit, with its sign: +1.4 (points), -0.8 (per 1,000) */
+function signed(format: string, x: number): string {
+	const v = format === 'percent' ? x * 100 : x;
+	const a = Math.abs(v);
+	if (a === 0) return '0.0';
+	if (a < 0.005) return '~0';
+	return `${v > 0 ? '+' : '-'}${a.toFixed(a < 0.05 ? 2 : 1)}`;
+}
+
+async function explain(values: { db?: string; from?: string; to?: string; 'as-of'?: string; segment?: string; explain?: string; compare?: string; json: boolean }): Promise<number> {
+	// the KPI and the comparison are checked before the store is opened
+	const check = (option: string, f: () => unknown) => {
+		try {
+			f();
+		} catch (e) {
+			if (e instanceof ExplainInputError) throw new UsageError(`--${option}: ${e.message}\n\n${usage}`);
+			throw e;
+		}
+	};
+	if (values.explain === undefined) throw new UsageError(`--compare goes with --explain KPI\n\n${usage}`);
+	check('explain', () => explainableKpi(values.explain));
+	check('compare', () => explainCompare(values.compare));
+	const store = await Store.open({ path: values.db });
+	let e;
+	try {
+		e = await explainKpi(store, {
+			kpi: values.explain,
+			compare: values.compare,
+			...(values.from ? { from: values.from } : {}),
+			...(values.to ? { to: values.to } : {}),
+			...(values['as-of'] ? { as_of: values['as-of'] } : {}),
+			...(values.segment ? { segment: values.segment as 'retail' } : {})
+		});
+	} catch (err) {
+		// "from: not a real date; as_of: …" → "--from: not a real date; --as-of: …"
+		if (err instanceof ExplainInputError) throw new UsageError(`${err.message.replace(/(^|; )(\w+):/g, (_, sep: string, k: string) => `${sep}--${k.replace('_', '-')}:`)}\n\n${usage}`);
+		throw err;
+	} finally {
+		await store.close();
+	}
+	if (values.json) {
+		process.stdout.write(JSON.stringify(e, null, 2) + '\n');
+		return e.available ? 0 : 1;
+	}
+	process.stdout.write(e.sentence + '\n');
+	if (!e.available) return 1;
+	printExplanation(e);
+	return 0;
+}
+
+function printExplanation(e: Explanation) {
+	const unit = e.format === 'percent' ? 'percentage points' : e.unit;
+	const value = (v: number | null) => fmt(e.kpi, v);
+	process.stdout.write(
+		`\n${e.label}: ${value(e.current)} from ${e.from} to ${e.to}${e.provisional.current ? ' (provisional)' : ''}, ` +
+			`${value(e.previous)} from ${e.comparison.from} to ${e.comparison.to}${e.provisional.previous ? ' (provisional)' : ''}` +
+			(e.change !== null ? `; change ${signed(e.format, e.change)} ${unit}` : '') +
+			'\n'
+	);
+	if (e.change === null) return;
+	const SHOWN = 5;
+	for (const d of [...e.dimensions].sort((a, b) => Number(b.dimension === e.dimension) - Number(a.dimension === e.dimension))) {
+		process.stdout.write(
+			`\nBy ${d.dimension}: mix ${signed(e.format, d.total_mix)}, rate ${signed(e.format, d.total_rate)} (${unit}); the largest ${Math.min(SHOWN, d.groups.length)} of ${d.groups.length} groups\n`
+		);
+		const rows = d.groups.slice(0, SHOWN).map((g) => [g.key, signed(e.format, g.mix), signed(e.format, g.rate), signed(e.format, g.total)]);
+		const head = [d.dimension.toUpperCase(), 'MIX', 'RATE', 'TOTAL'];
+		const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+		for (const r of [head, ...rows]) process.stdout.write('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
+		const rest = d.groups.slice(SHOWN);
+		if (rest.length) process.stdout.write(`  (the other ${rest.length}: ${signed(e.format, rest.reduce((s, g) => s + g.total, 0))})\n`);
 	}
 }

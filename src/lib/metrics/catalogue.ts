@@ -52,6 +52,11 @@ export interface MetricDef {
 	headline?: boolean;
 	/** how an experiment analyses it (absent: not an experiment metric) */
 	experiment?: ExperimentKind;
+	/**
+	 * a ratio's words for "What changed": what moves inside a group (rate), what its denominator
+	 * counts (population), and whether its numerator is a count said as "more/fewer"
+	 */
+	words?: { rate: string; population: string; countable?: boolean };
 }
 
 const ratio = (numerator: CountName, denominator: CountName, scale = 1): Computation => ({ kind: 'ratio', numerator, denominator, scale });
@@ -62,6 +67,7 @@ const experiment: readonly Surface[] = ['experiment'];
 export const METRICS = [
 	{
 		name: 'cure_rate_30d',
+		words: { rate: 'cure', population: 'episodes' },
 		label: 'Cure rate (30 days)',
 		format: 'percent',
 		better: 'up',
@@ -76,6 +82,7 @@ export const METRICS = [
 	},
 	{
 		name: 'cure_rate_60d',
+		words: { rate: 'cure', population: 'episodes' },
 		label: 'Cure rate (60 days)',
 		format: 'percent',
 		better: 'up',
@@ -88,6 +95,7 @@ export const METRICS = [
 	},
 	{
 		name: 'cure_rate_90d',
+		words: { rate: 'cure', population: 'episodes' },
 		label: 'Cure rate (90 days)',
 		format: 'percent',
 		better: 'up',
@@ -100,6 +108,7 @@ export const METRICS = [
 	},
 	{
 		name: 'self_cure_rate',
+		words: { rate: 'self-cure', population: 'episodes' },
 		label: 'Self-cure rate',
 		format: 'percent',
 		better: 'up',
@@ -148,6 +157,7 @@ export const METRICS = [
 	},
 	{
 		name: 'complaints_per_1k_contacted',
+		words: { rate: 'complaints', population: 'accounts contacted', countable: true },
 		label: 'Complaints per 1,000 contacted',
 		format: 'per_1k',
 		better: 'down',
@@ -160,6 +170,7 @@ export const METRICS = [
 	},
 	{
 		name: 'complaints_per_10k_contacts',
+		words: { rate: 'complaints', population: 'outbound contacts', countable: true },
 		label: 'Complaints per 10,000 contacts',
 		format: 'per_10k',
 		better: 'down',
@@ -171,6 +182,7 @@ export const METRICS = [
 	},
 	{
 		name: 'complaints_via_regulator_share',
+		words: { rate: 'use of a regulator or ombudsman', population: 'complaints' },
 		label: 'Complaints via a regulator or ombudsman',
 		format: 'percent',
 		better: 'down',
@@ -182,6 +194,7 @@ export const METRICS = [
 	},
 	{
 		name: 'contact_load_over_threshold',
+		words: { rate: 'contact load', population: 'account-weeks' },
 		label: 'Contact load over 7 a week',
 		format: 'percent',
 		better: 'down',
@@ -228,6 +241,7 @@ export const METRICS = [
 	},
 	{
 		name: 'right_party_contact_rate',
+		words: { rate: 'right-party contact', population: 'outbound calls' },
 		label: 'Right-party contact rate',
 		format: 'percent',
 		better: 'up',
@@ -239,6 +253,7 @@ export const METRICS = [
 	},
 	{
 		name: 'opt_out_rate',
+		words: { rate: 'opt-outs', population: 'accounts contacted', countable: true },
 		label: 'Opt-outs per 1,000 contacted',
 		format: 'per_1k',
 		better: 'down',
@@ -250,6 +265,7 @@ export const METRICS = [
 	},
 	{
 		name: 'recovery_rate',
+		words: { rate: 'recovery', population: 'episodes' },
 		label: 'Recovery rate',
 		format: 'percent',
 		better: 'up',
@@ -263,6 +279,7 @@ export const METRICS = [
 	},
 	{
 		name: 'charge_off_rate',
+		words: { rate: 'charge-off', population: 'episodes' },
 		label: 'Charge-off rate',
 		format: 'percent',
 		better: 'down',
@@ -285,6 +302,7 @@ export const METRICS = [
 	},
 	{
 		name: 'payment_plan_uptake',
+		words: { rate: 'plan uptake', population: 'episodes' },
 		label: 'Payment-plan uptake',
 		format: 'percent',
 		better: 'up',
@@ -297,6 +315,7 @@ export const METRICS = [
 	},
 	{
 		name: 'attrition_after_cure',
+		words: { rate: 'attrition', population: 'cures' },
 		label: 'Attrition after cure',
 		format: 'percent',
 		better: 'down',

@@ -94,6 +94,8 @@ export interface CountDef {
 	where?: string | null;
 	/** a sum of this fact instead of a count */
 	sum?: string;
+	/** a count of the distinct values of this column instead of rows */
+	distinct?: string;
 }
 
 const mature = (days: number) => `age >= ${days}`;
@@ -123,14 +125,15 @@ export const COUNTS = {
 		where: `days_to_cure IS NOT NULL AND age - days_to_cure >= 180 AND left_within_180_of_cure`
 	},
 	// ------------------------------------------------ outbound contacts made in the period (matching the contact filters)
-	accounts_contacted: { grain: 'contact', doc: 'accounts with at least one outbound contact in the period, each once' },
+	accounts_contacted: { grain: 'contact', doc: 'accounts with at least one outbound contact in the period, each once', distinct: 'account_id' },
 	outbound_contacts: { grain: 'contact', doc: 'outbound contacts in the period', where: null },
 	outbound_calls: { grain: 'contact', doc: 'outbound calls in the period', where: `channel = 'call'` },
 	conversations: { grain: 'contact', doc: 'outbound calls with outcome conversation', where: `channel = 'call' AND outcome = 'conversation'` },
 	// ------------------------------------------------ events received in the period
-	complaints: { grain: 'event', doc: 'complaints received in the period', where: null },
-	complaints_via_regulator: { grain: 'event', doc: 'complaints received through a regulator or an ombudsman', where: `source IN (${sqlValues(REGULATOR_SOURCES)})` },
-	opt_outs: { grain: 'event', doc: 'opt-out events received in the period (one that covers several of a customer\'s accounts counts once)' },
+	// (over a relation of events with kind 'complaint' or 'opt_out', event_id and source)
+	complaints: { grain: 'event', doc: 'complaints received in the period', where: `kind = 'complaint'` },
+	complaints_via_regulator: { grain: 'event', doc: 'complaints received through a regulator or an ombudsman', where: `kind = 'complaint' AND source IN (${sqlValues(REGULATOR_SOURCES)})` },
+	opt_outs: { grain: 'event', doc: 'opt-out events received in the period (one that covers several of a customer\'s accounts counts once)', where: `kind = 'opt_out'`, distinct: 'event_id' },
 	// ------------------------------------------------ account-weeks: calendar weeks that overlap the period, each whole
 	account_weeks: { grain: 'account_week', doc: 'account-weeks with at least one outbound contact' },
 	account_weeks_over_threshold: { grain: 'account_week', doc: 'account-weeks with more outbound contacts than the threshold (7 by default)' }
@@ -140,3 +143,4 @@ export type CountName = keyof typeof COUNTS;
 export const COUNT_NAMES = Object.keys(COUNTS) as CountName[];
 export const EPISODE_COUNT_NAMES = COUNT_NAMES.filter((k) => COUNTS[k].grain === 'episode');
 export const CONTACT_SUM_NAMES = ['outbound_contacts', 'outbound_calls', 'conversations'] as const satisfies readonly CountName[];
+export const EVENT_COUNT_NAMES = COUNT_NAMES.filter((k) => COUNTS[k].grain === 'event');

@@ -5,7 +5,7 @@
  * placeholders, `{{metrics:NAME}}` or `{{metrics:NAME(ARGS)}}`, which `expandMetrics` fills in
  * when a file is loaded; no count, fact or outcome is written by hand in a query file. Pure.
  */
-import { COUNTS, CONTACT_SUM_NAMES, EPISODE_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef } from './counts.ts';
+import { COUNTS, CONTACT_SUM_NAMES, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
 import { duckdb, type Dialect } from './dialect.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
 
@@ -23,7 +23,16 @@ export const episodeAge = (d: Dialect = duckdb, startedOn = 'started_on') => `${
 
 function countSql(d: Dialect, c: CountDef): string {
 	if ('sum' in c && c.sum) return d.toDouble(d.sumIf(c.sum, c.where ?? 'true'));
+	if ('distinct' in c && c.distinct) return `count(DISTINCT ${c.distinct})${c.where ? ` FILTER (WHERE ${c.where})` : ''}`;
 	return c.where ? d.countIf(c.where) : 'count(*)';
+}
+
+/** one named count as SQL (an aggregate over the relation its grain names) */
+export const countColumn = (name: CountName, d: Dialect = duckdb) => `${countSql(d, COUNTS[name])} AS ${name}`;
+
+/** the event counts (complaints, via a regulator, opt-outs) over a relation of events (kind, event_id, source) */
+export function eventCountColumns(d: Dialect = duckdb): string {
+	return EVENT_COUNT_NAMES.map((k) => `${countSql(d, COUNTS[k])} AS ${k}`).join(',\n\t');
 }
 
 /** the episode counts, aggregated over a relation of facts with `age` */
@@ -111,6 +120,8 @@ const FRAGMENTS: Record<string, (args: string[]) => string> = {
 	episode_age: ([startedOn]) => episodeAge(duckdb, startedOn || 'started_on'),
 	episode_counts: () => episodeCountColumns(duckdb),
 	contact_counts: () => contactCountColumns(duckdb),
+	event_counts: () => eventCountColumns(duckdb),
+	count: ([name]) => countColumn(name as CountName, duckdb),
 	kpi_times: ([rel, ...keys]) => timeToEventRows(rel!, keys, KPI_TIME_MEASURES),
 	experiment_times: ([rel, ...keys]) => timeToEventRows(rel!, keys, EXPERIMENT_TIME_MEASURES, 'has_episode'),
 	experiment_outcomes: () => experimentOutcomeColumns(duckdb),

@@ -18,6 +18,7 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)': ALL,
 	'/(app)/overview': ALL,
 	'/(app)/overview/data/[query]': ALL,
+	'/(app)/overview/explain': ALL,
 	// experiments: every role reads; the form actions on these pages refuse leadership and
 	// compliance themselves (403, canActOnExperiments), the draft form is for the actors only
 	'/(app)/experiments': ALL,

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
-import { ACCOUNT_DIMENSIONS, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type kpiParamsSchema } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, countsOfRow, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type kpiParamsSchema } from './summary.ts';
 import type { z } from 'zod';
 
 export const BREAKDOWN_DIMENSIONS = ['segment', 'product', 'region', 'channel', 'template', 'agent'] as const;
@@ -26,8 +26,6 @@ export const BREAKDOWN_METRICS = [
 export type Columns = Record<string, (string | number | null)[]>;
 
 const CONTACT_COLUMNS: Record<string, string> = { channel: 'channel', template: 'template_id', agent: 'agent_id' };
-const n = (v: unknown) => Number(v ?? 0);
-const ratio = (a: unknown, b: unknown, k = 1) => (n(b) > 0 ? (n(a) / n(b)) * k : null);
 
 export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }, dimension: BreakdownDimension): Promise<Columns> {
 	const out: Columns = { [dimension]: [], ...Object.fromEntries(BREAKDOWN_METRICS.map((m) => [m, []])) };
@@ -57,16 +55,19 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 		? querySql('kpi/breakdown_contacts').replaceAll('{{dimension}}', contact)
 		: querySql('kpi/breakdown').replaceAll('{{dimension}}', (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? dimension : 'segment');
 	const rows = await store.rows<Record<string, unknown>>(sql, { from: p.from, to: p.to, as_of: p.as_of, ...filterArgs(p) });
-	for (const r of rows)
+	for (const r of rows) {
+		const counts = countsOfRow(r);
+		const k = kpisFromCounts(counts, p.contact_threshold);
 		push(String(r.value), {
-			cure_rate_30d: ratio(r.cured_30, r.mature_30),
-			cure_rate_60d: ratio(r.cured_60, r.mature_60),
-			mature_episodes_30d: n(r.mature_30),
-			accounts_contacted: n(r.accounts_contacted),
-			outbound_contacts: n(r.outbound_contacts),
-			right_party_contact_rate: r.outbound_calls === undefined ? null : ratio(r.conversations, r.outbound_calls),
-			complaints_per_1k_contacted: ratio(r.complaints, r.accounts_contacted, 1000)
+			cure_rate_30d: k.cure_rate_30d!.value,
+			cure_rate_60d: k.cure_rate_60d!.value,
+			mature_episodes_30d: k.cure_rate_30d!.denominator ?? 0,
+			accounts_contacted: counts.contacts.accounts_contacted,
+			outbound_contacts: counts.contacts.outbound_contacts,
+			right_party_contact_rate: k.right_party_contact_rate!.value,
+			complaints_per_1k_contacted: k.complaints_per_1k_contacted!.value
 		});
+	}
 	return out;
 }
 

@@ -11,7 +11,7 @@ import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { filterArgs, kpiParamsSchema, kpiTrend } from './summary.ts';
+import { countsOfRow, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, withEpisodeFacts } from './summary.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
 
@@ -58,25 +58,26 @@ function cohortCurves(rows: CohortTimes[], share: string): Columns {
 
 /** cure curves: the share of each monthly cohort cured by day d (Kaplan–Meier), d = 0…120 */
 async function cureCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<CohortTimes>(querySql('kpi/cure_by_cohort'), { ...periodArgs(p), as_of: p.as_of });
+	const rows = await store.rows<CohortTimes>(await withEpisodeFacts(store, 'kpi/cure_by_cohort', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
 	return cohortCurves(rows, 'cured_share');
 }
 
 /** days-to-pay curves: the share of each monthly cohort that has paid by day d (Kaplan–Meier), d = 0…120 */
 async function daysToPayCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<CohortTimes>(querySql('kpi/days_to_pay_curves'), { ...periodArgs(p), as_of: p.as_of });
+	const rows = await store.rows<CohortTimes>(await withEpisodeFacts(store, 'kpi/days_to_pay_curves', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
 	return cohortCurves(rows, 'paid_share');
 }
 
 /** the monthly trend of the cure rates: per cohort month, mature episodes only (null: provisional) */
 async function cureTrend(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/cure_trend'), { ...periodArgs(p), as_of: p.as_of });
+	const rows = await store.rows<Record<string, unknown>>(await withEpisodeFacts(store, 'kpi/cure_trend', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
+	const kpis = rows.map((r) => kpisFromCounts(countsOfRow(r), p.contact_threshold));
 	return {
 		cohort: rows.map((r) => iso(r.cohort)),
 		episodes: rows.map((r) => n(r.episodes)),
-		cure_rate_30d: rows.map((r) => ratio(r.cured_30, r.mature_30)),
-		cure_rate_60d: rows.map((r) => ratio(r.cured_60, r.mature_60)),
-		provisional: rows.map((r) => (n(r.mature_30) < n(r.episodes) ? 1 : 0))
+		cure_rate_30d: kpis.map((k) => k.cure_rate_30d!.value),
+		cure_rate_60d: kpis.map((k) => k.cure_rate_60d!.value),
+		provisional: kpis.map((k) => (k.cure_rate_30d!.provisional ? 1 : 0))
 	};
 }
 

@@ -13,7 +13,7 @@ import { querySql } from '../paths.ts';
 import { freshSummaries } from './summaries.ts';
 import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 import { KPIS } from '../../metrics/catalogue.ts';
-import { COUNTS, type CountName } from '../../metrics/counts.ts';
+import { COUNTS, EPISODE_COUNT_NAMES, type CountName } from '../../metrics/counts.ts';
 
 const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
 const TONES = ['supportive', 'neutral', 'firm'] as const;
@@ -189,7 +189,15 @@ export async function rawCounts(store: Store, p: Parsed, asOf: string): Promise<
 	return { ep: numbers(ep), tte, contacts: numbers(ct) as KpiCounts['contacts'], load };
 }
 
-const emptyCounts = (): KpiCounts => ({
+/** a row of named counts (a breakdown's) as KpiCounts: episode counts, contact and event counts */
+export function countsOfRow(r: Record<string, unknown>): KpiCounts {
+	const c = emptyCounts();
+	for (const k of EPISODE_COUNT_NAMES) c.ep[k] = n(r[k]);
+	for (const k of Object.keys(c.contacts) as (keyof KpiCounts['contacts'])[]) c.contacts[k] = n(r[k]);
+	return c;
+}
+
+export const emptyCounts = (): KpiCounts => ({
 	ep: {},
 	tte: [],
 	contacts: { accounts_contacted: 0, outbound_contacts: 0, outbound_calls: 0, conversations: 0, complaints: 0, complaints_via_regulator: 0, opt_outs: 0 },
@@ -274,6 +282,16 @@ export function addCounts(parts: readonly KpiCounts[]): KpiCounts {
 	out.load = [...load].map(([contacts, account_weeks]) => ({ contacts, account_weeks }));
 	out.contacts.accounts_contacted = Number.NaN;
 	return out;
+}
+
+/**
+ * A query of queries/kpi/ written over `WITH {{facts}}`, with the relation of episode facts it
+ * should read: the summary table kpi_episodes when it can answer (kpi/facts_summary), else the
+ * raw tables (kpi/episode_facts). Both give the same rows.
+ */
+export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string): Promise<string> {
+	const facts = (await summaryUsable(store, p, asOf)) ? querySql('kpi/facts_summary') : querySql('kpi/episode_facts');
+	return querySql(name).replace(/^WITH \{\{facts\}\}/m, () => `WITH ${facts.replace(/^(--.*\n)+/, '')}`);
 }
 
 /** whether the summary tables can answer for these filters and as-of date */

@@ -1,0 +1,46 @@
+/**
+ * What changed, for the Overview's panel: why a ratio KPI moved between the period and the
+ * one it is compared with (src/lib/server/kpi/explain.ts), as JSON. The query is the page's
+ * (from, to, compare and the filters) and kpi; a bad value gets 400 with the message.
+ */
+import { json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { searchObject } from '$lib/schemas';
+import { ExplainInputError, explainKpi } from '$lib/server/kpi/explain';
+import { getStore } from '$lib/server/store';
+import type { RequestHandler } from './$types';
+
+const text = (name: string, max = 80) => z.string().max(max, { error: `${name} is at most ${max} characters` }).optional();
+
+/** the query's shape; the values themselves (KPI, dates, filters) are checked by explainKpi */
+const querySchema = z.object({
+	kpi: z.string({ error: 'name the KPI to explain: ?kpi=cure_rate_30d' }).max(80, { error: 'kpi is at most 80 characters' }),
+	compare: text('compare', 20),
+	from: text('from', 10),
+	to: text('to', 10),
+	segment: text('segment'),
+	product: text('product'),
+	region: text('region'),
+	vulnerable: z.enum(['true', 'false'], { error: 'vulnerable must be true or false' }).transform((v) => v === 'true').optional(),
+	channel: text('channel'),
+	tone: text('tone'),
+	template: text('template'),
+	agent: text('agent'),
+	experiment: text('experiment'),
+	// the Overview's arm select sends "experiment/arm"
+	arm: text('arm', 161),
+	contact_threshold: z.coerce.number({ error: 'contact_threshold is a whole number' }).optional()
+});
+
+export const GET: RequestHandler = async ({ url }) => {
+	const q = querySchema.safeParse(searchObject(url.searchParams));
+	if (!q.success) return json({ message: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, { status: 400 });
+	const { arm, experiment, ...rest } = q.data;
+	const split = arm?.includes('/') ? { experiment: arm.slice(0, arm.indexOf('/')), arm: arm.slice(arm.indexOf('/') + 1) } : { experiment, arm };
+	try {
+		return json(await explainKpi(await getStore(), { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) }));
+	} catch (e) {
+		if (e instanceof ExplainInputError) return json({ message: e.message }, { status: 400 });
+		throw e;
+	}
+};
