@@ -13,7 +13,7 @@
 -- $split (the previous and the current period; $split = $from for one bucket); 'week'
 -- cuts each of those into calendar weeks (Monday to Sunday), 'month' into calendar months,
 -- the buckets clipped to the period and to $split; $segment, $product, $region,
--- $vulnerable (NULL = all). Only valid while the summary tables are fresh
+-- $vulnerable, and $arm_bits (the bits of kpi_arms of the experiment or arm filtered on) (NULL = all). Only valid while the summary tables are fresh
 -- (src/lib/server/kpi/summaries.ts checks). kpi_bucket, kpi_bucket_end and kpi_days_mask
 -- are macros (migration 3). {{group}} is NULL, or an account attribute (segment, product,
 -- region) from the allow-list in src/lib/server/kpi/summary.ts for a breakdown.
@@ -41,10 +41,7 @@ week_buckets AS (
 cw AS (
 	SELECT * FROM kpi_contact_weeks
 	WHERE week BETWEEN $from::DATE - 6 AND $to::DATE
-		AND ($segment IS NULL OR segment = $segment)
-		AND ($product IS NULL OR product = $product)
-		AND ($region IS NULL OR region = $region)
-		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 ),
 load AS (
 	SELECT b.bucket, {{group}} AS grp, cw.contacts, sum(cw.account_weeks) AS n
@@ -56,10 +53,7 @@ sums AS (
 		sum(outbound_contacts) AS outbound_contacts, sum(outbound_calls) AS outbound_calls, sum(conversations) AS conversations
 	FROM kpi_contact_days
 	WHERE day BETWEEN $from::DATE AND $to::DATE
-		AND ($segment IS NULL OR segment = $segment)
-		AND ($product IS NULL OR product = $product)
-		AND ($region IS NULL OR region = $region)
-		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
 -- weekly buckets: a week that is a whole bucket counts every account-week in it
@@ -77,10 +71,7 @@ row_firsts AS (
 		AND ($grain <> 'week' OR w.week IN (SELECT week FROM edge_weeks))
 		AND (w.days_mask & kpi_days_mask(w.week, b.bucket, b.bucket_end)) <> 0
 		AND w.previous_last_day < b.bucket
-		AND ($segment IS NULL OR segment = $segment)
-		AND ($product IS NULL OR product = $product)
-		AND ($region IS NULL OR region = $region)
-		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
 -- the same for the two buckets of grain 'period', in one scan without the join
@@ -94,10 +85,7 @@ period_firsts AS (
 	FROM kpi_account_weeks w
 	WHERE w.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND $grain = 'period'
-		AND ($segment IS NULL OR segment = $segment)
-		AND ($product IS NULL OR product = $product)
-		AND ($region IS NULL OR region = $region)
-		AND ($vulnerable IS NULL OR vulnerable = $vulnerable)
+		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 )
 SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS outbound_contacts, NULL::BIGINT AS outbound_calls, NULL::BIGINT AS conversations FROM load

@@ -5,21 +5,22 @@
 -- $split (the previous and the current period; $split = $from for one bucket); 'week'
 -- cuts each of those into calendar weeks (Monday to Sunday), 'month' into calendar months,
 -- the buckets clipped to the period and to $split; $as_of; $segment, $product, $region,
--- $vulnerable (NULL = all). Only valid while the summary tables are fresh for $as_of
+-- $vulnerable, and $arm_bits (the bits of kpi_arms of the experiment or arm filtered on) (NULL = all). Only valid while the summary tables are fresh for $as_of
 -- (src/lib/server/kpi/summaries.ts checks). kpi_bucket and kpi_bucket_end are macros
 -- (migration 3). {{group}} is NULL, or an account attribute (segment, product, region)
 -- from the allow-list in src/lib/server/kpi/summary.ts for a breakdown.
-WITH e AS (
+WITH {{matched}}
+e AS (
 	SELECT kpi_bucket(k.started_on, $grain, $from::DATE, $split::DATE) AS bucket, {{group}} AS grp, k.*
 	FROM kpi_episodes k
 	WHERE k.started_on BETWEEN $from::DATE AND $to::DATE
-		AND ($segment IS NULL OR k.segment = $segment)
-		AND ($product IS NULL OR k.product = $product)
-		AND ($region IS NULL OR k.region = $region)
-		AND ($vulnerable IS NULL OR k.vulnerable = $vulnerable)
+		AND kpi_summary_match(k.segment, k.product, k.region, k.vulnerable, k.arms, $segment, $product, $region, $vulnerable, $arm_bits)
+),
+em AS (
+	SELECT * FROM e {{semi_matched}}
 ),
 m AS (
-	{{metrics:kpi_times(e, bucket, grp)}}
+	{{metrics:kpi_times(em, bucket, grp)}}
 )
 SELECT bucket, grp, measure, t, count(*) FILTER (WHERE event) AS events, count(*) FILTER (WHERE NOT event) AS censored
 FROM m

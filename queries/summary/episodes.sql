@@ -8,5 +8,6 @@
 -- Parameters: $as_of (date); $from and $to span all dates; every filter is NULL.
 CREATE OR REPLACE TABLE kpi_episodes AS
 WITH {{include:kpi/episode_facts}}
-SELECT * EXCLUDE (age) FROM facts
-ORDER BY started_on, episode_id;
+SELECT f.* EXCLUDE (age), ka.ak, ka.arms
+FROM facts f JOIN kpi_accounts ka USING (account_id)
+ORDER BY f.started_on, f.episode_id;

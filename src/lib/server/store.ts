@@ -12,7 +12,11 @@ export function getStore(): Promise<Store> {
 		// warm the Overview's chart cache in the background once the store is open
 		// (the line it prints when done tells the benchmark the server is warm)
 		void g.__curewiseStore
-			.then((s) => import('./kpi/warm.ts').then((w) => w.warmChartCache(s, (m) => console.error(m))))
+			.then(async (s) => {
+				// summaries built by an earlier release's SQL are rebuilt first (the raw tables answer meanwhile)
+				await import('./kpi/summaries.ts').then((m) => m.ensureSummaries(s, (msg) => console.error(msg))).catch(() => null);
+				return import('./kpi/warm.ts').then((w) => w.warmChartCache(s, (m) => console.error(m)));
+			})
 			.then((ms) => {
 				if (ms) console.log(`chart cache warmed in ${ms} ms`);
 			})

@@ -451,5 +451,24 @@ ALTER TABLE compliance_findings_v10 RENAME TO compliance_findings;
 -- build it again in that order.
 DELETE FROM contact_index_state;
 `
+	},
+	{
+		version: 12,
+		name: 'the metric layer: summary filters on experiment arms, and the layout the summaries were built with',
+		sql: `
+-- the account filters of the summary tables (queries/kpi/summary_*.sql): the account attributes,
+-- and the experiment arms as bits (kpi_accounts.arms; arm_bits: the bits of the experiment or arm
+-- filtered on, NULL for none)
+CREATE MACRO kpi_summary_match(a_segment, a_product, a_region, a_vulnerable, a_arms, segment, product, region, vulnerable, arm_bits) AS
+	(segment IS NULL OR a_segment = segment)
+	AND (product IS NULL OR a_product = product)
+	AND (region IS NULL OR a_region = region)
+	AND (vulnerable IS NULL OR a_vulnerable = vulnerable)
+	AND (arm_bits IS NULL OR (a_arms & arm_bits::UBIGINT) <> 0);
+-- the summaries are fresh only when built by the same SQL (a hash of it): an upgrade that changes
+-- a metric or a summary table reads the raw tables until they are rebuilt
+ALTER TABLE kpi_summary_state ADD COLUMN layout VARCHAR;
+DELETE FROM kpi_summary_state;
+`
 	}
 ];

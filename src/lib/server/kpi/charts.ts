@@ -58,19 +58,22 @@ function cohortCurves(rows: CohortTimes[], share: string): Columns {
 
 /** cure curves: the share of each monthly cohort cured by day d (Kaplan–Meier), d = 0…120 */
 async function cureCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<CohortTimes>(await withEpisodeFacts(store, 'kpi/cure_by_cohort', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
+	const q = await withEpisodeFacts(store, 'kpi/cure_by_cohort', p, p.as_of);
+	const rows = await store.rows<CohortTimes>(q.sql, q.args as never);
 	return cohortCurves(rows, 'cured_share');
 }
 
 /** days-to-pay curves: the share of each monthly cohort that has paid by day d (Kaplan–Meier), d = 0…120 */
 async function daysToPayCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<CohortTimes>(await withEpisodeFacts(store, 'kpi/days_to_pay_curves', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
+	const q = await withEpisodeFacts(store, 'kpi/days_to_pay_curves', p, p.as_of);
+	const rows = await store.rows<CohortTimes>(q.sql, q.args as never);
 	return cohortCurves(rows, 'paid_share');
 }
 
 /** the monthly trend of the cure rates: per cohort month, mature episodes only (null: provisional) */
 async function cureTrend(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(await withEpisodeFacts(store, 'kpi/cure_trend', p, p.as_of), { ...periodArgs(p), as_of: p.as_of });
+	const q = await withEpisodeFacts(store, 'kpi/cure_trend', p, p.as_of);
+	const rows = await store.rows<Record<string, unknown>>(q.sql, q.args as never);
 	const kpis = rows.map((r) => kpisFromCounts(countsOfRow(r), p.contact_threshold));
 	return {
 		cohort: rows.map((r) => iso(r.cohort)),

@@ -5,13 +5,38 @@
  * import has landed since (or the rebuild failed), the KPIs are computed from the raw
  * tables instead: slower, never wrong. Tests check both ways give the same numbers.
  */
+import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import { filterArgs } from './summary.ts';
 import { querySql } from '../paths.ts';
 import { storeOverview } from '../data/overview.ts';
 
-/** the rebuild order: kpi_contact_weeks is built from kpi_account_weeks */
-const STEPS = ['summary/episodes', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
+/** the rebuild order: kpi_accounts first (every other table carries it), kpi_contact_weeks from kpi_account_weeks */
+const STEPS = ['summary/accounts', 'summary/episodes', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
+
+/**
+ * A hash of the SQL that builds the summary tables (generated in part from the metric
+ * catalogue): summaries built by other SQL (an earlier release) are not fresh.
+ */
+let layout: string | null = null;
+export function summaryLayout(): string {
+	layout ??= createHash('sha256').update(STEPS.map((s) => querySql(s)).join('\n')).digest('hex').slice(0, 16);
+	return layout;
+}
+
+/**
+ * Rebuilds the summary tables when they were not built by today's SQL (after an upgrade) and the
+ * store holds data; the server calls it at start, in the background. null when nothing was done.
+ */
+export async function ensureSummaries(store: Store, log: (msg: string) => void = () => {}): Promise<SummaryRefresh | null> {
+	if (await freshSummaries(store)) return null;
+	const [s] = await store.rows<{ layout: string | null; latest: number | null; batch_id: number | null }>(querySql('summary/state'));
+	// stale because of a later import: the import's own refresh failed or is running; leave it
+	if (s && s.layout === summaryLayout() && s.batch_id !== s.latest) return null;
+	const r = await refreshAfterImport(store, true, log);
+	if (r) log(`KPI summary tables rebuilt in ${r.duration_ms} ms (built by other SQL before)`);
+	return r;
+}
 
 export interface SummaryRefresh {
 	as_of: string;
@@ -48,7 +73,7 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
 			const batch = reader.getRowsJS()[0]?.[0];
 			const batchId = batch == null ? null : Number(batch);
 			const duration = Date.now() - t0;
-			await conn.run('INSERT INTO kpi_summary_state VALUES ($as_of::DATE, $batch, now(), $ms)', { as_of: asOf, batch: batchId, ms: duration });
+			await conn.run('INSERT INTO kpi_summary_state VALUES ($as_of::DATE, $batch, now(), $ms, $layout)', { as_of: asOf, batch: batchId, ms: duration, layout: summaryLayout() });
 			await conn.run('COMMIT');
 			return { as_of: asOf, batch_id: batchId, duration_ms: duration, steps };
 		} catch (e) {
@@ -65,8 +90,8 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
  * for the data's current as-of date; null otherwise (read the raw tables).
  */
 export async function freshSummaries(store: Store): Promise<{ as_of: string } | null> {
-	const [s] = await store.rows<{ as_of: unknown; batch_id: number | null; latest: number | null; data_as_of: unknown }>(querySql('summary/state'));
-	if (!s || s.as_of == null) return null;
+	const [s] = await store.rows<{ as_of: unknown; batch_id: number | null; latest: number | null; layout: string | null }>(querySql('summary/state'));
+	if (!s || s.as_of == null || s.layout !== summaryLayout()) return null;
 	const asOf = s.as_of instanceof Date ? s.as_of.toISOString().slice(0, 10) : String(s.as_of).slice(0, 10);
 	if ((s.batch_id ?? null) !== (s.latest ?? null)) return null;
 	return { as_of: asOf };

@@ -7,16 +7,15 @@
  */
 import { z } from 'zod';
 import { kaplanMeier, kaplanMeierBand, kmQuantile, kmQuantileInterval, type TimeCount } from '../../stats/km.ts';
-import type { Store } from '../db/store.ts';
+import { rows as connRows, type Store } from '../db/store.ts';
 import { storeOverview } from '../data/overview.ts';
 import { querySql } from '../paths.ts';
 import { freshSummaries } from './summaries.ts';
 import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 import { KPIS } from '../../metrics/catalogue.ts';
 import { COUNTS, EPISODE_COUNT_NAMES, type CountName } from '../../metrics/counts.ts';
+import { CHANNELS, SEGMENTS, TONES } from '../../vocabulary.ts';
 
-const CHANNELS = ['call', 'sms', 'email', 'letter', 'push', 'in_app', 'ringless_voicemail'] as const;
-const TONES = ['supportive', 'neutral', 'firm'] as const;
 const ident = (what: string) => z.string().regex(/^[\w.:-]{1,80}$/, { error: `${what} is an id of letters, digits, _ . : or -` });
 
 const isoDate = z
@@ -29,7 +28,7 @@ export const kpiParamsSchema = z
 		from: isoDate,
 		to: isoDate,
 		as_of: isoDate.optional(),
-		segment: z.enum(['retail', 'sme', 'corporate'], { error: 'segment must be retail, sme or corporate' }).optional(),
+		segment: z.enum(SEGMENTS, { error: `segment must be ${SEGMENTS.join(', ')}` }).optional(),
 		product: z.string().regex(/^[\w-]{1,40}$/, { error: 'product is a word like card' }).optional(),
 		region: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { error: 'region is an ISO 3166-2 code like US-MA' }).optional(),
 		vulnerable: z.boolean().optional(),
@@ -206,9 +205,67 @@ export const emptyCounts = (): KpiCounts => ({
 
 export type Grain = 'period' | 'week' | 'month';
 
-/** a summary query grouped by nothing or by an account attribute from the allow-list (never from a request) */
-const summarySql = (name: string, group: AccountDimension | null) =>
-	querySql(name).replaceAll('{{group}}', group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL');
+const hasContactFilter = (p: Partial<Record<FilterKey, unknown>>) => CONTACT_FILTERS.some((k) => p[k] !== undefined && p[k] !== null);
+
+/**
+ * A summary query grouped by nothing or by an account attribute from the allow-list (never from
+ * a request). With a filter on contacts, {{matched}} becomes kpi/summary_matched (the accounts
+ * with a matching contact per bucket) and {{semi_matched}} keeps the rows of those accounts;
+ * the contact counts come from kpi/summary_contacts_matched.
+ */
+function summarySql(name: string, group: AccountDimension | null, p: Partial<Record<FilterKey, unknown>> = {}, matchedTables = false): string {
+	const filtered = hasContactFilter(p);
+	const file = filtered && name === 'kpi/summary_contacts' ? 'kpi/summary_contacts_matched' : name;
+	return fillIn(querySql(file), {
+		matched: filtered && !matchedTables ? querySql('kpi/summary_matched').replace(/^(--.*\n)+/, '') : '',
+		semi_matched: filtered ? 'SEMI JOIN matched USING (bucket, ak)' : '',
+		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
+		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
+	});
+}
+
+/** fills in the {{name}} placeholders of SQL text outside its comment lines (a header may name them) */
+function fillIn(sql: string, values: Record<string, string>): string {
+	return sql
+		.split('\n')
+		.map((line) => (/^\s*--/.test(line) ? line : line.replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m)))
+		.join('\n');
+}
+
+/**
+ * kpi/summary_matched as statements that make its CTEs temporary tables of one connection: the
+ * accounts a filter on contacts matches are then found once for the four summary queries.
+ */
+let matchedTables: string[] | null = null;
+function matchedTableStatements(): string[] {
+	matchedTables ??= [...querySql('kpi/summary_matched').replace(/^(--.*\n)+/, '').matchAll(/^(\w+) AS \(\n([\s\S]*?)\n\),?$/gm)].map(
+		([, name, body]) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${body}`
+	);
+	return matchedTables;
+}
+
+/**
+ * The bits of kpi_arms the experiment or arm filter selects (null: no such filter); undefined
+ * when an arm of it has no bit (more than 63 arms, or launched after the summaries were built).
+ */
+async function armBits(store: Store, p: Parsed): Promise<bigint | null | undefined> {
+	if (!p.experiment) return null;
+	const rows = await store.rows<{ variant: string; bit: number | null }>(
+		`SELECT x.variant, r.bit FROM (SELECT DISTINCT variant FROM experiment_assignments WHERE experiment_id = $e) x
+		 LEFT JOIN kpi_arms r ON r.experiment_id = $e AND r.variant = x.variant`,
+		{ e: p.experiment }
+	);
+	const chosen = rows.filter((r) => !p.arm || r.variant === p.arm);
+	if (chosen.some((r) => r.bit === null)) return undefined;
+	// an experiment or arm without assignments: no account matches (bit 63 is never given)
+	return chosen.reduce((bits, r) => bits | (1n << BigInt(r.bit!)), 0n) || 1n << 63n;
+}
+
+/** the parameters of a summary query: the period, the buckets and every filter, arms as bits */
+async function summaryArgs(store: Store, p: Parsed, asOf: string, grain: Grain, split: string) {
+	const bits = await armBits(store, p);
+	return { from: p.from, to: p.to, as_of: asOf, grain, split, ...filterArgs(p), arm_bits: bits ?? null };
+}
 
 /** the account attributes a breakdown can group by, from the summary tables */
 export const ACCOUNT_DIMENSIONS = ['segment', 'product', 'region'] as const;
@@ -229,15 +286,34 @@ export async function summaryCounts(
 	/** skip the time-to-event counts (a breakdown shows no Kaplan–Meier figure) */
 	withTimes = true
 ): Promise<Map<string, KpiCounts>> {
-	const args = { from: p.from, to: p.to, as_of: asOf, grain, split, ...filterArgs(p) };
-	const sql = (name: string) => summarySql(name, group);
+	const args = await summaryArgs(store, p, asOf, grain, split);
 	type G = { bucket: unknown; grp: string | null };
-	const [ep, tte, contacts, events] = await Promise.all([
-		store.rows<Record<string, unknown> & G>(sql('kpi/summary_episodes'), args),
-		withTimes ? store.rows<G & { measure: string; t: number; events: number; censored: number }>(sql('kpi/summary_time_to_event'), args) : [],
-		store.rows<G & { kind: 'load' | 'sums' | 'firsts'; contacts: number | null; n: number | null; outbound_contacts: number | null; outbound_calls: number | null; conversations: number | null }>(sql('kpi/summary_contacts'), args),
-		store.rows<G & { complaints: number; complaints_via_regulator: number; opt_outs: number }>(sql('kpi/summary_events'), args)
-	]);
+	type Contacts = G & { kind: 'load' | 'sums' | 'firsts'; contacts: number | null; n: number | null; outbound_contacts: number | null; outbound_calls: number | null; conversations: number | null };
+	type Events = G & { complaints: number; complaints_via_regulator: number; opt_outs: number };
+	type Times = G & { measure: string; t: number; events: number; censored: number };
+	let ep: (Record<string, unknown> & G)[], tte: Times[], contacts: Contacts[], events: Events[];
+	if (hasContactFilter(p)) {
+		// the accounts a filter on contacts matches, found once, as temporary tables of one connection
+		const conn = await store.connect();
+		try {
+			for (const stmt of matchedTableStatements()) await connRows(conn, stmt, args as never);
+			const sql = (name: string) => summarySql(name, group, p, true);
+			ep = await connRows(conn, sql('kpi/summary_episodes'), args as never);
+			tte = withTimes ? await connRows(conn, sql('kpi/summary_time_to_event'), args as never) : [];
+			contacts = await connRows(conn, sql('kpi/summary_contacts'), args as never);
+			events = await connRows(conn, sql('kpi/summary_events'), args as never);
+		} finally {
+			conn.closeSync();
+		}
+	} else {
+		const sql = (name: string) => summarySql(name, group, p);
+		[ep, tte, contacts, events] = await Promise.all([
+			store.rows<Record<string, unknown> & G>(sql('kpi/summary_episodes'), args),
+			withTimes ? store.rows<Times>(sql('kpi/summary_time_to_event'), args) : [],
+			store.rows<Contacts>(sql('kpi/summary_contacts'), args),
+			store.rows<Events>(sql('kpi/summary_events'), args)
+		]);
+	}
 	const out = new Map<string, KpiCounts>();
 	const at = (b: unknown, grp?: string | null) => {
 		const key = group ? `${isoDay(b)}|${grp ?? ''}` : isoDay(b);
@@ -289,16 +365,20 @@ export function addCounts(parts: readonly KpiCounts[]): KpiCounts {
  * should read: the summary table kpi_episodes when it can answer (kpi/facts_summary), else the
  * raw tables (kpi/episode_facts). Both give the same rows.
  */
-export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string): Promise<string> {
-	const facts = (await summaryUsable(store, p, asOf)) ? querySql('kpi/facts_summary') : querySql('kpi/episode_facts');
-	return querySql(name).replace(/^WITH \{\{facts\}\}/m, () => `WITH ${facts.replace(/^(--.*\n)+/, '')}`);
+export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string): Promise<{ sql: string; args: Record<string, unknown> }> {
+	const usable = await summaryUsable(store, p, asOf);
+	const facts = usable ? summarySql('kpi/facts_summary', null, p) : querySql('kpi/episode_facts');
+	const sql = fillIn(querySql(name), { facts: facts.replace(/^(--.*\n)+/, '') });
+	// the whole period is one bucket for the accounts a filter on contacts matches
+	const args = usable ? await summaryArgs(store, p, asOf, 'period', p.from) : { from: p.from, to: p.to, as_of: asOf, ...filterArgs(p) };
+	return { sql, args };
 }
 
-/** whether the summary tables can answer for these filters and as-of date */
+/** whether the summary tables can answer for these filters and as-of date (any filter: arms as bits, contacts through kpi_account_contacts) */
 export async function summaryUsable(store: Store, p: Parsed, asOf: string): Promise<boolean> {
-	if (p.experiment || p.arm || CONTACT_FILTERS.some((k) => p[k] !== undefined)) return false;
 	const fresh = await freshSummaries(store);
-	return fresh?.as_of === asOf;
+	if (fresh?.as_of !== asOf) return false;
+	return (await armBits(store, p)) !== undefined;
 }
 
 const shownFilters = (p: Parsed): KpiFilters => Object.fromEntries(FILTER_KEYS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]!]));
@@ -394,12 +474,31 @@ export async function kpiPeriods(store: Store, input: KpiParams, compare: Compar
 		const [current, comparison] = [await rawCounts(store, p, asOf), await rawCounts(store, cmp, asOf)];
 		return { current: make(p, 'raw', current), comparison: make(cmp, 'raw', comparison), compare, weekly: null };
 	}
+	// a filter on contacts matches the accounts per period: each period and the sparkline's
+	// weeks are counted on their own (weeks do not add up to the period's accounts)
+	if (hasContactFilter(p)) {
+		// the previous period ends the day before: both periods are the two buckets of one pass
+		const adjacent = cmp.to === iso(Date.parse(p.from) - DAY);
+		const [both, apart, weeks] = await Promise.all([
+			summaryCounts(store, adjacent ? { ...p, from: cmp.from } : p, asOf, 'period', p.from),
+			adjacent ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from),
+			summaryCounts(store, p, asOf, 'week', p.from)
+		]);
+		const cur = both;
+		const comp = apart ?? both;
+		return {
+			current: make(p, 'summary', cur.get(p.from) ?? emptyCounts()),
+			comparison: make(cmp, 'summary', comp.get(cmp.from) ?? emptyCounts()),
+			compare,
+			weekly: trendFrom(weeks, bucketStarts(p.from, p.to, 'week'), 'week', p.contact_threshold)
+		};
+	}
 	// contiguous (previous period): one pass over both; else the comparison period on its own
 	const contiguous = cmp.to === iso(Date.parse(p.from) - DAY);
 	const span = contiguous ? { ...p, from: cmp.from, to: p.to } : p;
 	const [weeks, periods, apart] = await Promise.all([
 		summaryCounts(store, span, asOf, 'week', p.from),
-		store.rows<{ kind: string; bucket: unknown; n: number }>(summarySql('kpi/summary_contacts', null), { from: span.from, to: span.to, as_of: asOf, grain: 'period', split: p.from, ...filterArgs(p) }),
+		store.rows<{ kind: string; bucket: unknown; n: number }>(summarySql('kpi/summary_contacts', null, p), await summaryArgs(store, span, asOf, 'period', p.from)),
 		contiguous ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from)
 	]);
 	const contacted = (b: string) => periods.filter((r) => r.kind === 'firsts' && isoDay(r.bucket) === b).reduce((s, r) => s + n(r.n), 0);

@@ -1,0 +1,40 @@
+-- kpi/summary_contacts_matched: the contact KPIs' counts per bucket, as kpi/summary_contacts
+-- gives them, when a filter on contacts is set ($channel, $tone, $template, $agent select the
+-- combos of kpi_contact_combos): rows of three kinds:
+--   'load'   — how many account-weeks had each number of matching outbound contacts, over the
+--              calendar weeks that overlap the bucket, each counted whole (kpi_account_contacts);
+--   'sums'   — matching outbound contacts, calls and right-party conversations made on the
+--              bucket's days (kpi_contact_combo_days);
+--   'firsts' — accounts with a matching contact on a day of the bucket (kpi/summary_matched).
+-- {{matched}} is kpi/summary_matched (or nothing when its relations are temporary tables).
+-- Parameters: those of kpi/summary_contacts and the contact filters. {{group}} as there.
+WITH {{matched}}
+load_weeks AS (
+	SELECT c.week, c.ak, c.segment, c.product, c.region, sum(c.contacts) AS contacts
+	FROM kpi_account_contacts c
+	WHERE c.combo IN (SELECT combo FROM m_combos)
+		AND c.week BETWEEN $from::DATE - 6 AND $to::DATE
+		AND kpi_summary_match(c.segment, c.product, c.region, c.vulnerable, c.arms, $segment, $product, $region, $vulnerable, $arm_bits)
+	GROUP BY ALL
+),
+load AS (
+	SELECT b.bucket, {{group}} AS grp, w.contacts, count(*) AS n
+	FROM load_weeks w JOIN m_week_buckets b USING (week)
+	GROUP BY ALL
+),
+sums AS (
+	SELECT kpi_bucket(day, $grain, $from::DATE, $split::DATE) AS bucket, {{group}} AS grp,
+		sum(outbound_contacts) AS outbound_contacts, sum(outbound_calls) AS outbound_calls, sum(conversations) AS conversations
+	FROM kpi_contact_combo_days
+	WHERE day BETWEEN $from::DATE AND $to::DATE
+		AND combo IN (SELECT combo FROM m_combos)
+		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
+	GROUP BY ALL
+),
+firsts AS (
+	SELECT m.bucket, {{group}} AS grp, count(DISTINCT m.ak) AS n FROM matched m JOIN kpi_accounts USING (ak) GROUP BY ALL
+)
+SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS outbound_contacts, NULL::BIGINT AS outbound_calls, NULL::BIGINT AS conversations FROM load
+UNION ALL SELECT 'sums', bucket, grp, NULL, NULL, outbound_contacts, outbound_calls, conversations FROM sums
+UNION ALL SELECT 'firsts', bucket, grp, NULL, n, NULL, NULL, NULL FROM firsts
+ORDER BY ALL;
