@@ -1,9 +1,140 @@
-// npm run docs: writes the export format generated from src/lib/contract.ts into README.md
+// npm run docs: writes into README.md the parts generated from the code: the export format
+// (src/lib/contract.ts, between <!-- contract:start --> and <!-- contract:end -->) and the
+// metrics (src/lib/metrics/catalogue.ts and counts.ts, between <!-- metrics:start --> and
+// <!-- metrics:end -->). The unit tests compare both parts of README.md with these functions.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contractMarkdown } from '../src/lib/contract.ts';
+import { EXPERIMENT_METRIC_DEFS, KPIS, RENAMED_METRICS, type ExperimentKind, type MetricDef, type MetricFormat, type MetricGrain } from '../src/lib/metrics/catalogue.ts';
+import { COUNTS, TIME_COLUMNS, type CountDef, type CountName } from '../src/lib/metrics/counts.ts';
 
-const readme = readFileSync('README.md', 'utf8');
-const next = readme.replace(/(<!-- contract:start -->\n)[\s\S]*?(<!-- contract:end -->)/, `$1${contractMarkdown()}$2`);
-if (next === readme && !readme.includes('<!-- contract:start -->')) throw new Error('README.md has no <!-- contract:start --> marker');
-writeFileSync('README.md', next);
-console.log('README.md export format updated');
+const UNITS: Record<MetricFormat, string> = {
+	percent: '%',
+	days: 'days',
+	per_1k: 'per 1,000',
+	per_10k: 'per 10,000',
+	count: 'count',
+	per_account_week: 'per account-week'
+};
+const GRAINS: Record<MetricGrain, string> = { episode: 'episode', account: 'account', contact: 'contact', account_week: 'account-week', event: 'event' };
+const ANALYSED_AS: Record<ExperimentKind, string> = {
+	proportion: 'proportion',
+	mean: 'mean',
+	count: 'count per 1,000 (Poisson)',
+	time: 'time to event (Kaplan–Meier, log-rank, RMST)'
+};
+
+/** a markdown table cell: no line breaks, pipes escaped */
+const cell = (s: string) => s.replace(/\s*\n\s*/g, ' ').replaceAll('|', '\\|');
+const code = (s: string) => '`' + s + '`';
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** 0.5 → median, 0.75 → 75th percentile */
+function quantileWords(q: number): string {
+	if (q === 0.5) return 'median';
+	const p = Math.round(q * 100);
+	const suffix = p % 100 >= 11 && p % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[p % 10] ?? 'th';
+	return `${p}${suffix} percentile`;
+}
+
+const countWords = (name: CountName) => `${code(name)} (${(COUNTS[name] as CountDef).doc})`;
+
+/** how a metric is computed on the Overview (or, for an experiment-only metric, per account) */
+function computedAs(m: MetricDef): string {
+	const c = m.compute;
+	switch (c.kind) {
+		case 'ratio':
+			return `${countWords(c.numerator)} ÷ ${countWords(c.denominator)}${c.scale !== 1 ? ` × ${thousands(c.scale)}` : ''}`;
+		case 'km_quantile':
+			return `Kaplan–Meier ${quantileWords(c.q)} of the time ${code(c.measure)} (${code(TIME_COLUMNS[c.measure].t)}, event ${code(TIME_COLUMNS[c.measure].event)})${c.interval ? ', with its 95% interval' : ''}`;
+		case 'load_quantile':
+			return `contact-load ${quantileWords(c.q)}: of the outbound contacts per account-week, over the account-weeks with a contact`;
+		case 'load_max':
+			return 'contact-load maximum: the largest number of outbound contacts of an account-week';
+		case 'per_account':
+			return 'per assigned account, from its first day in the experiment (`queries/experiments/outcomes.sql`)';
+		case 'time':
+			return `time to event per account's first episode in the experiment: ${code(TIME_COLUMNS[c.measure].t)}, event ${code(TIME_COLUMNS[c.measure].event)}`;
+	}
+}
+
+/** how an experiment computes a metric per assigned account */
+function experimentComputedAs(m: MetricDef): string {
+	const c = m.compute;
+	if (c.kind !== 'ratio') return computedAs(m);
+	const num = COUNTS[c.numerator] as CountDef;
+	const value = 'sum' in num && num.sum ? `its ${code(num.sum)}` : `1 if in ${countWords(c.numerator)}, else 0`;
+	return `per assigned account whose first episode in the experiment is in ${countWords(c.denominator)}: ${value}; other accounts are left out`;
+}
+
+const better = (m: MetricDef) => (m.better === 'up' ? '↑' : '↓');
+const maturity = (m: MetricDef) => m.maturity ?? '—';
+
+function table(header: string[], rows: string[][]): string {
+	return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
+}
+
+/** the README's metrics: the Overview's KPIs, the experiment metrics and the renamed experiment metrics */
+export function metricsMarkdown(): string {
+	const kpis = table(
+		['name', 'label', 'unit', 'better', 'grain', 'computed as', 'maturity', 'definition'],
+		KPIS.map((m) => [code(m.name), m.label + (m.headline ? ' (headline)' : ''), UNITS[m.format], better(m), GRAINS[m.grain], computedAs(m), maturity(m), m.definition])
+	);
+	const experiments = table(
+		['name', 'label', 'unit', 'better', 'grain', 'analysed as', 'computed as', 'maturity', 'definition'],
+		EXPERIMENT_METRIC_DEFS.map((m) => [
+			code(m.name),
+			m.label,
+			UNITS[m.format],
+			better(m),
+			GRAINS[m.grain],
+			ANALYSED_AS[m.experiment],
+			experimentComputedAs(m),
+			maturity(m),
+			m.definition
+		])
+	);
+	const renamed = table(
+		['old name', 'new name', 'why'],
+		Object.entries(RENAMED_METRICS).map(([from, r]) => [code(from), code(r.to), r.why])
+	);
+	return [
+		'<!-- generated by npm run docs from src/lib/metrics/catalogue.ts and counts.ts: edit those, not this table -->',
+		'',
+		"**The Overview's KPIs**, in the order of the tiles; \"(headline)\": one of the four headline tiles. Counts in `code` are the named counts of `src/lib/metrics/counts.ts`, with their meaning in brackets.",
+		'',
+		kpis,
+		'**Experiment metrics**: the metrics an experiment can name as primary, secondary or guardrail metric, per assigned account (intention to treat). A metric that is also a KPI above is the same quantity, so an experiment\'s baseline can be read from the Overview.',
+		'',
+		experiments,
+		'**Renamed experiment metrics**: in earlier releases these experiment metrics measured another quantity than the Overview\'s KPI of the same or a similar name. An experiment file that still uses one loads under the new name, with a notice per field naming the old and the new name (on the experiments list and in `curewise experiments`); its launch hash is kept.',
+		'',
+		renamed
+	].join('\n');
+}
+
+/** README text with the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by body */
+export function replaceBlock(readme: string, name: string, body: string): string {
+	const start = `<!-- ${name}:start -->\n`;
+	const end = `<!-- ${name}:end -->`;
+	const i = readme.indexOf(start);
+	const j = readme.indexOf(end, i + start.length);
+	if (i < 0 || j < 0) throw new Error(`README.md has no ${start.trim()} … ${end} markers`);
+	return readme.slice(0, i + start.length) + body + readme.slice(j);
+}
+
+/** the README's generated part between `<!-- NAME:start -->` and `<!-- NAME:end -->`, or null */
+export function readBlock(readme: string, name: string): string | null {
+	const m = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme);
+	return m ? m[1]! : null;
+}
+
+function main() {
+	const readme = readFileSync('README.md', 'utf8');
+	const next = replaceBlock(replaceBlock(readme, 'contract', contractMarkdown()), 'metrics', metricsMarkdown());
+	writeFileSync('README.md', next);
+	console.log('README.md export format and metrics updated');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

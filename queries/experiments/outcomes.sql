@@ -39,14 +39,14 @@ WITH p AS (
 	GROUP BY u.k
 ),
 kc AS (
-	SELECT u.k, count(*) AS complaints
+	SELECT u.k, count(*) AS n_complaints
 	FROM complaints k JOIN exp_units u USING (account_id)
 	WHERE k.received_at >= $from::TIMESTAMPTZ AND k.received_at < $as_of::DATE + 1
 		AND k.received_at::DATE >= u.ws
 	GROUP BY u.k
 ),
 o AS (
-	SELECT k, count(*) AS opt_outs
+	SELECT k, count(*) AS n_opt_outs
 	FROM (
 		SELECT u.k
 		FROM contact_preferences cp JOIN exp_units u ON u.account_id = cp.account_id
@@ -67,7 +67,7 @@ e AS (
 		c.first_contact_on AS contacted_on, NULL::DATE AS paid_after_contact_on, c.conversation_before_cure,
 		coalesce(p.x, 0) AS x,
 		c.contacts, c.conversation, ($as_of::DATE - u.ws + 1) AS exposure_days,
-		kc.complaints, o.opt_outs, v.presumed_violations
+		kc.n_complaints AS complaints, o.n_opt_outs AS opt_outs, v.n_violations AS presumed_violations
 	FROM exp_units u
 	LEFT JOIN exp_contacts c USING (k)
 	LEFT JOIN p USING (k)

@@ -12,7 +12,7 @@ WITH a AS (
 	SELECT max(audit_id) AS audit_id FROM compliance_audits
 	WHERE status = 'done' AND period_from IS NULL AND period_to IS NULL
 )
-SELECT u.k, count(*) AS presumed_violations
+SELECT u.k, count(*) AS n_violations
 FROM compliance_findings f
 JOIN a ON f.audit_id = a.audit_id
 JOIN exp_units u ON u.account_id = f.account_id

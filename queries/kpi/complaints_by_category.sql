@@ -10,15 +10,15 @@
 -- matching outbound contact in [$from, $to]. NULL means no filter.
 WITH k AS (
 	SELECT date_trunc('month', c.received_at::DATE)::DATE AS month, c.category, c.source,
-		c.source IN ('regulator', 'ombudsman') AS via_regulator
+		'complaint' AS kind
 	FROM complaints c JOIN kpi_scope($from, $to, $segment, $product, $region, $vulnerable, $experiment, $arm, $channel, $tone, $template, $agent) a USING (account_id)
 	WHERE c.received_at >= $from::TIMESTAMPTZ AND c.received_at < $to::DATE + 1
 )
 SELECT month,
 	CASE WHEN grouping(category) = 0 THEN 'category' WHEN grouping(source) = 0 THEN 'source' ELSE 'total' END AS dimension,
 	coalesce(category, source, 'all') AS value,
-	count(*) AS complaints,
-	count(*) FILTER (WHERE via_regulator) AS via_regulator_or_ombudsman
+	{{metrics:count(complaints)}},
+	{{metrics:count(complaints_via_regulator)}}
 FROM k
 GROUP BY GROUPING SETS ((month, category), (month, source), (month), (category), (source), ())
 HAVING count(*) > 0

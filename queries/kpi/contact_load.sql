@@ -19,7 +19,7 @@ weeks AS (
 		AND kpi_contact_match(i.channel, i.tone, i.template_id, i.agent_id, $channel, $tone, $template, $agent)
 	GROUP BY ALL
 )
-SELECT contacts, count(*) AS account_weeks
+SELECT contacts, {{metrics:count(account_weeks)}}
 FROM weeks
 GROUP BY contacts
 ORDER BY contacts;

@@ -29,7 +29,7 @@ capped AS (
 )
 SELECT channel,
 	CASE WHEN n = greatest(15, $threshold::INTEGER + 1) THEN n || '+' ELSE n::VARCHAR END AS contacts,
-	count(*) AS account_weeks,
+	{{metrics:count(account_weeks)}},
 	bool_and(over_threshold) AS over_threshold
 FROM capped
 GROUP BY channel, n

@@ -42,7 +42,7 @@ w AS (
 	SELECT weeks.account_id, weeks.week, coalesce(scored.fatigue_index, 0) AS fatigue_index
 	FROM weeks LEFT JOIN scored USING (account_id, week)
 )
-SELECT count(*) AS account_weeks,
+SELECT {{metrics:count(account_weeks)}},
 	count(*) FILTER (WHERE fatigue_index > 0) AS weeks_over,
 	sum(fatigue_index)::DOUBLE AS total_index,
 	max(fatigue_index)::DOUBLE AS max_index

@@ -57,9 +57,9 @@ bucketed AS (
 SELECT bucket,
 	['0', '1', '2', '3–4', '5–7', '8+'][bucket + 1] AS prior_contacts,
 	count(*) FILTER (WHERE is_message) AS messages,
-	count(*) FILTER (WHERE is_message AND opted_out) AS opt_outs,
+	count(*) FILTER (WHERE is_message AND opted_out) AS messages_opted_out,
 	count(DISTINCT account_id) AS accounts,
-	count(*) FILTER (WHERE complained) AS complaints
+	count(*) FILTER (WHERE complained) AS complaints_seen
 FROM bucketed
 GROUP BY bucket
 ORDER BY bucket;

@@ -37,7 +37,7 @@ cells AS (
 	SELECT
 		CASE WHEN dpd_from < 30 THEN '1–29' WHEN dpd_from < 60 THEN '30–59' WHEN dpd_from < 90 THEN '60–89' WHEN dpd_from < 120 THEN '90–119' ELSE '120+' END AS from_bucket,
 		coalesce(closed_as, CASE WHEN dpd_to < 30 THEN '1–29' WHEN dpd_to < 60 THEN '30–59' WHEN dpd_to < 90 THEN '60–89' WHEN dpd_to < 120 THEN '90–119' ELSE '120+' END) AS to_bucket,
-		count(*) AS episodes
+		{{metrics:count(episodes)}}
 	FROM moves
 	GROUP BY ALL
 )

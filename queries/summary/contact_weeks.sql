@@ -3,7 +3,7 @@
 -- account-weeks had that many: the contact-load distribution. Rebuilt after every import,
 -- after kpi_account_weeks. No parameters.
 CREATE OR REPLACE TABLE kpi_contact_weeks AS
-SELECT week, segment, product, region, vulnerable, arms, contacts, count(*) AS account_weeks
+SELECT week, segment, product, region, vulnerable, arms, contacts, {{metrics:count(account_weeks)}}
 FROM kpi_account_weeks
 GROUP BY ALL
 ORDER BY week;

@@ -37,6 +37,10 @@ export type Channel = (typeof CHANNELS)[number];
 export const MESSAGE_CHANNELS = ['sms', 'email', 'letter', 'push', 'in_app'] as const satisfies readonly Channel[];
 /** the message channels whose delivery, opens, clicks and replies are tracked */
 export const DIGITAL_CHANNELS = ['sms', 'email', 'push', 'in_app'] as const satisfies readonly Channel[];
+/** the order the pages list channels in: voice first, then messages by how often they are sent */
+export const CHANNEL_DISPLAY_ORDER = ['call', 'ringless_voicemail', 'sms', 'email', 'letter', 'push', 'in_app'] as const satisfies readonly Channel[];
+/** the stages of a digital message, each implying the ones before (sent and bounced reach none) */
+export const ENGAGEMENT_STAGES = ['delivered', 'opened', 'clicked', 'replied'] as const;
 /** the channels on which a right-party conversation can happen */
 export const VOICE_CHANNELS = ['call', 'ringless_voicemail'] as const satisfies readonly Channel[];
 
@@ -67,6 +71,15 @@ export const COMPLAINT_CATEGORY = vocabulary(['contact_frequency', 'tone_or_hara
 	other: 'Other'
 });
 export const COMPLAINT_CATEGORIES = COMPLAINT_CATEGORY.values;
+/** the categories' short labels, for a chart's legend */
+export const COMPLAINT_CATEGORY_SHORT: Record<(typeof COMPLAINT_CATEGORIES)[number], string> = {
+	contact_frequency: 'Frequency',
+	tone_or_harassment: 'Tone, harassment',
+	time_of_contact: 'Time of day',
+	billing_dispute: 'Billing',
+	privacy: 'Privacy',
+	other: 'Other'
+};
 export const COMPLAINT_SOURCE = vocabulary(['phone', 'email', 'web', 'letter', 'regulator', 'ombudsman'] as const, {
 	phone: 'Phone',
 	email: 'Email',

@@ -28,7 +28,7 @@ test('a compliance officer sees the overview of the latest audit, with findings 
 	await expect(page.getByTestId('compliance-tiles')).toBeVisible({ timeout: 30_000 });
 	const findings = await tileNumber(page, 'findings');
 	expect(findings, 'the demo has planted violations').toBeGreaterThan(0);
-	const parts = (await tileNumber(page, 'presumed_violations')) + (await tileNumber(page, 'violations')) + (await tileNumber(page, 'risk_flags'));
+	const parts = (await tileNumber(page, 'presumed_violation_findings')) + (await tileNumber(page, 'violations')) + (await tileNumber(page, 'risk_flags'));
 	expect(parts).toBe(findings);
 	expect(await tileNumber(page, 'findings_per_10k_contacts')).toBeGreaterThan(0);
 

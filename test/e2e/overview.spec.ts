@@ -67,7 +67,7 @@ test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ p
 	const stream = await (await download).createReadStream();
 	const text = Buffer.concat(await stream.toArray()).toString('utf8');
 	// each metric, then its value in the comparison period
-	const metrics = ['cure_rate_30d', 'cure_rate_60d', 'mature_episodes_30d', 'accounts_contacted', 'outbound_contacts', 'right_party_contact_rate', 'complaints_per_1k_contacted'];
+	const metrics = ['cure_rate_30d', 'cure_rate_60d', 'mature_30', 'accounts_contacted', 'outbound_contacts', 'right_party_contact_rate', 'complaints_per_1k_contacted'];
 	expect(text.split(/\r?\n/)[0]).toBe(['segment', ...metrics.flatMap((m) => [m, `${m}__comparison`])].join(','));
 });
 

@@ -11,7 +11,9 @@ import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { breakdown } from '../../src/lib/server/kpi/breakdown.ts';
 import { runChartQuery } from '../../src/lib/server/kpi/charts.ts';
 import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
-import { dataAsOf, kpiParamsSchema, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, type KpiFilters } from '../../src/lib/server/kpi/summary.ts';
+import { dataAsOf, kpiParamsSchema, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, type KpiParams } from '../../src/lib/server/kpi/summary.ts';
+
+type KpiFilters = Omit<KpiParams, 'from' | 'to'>;
 import { expectSameKpis } from '../support/kpi.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
@@ -28,7 +30,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.close());
 
-const arm = (i = 0) => {
+const arm = (i = 0): KpiFilters => {
 	const [experiment, a] = values.arm![i]!.split('/');
 	return { experiment: experiment!, arm: a! };
 };

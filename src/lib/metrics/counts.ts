@@ -90,6 +90,8 @@ export type Grain = 'episode' | 'contact' | 'event' | 'account_week';
 export interface CountDef {
 	grain: Grain;
 	doc: string;
+	/** its name on a page, for the counts shown as columns (the breakdown) */
+	label?: string;
 	/** episode counts: the episodes counted, over the facts and `age` (days from the start to the as-of date); null: all */
 	where?: string | null;
 	/** a sum of this fact instead of a count */
@@ -103,7 +105,7 @@ const mature = (days: number) => `age >= ${days}`;
 export const COUNTS = {
 	// ------------------------------------------------ episodes started in the period, judged at the as-of date
 	episodes: { grain: 'episode', doc: 'episodes started in the period (on or before the as-of date)', where: null },
-	mature_30: { grain: 'episode', doc: 'episodes started at least 30 days before the as-of date', where: mature(30) },
+	mature_30: { grain: 'episode', doc: 'episodes started at least 30 days before the as-of date', label: 'Mature episodes (30 days)', where: mature(30) },
 	mature_60: { grain: 'episode', doc: 'episodes started at least 60 days before the as-of date', where: mature(60) },
 	mature_90: { grain: 'episode', doc: 'episodes started at least 90 days before the as-of date', where: mature(90) },
 	mature_180: { grain: 'episode', doc: 'episodes started at least 180 days before the as-of date', where: mature(180) },
@@ -125,8 +127,8 @@ export const COUNTS = {
 		where: `days_to_cure IS NOT NULL AND age - days_to_cure >= 180 AND left_within_180_of_cure`
 	},
 	// ------------------------------------------------ outbound contacts made in the period (matching the contact filters)
-	accounts_contacted: { grain: 'contact', doc: 'accounts with at least one outbound contact in the period, each once', distinct: 'account_id' },
-	outbound_contacts: { grain: 'contact', doc: 'outbound contacts in the period', where: null },
+	accounts_contacted: { grain: 'contact', doc: 'accounts with at least one outbound contact in the period, each once', label: 'Accounts contacted', distinct: 'account_id' },
+	outbound_contacts: { grain: 'contact', doc: 'outbound contacts in the period', label: 'Outbound contacts', where: null },
 	outbound_calls: { grain: 'contact', doc: 'outbound calls in the period', where: `channel = 'call'` },
 	conversations: { grain: 'contact', doc: 'outbound calls with outcome conversation', where: `channel = 'call' AND outcome = 'conversation'` },
 	// ------------------------------------------------ events received in the period

@@ -3,6 +3,7 @@
  * Overview's charts give each channel, so a channel looks the same everywhere), shape by what
  * became of the contact (its outcome group). Labels for the legend and the marks' titles.
  */
+import { CHANNEL, CHANNEL_DISPLAY_ORDER } from '../../vocabulary.ts';
 import { PALETTE } from '../echarts.ts';
 import type { OutcomeGroup } from '$lib/server/compliance/timeline';
 
@@ -17,8 +18,8 @@ export const CHANNEL_COLOUR: Record<string, string> = {
 	in_app: PALETTE[7]!,
 	letter: '#999999'
 };
-export const CHANNEL_LABEL: Record<string, string> = { all: 'All channels', call: 'Call', ringless_voicemail: 'Ringless voicemail', sms: 'SMS', email: 'Email', push: 'Push', in_app: 'In-app', letter: 'Letter' };
-export const CHANNELS = ['call', 'ringless_voicemail', 'sms', 'email', 'letter', 'push', 'in_app'] as const;
+export const CHANNEL_LABEL: Record<string, string> = { all: 'All channels', ...CHANNEL.labels };
+export const CHANNELS = CHANNEL_DISPLAY_ORDER;
 
 export const OUTCOME_GROUPS: readonly OutcomeGroup[] = ['conversation', 'unanswered', 'voicemail', 'not_connected', 'delivered', 'engaged', 'opted_out'];
 export const OUTCOME_GROUP_LABEL: Record<OutcomeGroup, string> = {

@@ -15,6 +15,7 @@
  * - prof packs what the output needs about an account: sid * 1024 + psid * 32 + nph * 8 +
  *   product (address state, phone state, number of phones, product).
  */
+import { PREFERENCE_CHANNELS } from '../../vocabulary.ts';
 import {
 	AGENT_COUNT,
 	CHANNELS,
@@ -615,7 +616,7 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 		 FROM b JOIN demo_accounts ac ON ac.c = b.c
 		 CROSS JOIN range(5) gc(gc)
 		 WHERE (b.scope_a IS NULL OR b.scope_a = ac.a)
-		   AND (b.g IN ('all', 'cease') OR b.g = ['call', 'sms', 'email', 'letter', '-'][gc.gc + 1])`
+		   AND (b.g IN ('all', 'cease') OR b.g = ${lit([...PREFERENCE_CHANNELS.filter((c) => c !== 'all'), '-'])}[gc.gc + 1])`
 	);
 
 	// ---------------------------------------------------------------- planted and extra rows

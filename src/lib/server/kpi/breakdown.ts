@@ -16,7 +16,7 @@ export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export const BREAKDOWN_METRICS = [
 	'cure_rate_30d',
 	'cure_rate_60d',
-	'mature_episodes_30d',
+	'mature_30',
 	'accounts_contacted',
 	'outbound_contacts',
 	'right_party_contact_rate',
@@ -40,7 +40,7 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 			push(key.slice(key.indexOf('|') + 1), {
 				cure_rate_30d: k.cure_rate_30d!.value,
 				cure_rate_60d: k.cure_rate_60d!.value,
-				mature_episodes_30d: k.cure_rate_30d!.denominator ?? 0,
+				mature_30: k.cure_rate_30d!.denominator ?? 0,
 				accounts_contacted: counts.contacts.accounts_contacted,
 				outbound_contacts: counts.contacts.outbound_contacts,
 				right_party_contact_rate: k.right_party_contact_rate!.value,
@@ -61,7 +61,7 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 		push(String(r.value), {
 			cure_rate_30d: k.cure_rate_30d!.value,
 			cure_rate_60d: k.cure_rate_60d!.value,
-			mature_episodes_30d: k.cure_rate_30d!.denominator ?? 0,
+			mature_30: k.cure_rate_30d!.denominator ?? 0,
 			accounts_contacted: counts.contacts.accounts_contacted,
 			outbound_contacts: counts.contacts.outbound_contacts,
 			right_party_contact_rate: k.right_party_contact_rate!.value,

@@ -9,6 +9,7 @@ import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
+import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
 import { countsOfRow, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, withEpisodeFacts } from './summary.ts';
@@ -123,8 +124,8 @@ async function complaintsByCategory(store: Store, p: KpiParams): Promise<Columns
 		dimension: rows.map((r) => String(r.dimension)),
 		value: rows.map((r) => String(r.value)),
 		complaints: rows.map((r) => n(r.complaints)),
-		via_regulator_or_ombudsman: rows.map((r) => n(r.via_regulator_or_ombudsman)),
-		regulator_or_ombudsman_share: rows.map((r) => ratio(r.via_regulator_or_ombudsman, r.complaints))
+		via_regulator_or_ombudsman: rows.map((r) => n(r.complaints_via_regulator)),
+		regulator_or_ombudsman_share: rows.map((r) => kpisFromCounts(countsOfRow(r), p.contact_threshold).complaints_via_regulator_share!.value)
 	};
 }
 
@@ -163,18 +164,18 @@ async function pressure(store: Store, p: KpiParams): Promise<Columns> {
 	return {
 		prior_contacts: rows.map((r) => String(r.prior_contacts)),
 		messages: rows.map((r) => n(r.messages)),
-		opt_outs: rows.map((r) => n(r.opt_outs)),
-		opt_outs_per_1k_messages: rows.map((r) => ratio(r.opt_outs, r.messages, 1000)),
+		opt_outs: rows.map((r) => n(r.messages_opted_out)),
+		opt_outs_per_1k_messages: rows.map((r) => ratio(r.messages_opted_out, r.messages, 1000)),
 		accounts: rows.map((r) => n(r.accounts)),
-		complaints: rows.map((r) => n(r.complaints)),
-		complaints_per_1k_accounts: rows.map((r) => ratio(r.complaints, r.accounts, 1000))
+		complaints: rows.map((r) => n(r.complaints_seen)),
+		complaints_per_1k_accounts: rows.map((r) => ratio(r.complaints_seen, r.accounts, 1000))
 	};
 }
 
 /** per message channel: messages and the delivered, opened, clicked and replied rates */
 async function digitalEngagement(store: Store, p: KpiParams): Promise<Columns> {
 	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/digital_engagement'), periodArgs(p));
-	const stages = ['delivered', 'opened', 'clicked', 'replied'] as const;
+	const stages = ENGAGEMENT_STAGES;
 	return {
 		channel: rows.map((r) => String(r.channel)),
 		messages: rows.map((r) => n(r.messages)),
