@@ -18,12 +18,13 @@
 -- find it; kpi_contact_combos says which values each number stands for (a collision of two
 -- combos would make it fail: the hash is its primary key)
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
-SELECT account_id, day, combo,
+SELECT ak, day, combo,
 	{{metrics:contact_counts}}
 FROM (
-	SELECT account_id, occurred_at::DATE AS day, hash(channel, tone, template_id, agent_id) AS combo, channel, outcome
-	FROM interactions
-	WHERE direction = 'outbound'
+	-- numbers rather than texts to group on: the account's ak, the combo's hash
+	SELECT ka.ak, i.occurred_at::DATE AS day, hash(i.channel, i.tone, i.template_id, i.agent_id) AS combo, i.channel, i.outcome
+	FROM interactions i JOIN kpi_accounts ka USING (account_id)
+	WHERE i.direction = 'outbound'
 )
 GROUP BY ALL;
 
@@ -35,13 +36,13 @@ CREATE OR REPLACE TABLE kpi_account_contacts AS
 SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
 	bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
 	sum(d.outbound_contacts)::INTEGER AS contacts
-FROM cw_contact_days d JOIN kpi_accounts a USING (account_id)
+FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 GROUP BY ALL
 ORDER BY d.combo, week, a.ak;
 
 CREATE OR REPLACE TABLE kpi_account_weeks AS
 WITH w AS (
-	SELECT account_id, date_trunc('week', day)::DATE AS week,
+	SELECT ak, date_trunc('week', day)::DATE AS week,
 		sum(outbound_contacts)::INTEGER AS contacts,
 		bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
 		max(day) AS last_day
@@ -50,14 +51,14 @@ WITH w AS (
 )
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
 	-- no previous week: a day long before any data (a NULL would cost a test on every read)
-	coalesce(lag(w.last_day) OVER (PARTITION BY w.account_id ORDER BY w.week), DATE '1900-01-01') AS previous_last_day
-FROM w JOIN kpi_accounts a USING (account_id)
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day
+FROM w JOIN kpi_accounts a USING (ak)
 ORDER BY w.week, a.ak;
 
 CREATE OR REPLACE TABLE kpi_contact_combo_days AS
 SELECT d.day, a.segment, a.product, a.region, a.vulnerable, a.arms, d.combo,
 	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations
-FROM cw_contact_days d JOIN kpi_accounts a USING (account_id)
+FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 GROUP BY ALL
 ORDER BY d.combo, d.day;
 

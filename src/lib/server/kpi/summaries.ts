@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import { filterArgs } from './summary.ts';
+import { raiseMemoryLimit } from '../compliance/audit.ts';
 import { querySql } from '../paths.ts';
 import { storeOverview } from '../data/overview.ts';
 
@@ -52,6 +53,8 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
 	const conn = await store.connect();
 	const t0 = Date.now();
 	const steps: Record<string, number> = {};
+	// the rebuild groups and sorts tens of millions of rows: as the audit, with more memory than the store's default
+	const restore = await raiseMemoryLimit(conn);
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
@@ -81,6 +84,7 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
 			throw e;
 		}
 	} finally {
+		await restore();
 		conn.closeSync();
 	}
 }
