@@ -16,6 +16,7 @@ import { comparisonPeriod } from '../../src/lib/periods.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { ExplainInputError, explainKpi, explanationSentence, RATIO_KPIS, type Explanation } from '../../src/lib/server/kpi/explain.ts';
 import { dataAsOf, kpiSummary } from '../../src/lib/server/kpi/summary.ts';
+import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;
@@ -143,11 +144,25 @@ describe('what it cannot explain', () => {
 		await expect(explainKpi(t.store, { kpi: 'cure_rate_30d', from: '2026-02-30', to: '2026-03-31' })).rejects.toThrow(/from: not a real date/);
 	});
 
-	test('a filter on contacts: unavailable, and why (no scan of the raw tables)', async () => {
-		const e = await explainKpi(t.store, { kpi: 'right_party_contact_rate', channel: 'call' });
-		expect(e.available).toBe(false);
-		expect(e.reason).toMatch(/cannot take a filter on channel; remove that filter/);
-		expect(e.sentence).toBe(e.reason);
+	test('a filter on contacts: explained from the summaries, adding up exactly', async () => {
+		const e = await explainKpi(t.store, { kpi: 'right_party_contact_rate', channel: 'call', from: '2026-04-02', to: '2026-06-30' });
+		expect(e.available).toBe(true);
+		if (!e.available) return;
+		const cur = (await kpiSummary(t.store, { from: '2026-04-02', to: '2026-06-30', channel: 'call' }, { source: 'raw' })).kpis.right_party_contact_rate!.value!;
+		expect(e.current).toBeCloseTo(cur, 12);
+		for (const d of e.dimensions) expect(d.total_mix + d.total_rate).toBeCloseTo(e.change!, 12);
+	});
+
+	test('an arm the summaries do not know yet: unavailable, and why (no scan of the raw tables)', async () => {
+		await t.store.rows(`DELETE FROM kpi_arms`);
+		try {
+			const e = await explainKpi(t.store, { kpi: 'cure_rate_30d', experiment: 'supportive-reminder' });
+			expect(e.available).toBe(false);
+			expect(e.reason).toMatch(/do not know the arms of supportive-reminder yet/);
+			expect(e.sentence).toBe(e.reason);
+		} finally {
+			await refreshSummaries(t.store);
+		}
 	});
 
 	test('no data in the comparison period: said plainly, no decomposition', async () => {

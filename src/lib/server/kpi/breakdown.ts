@@ -6,7 +6,7 @@
  */
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
-import { ACCOUNT_DIMENSIONS, countsOfRow, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type kpiParamsSchema } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, countsOfRow, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type kpiParamsSchema } from './summary.ts';
 import type { z } from 'zod';
 
 export const BREAKDOWN_DIMENSIONS = ['segment', 'product', 'region', 'channel', 'template', 'agent'] as const;
@@ -27,38 +27,12 @@ export type Columns = Record<string, (string | number | null)[]>;
 
 const CONTACT_COLUMNS: Record<string, string> = { channel: 'channel', template: 'template_id', agent: 'agent_id' };
 
-export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }, dimension: BreakdownDimension): Promise<Columns> {
+/** the table's columns from each value's counts: the KPIs by the tiles' code, and two of the counts as they are */
+function columnsOf(dimension: BreakdownDimension, rows: [string, KpiCounts][], threshold: number): Columns {
 	const out: Columns = { [dimension]: [], ...Object.fromEntries(BREAKDOWN_METRICS.map((m) => [m, []])) };
-	const push = (value: string, m: Record<(typeof BREAKDOWN_METRICS)[number], number | null>) => {
-		out[dimension]!.push(value);
-		for (const k of BREAKDOWN_METRICS) out[k]!.push(m[k]);
-	};
-	if ((ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) && (await summaryUsable(store, p, p.as_of))) {
-		const byGroup = await summaryCounts(store, p, p.as_of, 'period', p.from, dimension as AccountDimension, false);
-		for (const [key, counts] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-			const k = kpisFromCounts(counts, p.contact_threshold);
-			push(key.slice(key.indexOf('|') + 1), {
-				cure_rate_30d: k.cure_rate_30d!.value,
-				cure_rate_60d: k.cure_rate_60d!.value,
-				mature_30: k.cure_rate_30d!.denominator ?? 0,
-				accounts_contacted: counts.contacts.accounts_contacted,
-				outbound_contacts: counts.contacts.outbound_contacts,
-				right_party_contact_rate: k.right_party_contact_rate!.value,
-				complaints_per_1k_contacted: k.complaints_per_1k_contacted!.value
-			});
-		}
-		return out;
-	}
-	const contact = CONTACT_COLUMNS[dimension];
-	// the identifier spliced in comes from the allow-lists above, never from a request
-	const sql = contact
-		? querySql('kpi/breakdown_contacts').replaceAll('{{dimension}}', contact)
-		: querySql('kpi/breakdown').replaceAll('{{dimension}}', (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? dimension : 'segment');
-	const rows = await store.rows<Record<string, unknown>>(sql, { from: p.from, to: p.to, as_of: p.as_of, ...filterArgs(p) });
-	for (const r of rows) {
-		const counts = countsOfRow(r);
-		const k = kpisFromCounts(counts, p.contact_threshold);
-		push(String(r.value), {
+	for (const [value, counts] of rows) {
+		const k = kpisFromCounts(counts, threshold);
+		const cells: Record<(typeof BREAKDOWN_METRICS)[number], number | null> = {
 			cure_rate_30d: k.cure_rate_30d!.value,
 			cure_rate_60d: k.cure_rate_60d!.value,
 			mature_30: k.cure_rate_30d!.denominator ?? 0,
@@ -66,9 +40,31 @@ export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema>
 			outbound_contacts: counts.contacts.outbound_contacts,
 			right_party_contact_rate: k.right_party_contact_rate!.value,
 			complaints_per_1k_contacted: k.complaints_per_1k_contacted!.value
-		});
+		};
+		out[dimension]!.push(value);
+		for (const m of BREAKDOWN_METRICS) out[m]!.push(cells[m]);
 	}
 	return out;
+}
+
+/** the breakdown of one bucket of summary counts grouped by an account attribute (keys `${bucket}|${value}`) */
+export function breakdownOfGroups(dimension: AccountDimension, byGroup: Map<string, KpiCounts>, bucket: string, threshold: number): Columns {
+	const rows = [...byGroup].filter(([key]) => key.startsWith(bucket + '|')).sort(([a], [b]) => a.localeCompare(b));
+	return columnsOf(dimension, rows.map(([key, c]) => [key.slice(key.indexOf('|') + 1), c]), threshold);
+}
+
+export async function breakdown(store: Store, p: z.infer<typeof kpiParamsSchema> & { as_of: string }, dimension: BreakdownDimension): Promise<Columns> {
+	if ((ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) && (await summaryUsable(store, p, p.as_of))) {
+		const byGroup = await summaryCounts(store, p, p.as_of, 'period', p.from, dimension as AccountDimension, false);
+		return breakdownOfGroups(dimension as AccountDimension, byGroup, p.from, p.contact_threshold);
+	}
+	const contact = CONTACT_COLUMNS[dimension];
+	// the identifier spliced in comes from the allow-lists above, never from a request
+	const sql = contact
+		? querySql('kpi/breakdown_contacts').replaceAll('{{dimension}}', contact)
+		: querySql('kpi/breakdown').replaceAll('{{dimension}}', (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? dimension : 'segment');
+	const rows = await store.rows<Record<string, unknown>>(sql, { from: p.from, to: p.to, as_of: p.as_of, ...filterArgs(p) });
+	return columnsOf(dimension, rows.map((r) => [String(r.value), countsOfRow(r)]), p.contact_threshold);
 }
 
 /**
@@ -83,6 +79,11 @@ export async function breakdownCompared(
 	comparison: { from: string; to: string }
 ): Promise<Columns> {
 	const [cur, cmp] = await Promise.all([breakdown(store, p, dimension), breakdown(store, { ...p, ...comparison }, dimension)]);
+	return compareColumns(dimension, cur, cmp);
+}
+
+/** a period's columns next to its comparison's: m and m__comparison, rows the values of either */
+export function compareColumns(dimension: BreakdownDimension, cur: Columns, cmp: Columns): Columns {
 	const keys = [...new Set([...(cur[dimension] ?? []), ...(cmp[dimension] ?? [])].map(String))].sort((a, b) => a.localeCompare(b));
 	const at = (c: Columns, key: string) => (c[dimension] ?? []).map(String).indexOf(key);
 	const out: Columns = { [dimension]: keys };

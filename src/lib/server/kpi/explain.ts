@@ -5,7 +5,8 @@
  * KPI moved inside them) by src/lib/stats/decompose.ts; the contributions of one dimension add
  * up to the change exactly. The biggest contributions are ranked and said in one sentence.
  * The counts come from the summary tables (summary.ts); with a filter they cannot answer
- * (contacts, experiments) the explanation is unavailable rather than a scan of the raw tables.
+ * (another as-of date, an arm launched since the last rebuild, a rebuild under way) the
+ * explanation is unavailable rather than a scan of the raw tables.
  * The Overview's What changed panel (/overview/explain) and `curewise kpis --explain` call this.
  */
 import { KPIS } from '../../kpis.ts';
@@ -13,7 +14,7 @@ import { RATIO_KPIS as CATALOGUE_RATIOS, type MetricDef as KpiDef } from '../../
 import { comparisonPeriod, comparisonSchema, comparisonWords, addDays, type ComparisonId, type Period } from '../../periods.ts';
 import { decompose, type DecomposeGroup, type GroupEffect } from '../../stats/decompose.ts';
 import type { Store } from '../db/store.ts';
-import { ACCOUNT_DIMENSIONS, CONTACT_FILTERS, dataAsOf, kpiParamsSchema, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type KpiFilters } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, dataAsOf, kpiParamsSchema, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type KpiFilters } from './summary.ts';
 
 /** a request that cannot be answered as asked: an unknown or non-ratio KPI, a bad period or filter */
 export class ExplainInputError extends Error {
@@ -232,12 +233,11 @@ export async function explainKpi(store: Store, input: ExplainInput): Promise<Exp
 	const cmp = b.comparison;
 
 	if (!(await summaryUsable(store, p, asOf))) {
-		const onContacts = [...CONTACT_FILTERS, 'experiment', 'arm'].filter((k) => p[k as keyof typeof p] !== undefined);
-		const reason = onContacts.length
-			? `What changed splits the change by the accounts' segment, product and region from the KPI summary tables, which cannot take a filter on ${onContacts.join(', ')}; remove ${onContacts.length === 1 ? 'that filter' : 'those filters'} to see it.`
-			: rest.as_of && rest.as_of !== (await dataAsOf(store))
+		const reason = rest.as_of && rest.as_of !== (await dataAsOf(store))
 				? `What changed reads the KPI summary tables, which are kept for the data's as-of date only; drop the as-of date (${rest.as_of}) to see it.`
-				: 'What changed reads the KPI summary tables, which are being brought up to date after an import; try again in a moment.';
+				: p.experiment
+					? `What changed reads the KPI summary tables, which do not know the arms of ${p.experiment} yet (launched after they were last rebuilt); they are rebuilt with the next import.`
+					: 'What changed reads the KPI summary tables, which are being brought up to date after an import; try again in a moment.';
 		return { ...b, available: false, reason, sentence: reason };
 	}
 

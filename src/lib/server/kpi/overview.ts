@@ -4,10 +4,10 @@ import { latestFullAudit } from '../compliance/audit.ts';
 import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
 import type { Store } from '../db/store.ts';
 import { listAlerts } from '../experiments/guardrails.ts';
-import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
+import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColumns, type BreakdownDimension } from './breakdown.ts';
 import { querySql } from '../paths.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type AccountDimension, type KpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
 
 export interface OverviewData {
 	empty: boolean;
@@ -43,13 +43,19 @@ export async function overviewParams(store: Store, query: Record<string, string>
 	return { params: { ...p, as_of: asOf, compare: cmp.success ? cmp.data : ('previous' as const) }, problems };
 }
 
-export async function overview(store: Store, query: Record<string, string>, parsed?: Awaited<ReturnType<typeof overviewParams>>): Promise<OverviewData> {
+export async function overview(
+	store: Store,
+	query: Record<string, string>,
+	parsed?: Awaited<ReturnType<typeof overviewParams>>,
+	/** group the periods' counts by this account attribute (the breakdown reads them) */
+	group: AccountDimension | null = null
+): Promise<OverviewData & { groups: KpiPeriods['groups'] }> {
 	const { params: p, problems } = parsed ?? (await overviewParams(store, query));
-	if (!p) return { empty: true, options: {}, current: null, comparison: null, compare: 'previous', weekly: null, problems: [] };
-	const [values, periods] = await Promise.all([store.rows<{ dimension: string; value: string }>(querySql('kpi/filter_values')), kpiPeriods(store, p, p.compare)]);
+	if (!p) return { empty: true, options: {}, current: null, comparison: null, compare: 'previous', weekly: null, problems: [], groups: null };
+	const [values, periods] = await Promise.all([store.rows<{ dimension: string; value: string }>(querySql('kpi/filter_values')), kpiPeriods(store, p, p.compare, group)]);
 	const options: Record<string, string[]> = {};
 	for (const v of values) (options[v.dimension] ??= []).push(v.value);
-	return { empty: false, options, current: periods.current, comparison: periods.comparison, compare: periods.compare, weekly: periods.weekly, problems };
+	return { empty: false, options, current: periods.current, comparison: periods.comparison, compare: periods.compare, weekly: periods.weekly, problems, groups: periods.groups };
 }
 
 export interface PeriodFindings {
@@ -98,12 +104,23 @@ export async function overviewPage(store: Store, query: Record<string, string>, 
 	const dimension = (BREAKDOWN_DIMENSIONS as readonly string[]).includes(query.dimension ?? '') ? (query.dimension as BreakdownDimension) : 'segment';
 	const parsed = await overviewParams(store, query);
 	const params = parsed.params;
-	const [data, columns, alerts, findings] = await Promise.all([
-		overview(store, query, parsed),
-		params ? breakdownCompared(store, params, dimension, comparisonPeriod(params, params.compare)) : null,
+	// an account attribute's breakdown comes from the same pass as the tiles (its groups add up to them)
+	const group = (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? (dimension as AccountDimension) : null;
+	const [full, contactColumns, alerts, findings] = await Promise.all([
+		overview(store, query, parsed, group),
+		params && !group ? breakdownCompared(store, params, dimension, comparisonPeriod(params, params.compare)) : null,
 		listAlerts(store, { open: true }),
 		params ? periodFindings(store, params.from, params.to, role) : null
 	]);
+	const { groups, ...data } = full;
+	let columns = contactColumns;
+	if (params && group) {
+		const threshold = params.contact_threshold;
+		const cmp = comparisonPeriod(params, params.compare);
+		columns = groups
+			? compareColumns(dimension, breakdownOfGroups(group, groups, params.from, threshold), breakdownOfGroups(group, groups, cmp.from, threshold))
+			: await breakdownCompared(store, params, dimension, cmp);
+	}
 	return {
 		overview: data,
 		breakdown: columns ? { dimension, columns } : null,

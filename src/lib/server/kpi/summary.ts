@@ -28,7 +28,7 @@ export const kpiParamsSchema = z
 		from: isoDate,
 		to: isoDate,
 		as_of: isoDate.optional(),
-		segment: z.enum(SEGMENTS, { error: `segment must be ${SEGMENTS.join(', ')}` }).optional(),
+		segment: z.enum(SEGMENTS, { error: `segment must be ${SEGMENTS.slice(0, -1).join(', ')} or ${SEGMENTS.at(-1)}` }).optional(),
 		product: z.string().regex(/^[\w-]{1,40}$/, { error: 'product is a word like card' }).optional(),
 		region: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { error: 'region is an ISO 3166-2 code like US-MA' }).optional(),
 		vulnerable: z.boolean().optional(),
@@ -449,16 +449,26 @@ export interface KpiPeriods {
 	compare: ComparisonId;
 	/** the current period's weekly values, for the sparklines; null on the raw path */
 	weekly: KpiTrend | null;
+	/** with a group: the counts of each period per value of that account attribute (the breakdown's), keyed `${period's first day}|${value}` */
+	groups: Map<string, KpiCounts> | null;
+}
+
+/** the counts of one bucket added up over the values of an account attribute (they partition the accounts, so accounts contacted add up too) */
+function sumGroups(byGroup: Map<string, KpiCounts>, bucket: string): KpiCounts {
+	const parts = [...byGroup].filter(([k]) => k.startsWith(bucket + '|')).map(([, c]) => c);
+	const total = addCounts(parts);
+	total.contacts.accounts_contacted = parts.reduce((s, c) => s + c.contacts.accounts_contacted, 0);
+	return total;
 }
 
 /**
  * The Overview's numbers: the period, the period it is compared with (the previous period of
  * the same length, or the same days a year before), and the period's weekly values. From the
- * summary tables: one pass over the period by week (the weeks add up to the period, except
- * accounts contacted, counted per period); the previous period, which ends the day before,
- * rides along in the same pass.
+ * summary tables: one pass over both periods as two buckets (the previous period ends the day
+ * before; a year before is a pass of its own), grouped by `group` when the page's breakdown wants
+ * it (the totals are the groups added up), and one pass over the period's weeks.
  */
-export async function kpiPeriods(store: Store, input: KpiParams, compare: ComparisonId = 'previous'): Promise<KpiPeriods> {
+export async function kpiPeriods(store: Store, input: KpiParams, compare: ComparisonId = 'previous', group: AccountDimension | null = null): Promise<KpiPeriods> {
 	const p = kpiParamsSchema.parse(input);
 	const asOf = p.as_of ?? (await dataAsOf(store)) ?? p.to;
 	const cmp: Parsed = { ...p, ...comparisonPeriod(p, compare) };
@@ -472,45 +482,21 @@ export async function kpiPeriods(store: Store, input: KpiParams, compare: Compar
 	});
 	if (!(await summaryUsable(store, p, asOf))) {
 		const [current, comparison] = [await rawCounts(store, p, asOf), await rawCounts(store, cmp, asOf)];
-		return { current: make(p, 'raw', current), comparison: make(cmp, 'raw', comparison), compare, weekly: null };
+		return { current: make(p, 'raw', current), comparison: make(cmp, 'raw', comparison), compare, weekly: null, groups: null };
 	}
-	// a filter on contacts matches the accounts per period: each period and the sparkline's
-	// weeks are counted on their own (weeks do not add up to the period's accounts)
-	if (hasContactFilter(p)) {
-		// the previous period ends the day before: both periods are the two buckets of one pass
-		const adjacent = cmp.to === iso(Date.parse(p.from) - DAY);
-		const [both, apart, weeks] = await Promise.all([
-			summaryCounts(store, adjacent ? { ...p, from: cmp.from } : p, asOf, 'period', p.from),
-			adjacent ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from),
-			summaryCounts(store, p, asOf, 'week', p.from)
-		]);
-		const cur = both;
-		const comp = apart ?? both;
-		return {
-			current: make(p, 'summary', cur.get(p.from) ?? emptyCounts()),
-			comparison: make(cmp, 'summary', comp.get(cmp.from) ?? emptyCounts()),
-			compare,
-			weekly: trendFrom(weeks, bucketStarts(p.from, p.to, 'week'), 'week', p.contact_threshold)
-		};
-	}
-	// contiguous (previous period): one pass over both; else the comparison period on its own
-	const contiguous = cmp.to === iso(Date.parse(p.from) - DAY);
-	const span = contiguous ? { ...p, from: cmp.from, to: p.to } : p;
-	const [weeks, periods, apart] = await Promise.all([
-		summaryCounts(store, span, asOf, 'week', p.from),
-		store.rows<{ kind: string; bucket: unknown; n: number }>(summarySql('kpi/summary_contacts', null, p), await summaryArgs(store, span, asOf, 'period', p.from)),
-		contiguous ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from)
+	const adjacent = cmp.to === iso(Date.parse(p.from) - DAY);
+	const [both, apart, weeks] = await Promise.all([
+		summaryCounts(store, adjacent ? { ...p, from: cmp.from } : p, asOf, 'period', p.from, group),
+		adjacent ? null : summaryCounts(store, cmp, asOf, 'period', cmp.from, group),
+		summaryCounts(store, p, asOf, 'week', p.from)
 	]);
-	const contacted = (b: string) => periods.filter((r) => r.kind === 'firsts' && isoDay(r.bucket) === b).reduce((s, r) => s + n(r.n), 0);
-	const inPeriod = (q: Parsed) => [...weeks].filter(([b]) => b >= q.from && b <= q.to).map(([, c]) => c);
-	const cur = addCounts(inPeriod(p));
-	cur.contacts.accounts_contacted = contacted(p.from);
-	let comparison: KpiCounts;
-	if (apart) comparison = apart.get(cmp.from) ?? emptyCounts();
-	else {
-		comparison = addCounts(inPeriod(cmp));
-		comparison.contacts.accounts_contacted = contacted(cmp.from);
-	}
-	const starts = bucketStarts(p.from, p.to, 'week');
-	return { current: make(p, 'summary', cur), comparison: make(cmp, 'summary', comparison), compare, weekly: trendFrom(weeks, starts, 'week', p.contact_threshold) };
+	const groups = apart ? new Map([...both, ...apart]) : both;
+	const total = (bucket: string) => (group ? sumGroups(groups, bucket) : (groups.get(bucket) ?? emptyCounts()));
+	return {
+		current: make(p, 'summary', total(p.from)),
+		comparison: make(cmp, 'summary', total(cmp.from)),
+		compare,
+		weekly: trendFrom(weeks, bucketStarts(p.from, p.to, 'week'), 'week', p.contact_threshold),
+		groups: group ? groups : null
+	};
 }
