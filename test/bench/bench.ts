@@ -4,18 +4,27 @@
  * Generates the demo export at that scale into a temporary folder, then measures: the
  * generation time; each file's import throughput next to DuckDB's own
  * `CREATE TABLE t AS SELECT * FROM read_csv(file)` on the same file; the store's size; the
- * importing process's peak memory. Prints a table and writes JSON to test/bench/results/.
- * Later issues add their queries here.
+ * importing process's peak memory; the size on disk of every raw and KPI summary table; the
+ * Overview's server time and every chart endpoint over a set of views drawn with --seed
+ * (test/bench/views.ts), and each endpoint against its SQL alone; experiments and compliance;
+ * a full rebuild of the summary tables; when build/ exists, the Overview in Chromium and 50
+ * signed-in users for 60 s (test/bench/load.ts); the import of one more day of interactions
+ * and the summary refresh after it. Prints the figures to reach, one line each with its goal,
+ * and writes every figure to JSON in test/bench/results/.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { tableDef } from '../../src/lib/contract.ts';
 import { generateDemoFiles } from '../../src/lib/server/demo/generate.ts';
-import { importOrder } from '../../src/lib/server/ingest/index.ts';
+import { importOrder, importPaths, type ImportResult as ImportResultT } from '../../src/lib/server/ingest/index.ts';
+import type { SummaryRefresh as SummaryRefreshT } from '../../src/lib/server/kpi/summaries.ts';
+import { loadReport, loadTest, type LoadResult } from './load.ts';
+import { benchViews, quantile, searchOf, seeded } from './views.ts';
 
 const args = z
 	.object({
@@ -26,6 +35,8 @@ const args = z
 	.parse(parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } } }).values);
 
 const fmt = new Intl.NumberFormat('en-US');
+// other work on the machine makes every timing slower: the load average is reported with the figures
+const loadAtStart = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'curewise-bench-'));
 const exportDir = join(dir, 'export');
 mkdirSync(exportDir);
@@ -122,13 +133,16 @@ console.log('speed = read_csv time / import time (1.0 = as fast as DuckDB readin
 const summaries = lines.find((l) => l.kind === 'summaries') ?? null;
 if (summaries) console.log(`KPI summary tables rebuilt after the import in ${(summaries.duration_ms / 1000).toFixed(1)} s (${Object.entries(summaries.steps as Record<string, number>).map(([k, v]) => `${k.replace('summary/', '')} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
 
-// 4. the Overview on the imported store (warm; median of 7)
+// 4. the imported store: the size of every table, then the Overview and every chart endpoint
+// over the bench's views (test/bench/views.ts), warm
 const { Store } = await import('../../src/lib/server/db/store.ts');
-const { overviewPage } = await import('../../src/lib/server/kpi/overview.ts');
+const { overviewPage, overviewParams } = await import('../../src/lib/server/kpi/overview.ts');
 const { CHART_QUERIES, runChartQuery } = await import('../../src/lib/server/kpi/charts.ts');
 const { dataAsOf } = await import('../../src/lib/server/kpi/summary.ts');
 const { querySql } = await import('../../src/lib/server/paths.ts');
-const { fatigueWeightParams } = await import('../../src/lib/fatigue.ts');
+const { refreshSummaries } = await import('../../src/lib/server/kpi/summaries.ts');
+type ChartName = keyof typeof CHART_QUERIES;
+type StoreT = Awaited<ReturnType<typeof Store.open>>;
 const store = await Store.open({ path: db });
 const median = async (f: () => Promise<unknown>, most = 7) => {
 	const t0 = performance.now();
@@ -143,40 +157,137 @@ const median = async (f: () => Promise<unknown>, most = 7) => {
 	}
 	return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)]!);
 };
+/** a view's time, warm: one run first, then one timed run, or the median of 3 when that one is under a second */
+const warmTime = async (f: () => Promise<unknown>) => {
+	await f();
+	const times: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const t = performance.now();
+		await f();
+		times.push(performance.now() - t);
+		if (times[0]! >= 1000) break;
+	}
+	const ms = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+	return ms < 10 ? +ms.toFixed(1) : Math.round(ms);
+};
+const q = (xs: number[], p: number) => {
+	const v = quantile(xs, p);
+	return v == null ? null : v < 10 ? +v.toFixed(1) : Math.round(v);
+};
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, T[]> {
+	const out: Record<string, T[]> = {};
+	for (const x of xs) (out[key(x)] ??= []).push(x);
+	return out;
+}
+const msText = (v: number | null | undefined) => (v == null ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${fmt.format(v)} ms`);
+const sText = (v: number | null | undefined) => (v == null ? '—' : `${(v / 1000).toFixed(v < 10_000 ? 2 : 1)} s`);
+
+// 4a. size on disk of the raw tables and the KPI summary tables (after a checkpoint)
+const sizes = await tableSizes(store);
+
+// 4b. the views
 const asOf = (await dataAsOf(store))!;
 const from = new Date(Date.parse(asOf) - 89 * 86_400_000).toISOString().slice(0, 10);
-const prevFrom = new Date(Date.parse(asOf) - 179 * 86_400_000).toISOString().slice(0, 10);
-const nulls = { segment: null, product: null, region: null, vulnerable: null, channel: null, tone: null, template: null, agent: null, experiment: null, arm: null };
-// the page's server-side load: tiles of the last 90 days and of the 90 before, weekly sparklines, breakdown
-const overviewMs = await median(() => overviewPage(store, {}));
-const overviewSegmentMs = await median(() => overviewPage(store, { segment: 'sme' }));
-const overviewChannelMs = await median(() => overviewPage(store, { channel: 'sms' }), 3);
-// each endpoint's server function against the SQL it runs, alone, in the same process
-const sqlOf: Record<string, { sql: string[]; args: Record<string, unknown> }> = {
-	cure_curves: { sql: ['kpi/cure_by_cohort'], args: {} },
-	cure_trend: { sql: ['kpi/cure_trend'], args: {} },
-	days_to_pay_curves: { sql: ['kpi/days_to_pay_curves'], args: {} },
-	response_decay: { sql: ['kpi/response_decay'], args: {} },
-	roll_rate: { sql: ['kpi/roll_rate'], args: {} },
-	complaints_by_category: { sql: ['kpi/complaints_by_category'], args: {} },
-	contact_load_distribution: { sql: ['kpi/contact_load_distribution'], args: { threshold: 7 } },
-	fatigue_index: { sql: ['kpi/fatigue_index'], args: { threshold: 7, ...fatigueWeightParams() } },
-	pressure: { sql: ['kpi/pressure'], args: {} },
-	digital_engagement: { sql: ['kpi/digital_engagement'], args: {} },
-	kpi_trend: { sql: ['kpi/summary_episodes', 'kpi/summary_time_to_event', 'kpi/summary_contacts', 'kpi/summary_events'], args: { grain: 'week', split: from } },
-	breakdown: { sql: ['kpi/summary_episodes', 'kpi/summary_contacts', 'kpi/summary_events'], args: { grain: 'period', split: from } }
-};
-const queryTimes: Record<string, { endpoint_ms: number; sql_ms: number; ratio: number }> = {};
-for (const name of Object.keys(CHART_QUERIES) as (keyof typeof CHART_QUERIES)[]) {
-	const spec = sqlOf[name];
-	if (!spec) throw new Error(`bench: no SQL listed for the endpoint ${name}`);
-	const args = { from, to: asOf, as_of: asOf, ...nulls, ...spec.args };
-	const endpoint = await median(() => runChartQuery(store, name, { from, to: asOf, as_of: asOf, dimension: 'segment', grain: 'week' }));
-	const sql = await median(async () => {
-		for (const q of spec.sql) await store.rows(querySql(q).replaceAll('{{group}}', name === 'breakdown' ? 'segment' : 'NULL'), args as never);
+const viewSet = await benchViews(store, args.seed);
+const views = viewSet.views;
+for (const r of viewSet.refused) console.error(`bench: the view ${r.label} was left out: ${r.problems.join('; ')}`);
+console.log('');
+console.log(`${views.length} views (seed ${args.seed}; data ${viewSet.data_from} … ${asOf}): ${Object.entries(groupBy(views, (v) => v.kind)).map(([k, v]) => `${v.length} ${k}`).join(', ')}`);
+
+// 4c. the Overview's server time per view (role leadership, as a signed-in leader sees it)
+const overviewViews: { label: string; kind: string; query: Record<string, string>; ms: number; source: string | null }[] = [];
+for (const v of views) {
+	let source: string | null = null;
+	const ms = await warmTime(async () => {
+		const page = await overviewPage(store, v.query, 'leadership');
+		source = page.overview.current?.source ?? null;
 	});
-	queryTimes[name] = { endpoint_ms: endpoint, sql_ms: sql, ratio: +(endpoint / Math.max(1, sql)).toFixed(2) };
+	overviewViews.push({ label: v.label, kind: v.kind, query: v.query, ms, source });
 }
+const ovTimes = overviewViews.map((v) => v.ms);
+const overviewBench = {
+	views: overviewViews.length,
+	median_ms: q(ovTimes, 0.5),
+	p95_ms: q(ovTimes, 0.95),
+	max_ms: Math.max(...ovTimes),
+	slowest: [...overviewViews].sort((a, b) => b.ms - a.ms).slice(0, 3),
+	by_kind: Object.fromEntries(
+		Object.entries(groupBy(overviewViews, (v) => v.kind)).map(([k, vs]) => [k, { views: vs.length, median_ms: q(vs.map((v) => v.ms), 0.5), max_ms: Math.max(...vs.map((v) => v.ms)) }])
+	),
+	per_view: overviewViews
+};
+console.log(
+	`Overview server time over ${overviewBench.views} views (warm): median ${msText(overviewBench.median_ms)}, p95 ${msText(overviewBench.p95_ms)}, max ${msText(overviewBench.max_ms)} (${Object.entries(overviewBench.by_kind).map(([k, s]) => `${k} median ${msText(s.median_ms)}`).join(', ')})`
+);
+for (const v of overviewBench.slowest) console.log(`  slow: ${msText(v.ms).padStart(8)}  ${v.label} (${v.source ?? '?'} tables) ?${searchOf(v.query)}`);
+
+// 4d. every chart endpoint over the same views, without the cache; an endpoint whose first 5 views
+// average over 3 s is timed on 10 views only. The views in a seeded order, so that those 10 are mixed.
+const viewParams = new Map<string, Record<string, unknown>>();
+for (const v of views) viewParams.set(v.label, { ...(await overviewParams(store, v.query)).params!, dimension: 'segment', grain: 'week' });
+const chartOrder = (() => {
+	const rnd = seeded(args.seed + 101);
+	const xs = [...views];
+	for (let i = xs.length - 1; i > 0; i--) {
+		const j = Math.floor(rnd() * (i + 1));
+		[xs[i], xs[j]] = [xs[j]!, xs[i]!];
+	}
+	return xs;
+})();
+const chartViews: Record<string, { views: number; capped: boolean; median_ms: number | null; p95_ms: number | null; max_ms: number; slowest: { label: string; ms: number } }> = {};
+const chartNames = Object.keys(CHART_QUERIES) as ChartName[];
+console.log(`Chart endpoints over the views (server function, no cache, warm; dimension segment, grain week):`);
+for (const name of chartNames) {
+	const times: { label: string; ms: number }[] = [];
+	let capped = false;
+	for (const v of chartOrder) {
+		if (times.length === 5 && times.reduce((s, t) => s + t.ms, 0) / 5 > 3000) capped = true;
+		if (capped && times.length >= 10) break;
+		times.push({ label: v.label, ms: await warmTime(() => runChartQuery(store, name, viewParams.get(v.label)!)) });
+	}
+	const ms = times.map((t) => t.ms);
+	const slowest = [...times].sort((a, b) => b.ms - a.ms)[0]!;
+	chartViews[name] = { views: times.length, capped, median_ms: q(ms, 0.5), p95_ms: q(ms, 0.95), max_ms: Math.max(...ms), slowest };
+	console.log(`  ${name.padEnd(26)} median ${msText(chartViews[name].median_ms).padStart(8)}  p95 ${msText(chartViews[name].p95_ms).padStart(8)}  max ${msText(chartViews[name].max_ms).padStart(8)} (${slowest.label})${capped ? `  — first 5 views over 3 s on average: timed on ${times.length} views only` : `  ${times.length} views`}`);
+}
+
+// 4e. each endpoint's server function against the SQL it runs, alone, in the same process (default
+// view): the statements the function sent to DuckDB (recorded on one run, with their parameters)
+// replayed through the store, those that ran at the same time together, the others one after another
+const defaultParams = { from, to: asOf, as_of: asOf, dimension: 'segment', grain: 'week' };
+const queryTimes: Record<string, { endpoint_ms: number; sql_ms: number; ratio: number; statements: number } | { error: string }> = {};
+for (const name of chartNames) {
+	try {
+		const calls = await recordSql(store, () => runChartQuery(store, name, defaultParams));
+		const writes = calls.filter((c) => !/^(SELECT|WITH|FROM|\(|VALUES|PRAGMA|SUMMARIZE|DESCRIBE)\b/i.test(c.sql.replace(/--.*$/gm, '').trim()));
+		if (writes.length) {
+			queryTimes[name] = { error: `not replayed: it writes (${writes[0]!.sql.replace(/--.*$/gm, '').trim().slice(0, 60)}…)` };
+			continue;
+		}
+		const waves: (typeof calls)[] = [];
+		let waveEnd = -Infinity;
+		for (const c of [...calls].sort((a, b) => a.start - b.start)) {
+			if (waves.length && c.start < waveEnd) {
+				waves[waves.length - 1]!.push(c);
+				waveEnd = Math.max(waveEnd, c.end);
+			} else {
+				waves.push([c]);
+				waveEnd = c.end;
+			}
+		}
+		const endpoint = await median(() => runChartQuery(store, name, defaultParams));
+		const sql = await median(async () => {
+			for (const wave of waves) await Promise.all(wave.map((c) => store.rows(c.sql, c.params as never)));
+		});
+		queryTimes[name] = { endpoint_ms: endpoint, sql_ms: sql, ratio: +(endpoint / Math.max(1, sql)).toFixed(2), statements: calls.length };
+	} catch (e) {
+		queryTimes[name] = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+	}
+}
+console.log('Endpoints, default view: server function vs its SQL alone (every statement it ran, replayed), same process (median ms; goal ≤ 1.5×)');
+for (const [name, t] of Object.entries(queryTimes)) console.log(`  ${name.padEnd(26)} ${'error' in t ? `not compared: ${t.error}` : `${String(t.endpoint_ms).padStart(6)} ${String(t.sql_ms).padStart(6)}  ${t.ratio}×  (${t.statements} statements)`}`);
+const ratios = Object.values(queryTimes).flatMap((t) => ('ratio' in t ? [t.ratio] : []));
+
 // experiments: a launch that assigns every account, and the analysis of an experiment of the
 // accounts with an episode in the last 180 days (about 240,000 per arm at 1M accounts)
 const expDir = join(dir, 'experiments');
@@ -224,7 +335,7 @@ const analyzeKeptMs = await median(async () => {
 const perArm = analysis.arms.map((a) => a.assigned);
 const experimentsBench = { launch_ms: launchMs, launch_assigned: launchAll.eligible, analyze_cold_ms: analyzeColdMs, analyze_warm_ms: analyzeWarmMs, analyze_kept_ms: analyzeKeptMs, analyze_accounts_per_arm: perArm };
 
-// 4b. compliance: the full audit (the one after the import, which builds the contact index; one more run
+// compliance: the full audit (the one after the import, which builds the contact index; one more run
 // on the current index; one with the index rebuilt) and account timelines
 const { runAudit } = await import('../../src/lib/server/compliance/audit.ts');
 const { timelineBench } = await import('../../src/lib/server/compliance/timeline.ts');
@@ -258,24 +369,91 @@ const complianceBench = {
 	audit_findings: audit2.findings,
 	timeline_ms: timelineMs
 };
-await store.close();
-console.log('');
-console.log(`Overview server time (tiles of the last 90 days and the 90 before, weekly sparklines, breakdown by segment): median ${overviewMs} ms; with a segment filter ${overviewSegmentMs} ms; with a channel filter (raw tables) ${overviewChannelMs} ms`);
-console.log('Endpoints: server function vs its SQL alone (median ms; goal ≤ 1.5×)');
-for (const [name, q] of Object.entries(queryTimes)) console.log(`  ${name.padEnd(26)} ${String(q.endpoint_ms).padStart(6)} ${String(q.sql_ms).padStart(6)}  ${q.ratio}×`);
 console.log(`Experiment launch assigning ${fmt.format(experimentsBench.launch_assigned)} accounts: ${(experimentsBench.launch_ms / 1000).toFixed(1)} s (goal < 10 s)`);
 console.log(`Experiment analysis, ${perArm.map((n) => fmt.format(n)).join(' / ')} accounts per arm: first ${(analyzeColdMs / 1000).toFixed(2)} s (statistics computed from the raw tables, as the evaluation after an import does), after a restart ${analyzeKeptMs} ms (statistics kept in the store), warm ${analyzeWarmMs} ms (goal < 1 s)`);
-
 console.log(`Compliance audit of ${fmt.format(audit2.contacts)} outbound contacts (all interactions, every pack): ${(auditMs / 1000).toFixed(1)} s, ${fmt.format(audit2.findings)} findings; after the import ${((complianceBench.audit_after_import_ms ?? 0) / 1000).toFixed(1)} s (goal < 10 s)`);
 console.log(`  steps: ${Object.entries(audit2.steps ?? {}).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(`  with the contact index rebuilt first: ${(auditRebuildMs / 1000).toFixed(1)} s, of which the index of ${fmt.format(complianceBench.index_rows ?? 0)} interactions ${((complianceBench.index_rebuild_ms ?? 0) / 1000).toFixed(1)} s`);
 console.log(`Account timeline server time (median of 7 after a first read): ${Object.entries(timelineMs).map(([k, v]) => `${k} ${v} ms`).join(', ')} (goal < 100 ms)`);
+
+// 4f. a full rebuild of the KPI summary tables on the store as imported (no new data)
+const fullRebuild = await refreshSummaries(store);
+console.log(`KPI summary tables, full rebuild on the unchanged store: ${sText(fullRebuild?.duration_ms)} (${Object.entries(fullRebuild?.steps ?? {}).map(([k, v]) => `${k.replace('summary/', '')} ${sText(v)}`).join(', ')})`);
+await store.close();
 
 // 5. the Overview in Chromium: navigation until every chart has drawn (the first load after the
 // server started; then, once the server's background warming is done, the median of 5)
 let browser: { load_and_draw_ms: number; first_load_ms: number; runs_ms: number[]; server_warmed_after_ms: number | null } | null = null;
 if (existsSync('/usr/bin/chromium') && existsSync('build/index.js')) browser = await browserTiming(db);
 else console.log('(no Chromium or no build/: run `npm run build` and install chromium to time the page in a browser)');
+
+// 6. 50 signed-in users at once for 60 s on the built server (test/bench/load.ts)
+let load: LoadResult | null = null;
+if (existsSync('build/index.js')) {
+	console.log('');
+	load = await loadTest({ db, seconds: 60, users: 50, seed: args.seed, views });
+	for (const l of loadReport(load)) console.log(l);
+} else console.log('(no build/: run `npx vite build` for the load test)');
+
+// 7. one more day of interactions: the last 24 hours' outbound contacts copied 24 hours later with new
+// ids, imported as a file (the import, then the summary tables, the audit and the experiments' evaluation)
+const oneDay = await importOneDay(db);
+console.log('');
+console.log(
+	`One more day of interactions (${fmt.format(oneDay.rows)} outbound contacts of ${fmt.format(oneDay.accounts)} accounts, ${oneDay.from} … ${oneDay.to}): import ${sText(oneDay.import_ms)}, KPI summary tables ${sText(oneDay.summaries?.duration_ms)}${oneDay.summaries ? ` (${Object.entries(oneDay.summaries.steps).map(([k, v]) => `${k.replace('summary/', '')} ${sText(v)}`).join(', ')})` : ''}, compliance audit ${sText(oneDay.audit_ms)}, whole ${sText(oneDay.wall_ms)}`
+);
+
+// 8. the size table (the build time of each summary table: its step in the full rebuild above)
+const stepOf = summaryStepTables();
+console.log('');
+console.log(`Size on disk after a checkpoint (DuckDB ${sizes.duckdb}; from pragma_storage_info: the ${fmt.format(sizes.block_size / 1024)} KB blocks each table's segments use, so a small table takes at least one; build: the step of the full rebuild above that writes it):`);
+console.log(['table'.padEnd(28), 'rows'.padStart(12), 'cols'.padStart(5), 'MB'.padStart(9), 'bytes/row'.padStart(10), 'build'.padStart(9), ' step'].join(' '));
+const sizeRows = sizes.tables.map((t) => {
+	const step = stepOf.get(t.table);
+	const build = step ? (fullRebuild?.steps[step] ?? null) : null;
+	return { ...t, build_step: step ?? null, build_ms: build };
+});
+for (const t of sizeRows) {
+	console.log(
+		[
+			t.table.padEnd(28),
+			fmt.format(t.rows).padStart(12),
+			String(t.columns).padStart(5),
+			(t.bytes / 2 ** 20).toFixed(1).padStart(9),
+			(t.rows ? (t.bytes / t.rows).toFixed(1) : '—').padStart(10),
+			(t.build_ms == null ? '' : sText(t.build_ms)).padStart(9),
+			t.build_step ? ` ${t.build_step.replace('summary/', '')}${[...stepOf.values()].filter((x) => x === t.build_step).length > 1 ? ' (with others)' : ''}` : ''
+		].join(' ')
+	);
+}
+const sum = (kind: string) => sizeRows.filter((t) => t.kind === kind).reduce((s, t) => s + t.bytes, 0);
+console.log(
+	`  raw tables ${(sum('raw') / 2 ** 20).toFixed(1)} MB · summary tables ${(sum('summary') / 2 ** 20).toFixed(1)} MB (${((100 * sum('summary')) / Math.max(1, sum('raw'))).toFixed(1)}% of raw) · other tables (${sizes.other_tables}) ${(sizes.other_bytes / 2 ** 20).toFixed(1)} MB · indexes, metadata and free blocks ${(sizes.rest_bytes / 2 ** 20).toFixed(1)} MB · file ${(sizes.file_bytes / 2 ** 20).toFixed(1)} MB (used blocks ${(sizes.used_bytes / 2 ** 20).toFixed(1)} MB)`
+);
+
+// 9. the figures to reach, one line each
+type Figure = { figure: string; value: string; goal: string; met: boolean | null };
+const figures: Figure[] = [];
+const fig = (figure: string, value: string, goal: string, met: boolean | null) => figures.push({ figure, value, goal, met });
+fig(`Overview server time, median over ${overviewBench.views} views`, msText(overviewBench.median_ms), '≤ 150 ms', (overviewBench.median_ms ?? Infinity) <= 150);
+fig(`Overview server time, p95 over ${overviewBench.views} views (max ${msText(overviewBench.max_ms)})`, msText(overviewBench.p95_ms), '≤ 300 ms', (overviewBench.p95_ms ?? Infinity) <= 300);
+const worstChart = Object.entries(chartViews).sort((a, b) => (b[1].p95_ms ?? 0) - (a[1].p95_ms ?? 0))[0];
+if (worstChart) fig(`chart endpoints over the views, highest p95 (${worstChart[0]}; every endpoint above)`, msText(worstChart[1].p95_ms), 'none set', null);
+if (ratios.length) fig('each chart endpoint against its SQL alone, default view', `${Math.min(...ratios)}×–${Math.max(...ratios)}×`, '≤ 1.5×', Math.max(...ratios) <= 1.5);
+if (load) {
+	fig(`${load.users} users for ${load.seconds} s: Overview pages p95 (p50 ${msText(load.page.p50_ms)}, max ${msText(load.page.max_ms)})`, msText(load.page.p95_ms), '≤ 1 s', (load.page.p95_ms ?? Infinity) <= 1000);
+	fig(`${load.users} users for ${load.seconds} s: chart requests p95 (p50 ${msText(load.chart.p50_ms)}, max ${msText(load.chart.max_ms)})`, msText(load.chart.p95_ms), '≤ 1 s', (load.chart.p95_ms ?? Infinity) <= 1000);
+	fig(`${load.users} users for ${load.seconds} s: errors in ${fmt.format(load.requests)} requests (503s apart: ${load.busy_503})`, String(load.errors), '0', load.errors === 0);
+	fig(`${load.users} users for ${load.seconds} s: cheap page ${load.cheap.path} p95 (p50 ${msText(load.cheap.p50_ms)}, max ${msText(load.cheap.max_ms)})`, msText(load.cheap.p95_ms), '≤ 200 ms', (load.cheap.p95_ms ?? Infinity) <= 200);
+} else fig('50 users for 60 s', 'not run (no build/)', '', null);
+fig(`KPI summary tables after the import of one day (${fmt.format(oneDay.rows)} interactions; the import itself ${sText(oneDay.import_ms)})`, sText(oneDay.summaries?.duration_ms), '≤ 5 s', oneDay.summaries ? oneDay.summaries.duration_ms <= 5000 : false);
+fig('KPI summary tables, full rebuild', sText(fullRebuild?.duration_ms), '≤ 33 s at 1M accounts', fullRebuild ? fullRebuild.duration_ms <= 33_000 : false);
+fig('summary tables on disk beside the raw tables', `${(sum('summary') / 2 ** 20).toFixed(1)} MB vs ${(sum('raw') / 2 ** 20).toFixed(1)} MB`, 'none set', null);
+console.log('');
+console.log(`Figures to reach (${fmt.format(args.accounts)} accounts, seed ${args.seed}):`);
+const w = Math.max(...figures.map((f) => f.figure.length));
+for (const f of figures) console.log(`  ${f.figure.padEnd(w)}  ${f.value.padStart(10)}  ${f.met === null ? '(no goal)' : `goal ${f.goal}: ${f.met ? 'met' : 'MISSED'}`}`);
+console.log(`  (load average of the machine at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')}; the figures are from one run on ${cpus().length} cores)`);
 
 async function browserTiming(dbPath: string) {
 	const { Store: S } = await import('../../src/lib/server/db/store.ts');
@@ -299,6 +477,7 @@ async function browserTiming(dbPath: string) {
 			}
 		});
 	});
+	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
 	const base = `http://localhost:${port}`;
 	for (let i = 0; i < 100; i++) {
 		if (await fetch(base + '/login').then((r) => r.ok, () => false)) break;
@@ -337,6 +516,163 @@ async function browserTiming(dbPath: string) {
 	} finally {
 		await b.close();
 		server.kill();
+		// the next step opens the store: wait until the server has let it go
+		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+	}
+}
+
+/** the statements `f` sends through the store's rows(), with their parameters and when each ran */
+async function recordSql(s: StoreT, f: () => Promise<unknown>) {
+	const calls: { sql: string; params: unknown; start: number; end: number }[] = [];
+	const target = s as unknown as { rows: (sql: string, params?: unknown) => Promise<unknown[]> };
+	const original = target.rows;
+	target.rows = async (sql: string, params?: unknown) => {
+		const c = { sql, params, start: performance.now(), end: 0 };
+		calls.push(c);
+		try {
+			return await original.call(s, sql, params);
+		} finally {
+			c.end = performance.now();
+		}
+	};
+	try {
+		await f();
+	} finally {
+		// the method comes from the class again
+		delete (target as { rows?: unknown }).rows;
+	}
+	return calls;
+}
+
+/**
+ * Rows, columns and bytes of the raw tables, the KPI summary tables (kpi_*) and the rest, after a
+ * checkpoint. pragma_storage_info gives each column segment's block and offset, not its size: a
+ * segment is taken to run to the next segment's offset in its block (the last one to the block's
+ * end), and each additional block it uses counts whole. What no table holds (the primary-key
+ * indexes, metadata, free blocks) is the file's used blocks less the tables' bytes.
+ */
+async function tableSizes(s: StoreT) {
+	await s.rows('CHECKPOINT');
+	const [info] = await s.rows<{ block_size: number; total_blocks: number; used_blocks: number; free_blocks: number }>(
+		`SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()`
+	);
+	const [{ v: duckdb }] = (await s.rows<{ v: string }>(`SELECT version() AS v`)) as [{ v: string }];
+	const blockSize = Number(info?.block_size ?? 262_144);
+	const tables = await s.rows<{ table_name: string; column_count: number }>(
+		`SELECT table_name, column_count FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary ORDER BY table_name`
+	);
+	type Seg = { table: string; block: number; offset: number; extra: number };
+	const segs: Seg[] = [];
+	const counts = new Map<string, number>();
+	for (const t of tables) {
+		const name = t.table_name.replace(/"/g, '""');
+		const [c] = await s.rows<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`);
+		counts.set(t.table_name, Number(c?.n ?? 0));
+		const rows = await s.rows<{ block_id: number; block_offset: number; additional_block_ids: unknown }>(
+			`SELECT block_id, block_offset, additional_block_ids FROM pragma_storage_info('${t.table_name.replace(/'/g, "''")}') WHERE persistent AND block_id >= 0`
+		);
+		for (const r of rows) segs.push({ table: t.table_name, block: Number(r.block_id), offset: Number(r.block_offset), extra: Array.isArray(r.additional_block_ids) ? r.additional_block_ids.length : 0 });
+	}
+	const bytes = new Map<string, number>();
+	const byBlock = new Map<number, Seg[]>();
+	for (const g of segs) (byBlock.get(g.block) ?? byBlock.set(g.block, []).get(g.block)!).push(g);
+	for (const list of byBlock.values()) {
+		list.sort((a, b) => a.offset - b.offset);
+		list.forEach((g, i) => {
+			const end = i + 1 < list.length ? list[i + 1]!.offset : blockSize;
+			bytes.set(g.table, (bytes.get(g.table) ?? 0) + (end - g.offset) + g.extra * blockSize);
+		});
+	}
+	const RAW = ['accounts', 'delinquencies', 'interactions', 'payments', 'complaints', 'contact_preferences', 'experiment_assignments'];
+	const kindOf = (t: string) => (RAW.includes(t) ? 'raw' : t.startsWith('kpi_') ? 'summary' : 'other');
+	const all = tables.map((t) => ({ table: t.table_name, kind: kindOf(t.table_name), rows: counts.get(t.table_name) ?? 0, columns: Number(t.column_count), bytes: bytes.get(t.table_name) ?? 0 }));
+	const shown = all.filter((t) => t.kind !== 'other').sort((a, b) => (a.kind === b.kind ? (a.kind === 'raw' ? RAW.indexOf(a.table) - RAW.indexOf(b.table) : a.table.localeCompare(b.table)) : a.kind === 'raw' ? -1 : 1));
+	const others = all.filter((t) => t.kind === 'other');
+	const usedBytes = Number(info?.used_blocks ?? 0) * blockSize;
+	const tableBytes = all.reduce((sum, t) => sum + t.bytes, 0);
+	return {
+		duckdb,
+		block_size: blockSize,
+		tables: shown,
+		other_tables: others.length,
+		other_bytes: others.reduce((sum, t) => sum + t.bytes, 0),
+		others: others.filter((t) => t.bytes > 0).sort((a, b) => b.bytes - a.bytes),
+		rest_bytes: Math.max(0, usedBytes - tableBytes),
+		used_bytes: usedBytes,
+		total_bytes: Number(info?.total_blocks ?? 0) * blockSize,
+		file_bytes: statSync(s.path).size
+	};
+}
+
+/** which summary step writes which kpi_ table (from the step's SQL) */
+function summaryStepTables(): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const step of Object.keys(fullRebuild?.steps ?? {})) {
+		let sql = '';
+		try {
+			sql = querySql(step).replace(/--.*$/gm, '');
+		} catch {
+			continue;
+		}
+		for (const m of sql.matchAll(/\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE|INSERT\s+(?:OR\s+\w+\s+)?INTO)\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(kpi_\w+)"?/gi)) if (!out.has(m[1]!)) out.set(m[1]!, step);
+	}
+	return out;
+}
+
+/**
+ * One more day of data, imported as a file: the outbound interactions of the last 24 hours of the
+ * data, with new ids, 24 hours later (timestamps written with their offset, as the contract asks).
+ */
+async function importOneDay(dbPath: string) {
+	const s = await Store.open({ path: dbPath });
+	try {
+		const dayDir = join(dir, 'one-day');
+		mkdirSync(dayDir, { recursive: true });
+		const file = join(dayDir, 'interactions-one-day.csv');
+		const cols = tableDef('interactions').columns;
+		const select = cols
+			.map((c) =>
+				c.name === 'interaction_id'
+					? `interaction_id || '-d1' AS interaction_id`
+					: c.type === 'timestamptz'
+						? `strftime(timezone('UTC', ${c.name} + INTERVAL 1 DAY), '%Y-%m-%dT%H:%M:%S') || '+00:00' AS ${c.name}`
+						: c.name
+			)
+			.join(', ');
+		const where = `direction = 'outbound' AND occurred_at > (SELECT max(occurred_at) FROM interactions) - INTERVAL 1 DAY`;
+		const [span] = await s.rows<{ n: number; accounts: number; lo: unknown; hi: unknown }>(
+			`SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, min(occurred_at + INTERVAL 1 DAY) AS lo, max(occurred_at + INTERVAL 1 DAY) AS hi FROM interactions WHERE ${where}`
+		);
+		await s.rows(`COPY (SELECT ${select} FROM interactions WHERE ${where} ORDER BY occurred_at) TO '${file.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`);
+		const t0 = Date.now();
+		let result: ImportResultT | null = null;
+		let summaries: SummaryRefreshT | null = null;
+		let audit: { duration_ms?: number } | null = null;
+		await importPaths(s, [file], {
+			source: 'cli',
+			onResult: (r) => (result = r),
+			onSummaries: (r) => (summaries = r),
+			onAudit: (r) => (audit = r as { duration_ms?: number } | null),
+			onLog: (m) => console.error(`bench: ${m}`)
+		});
+		const wall = Date.now() - t0;
+		const r = result as ImportResultT | null;
+		if (!r || r.status !== 'imported') throw new Error(`bench: the one-day file was ${r?.status ?? 'not imported'}: ${(r as { error?: string } | null)?.error ?? ''}`);
+		const sm = summaries as SummaryRefreshT | null;
+		const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 16).replace('T', ' ');
+		return {
+			rows: Number(span?.n ?? 0),
+			accounts: Number(span?.accounts ?? 0),
+			from: iso(span?.lo),
+			to: iso(span?.hi),
+			rows_inserted: r.rows_inserted,
+			import_ms: r.duration_ms,
+			summaries: sm,
+			audit_ms: (audit as { duration_ms?: number } | null)?.duration_ms ?? null,
+			wall_ms: wall
+		};
+	} finally {
+		await s.close();
 	}
 }
 
@@ -344,20 +680,29 @@ const out = {
 	at: new Date().toISOString(),
 	accounts: args.accounts,
 	seed: args.seed,
-	machine: { cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+	machine: { cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, load_average_at_start: loadAtStart, load_average_at_end: loadavg() },
 	generation_ms: generationMs,
 	import_wall_ms: importWallMs,
 	import_peak_rss_mb: peakMb,
 	store_mb: storeMb,
 	files: rows,
 	summaries_refresh: summaries,
-	overview_server_ms: overviewMs,
-	overview_server_segment_ms: overviewSegmentMs,
-	overview_server_channel_ms: overviewChannelMs,
+	figures,
+	views: { seed: args.seed, as_of: asOf, data_from: viewSet.data_from, count: views.length, refused: viewSet.refused },
+	overview_views: overviewBench,
+	// the earlier figures, from the views: the default view, a segment filter and a channel filter alone
+	overview_server_ms: overviewViews.find((v) => v.label.startsWith('default'))?.ms ?? null,
+	overview_server_segment_ms: overviewViews.find((v) => v.kind === 'filter' && 'segment' in v.query)?.ms ?? null,
+	overview_server_channel_ms: overviewViews.find((v) => v.kind === 'filter' && 'channel' in v.query)?.ms ?? null,
+	chart_views: chartViews,
 	chart_queries: queryTimes,
 	experiments: experimentsBench,
 	compliance: complianceBench,
-	browser
+	summaries_full_rebuild: fullRebuild,
+	one_day_import: oneDay,
+	sizes: { ...sizes, tables: sizeRows },
+	browser,
+	load
 };
 mkdirSync('test/bench/results', { recursive: true });
 const outFile = join('test/bench/results', `${out.at.replace(/[:.]/g, '-')}-${args.accounts}.json`);

@@ -329,3 +329,15 @@ test("the alerts strip counts this period's compliance findings; compliance offi
 	await expect(officer.locator('#findings-h')).toHaveText(`${count.toLocaleString('en-US')} finding${count === 1 ? '' : 's'}`);
 	await ctx.close();
 });
+
+test('What changed says how mix and rate moved a KPI, in one sentence, for the period and filters of the page', async ({ page }) => {
+	await page.goto('/overview?channel=call');
+	const panel = page.getByTestId('what-changed');
+	await expect(panel.getByTestId('what-changed-sentence')).toContainText(/^Cure rate \(30 days\) (rose|fell|did not change)/);
+	await panel.getByTestId('what-changed-kpi').selectOption('right_party_contact_rate');
+	await expect(panel.getByTestId('what-changed-sentence')).toContainText(/^Right-party contact rate (rose|fell|did not change)/);
+	// the endpoint: every dimension's contributions add up to the change; a bad KPI is a 400
+	const json = await (await page.request.get('/overview/explain?kpi=cure_rate_30d&channel=call')).json();
+	for (const d of json.dimensions) expect(d.total_mix + d.total_rate).toBeCloseTo(json.change, 9);
+	expect((await page.request.get('/overview/explain?kpi=days_to_pay_median')).status()).toBe(400);
+});
