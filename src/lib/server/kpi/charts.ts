@@ -9,6 +9,7 @@ import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
+import { heavy } from '../queue.ts';
 import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
@@ -219,11 +220,19 @@ export const chartQueryNameSchema = z.enum(Object.keys(CHART_QUERIES) as [ChartQ
 
 export class ChartParamsError extends Error {}
 
-export async function runChartQuery(store: Store, name: ChartQueryName, raw: Record<string, unknown>, opts: { cache?: boolean } = {}): Promise<Columns> {
+export async function runChartQuery(
+	store: Store,
+	name: ChartQueryName,
+	raw: Record<string, unknown>,
+	/** cache: answer from the result cache; queue: a computation waits its turn in the bounded queue of heavy queries (src/lib/server/queue.ts), a cached answer does not */
+	opts: { cache?: boolean; queue?: boolean } = {}
+): Promise<Columns> {
 	const q = CHART_QUERIES[name];
 	const parsed = q.params.safeParse(raw);
 	if (!parsed.success) throw new ChartParamsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; '));
-	const run = () => (q.run as (s: Store, p: unknown) => Promise<Columns>)(store, parsed.data);
 	// the key is the query and its parsed parameters (defaults filled in, unknown keys dropped)
-	return opts.cache ? cached(store, `${name}|${JSON.stringify(parsed.data)}`, run) : run();
+	const key = `${name}|${JSON.stringify(parsed.data)}`;
+	const compute = () => (q.run as (s: Store, p: unknown) => Promise<Columns>)(store, parsed.data);
+	const run = opts.queue ? () => heavy(key, compute) : compute;
+	return opts.cache ? cached(store, key, run) : run();
 }

@@ -7,6 +7,7 @@ import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { searchObject } from '$lib/schemas';
 import { ExplainInputError, explainKpi } from '$lib/server/kpi/explain';
+import { cached } from '$lib/server/kpi/cache';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -38,7 +39,10 @@ export const GET: RequestHandler = async ({ url }) => {
 	const { arm, experiment, ...rest } = q.data;
 	const split = arm?.includes('/') ? { experiment: arm.slice(0, arm.indexOf('/')), arm: arm.slice(arm.indexOf('/') + 1) } : { experiment, arm };
 	try {
-		return json(await explainKpi(await getStore(), { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) }));
+		const store = await getStore();
+		const input = { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) };
+		// answered from the result cache while the data is the same, as the charts are
+		return json(await cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input)));
 	} catch (e) {
 		if (e instanceof ExplainInputError) return json({ message: e.message }, { status: 400 });
 		throw e;

@@ -4,7 +4,7 @@ import { searchObject } from '$lib/schemas';
 import { toArrowIPC, toCsv } from '$lib/server/arrow';
 import { ChartParamsError, chartQueryNameSchema, runChartQuery } from '$lib/server/kpi/charts';
 import { overviewParams } from '$lib/server/kpi/overview';
-import { BusyError, heavy } from '$lib/server/queue';
+import { BusyError } from '$lib/server/queue';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -18,8 +18,9 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 	if (base.problems.length) error(400, base.problems.join('; '));
 	const chartParams = { ...base.params, dimension: query.dimension ?? 'segment', grain: query.grain ?? 'week' };
 	try {
-		// heavy queries wait their turn; the same chart asked for again while it runs (in any format) is run once
-		const columns = await heavy(`${name.data}|${JSON.stringify(chartParams)}`, () => runChartQuery(store, name.data, chartParams, { cache: true }));
+		// a cached chart answers at once; a computation waits its turn in the queue of heavy queries,
+		// and the same chart asked for again while it runs (in any format) is run once
+		const columns = await runChartQuery(store, name.data, chartParams, { cache: true, queue: true });
 		if (format === 'csv') {
 			return new Response(toCsv(columns), {
 				headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="curewise_${name.data}.csv"` }
