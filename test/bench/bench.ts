@@ -516,7 +516,9 @@ async function browserTiming(dbPath: string) {
 	} finally {
 		await b.close();
 		server.kill();
-		// the next step opens the store: wait until the server has let it go
+		// the next step opens the store: wait until the server has let it go (killed after 10 s)
+		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+		if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 	}
 }

@@ -313,6 +313,10 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
 		return result;
 	} finally {
 		stop();
+		// the server finishes the requests under way before it exits (DuckDB queries cannot be
+		// interrupted); the next step of the bench opens the store, so it is killed after 10 s
+		await Promise.race([exited, sleep(10_000)]);
+		if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 		await Promise.race([exited, sleep(10_000)]);
 		process.removeListener('exit', stop);
 	}
