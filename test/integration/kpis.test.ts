@@ -181,6 +181,7 @@ describe('the KPIs of Q1 2026, worked out by hand', () => {
 	test('bad parameters say what is wrong', async () => {
 		await expect(kpiSummary(t.store, { from: '2026-03-31', to: '2026-01-01' })).rejects.toThrow(/from must not be after to/);
 		await expect(kpiSummary(t.store, { from: '2026-13-01', to: '2026-12-31' })).rejects.toThrow(/not a real date/);
+		await expect(kpiSummary(t.store, { from: '2026-02-01', to: '2026-02-30' })).rejects.toThrow(/not a real date/);
 		await expect(kpiSummary(t.store, { from: '2026-01-01', to: '2026-03-31', segment: "x' OR 1=1" as 'sme' })).rejects.toThrow(/segment must be retail, sme or corporate/);
 	});
 });

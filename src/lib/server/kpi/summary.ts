@@ -21,7 +21,8 @@ const ident = (what: string) => z.string().regex(/^[\w.:-]{1,80}$/, { error: `${
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'dates are written YYYY-MM-DD' })
-	.refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')), { error: 'not a real date' });
+	// 2026-02-30 is not a day of the calendar (Date.parse would roll it over to 2 March)
+	.refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().slice(0, 10) === d, { error: 'not a real date' });
 
 export const kpiParamsSchema = z
 	.object({
