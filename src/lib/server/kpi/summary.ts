@@ -14,7 +14,7 @@ import { freshSummaries } from './summaries.ts';
 import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 import { KPIS } from '../../metrics/catalogue.ts';
 import { COUNTS, EPISODE_COUNT_NAMES, type CountName } from '../../metrics/counts.ts';
-import { CHANNELS, SEGMENTS, TONES } from '../../vocabulary.ts';
+import { CHANNELS, CONTACT_FILTERS, FILTER_KEYS, SEGMENTS, TONES, type FilterKey } from '../../vocabulary.ts';
 
 const ident = (what: string) => z.string().regex(/^[\w.:-]{1,80}$/, { error: `${what} is an id of letters, digits, _ . : or -` });
 
@@ -44,11 +44,9 @@ export const kpiParamsSchema = z
 	.refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['from'] })
 	.refine((p) => !p.arm || p.experiment, { error: 'an arm needs its experiment', path: ['arm'] });
 
-/** the filters every KPI query takes, as bound parameters (NULL: no filter) */
-export const FILTER_KEYS = ['segment', 'product', 'region', 'vulnerable', 'channel', 'tone', 'template', 'agent', 'experiment', 'arm'] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
-/** the filters on contacts; the others are on accounts (experiment and arm: the accounts assigned) */
-export const CONTACT_FILTERS = ['channel', 'tone', 'template', 'agent'] as const satisfies readonly FilterKey[];
+// the filters every KPI query takes, as bound parameters (NULL: no filter), and those on
+// contacts: defined once in the vocabulary
+export { CONTACT_FILTERS, FILTER_KEYS, type FilterKey };
 
 export function filterArgs(p: Partial<Record<FilterKey, string | boolean | undefined>>): Record<FilterKey, string | boolean | null> {
 	return Object.fromEntries(FILTER_KEYS.map((k) => [k, p[k] ?? null])) as Record<FilterKey, string | boolean | null>;
