@@ -8,7 +8,8 @@
 -- Parameters: those of kpi/episode_facts. {{dimension}} comes from an allow-list in
 -- src/lib/server/kpi/breakdown.ts and is spliced in as an identifier; every value is a bound
 -- parameter.
-WITH {{include:kpi/episode_facts}},
+WITH {{include:kpi/scope}},
+{{include:kpi/episode_facts}},
 value_ep AS (
 	SELECT {{dimension}} AS value, {{metrics:episode_counts}}
 	FROM facts

@@ -7,7 +7,8 @@
 -- With a filter on contacts, the contacts counted are the matching ones, as everywhere.
 -- Parameters: those of kpi/episode_facts. {{dimension}} comes from an allow-list in src/lib/server/kpi/breakdown.ts and
 -- is spliced in as an identifier; every value is a bound parameter.
-WITH {{include:kpi/episode_facts}},
+WITH {{include:kpi/scope}},
+{{include:kpi/episode_facts}},
 c AS (
 	SELECT coalesce(i.{{dimension}}, '(none)') AS value, i.account_id, i.channel, i.outcome
 	FROM interactions i JOIN scope USING (account_id)

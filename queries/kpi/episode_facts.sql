@@ -1,18 +1,16 @@
 -- kpi/episode_facts: a chain of CTEs (included by other files with {{include:kpi/episode_facts}},
--- after WITH) that ends in `facts`: one row per delinquency episode of the accounts in scope
+-- after a CTE `scope` of the accounts, usually {{include:kpi/scope}}) that ends in `facts`: one
+-- row per delinquency episode of the accounts in scope
 -- that started in [$from, $to] and on or before $as_of, with the account's attributes, the
 -- episode's base columns (src/lib/metrics/counts.ts EPISODE_BASE_COLUMNS) computed here from the
 -- raw tables, and its facts as known at $as_of (days to cure, recovery, the times to event, …,
 -- generated from the metric catalogue by {{metrics:episode_facts}}) and its age in days.
--- The summary rebuild (queries/summary/episodes.sql) keeps this relation for every episode; the
+-- The facts keep beside them the base columns that the facts judged at the as-of date read
+-- ({{metrics:episode_asof_base}}), so that the summary table can judge them again at a later date.
+-- The summary rebuild (queries/summary/episodes.sql) keeps this relation for every episode, the
+-- incremental refresh (summary/refresh_episodes.sql) for the accounts an import touched; the
 -- raw-table path (kpi/episodes.sql, kpi/time_to_event.sql) takes it for a period and filters.
--- Parameters: $from, $to, $as_of (dates); the filters $segment, $product, $region,
--- $vulnerable, $experiment and $arm (the accounts assigned), $channel, $tone, $template,
--- $agent (NULL = all). With a filter on contacts, the episodes are those of the accounts that
--- had a matching outbound contact in the period.
-scope AS (
-	SELECT * FROM kpi_scope($from, $to, $segment, $product, $region, $vulnerable, $experiment, $arm, $channel, $tone, $template, $agent)
-),
+-- Parameters: $from, $to, $as_of (dates).
 ep AS (
 	SELECT d.episode_id, d.account_id, d.started_on, d.amount_past_due,
 		CASE WHEN d.cured_on <= $as_of::DATE THEN d.cured_on END AS cured_on,
@@ -68,7 +66,8 @@ base AS (
 	LEFT JOIN ep_pay_after_contact pc USING (episode_id)
 ),
 facts AS (
-	SELECT episode_id, account_id, started_on, segment, product, region, vulnerable, cured_on,
+	SELECT episode_id, account_id, segment, product, region, vulnerable,
+		{{metrics:episode_asof_base}},
 		{{metrics:episode_facts}},
 		{{metrics:episode_age}}
 	FROM base

@@ -4,6 +4,7 @@
 -- of the accounts in scope, judged at $as_of. The raw-table path; the summary path counts the
 -- same facts from kpi_episodes (kpi/summary_episodes.sql).
 -- Parameters: those of kpi/episode_facts.
-WITH {{include:kpi/episode_facts}}
+WITH {{include:kpi/scope}},
+{{include:kpi/episode_facts}}
 SELECT {{metrics:episode_counts}}
 FROM facts;

@@ -4,7 +4,8 @@
 -- src/lib/metrics/counts.ts) and day t: how many had the event that day and how many were
 -- censored that day. The Kaplan–Meier curve is drawn from these counts in src/lib/stats/km.ts.
 -- Parameters: those of kpi/episode_facts.
-WITH {{include:kpi/episode_facts}},
+WITH {{include:kpi/scope}},
+{{include:kpi/episode_facts}},
 m AS (
 	{{metrics:kpi_times(facts)}}
 )

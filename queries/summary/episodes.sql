@@ -7,7 +7,8 @@
 -- of joining the raw tables; src/lib/server/kpi/summaries.ts rebuilds it after every import.
 -- Parameters: $as_of (date); $from and $to span all dates; every filter is NULL.
 CREATE OR REPLACE TABLE kpi_episodes AS
-WITH {{include:kpi/episode_facts}}
+WITH {{include:kpi/scope}},
+{{include:kpi/episode_facts}}
 SELECT f.* EXCLUDE (age), ka.ak, ka.arms
 FROM facts f JOIN kpi_accounts ka USING (account_id)
 ORDER BY f.started_on, f.episode_id;

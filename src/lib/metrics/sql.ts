@@ -5,7 +5,7 @@
  * placeholders, `{{metrics:NAME}}` or `{{metrics:NAME(ARGS)}}`, which `expandMetrics` fills in
  * when a file is loaded; no count, fact or outcome is written by hand in a query file. Pure.
  */
-import { COUNTS, CONTACT_SUM_NAMES, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
+import { COUNTS, CONTACT_SUM_NAMES, EPISODE_BASE_COLUMNS, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
 import { duckdb, type Dialect } from './dialect.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
 
@@ -17,6 +17,34 @@ export function episodeFactColumns(d: Dialect = duckdb, prefix = ''): string {
 		.map((f) => `${f.sql} AS ${f.name}`)
 		.join(',\n\t');
 }
+
+/**
+ * The facts whose value depends on the as-of date itself (a time to event censored at it), found
+ * by generating the facts for two different as-of dates, and the base columns they read. The
+ * summary table kpi_episodes keeps those base columns, so that when the as-of date moves (an
+ * import of a new day) the facts of the episodes the import did not touch are judged again at
+ * the new date by an UPDATE (`episodeAsOfUpdate`) instead of joining the raw tables again.
+ */
+export function asOfFacts(d: Dialect = duckdb): { facts: { name: string; sql: string }[]; base: string[] } {
+	const a = episodeFacts(d, '__AS_OF_A__');
+	const b = episodeFacts(d, '__AS_OF_B__');
+	const facts = a.filter((f, i) => f.sql !== b[i]!.sql);
+	const names = new Set(a.map((f) => f.name));
+	// started_on and cured_on are always kept (every reader of the facts takes them)
+	const base = EPISODE_BASE_COLUMNS.filter((c) => c === 'started_on' || c === 'cured_on' || facts.some((f) => new RegExp(`\\b${c}\\b`).test(f.sql)));
+	const clash = base.filter((c) => names.has(c));
+	if (clash.length) throw new Error(`the base columns ${clash.join(', ')} of as-of-dependent facts have the name of a fact`);
+	return { facts: facts.map((f) => ({ name: f.name, sql: episodeFacts(d, asOfParam(d)).find((g) => g.name === f.name)!.sql })), base };
+}
+
+/** `started_on, cured_on, …`: the base columns the facts keep beside them (see asOfFacts) */
+export const episodeAsOfBase = (d: Dialect = duckdb) => asOfFacts(d).base.join(', ');
+
+/** `fact = expr, …`: the as-of-dependent facts judged again at $as_of from the base columns kept */
+export const episodeAsOfUpdate = (d: Dialect = duckdb) =>
+	asOfFacts(d)
+		.facts.map((f) => `${f.name} = ${f.sql}`)
+		.join(',\n\t');
 
 /** the age of an episode at the as-of date, in days */
 export const episodeAge = (d: Dialect = duckdb, startedOn = 'started_on') => `${d.daysBetween(startedOn, asOfParam(d))} AS age`;
@@ -118,6 +146,8 @@ export function experimentCellColumns(): string {
 const FRAGMENTS: Record<string, (args: string[]) => string> = {
 	episode_facts: ([prefix]) => episodeFactColumns(duckdb, prefix ?? ''),
 	episode_age: ([startedOn]) => episodeAge(duckdb, startedOn || 'started_on'),
+	episode_asof_base: () => episodeAsOfBase(duckdb),
+	episode_asof_update: () => episodeAsOfUpdate(duckdb),
 	episode_counts: () => episodeCountColumns(duckdb),
 	contact_counts: () => contactCountColumns(duckdb),
 	event_counts: () => eventCountColumns(duckdb),

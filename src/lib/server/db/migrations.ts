@@ -470,5 +470,22 @@ CREATE MACRO kpi_summary_match(a_segment, a_product, a_region, a_vulnerable, a_a
 ALTER TABLE kpi_summary_state ADD COLUMN layout VARCHAR;
 DELETE FROM kpi_summary_state;
 `
+	},
+	{
+		version: 13,
+		name: 'the incremental refresh of the KPI summary tables: the keys of the rows an import replaced',
+		sql: `
+-- an import that replaces rows (a correction) writes here, in its transaction, the account,
+-- customer and day the replaced rows had before: the incremental refresh of the summary tables
+-- (src/lib/server/kpi/summaries.ts) recomputes them as well as the new rows' (which carry their
+-- import_batch_id); it deletes the rows of the imports it has taken in
+CREATE TABLE kpi_replaced_rows (
+	batch_id BIGINT NOT NULL,
+	table_name VARCHAR NOT NULL,
+	account_id VARCHAR,
+	customer_id VARCHAR,
+	day DATE
+);
+`
 	}
 ];

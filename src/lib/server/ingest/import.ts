@@ -14,6 +14,7 @@ import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { rows, type Store } from '../db/store.ts';
+import { replacedRowColumns } from '../kpi/summaries.ts';
 import { anyBroken, checkPlan, enumRawKept, lit, passThrough, q, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
@@ -498,6 +499,12 @@ async function importInTransaction(
 		)) as [{ ins: number; upd: number; same: number }];
 		tick(30);
 		if (m.upd > 0) {
+			// what the replaced rows were about, for the incremental refresh of the KPI summary tables
+			await conn.run(
+				`INSERT INTO kpi_replaced_rows SELECT ${replacedRowColumns(def.name as TableName, batch, 'e')}
+				 FROM ${target} e SEMI JOIN (SELECT c.* FROM cw_good c JOIN cw_match m ON c._row = m._row WHERE m.is_changed) g
+				 ON ${pk.map((k) => `e.${k} = g.${k}`).join(' AND ')}`
+			);
 			await conn.run(
 				`UPDATE ${target} e SET ${allCols.map((c) => `${c} = g.${c}`).join(', ')}, import_batch_id = ${batch}
 				 FROM (SELECT c.* FROM cw_good c JOIN cw_match m ON c._row = m._row WHERE m.is_changed) g

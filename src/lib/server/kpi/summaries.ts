@@ -1,19 +1,39 @@
 /**
- * Summary tables for the KPIs: rebuilt after every import, read by the Overview while they
+ * Summary tables for the KPIs: refreshed after every import, read by the Overview while they
  * are fresh. Built from the raw tables by the SQL in queries/summary/ for the data's as-of
- * date; kpi_summary_state records that date and the last import they include. When an
- * import has landed since (or the rebuild failed), the KPIs are computed from the raw
- * tables instead: slower, never wrong. Tests check both ways give the same numbers.
+ * date; kpi_summary_state records that date and the last import they include. An import
+ * refreshes only the accounts and days it touched (incremental); an upgrade of their SQL, or an
+ * import that renumbers what every table carries, rebuilds them whole. When an import has
+ * landed since (or the refresh failed), the KPIs are computed from the raw tables instead:
+ * slower, never wrong. Tests check both ways give the same numbers.
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import { filterArgs } from './summary.ts';
 import { raiseMemoryLimit } from '../compliance/audit.ts';
-import { querySql } from '../paths.ts';
+import { querySql, queryStatements } from '../paths.ts';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { TableName } from '../../contract.ts';
 import { storeOverview } from '../data/overview.ts';
 
-/** the rebuild order: kpi_accounts first (every other table carries it), kpi_contact_weeks from kpi_account_weeks */
+/** the rebuild order: kpi_accounts first (every other table carries it), kpi_contact_weeks from kpi_account_weeks, the filter values last */
 const STEPS = ['summary/accounts', 'summary/episodes', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
+/**
+ * The incremental refresh after an import: what changed (temporary tables), then the accounts,
+ * episodes and contacts it touched, the facts judged at the as-of date, the events and the
+ * filter values (both cheap, rebuilt whole).
+ */
+const REFRESH_STEPS = [
+	'summary/refresh_changes',
+	'summary/refresh_accounts',
+	'summary/refresh_episodes',
+	'summary/refresh_as_of',
+	'summary/refresh_contacts',
+	'summary/events',
+	'summary/filter_values'
+] as const;
+/** a refresh that touches more of the accounts than this share rebuilds whole (as fast, and the tables stay in order) */
+const INCREMENTAL_MAX_SHARE = 0.25;
 
 /**
  * A hash of the SQL that builds the summary tables (generated in part from the metric
@@ -21,8 +41,32 @@ const STEPS = ['summary/accounts', 'summary/episodes', 'summary/account_weeks', 
  */
 let layout: string | null = null;
 export function summaryLayout(): string {
-	layout ??= createHash('sha256').update(STEPS.map((s) => querySql(s)).join('\n')).digest('hex').slice(0, 16);
+	layout ??= createHash('sha256')
+		.update([...STEPS, ...REFRESH_STEPS].map((s) => querySql(s)).join('\n'))
+		.digest('hex')
+		.slice(0, 16);
 	return layout;
+}
+
+/**
+ * The columns of kpi_replaced_rows (batch, table, account, customer, day) for a row of `table`
+ * that an import replaces, over the alias `e` of the stored row: the import writes them before
+ * the row changes, so that the incremental refresh recomputes what the row was about before
+ * (an interaction moved to another account or day) as well as after.
+ */
+const REPLACED_KEYS: Record<TableName, { account: string | null; customer: string | null; day: string | null }> = {
+	accounts: { account: 'account_id', customer: 'customer_id', day: null },
+	delinquencies: { account: 'account_id', customer: null, day: null },
+	interactions: { account: 'account_id', customer: 'customer_id', day: 'occurred_at::DATE' },
+	payments: { account: 'account_id', customer: null, day: null },
+	complaints: { account: 'account_id', customer: null, day: null },
+	contact_preferences: { account: 'account_id', customer: 'customer_id', day: null },
+	experiment_assignments: { account: 'account_id', customer: null, day: null }
+};
+export function replacedRowColumns(table: TableName, batch: bigint, e: string): string {
+	const k = REPLACED_KEYS[table];
+	const col = (c: string | null, type: string) => (c ? `${e}.${c}` : `NULL::${type}`);
+	return `${batch}::BIGINT, '${table}', ${col(k.account, 'VARCHAR')}, ${col(k.customer, 'VARCHAR')}, ${col(k.day, 'DATE')}`;
 }
 
 /**
@@ -43,11 +87,41 @@ export interface SummaryRefresh {
 	as_of: string;
 	batch_id: number | null;
 	duration_ms: number;
+	/** incremental: only what the imports since the last refresh touched; full: every table again */
+	mode: 'full' | 'incremental';
+	/** why a refresh that could have been incremental was full */
+	reason?: string;
+	/** for an incremental refresh: the accounts and the account-days of contacts it recomputed */
+	touched?: { accounts: number; contact_days: number };
 	steps: Record<string, number>;
 }
 
-/** rebuilds the summary tables in one transaction; null when the store holds no data */
-export async function refreshSummaries(store: Store): Promise<SummaryRefresh | null> {
+type Conn = Awaited<ReturnType<Store['connect']>>;
+
+const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
+/** runs each statement of queries/<step>.sql with the parameters it names */
+async function runStep(conn: Conn, step: string, params: Record<string, unknown>): Promise<void> {
+	for (const sql of queryStatements(step)) {
+		const code = sql.replace(/--.*$/gm, '');
+		const args = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code)));
+		await conn.run(sql, Object.keys(args).length ? (args as Record<string, DuckDBValue>) : undefined);
+	}
+}
+
+async function one<T>(conn: Conn, sql: string, params?: Record<string, DuckDBValue>): Promise<T> {
+	const reader = await conn.runAndReadAll(sql, params);
+	return reader.getRowObjectsJS()[0] as T;
+}
+
+/**
+ * Refreshes the summary tables in one transaction; null when the store holds no data. After an
+ * import it takes in only what the imports since the last refresh changed (the accounts and days
+ * they touched: see REFRESH_STEPS), unless `full` is asked, the tables were built by other SQL, an
+ * import changed experiment assignments or accounts' attributes, or it touched most accounts:
+ * then every table is rebuilt. Both ways give the same tables (test/integration/kpi-refresh).
+ */
+export async function refreshSummaries(store: Store, opts: { full?: boolean } = {}): Promise<SummaryRefresh | null> {
 	const overview = await storeOverview(store);
 	const asOf = overview.as_of?.slice(0, 10) ?? null;
 	const conn = await store.connect();
@@ -58,27 +132,57 @@ export async function refreshSummaries(store: Store): Promise<SummaryRefresh | n
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
+			const prev = await one<{ as_of: unknown; batch_id: unknown; layout: string | null } | undefined>(conn, 'SELECT as_of, batch_id, layout FROM kpi_summary_state LIMIT 1');
+			const latest = await one<{ b: unknown }>(conn, `SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);
+			const batchId = latest?.b == null ? null : Number(latest.b);
 			await conn.run('DELETE FROM kpi_summary_state');
 			if (!asOf) {
 				await conn.run('COMMIT');
 				return null;
 			}
-			for (const step of STEPS) {
-				const t = Date.now();
-				// the summaries hold every episode and contact: the widest period, no filter
-				const sql = querySql(step);
-				const code = sql.replace(/--.*$/gm, '');
-				const args = Object.fromEntries(Object.entries({ as_of: asOf, from: '0001-01-01', to: asOf, ...filterArgs({}) }).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code)));
-				await conn.run(sql, Object.keys(args).length ? args : undefined);
-				steps[step] = Date.now() - t;
+			const prevAsOf = iso(prev?.as_of);
+			let mode: SummaryRefresh['mode'] = 'full';
+			let reason: string | undefined;
+			let touched: SummaryRefresh['touched'];
+			if (opts.full) reason = 'asked for';
+			else if (!prev || !prevAsOf || prev.layout !== summaryLayout()) reason = prev ? 'built by other SQL' : 'never built';
+			else if (asOf < prevAsOf) reason = 'the as-of date moved back';
+			else {
+				const since = prev.batch_id == null ? -1n : BigInt(Number(prev.batch_id));
+				let t = Date.now();
+				await runStep(conn, 'summary/refresh_changes', { since, as_of: asOf });
+				steps['summary/refresh_changes'] = Date.now() - t;
+				const c = await one<{ assignments: unknown; attributes: unknown; accounts: unknown; all_accounts: unknown; contact_days: unknown }>(conn, querySql('summary/refresh_check'), { since });
+				const n = (v: unknown) => Number(v ?? 0);
+				if (n(c.assignments) > 0) reason = 'experiment assignments changed';
+				else if (n(c.attributes) > 0) reason = `${n(c.attributes)} accounts changed segment, product, region, vulnerability or customer`;
+				else if (n(c.accounts) > INCREMENTAL_MAX_SHARE * n(c.all_accounts)) reason = `${n(c.accounts)} of ${n(c.all_accounts)} accounts changed`;
+				else {
+					mode = 'incremental';
+					touched = { accounts: n(c.accounts), contact_days: n(c.contact_days) };
+					const params = { since, as_of: asOf, from: '0001-01-01', to: asOf };
+					for (const step of REFRESH_STEPS.slice(1)) {
+						if (step === 'summary/refresh_as_of' && asOf === prevAsOf) continue;
+						if (step === 'summary/refresh_contacts' && touched.contact_days === 0) continue;
+						t = Date.now();
+						await runStep(conn, step, params);
+						steps[step] = Date.now() - t;
+					}
+				}
 			}
-			const reader = await conn.runAndReadAll(`SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);
-			const batch = reader.getRowsJS()[0]?.[0];
-			const batchId = batch == null ? null : Number(batch);
+			if (mode === 'full') {
+				for (const step of STEPS) {
+					const t = Date.now();
+					// the summaries hold every episode and contact: the widest period, no filter
+					await runStep(conn, step, { as_of: asOf, from: '0001-01-01', to: asOf, ...filterArgs({}) });
+					steps[step] = Date.now() - t;
+				}
+			}
+			if (batchId != null) await conn.run('DELETE FROM kpi_replaced_rows WHERE batch_id <= $b', { b: BigInt(batchId) });
 			const duration = Date.now() - t0;
 			await conn.run('INSERT INTO kpi_summary_state VALUES ($as_of::DATE, $batch, now(), $ms, $layout)', { as_of: asOf, batch: batchId, ms: duration, layout: summaryLayout() });
 			await conn.run('COMMIT');
-			return { as_of: asOf, batch_id: batchId, duration_ms: duration, steps };
+			return { as_of: asOf, batch_id: batchId, duration_ms: duration, mode, ...(reason && mode === 'full' ? { reason } : {}), ...(touched ? { touched } : {}), steps };
 		} catch (e) {
 			await conn.run('ROLLBACK');
 			throw e;

@@ -362,12 +362,13 @@ export function addCounts(parts: readonly KpiCounts[]): KpiCounts {
 /**
  * A query of queries/kpi/ written over `WITH {{facts}}`, with the relation of episode facts it
  * should read: the summary table kpi_episodes when it can answer (kpi/facts_summary), else the
- * raw tables (kpi/episode_facts). Both give the same rows.
+ * raw tables (kpi/scope and kpi/episode_facts). Both give the same rows.
  */
 export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string): Promise<{ sql: string; args: Record<string, unknown> }> {
 	const usable = await summaryUsable(store, p, asOf);
-	const facts = usable ? summarySql('kpi/facts_summary', null, p) : querySql('kpi/episode_facts');
-	const sql = fillIn(querySql(name), { facts: facts.replace(/^(--.*\n)+/, '') });
+	const body = (sql: string) => sql.replace(/^(--.*\n)+/, '');
+	const facts = usable ? body(summarySql('kpi/facts_summary', null, p)) : `${body(querySql('kpi/scope')).trimEnd()},\n${body(querySql('kpi/episode_facts'))}`;
+	const sql = fillIn(querySql(name), { facts });
 	// the whole period is one bucket for the accounts a filter on contacts matches
 	const args = usable ? await summaryArgs(store, p, asOf, 'period', p.from) : { from: p.from, to: p.to, as_of: asOf, ...filterArgs(p) };
 	return { sql, args };

@@ -1,0 +1,16 @@
+-- summary/refresh_check: whether the imports since the summary tables were built can be taken
+-- in by the incremental refresh (src/lib/server/kpi/summaries.ts), after summary/refresh_changes.
+-- It cannot (and the tables are rebuilt whole) when an import added or replaced experiment
+-- assignments (the arms' bits are numbered over all of them) or changed an account's customer or
+-- one of the attributes every summary table carries beside its rows (segment, product, region,
+-- vulnerable). Also: how many accounts and contact days changed, of how many.
+-- Parameters: $since (the last import batch the summary tables include).
+SELECT
+	(SELECT count(*) FROM experiment_assignments WHERE import_batch_id > $since)
+		+ (SELECT count(*) FROM kpi_replaced_rows WHERE batch_id > $since AND table_name = 'experiment_assignments') AS assignments,
+	(SELECT count(*) FROM accounts a JOIN kpi_accounts k USING (account_id)
+		WHERE a.import_batch_id > $since
+			AND (a.customer_id <> k.customer_id OR a.segment <> k.segment OR a.product <> k.product OR a.region <> k.region OR a.vulnerable <> k.vulnerable)) AS attributes,
+	(SELECT count(*) FROM kr_accounts) AS accounts,
+	(SELECT count(*) FROM kpi_accounts) AS all_accounts,
+	(SELECT count(*) FROM kr_contact_days) AS contact_days

@@ -1,0 +1,102 @@
+-- summary/refresh_contacts: the incremental refresh of the contact summary tables (built whole
+-- by summary/account_weeks and summary/contact_weeks) for the accounts and days whose
+-- interactions changed (kr_contact_days, summary/refresh_changes):
+-- - kpi_contact_combos gains the combinations of the new interactions;
+-- - kpi_account_contacts and kpi_account_weeks: the rows of those accounts in the calendar weeks
+--   of those days are computed again from the raw interactions; kpi_account_weeks' link to the
+--   previous contacted week (previous_last_day) is set again for those accounts' later weeks;
+-- - kpi_contact_combo_days and kpi_contact_days: those days, for every account, again;
+-- - kpi_contact_weeks: those weeks, again from kpi_account_weeks.
+-- Each computation is the full rebuild's, over fewer rows. No parameters.
+CREATE OR REPLACE TEMP TABLE kr_days AS SELECT DISTINCT day FROM kr_contact_days;
+CREATE OR REPLACE TEMP TABLE kr_weeks AS SELECT DISTINCT date_trunc('week', day)::DATE AS week FROM kr_days;
+CREATE OR REPLACE TEMP TABLE kr_aks AS SELECT DISTINCT ka.ak FROM kr_contact_days JOIN kpi_accounts ka USING (account_id);
+
+-- the outbound contacts of the weeks touched, per account (ak), day and combo, from the raw table
+CREATE OR REPLACE TEMP TABLE cw_contact_days AS
+SELECT ak, day, combo,
+	{{metrics:contact_counts}}
+FROM (
+	SELECT ka.ak, i.occurred_at::DATE AS day, hash(i.channel, i.tone, i.template_id, i.agent_id) AS combo, i.channel, i.outcome
+	FROM interactions i JOIN kpi_accounts ka USING (account_id)
+	WHERE i.direction = 'outbound'
+		AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
+		AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
+)
+GROUP BY ALL;
+
+INSERT INTO kpi_contact_combos
+SELECT DISTINCT hash(channel, tone, template_id, agent_id), channel, tone, template_id, agent_id
+FROM interactions
+WHERE direction = 'outbound' AND occurred_at >= (SELECT min(day) FROM kr_days)::TIMESTAMPTZ
+	AND occurred_at::DATE IN (SELECT day FROM kr_days)
+	AND hash(channel, tone, template_id, agent_id) NOT IN (SELECT combo FROM kpi_contact_combos);
+
+-- per account, week and combo: the accounts touched, in the weeks touched
+DELETE FROM kpi_account_contacts WHERE week IN (SELECT week FROM kr_weeks) AND ak IN (SELECT ak FROM kr_aks);
+INSERT INTO kpi_account_contacts BY NAME
+SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
+	bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
+	sum(d.outbound_contacts)::INTEGER AS contacts
+FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
+WHERE d.ak IN (SELECT ak FROM kr_aks)
+GROUP BY ALL;
+
+-- per account and week: the accounts touched, from their first week touched on (a later week's
+-- previous_last_day may have changed): the weeks touched from the raw table, the others as they were
+CREATE OR REPLACE TEMP TABLE kr_first_week AS
+SELECT ka.ak, min(date_trunc('week', c.day)::DATE) AS week
+FROM kr_contact_days c JOIN kpi_accounts ka USING (account_id)
+GROUP BY 1;
+
+CREATE OR REPLACE TEMP TABLE kr_account_weeks AS
+WITH w AS (
+	SELECT c.ak, date_trunc('week', c.day)::DATE AS week,
+		sum(c.outbound_contacts)::INTEGER AS contacts,
+		bit_or((1 << (isodow(c.day) - 1))::UTINYINT) AS days_mask,
+		max(c.day) AS last_day
+	FROM cw_contact_days c JOIN kr_first_week f ON c.ak = f.ak AND c.day >= f.week
+	GROUP BY ALL
+	UNION ALL
+	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day
+	FROM kpi_account_weeks k JOIN kr_first_week f ON k.ak = f.ak AND k.week >= f.week
+	WHERE k.week NOT IN (SELECT week FROM kr_weeks)
+),
+-- the last contact day before the first week computed again
+seed AS (
+	SELECT k.ak, max(k.last_day) AS last_day
+	FROM kpi_account_weeks k JOIN kr_first_week f ON k.ak = f.ak AND k.week < f.week
+	GROUP BY 1
+)
+SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), s.last_day, DATE '1900-01-01') AS previous_last_day
+FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak);
+
+DELETE FROM kpi_account_weeks k USING kr_first_week f WHERE k.ak = f.ak AND k.week >= f.week;
+INSERT INTO kpi_account_weeks BY NAME SELECT * FROM kr_account_weeks;
+
+-- per day, attributes, arms and combo: the days touched, for every account
+DELETE FROM kpi_contact_combo_days WHERE day IN (SELECT day FROM kr_days);
+INSERT INTO kpi_contact_combo_days BY NAME
+SELECT day, a.segment, a.product, a.region, a.vulnerable, a.arms, combo,
+	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
+FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
+WHERE d.day IN (SELECT day FROM kr_days)
+GROUP BY ALL;
+
+DELETE FROM kpi_contact_days WHERE day IN (SELECT day FROM kr_days);
+INSERT INTO kpi_contact_days BY NAME
+SELECT day, segment, product, region, vulnerable, arms,
+	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
+FROM kpi_contact_combo_days
+WHERE day IN (SELECT day FROM kr_days)
+GROUP BY ALL;
+
+DELETE FROM kpi_contact_weeks WHERE week IN (SELECT week FROM kr_weeks);
+INSERT INTO kpi_contact_weeks BY NAME
+SELECT week, segment, product, region, vulnerable, arms, contacts, {{metrics:count(account_weeks)}}
+FROM kpi_account_weeks
+WHERE week IN (SELECT week FROM kr_weeks)
+GROUP BY ALL;
+
+DROP TABLE cw_contact_days;
