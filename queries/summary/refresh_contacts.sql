@@ -7,7 +7,9 @@
 --   previous contacted week (previous_last_day) is set again for those accounts' later weeks;
 -- - kpi_contact_combo_days and kpi_contact_days: those days, for every account, again;
 -- - kpi_contact_weeks: those weeks, again from kpi_account_weeks.
--- Each computation is the full rebuild's, over fewer rows. No parameters.
+-- Each computation is the full rebuild's, over fewer rows, appended in the same order as the full
+-- rebuild writes (src/lib/server/kpi/summaries.ts rebuilds whole once the rows appended add up).
+-- No parameters.
 CREATE OR REPLACE TEMP TABLE kr_days AS SELECT DISTINCT day FROM kr_contact_days;
 CREATE OR REPLACE TEMP TABLE kr_weeks AS SELECT DISTINCT date_trunc('week', day)::DATE AS week FROM kr_days;
 CREATE OR REPLACE TEMP TABLE kr_aks AS SELECT DISTINCT ka.ak FROM kr_contact_days JOIN kpi_accounts ka USING (account_id);
@@ -40,7 +42,8 @@ SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.prod
 	sum(d.outbound_contacts)::INTEGER AS contacts
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 WHERE d.ak IN (SELECT ak FROM kr_aks)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY d.combo, week, a.ak;
 
 -- per account and week: the accounts touched, from their first week touched on (a later week's
 -- previous_last_day may have changed): the weeks touched from the raw table, the others as they were
@@ -73,7 +76,7 @@ SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable,
 FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak);
 
 DELETE FROM kpi_account_weeks k USING kr_first_week f WHERE k.ak = f.ak AND k.week >= f.week;
-INSERT INTO kpi_account_weeks BY NAME SELECT * FROM kr_account_weeks;
+INSERT INTO kpi_account_weeks BY NAME SELECT * FROM kr_account_weeks ORDER BY week, ak;
 
 -- per day, attributes, arms and combo: the days touched, for every account
 DELETE FROM kpi_contact_combo_days WHERE day IN (SELECT day FROM kr_days);
@@ -82,7 +85,8 @@ SELECT day, a.segment, a.product, a.region, a.vulnerable, a.arms, combo,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 WHERE d.day IN (SELECT day FROM kr_days)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY d.combo, d.day;
 
 DELETE FROM kpi_contact_days WHERE day IN (SELECT day FROM kr_days);
 INSERT INTO kpi_contact_days BY NAME
@@ -90,13 +94,15 @@ SELECT day, segment, product, region, vulnerable, arms,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
 FROM kpi_contact_combo_days
 WHERE day IN (SELECT day FROM kr_days)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY day;
 
 DELETE FROM kpi_contact_weeks WHERE week IN (SELECT week FROM kr_weeks);
 INSERT INTO kpi_contact_weeks BY NAME
 SELECT week, segment, product, region, vulnerable, arms, contacts, {{metrics:count(account_weeks)}}
 FROM kpi_account_weeks
 WHERE week IN (SELECT week FROM kr_weeks)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY week;
 
 DROP TABLE cw_contact_days;

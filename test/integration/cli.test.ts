@@ -36,6 +36,11 @@ describe('curewise import', () => {
 		// not a terminal: plain progress lines, no bar
 		expect(r.stderr).toMatch(/accounts\.csv: reading/);
 		expect(r.stderr).not.toMatch(/█/);
+		// the KPI summary tables: built whole the first time, then refreshed for what an import touched
+		expect(r.stderr).toMatch(/KPI summary tables rebuilt whole in [\d.]+ s \(never built\)/);
+		const more = cli(['import', t.file('interactions_2026-04.csv', csv([interactionsHeader, interactionRow('I2', 'A1')])), '--db', t.dbPath]);
+		expect(more.code).toBe(0);
+		expect(more.stderr).toMatch(/KPI summary tables refreshed in [\d.]+ s \(only what the import touched: the episodes of \d+ accounts?, the contacts of 1 account-day\)/);
 	});
 
 	test('exit 1 when a file is rejected, with the reason; the other files still import', () => {

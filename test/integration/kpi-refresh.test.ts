@@ -117,6 +117,9 @@ describe('the incremental refresh after an import', () => {
 		expect(refresh!.touched!.accounts).toBeLessThan(1500 / 4);
 		expect(refresh!.steps['summary/refresh_as_of']).toBeGreaterThanOrEqual(0); // the as-of date moved: the open episodes judged again
 		expect(await freshSummaries(t.store)).toEqual({ as_of: refresh!.as_of });
+		// the rows appended out of order are counted (past a share of the table, the next refresh is full)
+		const [{ appended }] = (await t.store.rows<{ appended: number }>('SELECT appended_rows AS appended FROM kpi_summary_state')) as [{ appended: number }];
+		expect(appended).toBeGreaterThan(0);
 		await expectSummaryEqualsRaw();
 		await expectSameAsFullRebuild();
 	}, 120_000);
@@ -197,6 +200,11 @@ describe('the incremental refresh after an import', () => {
 		const r1 = await refreshSummaries(t.store);
 		expect(r1?.mode).toBe('full');
 		expect(r1?.reason).toMatch(/1 accounts changed segment/);
+		// many rows appended out of order since the last full rebuild: the next refresh writes them in order
+		await t.store.rows('UPDATE kpi_summary_state SET appended_rows = (SELECT count(*) FROM kpi_account_contacts)');
+		await importRows('payments', { payment_id: `x.payment_id || '-again'` }, `x.rowid < 3`, 'more-payments');
+		expect(await refreshSummaries(t.store)).toMatchObject({ mode: 'full', reason: expect.stringMatching(/contact rows added out of order since the last full rebuild/) });
+		expect(await t.store.rows('SELECT appended_rows AS n FROM kpi_summary_state')).toEqual([{ n: 0 }]);
 		await importRows('experiment_assignments', { experiment_id: `'imported-test'` }, `x.rowid < 5`, 'assignments');
 		const r2 = await refreshSummaries(t.store);
 		expect(r2).toMatchObject({ mode: 'full', reason: 'experiment assignments changed' });

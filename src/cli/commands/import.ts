@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { tableNameSchema } from '../../lib/contract.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { importPaths, type ImportResult } from '../../lib/server/ingest/index.ts';
+import { describeRefresh } from '../../lib/server/kpi/summaries.ts';
 import { parse, UsageError } from '../args.ts';
 import { progressPrinter } from '../progress.ts';
 
@@ -52,6 +53,9 @@ export async function run(argv: string[]): Promise<number> {
 			onProgress: progressPrinter(process.stderr, true),
 			onResult: (r) => {
 				if (!values.json) process.stdout.write(describeResult(r) + '\n');
+			},
+			onSummaries: (r) => {
+				if (r) process.stderr.write(describeRefresh(r) + '\n');
 			},
 			onAudit: (a) => {
 				if (a) process.stderr.write(`compliance audit ${a.audit_id}: ${a.findings.toLocaleString('en-US')} findings in ${a.contacts.toLocaleString('en-US')} outbound contacts (${(a.duration_ms / 1000).toFixed(1)} s); see curewise audit\n`);

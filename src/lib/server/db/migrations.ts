@@ -486,6 +486,10 @@ CREATE TABLE kpi_replaced_rows (
 	customer_id VARCHAR,
 	day DATE
 );
+-- the rows the incremental refreshes have added out of order to kpi_account_contacts since it
+-- was last rebuilt whole (in order, so that a filter on contacts skips most of it): past a
+-- share of the table, the next refresh rebuilds it whole
+ALTER TABLE kpi_summary_state ADD COLUMN appended_rows BIGINT DEFAULT 0;
 `
 	}
 ];

@@ -34,6 +34,12 @@ const REFRESH_STEPS = [
 ] as const;
 /** a refresh that touches more of the accounts than this share rebuilds whole (as fast, and the tables stay in order) */
 const INCREMENTAL_MAX_SHARE = 0.25;
+/**
+ * The incremental refreshes append rows out of the order kpi_account_contacts is written in (by
+ * combo, week and account, so that a filter on contacts reads few row groups): once they add up to
+ * this share of the table, the next refresh rebuilds it whole, in order.
+ */
+const APPENDED_MAX_SHARE = 0.1;
 
 /**
  * A hash of the SQL that builds the summary tables (generated in part from the metric
@@ -96,6 +102,18 @@ export interface SummaryRefresh {
 	steps: Record<string, number>;
 }
 
+/** one line for a person: how the summary tables were refreshed, and why whole when they could have been refreshed in part */
+export function describeRefresh(r: SummaryRefresh): string {
+	const secs = `${(r.duration_ms / 1000).toFixed(1)} s`;
+	const n = (x: number) => x.toLocaleString('en-US');
+	if (r.mode === 'incremental') {
+		const a = r.touched?.accounts ?? 0;
+		const d = r.touched?.contact_days ?? 0;
+		return `KPI summary tables refreshed in ${secs} (only what the import touched: the episodes of ${n(a)} ${a === 1 ? 'account' : 'accounts'}, the contacts of ${n(d)} ${d === 1 ? 'account-day' : 'account-days'})`;
+	}
+	return `KPI summary tables rebuilt whole in ${secs}${r.reason ? ` (${r.reason})` : ''}`;
+}
+
 type Conn = Awaited<ReturnType<Store['connect']>>;
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -132,7 +150,10 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
-			const prev = await one<{ as_of: unknown; batch_id: unknown; layout: string | null } | undefined>(conn, 'SELECT as_of, batch_id, layout FROM kpi_summary_state LIMIT 1');
+			const prev = await one<{ as_of: unknown; batch_id: unknown; layout: string | null; appended_rows: unknown } | undefined>(
+				conn,
+				'SELECT as_of, batch_id, layout, appended_rows FROM kpi_summary_state LIMIT 1'
+			);
 			const latest = await one<{ b: unknown }>(conn, `SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);
 			const batchId = latest?.b == null ? null : Number(latest.b);
 			await conn.run('DELETE FROM kpi_summary_state');
@@ -144,9 +165,12 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 			let mode: SummaryRefresh['mode'] = 'full';
 			let reason: string | undefined;
 			let touched: SummaryRefresh['touched'];
+			let appended = 0;
 			if (opts.full) reason = 'asked for';
 			else if (!prev || !prevAsOf || prev.layout !== summaryLayout()) reason = prev ? 'built by other SQL' : 'never built';
 			else if (asOf < prevAsOf) reason = 'the as-of date moved back';
+			else if (Number(prev.appended_rows ?? 0) > APPENDED_MAX_SHARE * Number((await one<{ n: unknown }>(conn, 'SELECT count(*) AS n FROM kpi_account_contacts')).n))
+				reason = `${Number(prev.appended_rows).toLocaleString('en-US')} contact rows added out of order since the last full rebuild`;
 			else {
 				const since = prev.batch_id == null ? -1n : BigInt(Number(prev.batch_id));
 				let t = Date.now();
@@ -168,6 +192,11 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 						await runStep(conn, step, params);
 						steps[step] = Date.now() - t;
 					}
+					appended = Number(prev.appended_rows ?? 0);
+					if (touched.contact_days > 0)
+						appended += Number(
+							(await one<{ n: unknown }>(conn, 'SELECT count(*) AS n FROM kpi_account_contacts WHERE week IN (SELECT week FROM kr_weeks) AND ak IN (SELECT ak FROM kr_aks)')).n
+						);
 				}
 			}
 			if (mode === 'full') {
@@ -180,7 +209,13 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 			}
 			if (batchId != null) await conn.run('DELETE FROM kpi_replaced_rows WHERE batch_id <= $b', { b: BigInt(batchId) });
 			const duration = Date.now() - t0;
-			await conn.run('INSERT INTO kpi_summary_state VALUES ($as_of::DATE, $batch, now(), $ms, $layout)', { as_of: asOf, batch: batchId, ms: duration, layout: summaryLayout() });
+			await conn.run('INSERT INTO kpi_summary_state BY NAME SELECT $as_of::DATE AS as_of, $batch AS batch_id, now() AS refreshed_at, $ms AS duration_ms, $layout AS layout, $appended AS appended_rows', {
+				as_of: asOf,
+				batch: batchId,
+				ms: duration,
+				layout: summaryLayout(),
+				appended: BigInt(appended)
+			});
 			await conn.run('COMMIT');
 			return { as_of: asOf, batch_id: batchId, duration_ms: duration, mode, ...(reason && mode === 'full' ? { reason } : {}), ...(touched ? { touched } : {}), steps };
 		} catch (e) {
