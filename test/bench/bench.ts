@@ -377,7 +377,7 @@ console.log(`  with the contact index rebuilt first: ${(auditRebuildMs / 1000).t
 console.log(`Account timeline server time (median of 7 after a first read): ${Object.entries(timelineMs).map(([k, v]) => `${k} ${v} ms`).join(', ')} (goal < 100 ms)`);
 
 // 4f. a full rebuild of the KPI summary tables on the store as imported (no new data)
-const fullRebuild = await refreshSummaries(store);
+const fullRebuild = await refreshSummaries(store, { full: true });
 console.log(`KPI summary tables, full rebuild on the unchanged store: ${sText(fullRebuild?.duration_ms)} (${Object.entries(fullRebuild?.steps ?? {}).map(([k, v]) => `${k.replace('summary/', '')} ${sText(v)}`).join(', ')})`);
 await store.close();
 
@@ -400,7 +400,7 @@ if (existsSync('build/index.js')) {
 const oneDay = await importOneDay(db);
 console.log('');
 console.log(
-	`One more day of interactions (${fmt.format(oneDay.rows)} outbound contacts of ${fmt.format(oneDay.accounts)} accounts, ${oneDay.from} … ${oneDay.to}): import ${sText(oneDay.import_ms)}, KPI summary tables ${sText(oneDay.summaries?.duration_ms)}${oneDay.summaries ? ` (${Object.entries(oneDay.summaries.steps).map(([k, v]) => `${k.replace('summary/', '')} ${sText(v)}`).join(', ')})` : ''}, compliance audit ${sText(oneDay.audit_ms)}, whole ${sText(oneDay.wall_ms)}`
+	`One more day of interactions (${fmt.format(oneDay.rows)} outbound contacts of ${fmt.format(oneDay.accounts)} accounts, ${oneDay.from} … ${oneDay.to}): import ${sText(oneDay.import_ms)}, KPI summary tables ${sText(oneDay.summaries?.duration_ms)}${oneDay.summaries ? ` (${oneDay.summaries.mode}${oneDay.summaries.touched ? `: the episodes of ${fmt.format(oneDay.summaries.touched.accounts)} accounts, the contacts of ${fmt.format(oneDay.summaries.touched.contact_days)} account-days` : oneDay.summaries.reason ? `: ${oneDay.summaries.reason}` : ''}; ${Object.entries(oneDay.summaries.steps).map(([k, v]) => `${k.replace('summary/', '')} ${sText(v)}`).join(', ')})` : ''}, compliance audit ${sText(oneDay.audit_ms)}, whole ${sText(oneDay.wall_ms)}`
 );
 
 // 8. the size table (the build time of each summary table: its step in the full rebuild above)
