@@ -54,7 +54,7 @@ import { bayesMeans, bayesProportions } from '../../stats/bayes.ts';
 import { cuped, type CovariateStats } from '../../stats/cuped.ts';
 import { normalCdf, normalPdf, normalQuantile } from '../../stats/distributions.ts';
 import { compareArms, type Interval, type SufficientStats } from '../../stats/effects.ts';
-import { kaplanMeier, kmQuantile, type TimeCount } from '../../stats/km.ts';
+import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 import { adjustPValues } from '../../stats/multiple.ts';
 import { poissonRateTest } from '../../stats/rare.ts';
 import { DEFAULT_TUNING_N, normalMixtureTest, rhoSquared, sequentialCompare } from '../../stats/sequential.ts';
@@ -693,8 +693,8 @@ function timeMetric(
 		horizon_days: horizon > 0 ? horizon : RMST_HORIZON,
 		events_control: events(c),
 		events_arm: events(a),
-		median_control: kmQuantile(kmC, 0.5),
-		median_arm: kmQuantile(kmA, 0.5),
+		median_control: kmQuantile(kmC, 0.5, lastTime(c)),
+		median_arm: kmQuantile(kmA, 0.5, lastTime(a)),
 		log_rank_statistic: fin(lr?.statistic ?? null),
 		log_rank_p: fin(lr?.pValue ?? null),
 		rmst_control: fin(rd?.control.rmst ?? null),

@@ -6,7 +6,7 @@
  * the Overview page and its endpoints all call this module.
  */
 import { z } from 'zod';
-import { kaplanMeier, kaplanMeierBand, kmQuantile, kmQuantileInterval, type TimeCount } from '../../stats/km.ts';
+import { kaplanMeier, kaplanMeierBand, kmQuantile, kmQuantileInterval, lastTime, type TimeCount } from '../../stats/km.ts';
 import { rows as connRows, type Store } from '../db/store.ts';
 import { storeOverview } from '../data/overview.ts';
 import { querySql } from '../paths.ts';
@@ -155,10 +155,10 @@ export function kpisFromCounts(c: KpiCounts, threshold: number): Record<string, 
 		} else if (f.kind === 'km_quantile') {
 			const r = rows(f.measure);
 			if (r.length === 0) out[k.name] = { value: null };
-			else if (!f.interval) out[k.name] = { value: kmQuantile(kaplanMeier(r), f.q) };
+			else if (!f.interval) out[k.name] = { value: kmQuantile(kaplanMeier(r), f.q, lastTime(r)) };
 			else {
 				const band = kaplanMeierBand(r);
-				out[k.name] = { value: kmQuantile(band, f.q), ...kmQuantileInterval(band, f.q) };
+				out[k.name] = { value: kmQuantile(band, f.q, lastTime(r)), ...kmQuantileInterval(band, f.q, lastTime(r)) };
 			}
 		} else if (f.kind === 'load_quantile') out[k.name] = { value: histogramQuantile(hist, f.q) };
 		else if (f.kind === 'load_max') out[k.name] = { value: hist.length ? Math.max(...hist.map((h) => h.value)) : null };

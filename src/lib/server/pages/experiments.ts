@@ -17,7 +17,7 @@ import { dataAsOf } from '../kpi/summary.ts';
 import { draftBaselines, populationPreview, type Baseline, type DraftPreview } from './experiment-drafts.ts';
 import { alertsPage, openAlertCounts, type AlertRow } from './experiment-alerts.ts';
 import { analyzeExperiment, experimentStats, type ExperimentAnalysis, type MetricResult } from '../experiments/analyze.ts';
-import { kaplanMeier, kmQuantile, type TimeCount } from '../../stats/km.ts';
+import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 
 /** the experiment of a URL, or the error page that says why not (404 none, 400 a bad id, 422 an invalid file) */
 export function experimentOrError(id: string): Experiment {
@@ -138,7 +138,7 @@ async function kmCurves(store: Store, e: Experiment, a: ExperimentAnalysis): Pro
 				points: points.length && points[0]!.day > 0 ? [{ day: 0, share: 0 }, ...points] : points,
 				episodes: rows.reduce((n, r) => n + r.events + r.censored, 0),
 				events: rows.reduce((n, r) => n + r.events, 0),
-				median: kmQuantile(km, 0.5)
+				median: kmQuantile(km, 0.5, lastTime(rows))
 			};
 		});
 		if (curves.some((c) => c.episodes > 0)) out.push({ measure, curves });
