@@ -331,6 +331,11 @@ describe('a hand-built experiment', () => {
 		close(w.df, 4, 10);
 		// the fixed p is the larger of the exact (1) and Welch p
 		close(r.p_value_fixed, 1, 12);
+		// few events: no delta-method ratio (its interval would have zero width); control has none, so no ratio at all
+		expect(r.relative_method).toBe('exact');
+		expect(r.fixed!.relative_lift).toBeNull();
+		expect(r.sequential!.relative_lift).toBeNull();
+		expect(r.note).toMatch(/few events \(0 in control, 1 in treatment\)/);
 	});
 
 	test('no opt-out in one arm: a rate ratio of 0 and its exact interval', () => {
@@ -348,6 +353,13 @@ describe('a hand-built experiment', () => {
 		// fixed p: max(16/81, Welch p with df 3)
 		const w = welch([0, 1, 1, 0], [0, 0, 0, 0, 0]);
 		sig(r.p_value_fixed, Math.max(16 / 81, w.p), 8);
+		// the relative lift of the fixed analysis is the exact rate ratio's interval minus 1 (the delta
+		// method gave −100% to −100%); the always-valid analysis shows none
+		expect(r.relative_method).toBe('exact');
+		expect(r.fixed!.relative_lift!.estimate).toBe(-1);
+		expect(r.fixed!.relative_lift!.lower).toBe(-1);
+		sig(r.fixed!.relative_lift!.upper, (piU / (1 - piU)) * (4 / 5) - 1, 8);
+		expect(r.sequential!.relative_lift).toBeNull();
 	});
 
 	test('presumed violations: 7-date windows on the local calendar', () => {

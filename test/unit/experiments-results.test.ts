@@ -16,6 +16,9 @@ test('values and differences in the units of ux.md', () => {
 	// a share difference cannot pass ±100 pp: a wider interval says so instead of printing −1,228.6
 	expect(ends('share', { estimate: 0.3, se: 6, lower: -12.286, upper: 12.886 })).toBe('below −100 to above +100 pp');
 	expect(formatLift({ estimate: 0.079, se: 0.04, lower: -0.01, upper: 0.168 })).toBe('+7.9% (−1.0% to +16.8%)');
+	// beyond +1,000% a lift reads as a ratio of the arm's value to control's
+	expect(formatLift({ estimate: 781.303, se: null, lower: 7.993, upper: 1554.613 })).toBe('×782.3 (+799.3% to ×1,555.6)');
+	expect(formatLift({ estimate: -1, se: null, lower: -1, upper: -0.47 })).toBe('−100.0% (−100.0% to −47.0%)');
 	expect(formatP(0.00001)).toBe('<0.0001');
 	expect(formatP(0.04321)).toBe('0.0432');
 });

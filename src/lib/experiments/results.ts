@@ -65,7 +65,8 @@ export function ends(unit: MetricUnit, i: IntervalOut): string {
 	return `${end(i.lower, false)} to ${end(i.upper, true)}`;
 }
 
-const liftPc = (v: number | null) => (v == null ? 'open' : signed(v, `${abs1(v * 100)}%`));
+/** a lift beyond +1,000% reads better as a ratio: ×12.3 (the arm's value over control's) */
+const liftPc = (v: number | null) => (v == null ? 'open' : v > 10 ? `×${(1 + v).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}` : signed(v, `${abs1(v * 100)}%`));
 
 /** a relative lift: +7.9% (−1.0% to +16.8%) */
 export function formatLift(i: IntervalOut | null | undefined): string {

@@ -130,7 +130,7 @@ export const METRICS = [
 		headline: true,
 		surfaces: overview,
 		definition:
-			'Kaplan–Meier median of the days from the start of an episode to the first settled payment on the account on or after the start. Episodes with no payment yet are censored at the as-of date, or at charge-off. The range is a 95% confidence interval (Brookmeyer–Crowley, Greenwood variance on the log scale).'
+			'Kaplan–Meier median of the days from the start of an episode to the first settled payment on the account on or after the start. Episodes with no payment yet are censored at the as-of date, or at charge-off. The range is a 95% confidence interval (Brookmeyer–Crowley, Greenwood variance on the log scale), as R\'s survfit and quantile.survfit give them: where the curve stays exactly at one half, the median is the middle of that stretch (so it can end in .5), and an end the band never reaches is open.'
 	},
 	{
 		name: 'days_to_pay_p75',

@@ -109,6 +109,12 @@ export interface MetricResult {
 	difference: IntervalOut | null;
 	/** arm/control − 1 with the interval of analysis.mode */
 	relative_lift: IntervalOut | null;
+	/**
+	 * how the relative lift's interval is computed: 'delta' (the delta method, with the
+	 * difference's analysis), 'exact' (fewer than FEW_EVENTS events in an arm of a share or a count:
+	 * the fixed analysis takes the exact interval of the rate ratio, the always-valid one none)
+	 */
+	relative_method: 'delta' | 'exact';
 	fixed: { difference: IntervalOut | null; relative_lift: IntervalOut | null; p_value: number | null; df: number | null } | null;
 	sequential: { difference: IntervalOut | null; relative_lift: IntervalOut | null; p_value: number | null } | null;
 	/** the p of analysis.mode */
@@ -232,6 +238,11 @@ export interface ExperimentAnalysis {
 
 export const RMST_HORIZON = 90;
 const SCALE_COUNT = 1000;
+/**
+ * Below this many events in an arm (a share's successes, a count's events), the delta-method
+ * interval of the relative lift is not valid (it has zero width at zero events): see statMetric.
+ */
+export const FEW_EVENTS = 10;
 
 type Kind = MetricKind;
 const kindOf = (m: ExperimentMetric): Kind => EXPERIMENT_METRICS[m].kind;
@@ -529,6 +540,7 @@ function emptyResult(metric: ExperimentMetric, roles: MetricRole[], arm: string)
 		arm_value: null,
 		difference: null,
 		relative_lift: null,
+		relative_method: 'delta',
 		fixed: null,
 		sequential: null,
 		p_value: null,
@@ -615,6 +627,33 @@ function statMetric(
 		const exact = out.poisson.p_value;
 		out.p_value_fixed = exact == null ? welch : welch == null ? exact : Math.max(exact, welch);
 		if (out.fixed) out.fixed.p_value = out.p_value_fixed;
+	}
+
+	// few events: the delta-method interval of a ratio is not valid (zero width at zero events);
+	// the fixed analysis takes the exact interval of the rate ratio instead, the always-valid one
+	// shows no relative lift (the difference stands)
+	if ((k === 'proportion' || k === 'count') && c.n > 0 && a.n > 0) {
+		const ev = { control: Math.round(c.sumY), arm: Math.round(a.sumY) };
+		if (Math.min(ev.control, ev.arm) < FEW_EVENTS) {
+			const exact = poissonRateTest({ events: ev.control, exposure: c.n }, { events: ev.arm, exposure: a.n }, { alpha: s.alpha });
+			const ratio = exact?.rateRatio;
+			if (out.fixed)
+				out.fixed.relative_lift =
+					exact && ratio != null && Number.isFinite(ratio)
+						? { estimate: ratio - 1, se: null, lower: fin(exact.lower - 1), upper: Number.isFinite(exact.upper) ? exact.upper - 1 : null }
+						: null;
+			if (out.sequential) out.sequential.relative_lift = null;
+			out.relative_method = 'exact';
+			out.note ??=
+				ev.control === 0 && ev.arm === 0
+					? 'no events in either arm: no relative lift'
+					: `few events (${ev.control} in control, ${ev.arm} in ${arm}): ` +
+						(s.mode === 'sequential'
+							? 'no relative lift under the always-valid analysis (see the difference)'
+							: ev.control === 0
+								? 'no relative lift (control has none); see the difference'
+								: 'the relative lift is the exact interval of the rate ratio');
+		}
 	}
 
 	const sequential = s.mode === 'sequential';
