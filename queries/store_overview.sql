@@ -1,7 +1,8 @@
 -- store_overview: the row count of every data-contract table, the data's as-of moment
 -- (the latest timestamp or date anywhere in the exported data: experiment assignments, which
 -- the product writes when it launches an experiment, do not move it) and the last successful
--- import.
+-- import (an experiment launch writes its assignments under a batch of source 'launch': not an
+-- import, left out).
 -- No parameters.
 WITH counts AS (
 	SELECT 'accounts' AS table_name, count(*) AS row_count, max(greatest(opened_on, closed_on))::TIMESTAMPTZ AS latest FROM accounts
@@ -17,5 +18,5 @@ SELECT
 	row_count,
 	latest,
 	(SELECT max(latest) FROM counts WHERE table_name <> 'experiment_assignments') AS as_of,
-	(SELECT max(finished_at) FROM import_batches WHERE status = 'imported') AS last_import_at
+	(SELECT max(finished_at) FROM import_batches WHERE status = 'imported' AND source <> 'launch') AS last_import_at
 FROM counts;

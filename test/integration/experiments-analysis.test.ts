@@ -434,8 +434,14 @@ describe('a hand-built experiment', () => {
 		expect(v('complaints_per_1k_assigned').verdict).toBe('not_enough_data');
 		const w = welch([0, 0, 0, 0], [1, 0, 0, 0, 0]);
 		sig(Number(v('complaints_per_1k_assigned').evidence.lower), w.lower * 1000, 8);
-		// opt-outs: fewer in the arm, no harm
-		expect(v('opt_outs_per_1k_assigned').verdict).toBe('ok');
+		// opt-outs: fewer in the arm, no harm; one-sided at the level, as the YAML says: the
+		// always-valid one-sided test and the exact Poisson test, the verdict's p the larger of the two
+		const o = v('opt_outs_per_1k_assigned');
+		expect(o.verdict).toBe('ok');
+		expect(o.evidence.method).toBe('always-valid one-sided and exact Poisson one-sided');
+		expect(o.evidence.p_value).toBe(Math.max(Number(o.evidence.p_value_one_sided), Number(o.evidence.poisson_p_one_sided)));
+		expect(Number(o.evidence.bound)).toBeLessThan(0); // more opt-outs in the arm is not shown: the difference may be below 0
+		expect(o.message).toMatch(/always-valid one-sided 95% bound: the difference is at least .*; p = .*, one-sided at 0\.05/);
 		// presumed violations: 2 in the arm, none in control, limit 0
 		expect(v('presumed_violations').verdict).toBe('breached');
 		expect(v('presumed_violations').evidence).toMatchObject({ count_arm: 2, count_control: 0, limit: 0 });

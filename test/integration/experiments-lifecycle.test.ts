@@ -18,6 +18,8 @@ import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { assignmentsFile, concludeExperiment, eligibleAccounts, launchExperiment, previewAssignment, stopExperiment } from '../../src/lib/server/experiments/lifecycle.ts';
 import { definitionHash, ExperimentError, getExperiment, loadExperiments, saveDraft } from '../../src/lib/server/experiments/registry.ts';
 import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { getBatch, listBatches } from '../../src/lib/server/data/batches.ts';
+import { storeOverview } from '../../src/lib/server/data/overview.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 const LAUNCH_AT = '2026-06-30T12:00:00Z'; // inside the demo's data, so the data's as-of date stays
@@ -260,6 +262,11 @@ describe('launching', () => {
 		// the batch
 		const [batch] = await rows(`SELECT * FROM import_batches WHERE batch_id = ${r.batch_id}`);
 		expect(batch).toMatchObject({ source: 'launch', file_name: 'plan-offer launch', table_name: 'experiment_assignments', status: 'imported', rows_read: n, rows_inserted: n, rows_updated: 0, rows_quarantined: 0 });
+		// a launch is not an import: not in the import history, not the "last import" of the top bar
+		expect((await listBatches(t.store)).map((b) => b.batch_id)).not.toContain(r.batch_id);
+		expect(await getBatch(t.store, r.batch_id)).toBeNull();
+		const [{ last }] = (await rows<{ last: unknown }>(`SELECT max(finished_at) AS last FROM import_batches WHERE source <> 'launch' AND status = 'imported'`)) as [{ last: Date }];
+		expect((await storeOverview(t.store)).last_import_at).toBe((last as Date).toISOString());
 
 		// the file: running, launched by whom, when, with the hash; the header comment kept
 		const text = readFileSync(join(dir, 'plan-offer.yaml'), 'utf8');

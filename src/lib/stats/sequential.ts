@@ -28,6 +28,7 @@
  * running intersection of the intervals (`runningIntersection`).
  */
 import { validateStats, meanAndVariance, type Interval, type SufficientStats } from './effects.ts';
+import { normalCdf } from './distributions.ts';
 
 export interface MixtureTest {
 	/** mixture likelihood ratio Λ for θ₀ = 0 */
@@ -70,6 +71,49 @@ export function normalMixtureTest(
 		lower: estimate - half,
 		upper: estimate + half
 	};
+}
+
+export interface OneSidedMixtureTest {
+	/** the one-sided mixture likelihood ratio Λ₊ for θ₀ = 0 */
+	lambda: number;
+	/** always-valid one-sided p-value for "θ ≤ 0" against "θ > 0": min(1, 1/Λ₊) */
+	pValue: number;
+	/** always-valid one-sided (1 − α) lower bound of θ: every θ₀ below it is rejected */
+	lower: number;
+}
+
+/**
+ * The one-sided version of normalMixtureTest, for a question asked in one direction only (is
+ * the arm worse?): the mixture over θ is the half-normal N(0, τ²) restricted to θ > 0, so that
+ *   Λ₊(θ₀) = 2 · √(V/(V + τ²)) · exp( τ²(d̂ − θ₀)² / (2V(V + τ²)) ) · Φ( τ(d̂ − θ₀) / √(V(V + τ²)) )
+ * (the integral in closed form). Λ₊ is a nonnegative martingale of mean 1 under θ = θ₀, so by
+ * Ville's inequality the test "Λ₊(0) ≥ 1/α" keeps its error rate α one-sided at every look; the
+ * two-sided test at α spends only α/2 on each side. The lower bound solves Λ₊(θ₀) = 1/α (Λ₊
+ * decreases in θ₀) by bisection.
+ */
+export function oneSidedMixtureTest(estimate: number, variance: number, tau2: number, alpha: number): OneSidedMixtureTest {
+	if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1) (got ${alpha})`);
+	if (!(tau2 > 0)) throw new RangeError(`the mixture variance tau2 must be > 0 (got ${tau2})`);
+	if (!(variance >= 0)) throw new RangeError(`variance must be ≥ 0 (got ${variance})`);
+	if (variance === 0) return { lambda: estimate > 0 ? Infinity : 0, pValue: estimate > 0 ? 0 : 1, lower: estimate };
+	const vt = variance + tau2;
+	const k = tau2 / (2 * variance * vt);
+	const c = Math.sqrt(tau2 / (variance * vt));
+	const logLambda = (x: number) => Math.log(2) + 0.5 * Math.log(variance / vt) + k * x * x + Math.log(normalCdf(c * x));
+	const target = Math.log(1 / alpha);
+	// x = d̂ − θ₀ where log Λ₊ reaches log(1/α): bracket, then bisect to full precision
+	const sd = Math.sqrt(variance);
+	let lo = 0;
+	let hi = sd;
+	while (logLambda(hi) < target) hi *= 2;
+	while (logLambda(lo) > target) lo -= sd;
+	for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(hi)); i++) {
+		const mid = (lo + hi) / 2;
+		if (logLambda(mid) < target) lo = mid;
+		else hi = mid;
+	}
+	const l0 = logLambda(estimate);
+	return { lambda: Math.exp(l0), pValue: Math.min(1, Math.exp(-l0)), lower: estimate - (lo + hi) / 2 };
 }
 
 /**

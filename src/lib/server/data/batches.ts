@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../db/store.ts';
 import { lit, q } from '../ingest/checks.ts';
+import { LAUNCH_SOURCE } from '../ingest/import.ts';
 
 export interface BatchRow {
 	batch_id: number;
@@ -59,11 +60,13 @@ function toBatch(r: Record<string, unknown>): BatchRow {
 
 const openCount = sql<number>`(SELECT count(*) FROM quarantine q WHERE q.batch_id = import_batches.batch_id AND q.resolved_batch_id IS NULL)`;
 
+/** the import history, latest first (an experiment launch's batch is not an import: left out) */
 export async function listBatches(store: Store, limit = 200): Promise<BatchRow[]> {
 	const rows = await store.kysely
 		.selectFrom('import_batches')
 		.selectAll()
 		.select(openCount.as('rows_open'))
+		.where('source', '<>', LAUNCH_SOURCE)
 		.orderBy('batch_id', 'desc')
 		.limit(limit)
 		.execute();
@@ -76,6 +79,7 @@ export async function getBatch(store: Store, batchId: number): Promise<BatchRow 
 		.selectAll()
 		.select(openCount.as('rows_open'))
 		.where('batch_id', '=', batchId)
+		.where('source', '<>', LAUNCH_SOURCE)
 		.executeTakeFirst();
 	return r ? toBatch(r as unknown as Record<string, unknown>) : null;
 }

@@ -5,16 +5,18 @@
  * against control, on the experiment's analysis (analyze.ts):
  * - harm: the arm is significantly worse than control, one-sided at the rule's threshold when
  *   it is a level in (0, 0.5) (the demo files write 0.05 "at the experiment's alpha"), else at
- *   analysis.alpha; sequential-safe whatever the analysis mode: the bound of the always-valid
- *   interval (sequential.ts, two-sided at that level, so its one bound errs with probability at
- *   most the level) must lie on the worse side of 0. For a count the exact one-sided Poisson
- *   test must agree as well (rare events: the normal interval alone is not trusted); for a
- *   time to event the interval is that of the RMST difference at 90 days.
+ *   analysis.alpha, and at exactly that level: the always-valid one-sided test
+ *   (sequential.ts oneSidedMixtureTest, safe at every look whatever the analysis mode), whose
+ *   p-value and bound are one test. For a count the exact one-sided Poisson test must agree as
+ *   well (rare events: the normal approximation alone is not trusted): the verdict's p is the
+ *   larger of the two, and a breach errs with probability at most the level. For a time to
+ *   event the difference is that of the RMST at 90 days.
  * - non_inferiority: the threshold is a margin in the metric's units (a share for a
  *   proportion, per 1,000 accounts for a count, days for a time): breached when the interval
  *   of the analysis mode lies wholly beyond the margin on the worse side (the arm is worse by
  *   more than the margin); ok when it lies wholly within (non-inferiority shown); otherwise
- *   not_enough_data (still inconclusive).
+ *   not_enough_data (still inconclusive). The two-sided (1 − α) interval makes each of the two
+ *   one-sided claims at α/2 (the usual convention for non-inferiority, CONSORT).
  * - hard_limit: no statistics: the arm's count (events of a count or proportion, events of a
  *   time to event, the mean of a mean metric) above the threshold while control's is not, or
  *   is lower per account (a violation "the control does not have"; a count control shares at
@@ -31,7 +33,7 @@
 import type { Experiment, ExperimentMetric, Guardrail } from '../../experiments/schema.ts';
 import { EXPERIMENT_METRICS } from '../../experiments/schema.ts';
 import { poissonRateTest } from '../../stats/rare.ts';
-import { DEFAULT_TUNING_N, normalMixtureTest, rhoSquared, sequentialCompare } from '../../stats/sequential.ts';
+import { DEFAULT_TUNING_N, oneSidedMixtureTest, rhoSquared, sequentialCompare } from '../../stats/sequential.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
 import { analyzeExperiment, type ExperimentAnalysis, type MetricResult } from './analyze.ts';
@@ -90,54 +92,63 @@ function harm(g: Guardrail, r: MetricResult, a: AnalysisForVerdicts): Pick<Guard
 	const level = harmLevel(g, a.alpha);
 	const worseUp = g.direction === 'lower_is_better';
 	const base = { level, n_control: r.n_control, n_arm: r.n_arm, control_value: r.control_value, arm_value: r.arm_value, unit: r.unit };
+	// the difference, its variance and the mixture variance of the always-valid test, in the metric's units
 	let d: number | null = null;
-	let lower: number | null = null;
-	let upper: number | null = null;
-	let pSeq: number | null = null;
+	let variance: number | null = null;
+	let tau2: number | null = null;
 	if (r.kind === 'time') {
 		const rd = r.survival?.rmst_difference;
 		if (rd && rd.se != null) {
-			const v = rd.se ** 2;
-			const mt = normalMixtureTest(rd.estimate, v, v > 0 ? rhoSquared(level, DEFAULT_TUNING_N) * v * (r.n_control + r.n_arm) : 1, level);
 			d = rd.estimate;
-			lower = mt.lower;
-			upper = mt.upper;
-			pSeq = mt.pValue;
+			variance = rd.se ** 2;
+			tau2 = variance > 0 ? rhoSquared(level, DEFAULT_TUNING_N) * variance * (r.n_control + r.n_arm) : 1;
 		}
 	} else if (r.effect_stats) {
 		const scale = r.kind === 'count' ? 1000 : 1;
 		const seq = sequentialCompare(r.effect_stats.control, r.effect_stats.arm, { alpha: level });
 		if (seq) {
 			d = seq.absolute.estimate * scale;
-			lower = seq.absolute.lower * scale;
-			upper = seq.absolute.upper * scale;
-			pSeq = seq.pValue;
+			variance = (seq.absolute.se * scale) ** 2;
+			tau2 = seq.tau2 * scale * scale;
 		}
 	}
-	if (d == null || lower == null || upper == null)
+	if (d == null || variance == null || tau2 == null)
 		return { verdict: 'not_enough_data', evidence: { ...base, difference: null }, message: `${r.arm}: ${r.label}: not enough data to test for harm (${r.note ?? 'no comparison'})` };
-	const evidence: GuardrailVerdict['evidence'] = { ...base, difference: d, lower, upper, p_value_sequential: pSeq };
-	let worse = worseUp ? lower > 0 : upper < 0;
+	// one-sided, in the worse direction, at the level: the always-valid one-sided test (its bound
+	// and p-value are one test: the bound passes 0 exactly when p < level)
+	const sign = worseUp ? 1 : -1;
+	const t = oneSidedMixtureTest(sign * d, variance, tau2, level);
+	const bound = sign * t.lower; // worse up: the difference is at least this; worse down: at most
+	const evidence: GuardrailVerdict['evidence'] = { ...base, difference: d, bound, p_value_one_sided: t.pValue, method: 'always-valid one-sided' };
+	let p = t.pValue;
 	if (r.kind === 'count' && r.poisson) {
-		const p = poissonRateTest(
+		// rare events: the normal approximation alone is not trusted; the exact one-sided Poisson
+		// test must agree. A breach needs both p below the level, so its false-alarm rate is at most
+		// the level; the verdict's p is the larger of the two (a valid p for that rule)
+		const e = poissonRateTest(
 			{ events: r.poisson.events_control, exposure: r.poisson.exposure_control },
 			{ events: r.poisson.events_arm, exposure: r.poisson.exposure_arm },
 			{ alpha: level, alternative: worseUp ? 'greater' : 'less' }
 		);
 		evidence.events_control = r.poisson.events_control;
 		evidence.events_arm = r.poisson.events_arm;
-		evidence.poisson_p_one_sided = p?.pValue ?? null;
-		worse = worse && p != null && p.pValue < level;
+		evidence.poisson_p_one_sided = e?.pValue ?? null;
+		evidence.method = 'always-valid one-sided and exact Poisson one-sided';
+		p = e == null ? 1 : Math.max(p, e.pValue);
 	}
-	const interval = `always-valid ${Math.round((1 - level) * 100)}% interval of the difference ${fmtDiff(lower, r.unit)} to ${fmtDiff(upper, r.unit)}`;
+	evidence.p_value = p;
+	const worse = p < level;
+	const pct = `${+((1 - level) * 100).toFixed(1)}%`;
+	const boundWords = `always-valid one-sided ${pct} bound: the difference is ${worseUp ? 'at least' : 'at most'} ${fmtDiff(bound, r.unit)}`;
 	const values = `${r.arm} ${fmt(r.arm_value, r.unit)}, control ${fmt(r.control_value, r.unit)}${r.kind === 'time' ? ` (restricted mean to ${r.survival?.horizon_days} days)` : ''}`;
+	const pWords = `p = ${p.toPrecision(3)}, one-sided at ${level}${evidence.poisson_p_one_sided != null ? ` (the larger of the always-valid ${t.pValue.toPrecision(3)} and the exact Poisson ${Number(evidence.poisson_p_one_sided).toPrecision(3)})` : ''}`;
 	if (worse)
 		return {
 			verdict: 'breached',
 			evidence,
-			message: `${r.arm}: ${r.label} is significantly worse than control (${values}; difference ${fmtDiff(d, r.unit)}, ${interval}; one-sided at ${level}${evidence.poisson_p_one_sided != null ? `, exact Poisson p = ${Number(evidence.poisson_p_one_sided).toPrecision(3)}` : ''})`
+			message: `${r.arm}: ${r.label} is significantly worse than control (${values}; difference ${fmtDiff(d, r.unit)}, ${boundWords}; ${pWords})`
 		};
-	return { verdict: 'ok', evidence, message: `${r.arm}: ${r.label}: no harm detected (${values}; ${interval})` };
+	return { verdict: 'ok', evidence, message: `${r.arm}: ${r.label}: no harm detected (${values}; ${boundWords}; ${pWords})` };
 }
 
 function nonInferiority(g: Guardrail, r: MetricResult, a: AnalysisForVerdicts): Pick<GuardrailVerdict, 'verdict' | 'evidence' | 'message'> {

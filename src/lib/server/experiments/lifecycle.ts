@@ -10,6 +10,7 @@ import { BIGINT, BOOLEAN, LIST, listValue, VARCHAR, type DuckDBConnection, type 
 import type { Experiment } from '../../experiments/schema.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
+import { LAUNCH_SOURCE } from '../ingest/import.ts';
 import { querySql } from '../paths.ts';
 import { definitionHash, ExperimentError, getExperiment, updateExperimentFile, withExperimentLock, type Actor } from './registry.ts';
 
@@ -223,8 +224,11 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 					conn,
 					`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms,
 						rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status)
-					 VALUES ($batch, $file, 'experiment_assignments', NULL, 'launch', NULL, to_timestamp($started / 1000.0), now(), $ms, $n, $n, 0, 0, 0, 'imported')`,
-					{ values: { batch, file: `${id} launch`, started: BigInt(t0), ms: BigInt(Date.now() - t0), n: BigInt(eligible) }, types: { batch: BIGINT, file: VARCHAR, started: BIGINT, ms: BIGINT, n: BIGINT } }
+					 VALUES ($batch, $file, 'experiment_assignments', NULL, $source, NULL, to_timestamp($started / 1000.0), now(), $ms, $n, $n, 0, 0, 0, 'imported')`,
+					{
+						values: { batch, file: `${id} launch`, source: LAUNCH_SOURCE, started: BigInt(t0), ms: BigInt(Date.now() - t0), n: BigInt(eligible) },
+						types: { batch: BIGINT, file: VARCHAR, source: VARCHAR, started: BIGINT, ms: BIGINT, n: BIGINT }
+					}
 				);
 				await keepSummariesFresh(conn, id, batch, prevLatest);
 				await conn.run('DROP TABLE cw_eligible');

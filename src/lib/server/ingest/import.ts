@@ -18,6 +18,12 @@ import { replacedRowColumns } from '../kpi/summaries.ts';
 import { anyBroken, checkPlan, enumRawKept, lit, passThrough, q, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
+/**
+ * The source of the batch an experiment launch writes its assignments under
+ * (experiments/lifecycle.ts): a batch for the summary tables' and caches' bookkeeping, not an
+ * import, so the import history and the "last import" leave it out.
+ */
+export const LAUNCH_SOURCE = 'launch';
 export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done';
 
 export interface ImportProgress {
