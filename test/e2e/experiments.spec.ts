@@ -53,6 +53,8 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 	await expect(answer).toContainText(/[\d,]+ accounts/);
 	await expect(answer).toContainText(/about [\d,]+ days? of new eligible accounts/);
 	await expect(answer.locator('tbody tr')).toHaveCount(3); // control, plan_offer, all arms
+	// planned for the analysis the experiment will use (the always-valid one by default)
+	await expect(page.getByText(/planned for the always-valid analysis/)).toBeVisible();
 	await expect(page.getByTestId('yaml-preview')).toContainText(`id: ${ID}`);
 
 	await page.getByRole('button', { name: 'Save draft' }).click();

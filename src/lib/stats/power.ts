@@ -12,12 +12,20 @@
  * the α term instead, so it asks for slightly more units). For a mean σ_c = σ_t = sd.
  * A relative effect r means δ = r·baseline. `bonferroni` splits α over the k − 1 comparisons.
  *
- * The sequential (always-valid) analysis needs more units than this fixed-horizon figure for
- * the same power; treat the result as a lower bound there.
+ * `analysis: 'sequential'` plans for the always-valid analysis the experiments use by default
+ * (sequential.ts: the normal-mixture confidence sequence with the mixture variance tuned at N*
+ * units): at the planned end, with V the variance of the difference and τ² = ρ²·V·N (as the
+ * analysis sets it), the test rejects when |d̂| exceeds the half-width
+ *   h(N) = √( V(V + τ²)/τ² · (2 ln(1/α) + ln((V + τ²)/V)) ),
+ * so the power at the planned end is Φ((|δ| − h)/√V) (the other tail neglected) and N is the
+ * smallest total for which it reaches the power asked (bisection), about 1.6–2 times the
+ * fixed-horizon figure. A look before the end can only reject earlier, so this power is a lower
+ * bound of the sequential test's power over the whole run.
  *
  * Invalid inputs (effect 0, rates outside (0, 1), fewer than two weights …) throw a RangeError.
  */
 import { normalQuantile } from './distributions.ts';
+import { DEFAULT_TUNING_N, rhoSquared } from './sequential.ts';
 
 export type Effect = { absolute: number } | { relative: number };
 
@@ -30,6 +38,10 @@ export interface DesignOptions {
 	weights?: readonly number[];
 	/** divide α by the number of treatment arms (default false) */
 	bonferroni?: boolean;
+	/** the analysis the design is for: 'fixed' (default) or 'sequential' (always-valid) */
+	analysis?: 'fixed' | 'sequential';
+	/** the sequential analysis' tuning sample size N* (default DEFAULT_TUNING_N) */
+	tuningN?: number;
 }
 
 export interface SampleSizeResult {
@@ -48,6 +60,9 @@ interface Design {
 	z: number;
 	alphaPerComparison: number;
 	comparisons: number;
+	analysis: 'fixed' | 'sequential';
+	zPower: number;
+	rho2: number;
 }
 
 function design(options: DesignOptions): Design {
@@ -62,12 +77,51 @@ function design(options: DesignOptions): Design {
 	const sum = weights.reduce((a, b) => a + b, 0);
 	const comparisons = weights.length - 1;
 	const alphaPerComparison = options.bonferroni ? alpha / comparisons : alpha;
+	const analysis = options.analysis ?? 'fixed';
 	return {
 		shares: weights.map((w) => w / sum),
 		z: normalQuantile(1 - alphaPerComparison / 2) + normalQuantile(power),
 		alphaPerComparison,
-		comparisons
+		comparisons,
+		analysis,
+		zPower: normalQuantile(power),
+		rho2: rhoSquared(alphaPerComparison, options.tuningN ?? DEFAULT_TUNING_N)
 	};
+}
+
+/**
+ * The smallest |difference| the analysis detects with the power asked, for a difference whose
+ * variance is v with `total` units in all arms: z·√v for the fixed analysis; for the sequential
+ * one the always-valid half-width at the end plus z_power·√v.
+ */
+function detectable(d: Design, v: number, total: number): number {
+	if (d.analysis === 'fixed') return d.z * Math.sqrt(v);
+	const tau2 = d.rho2 * v * total;
+	const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(1 / d.alphaPerComparison) + Math.log((v + tau2) / v)));
+	return half + d.zPower * Math.sqrt(v);
+}
+
+/**
+ * The total units for which a difference δ with per-unit variance `perUnit` (the variance of
+ * the difference is perUnit/total) becomes detectable: closed form for the fixed analysis,
+ * bisection on the total for the sequential one (the gap δ − detectable grows with the total).
+ */
+function totalFor(d: Design, perUnit: number, delta: number): number {
+	if (d.analysis === 'fixed') return (d.z * d.z * perUnit) / (delta * delta);
+	const gap = (n: number) => Math.abs(delta) - detectable(d, perUnit / n, n);
+	let lo = 1;
+	let hi = 2;
+	while (gap(hi) < 0) {
+		lo = hi;
+		hi *= 2;
+		if (hi > 1e15) throw new RangeError('the effect is too small to detect with any sample');
+	}
+	for (let i = 0; i < 200 && hi - lo > 1e-9 * hi; i++) {
+		const mid = (lo + hi) / 2;
+		if (gap(mid) < 0) lo = mid;
+		else hi = mid;
+	}
+	return hi;
 }
 
 function absoluteOf(effect: Effect, baseline: number | undefined): number {
@@ -103,9 +157,7 @@ export function sampleSizeForProportion(
 	const vc = baseline * (1 - baseline);
 	const vt = p1 * (1 - p1);
 	const c = d.shares[0]!;
-	const total = Math.max(
-		...d.shares.slice(1).map((s) => (d.z * d.z * (vc / c + vt / s)) / (delta * delta))
-	);
+	const total = Math.max(...d.shares.slice(1).map((s) => totalFor(d, vc / c + vt / s, delta)));
 	return result(d, total, delta);
 }
 
@@ -124,7 +176,7 @@ export function sampleSizeForMean(
 	if (!(delta !== 0) || !Number.isFinite(delta)) throw new RangeError('the effect must be non-zero');
 	const v = baseline.sd * baseline.sd;
 	const c = d.shares[0]!;
-	const total = Math.max(...d.shares.slice(1).map((s) => (d.z * d.z * (v / c + v / s)) / (delta * delta)));
+	const total = Math.max(...d.shares.slice(1).map((s) => totalFor(d, v / c + v / s, delta)));
 	return result(d, total, delta);
 }
 
@@ -134,16 +186,15 @@ function checkTotal(total: number): void {
 
 /**
  * The smallest absolute change of a mean detectable with `totalSample` units split by the
- * weights: (z_{1−α/2} + z_power)·sd·√(1/n_c + 1/n_t), the largest over the arms.
+ * weights: (z_{1−α/2} + z_power)·sd·√(1/n_c + 1/n_t) for the fixed analysis (the sequential
+ * one: see the header), the largest over the arms.
  */
 export function mdeForMean(sd: number, totalSample: number, options: DesignOptions = {}): number {
 	if (!(sd > 0)) throw new RangeError(`sd must be > 0 (got ${sd})`);
 	checkTotal(totalSample);
 	const d = design(options);
 	const c = d.shares[0]!;
-	return Math.max(
-		...d.shares.slice(1).map((s) => d.z * sd * Math.sqrt(1 / (totalSample * c) + 1 / (totalSample * s)))
-	);
+	return Math.max(...d.shares.slice(1).map((s) => detectable(d, sd * sd * (1 / (totalSample * c) + 1 / (totalSample * s)), totalSample)));
 }
 
 /**
@@ -165,7 +216,7 @@ export function mdeForProportion(
 		const nt = totalSample * s;
 		const gap = (delta: number) => {
 			const p1 = baseline + delta;
-			return delta - d.z * Math.sqrt((baseline * (1 - baseline)) / nc + (p1 * (1 - p1)) / nt);
+			return delta - detectable(d, (baseline * (1 - baseline)) / nc + (p1 * (1 - p1)) / nt, totalSample);
 		};
 		let lo = 0;
 		let hi = 1 - baseline;
