@@ -218,7 +218,9 @@ describe('the webhook', () => {
 					threshold: 0,
 					evidence: pv.evidence,
 					message: pv.message,
-					fired_at: '2026-07-04T06:00:00.000Z'
+					fired_at: '2026-07-04T06:00:00.000Z',
+					// the decision the analysis now supports: a breached guardrail stops the arm
+					decision: expect.objectContaining({ decision: 'stop', arms: ['treatment'], tone: 'bad', sentence: expect.stringMatching(/^Stop treatment: .*presumed violations above the hard limit/i) })
 				});
 			}
 		} finally {

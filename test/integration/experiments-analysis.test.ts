@@ -584,9 +584,15 @@ describe('the demo experiments', () => {
 		expect(r.bayes!.chance_to_beat).toBeGreaterThan(0.99);
 		expect(supportive.guardrails).toHaveLength(3);
 		expect(supportive.guardrails.filter((g) => g.verdict === 'breached')).toEqual([]);
+		// the decision: ship the supportive message
+		expect(supportive.decision).toMatchObject({ decision: 'ship', arms: ['supportive'], tone: 'good' });
+		expect(supportive.decision.sentence).toMatch(/^Ship supportive: cure rate \(30 days\) \+\d\.\d pp \(\+\d\.\d to \+\d\.\d pp\), no guardrail harmed\.$/i);
 	});
 
 	test('daily-call-cadence: complaints, opt-outs and presumed violations breach their guardrails', () => {
+		// the decision: stop the daily call, in words
+		expect(daily.decision).toMatchObject({ decision: 'stop', tone: 'bad' });
+		expect(daily.decision.sentence).toMatch(/^Stop \S+: .*significantly worse/);
 		const v = Object.fromEntries(daily.guardrails.map((g) => [g.metric, g]));
 		expect(v.complaints_per_1k_assigned!.verdict).toBe('breached');
 		expect(v.complaints_per_1k_assigned!.rule).toBe('non_inferiority');

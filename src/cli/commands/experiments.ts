@@ -182,7 +182,7 @@ const withCi = (i: IntervalOut | null) => (i ? `${fmt(i.estimate)} [${fmt(i.lowe
 
 /** a readable table of arms × metrics, then the guardrails and the sample-ratio test */
 export function analysisText(e: Experiment, a: ExperimentAnalysis): string {
-	const lines: string[] = [`${e.id}: ${e.title}`, `as of ${a.as_of} · ${a.mode} analysis at alpha ${a.alpha}, ${a.correction} correction`];
+	const lines: string[] = [`${e.id}: ${e.title}`, `decision: ${a.decision.sentence}`, ...a.decision.reasons.map((r) => `  - ${r}`), `as of ${a.as_of} · ${a.mode} analysis at alpha ${a.alpha}, ${a.correction} correction`];
 	const srm = a.srm.assigned;
 	lines.push(`sample ratio: p = ${pValue(srm?.p_value)}${a.srm.flagged ? '  ✗ MISMATCH: the results are not trustworthy' : ''}`);
 	for (const w of a.warnings) lines.push(`warning: ${w}`);

@@ -65,6 +65,7 @@ import { SEGMENTS } from '../../vocabulary.ts';
 import { dataAsOf } from '../kpi/summary.ts';
 import { querySql } from '../paths.ts';
 import { guardrailVerdicts, type GuardrailVerdict } from './guardrails.ts';
+import { decideExperiment, type ExperimentDecision } from '../../experiments/decision.ts';
 
 // ------------------------------------------------------------------ output types
 
@@ -229,6 +230,8 @@ export interface ExperimentAnalysis {
 	warnings: string[];
 	metrics: MetricResult[];
 	guardrails: GuardrailVerdict[];
+	/** what the analysis supports, in one sentence, by the product's decision rule (src/lib/experiments/decision.ts) */
+	decision: ExperimentDecision;
 	segments: SegmentResult[];
 	effect_over_time: { metric: ExperimentMetric; series: { arm: string; points: EffectPoint[] }[]; note: string | null };
 	timings: { stats_ms: number; stats_cached: boolean; total_ms: number };
@@ -964,5 +967,6 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 		effect_over_time: effectOverTime(e, known, s)
 	};
 	const guardrails = guardrailVerdicts(e, partial);
-	return { ...partial, guardrails, timings: { stats_ms: statsMs, stats_cached: cached, total_ms: Date.now() - t0 } };
+	const decision = decideExperiment({ analysis: { ...partial, guardrails }, primary_metric: e.primary_metric, planned_end: e.planned_end, mde: e.analysis.mde ?? null });
+	return { ...partial, guardrails, decision, timings: { stats_ms: statsMs, stats_cached: cached, total_ms: Date.now() - t0 } };
 }

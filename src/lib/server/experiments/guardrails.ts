@@ -374,10 +374,13 @@ export function evaluateRunningExperiments(store: Store, opts: EvaluateOptions =
 		const now = (opts.now ?? new Date()).toISOString();
 		const url = opts.webhookUrl ?? process.env.CUREWISE_ALERT_WEBHOOK_URL ?? '';
 		const fresh: ExperimentAlert[] = [];
+		/** each experiment's decision, for the webhook */
+		const decisions = new Map<string, ExperimentAnalysis['decision']>();
 		for (const e of experiments) {
 			let verdicts: GuardrailVerdict[];
 			try {
 				const analysis = await analyzeExperiment(store, e, opts.asOf ? { asOf: opts.asOf } : {});
+				decisions.set(e.id, analysis.decision);
 				verdicts = await evaluateGuardrails(store, e, analysis);
 			} catch (err) {
 				(opts.onError ?? ((id, x) => console.error(`guardrails of ${id}: ${x instanceof Error ? x.message : x}`)))(e.id, err);
@@ -441,7 +444,9 @@ export function evaluateRunningExperiments(store: Store, opts: EvaluateOptions =
 							threshold: a.threshold,
 							evidence: a.evidence,
 							message: a.message,
-							fired_at: a.fired_at
+							fired_at: a.fired_at,
+							// what the experiment's analysis now supports (stop, ship, keep running …), with its reasons
+							decision: decisions.get(a.experiment_id) ?? null
 						},
 						opts.webhook
 					);

@@ -196,6 +196,8 @@ export interface ListRow {
 	days_running: number | null;
 	/** the primary metric of each arm against control (launched experiments) */
 	primary: MetricResult[];
+	/** what the analysis supports, in one sentence (launched experiments) */
+	decision: ExperimentAnalysis['decision'] | null;
 	/** false when the sample-ratio check flags the assignment */
 	trustworthy: boolean | null;
 	alpha: number;
@@ -256,6 +258,7 @@ export async function experimentList(store: Store): Promise<ExperimentList> {
 			assigned: Object.values(assigned).reduce((s, n) => s + n, 0),
 			days_running: daysRunning(e, asOf),
 			primary: analysis ? analysis.metrics.filter((m) => m.metric === e.primary_metric) : [],
+			decision: analysis ? analysis.decision : null,
 			trustworthy: analysis ? analysis.trustworthy : null,
 			alpha: e.analysis.alpha,
 			mode: e.analysis.mode,
