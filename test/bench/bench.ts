@@ -309,17 +309,18 @@ const draft = (id: string, population: Record<string, unknown>, start: string) =
 	guardrails: [{ metric: 'complaints_per_1k_assigned', direction: 'lower_is_better', rule: { kind: 'non_inferiority', threshold: 0.5 } }],
 	population,
 	arms: [
-		{ id: 'control', weight: 0.5, message: { channel: 'sms', template_id: 'bench_a', text: 'a' } },
-		{ id: 'treatment', weight: 0.5, message: { channel: 'sms', template_id: 'bench_b', text: 'b' } }
+		// texts that pass the message check (a launch with a "must fix" is refused)
+		{ id: 'control', weight: 0.5, message: { channel: 'sms', template_id: 'bench_a', text: 'This is a communication from a debt collector. Pay at {link}. Reply STOP to opt out.' } },
+		{ id: 'treatment', weight: 0.5, message: { channel: 'sms', template_id: 'bench_b', text: 'This is a message from a debt collector: a plan can help, {link}. Reply STOP to opt out.' } }
 	]
 });
 const start180 = new Date(Date.parse(asOf) - 180 * 86_400_000).toISOString().slice(0, 10);
 await saveDraft(draft('bench-all', {}, start180), actor, expDir, store);
 await saveDraft(draft('bench-180d', { delinquency: { episode_started_on_or_after: start180 } }, start180), actor, expDir, store);
 let t1 = performance.now();
-const launchAll = await launchExperiment(store, 'bench-all', actor, { dir: expDir, at: `${start180}T00:00:00Z` });
+const launchAll = await launchExperiment(store, 'bench-all', actor, { reason: 'the bench times a launch', dir: expDir, at: `${start180}T00:00:00Z` });
 const launchMs = Math.round(performance.now() - t1);
-await launchExperiment(store, 'bench-180d', actor, { dir: expDir, at: `${start180}T00:00:00Z` });
+await launchExperiment(store, 'bench-180d', actor, { reason: 'the bench times a launch', dir: expDir, at: `${start180}T00:00:00Z` });
 const { getExperiment } = await import('../../src/lib/server/experiments/registry.ts');
 const e180 = getExperiment('bench-180d', expDir)!;
 clearExperimentStatsCache(store);

@@ -19,6 +19,7 @@ async function fillDraft(page: Page) {
 	const control = page.getByTestId('arm-0');
 	await control.getByLabel('Template id').fill('sms_reminder_firm_v3');
 	await control.getByLabel(/^Text/).fill('Your account is past due. Pay today at {link}. Reply STOP to opt out.');
+	// the message check flags it (no debt-collector disclosure); fixed below before the launch
 	const arm = page.getByTestId('arm-1');
 	await arm.getByLabel('Arm id').fill('plan_offer');
 	await arm.getByLabel('Template id').fill('sms_plan_offer_v1');
@@ -65,9 +66,24 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 	await expect(page.getByTestId('message-check').first()).toContainText('does not say it is from a debt collector');
 	await expect(page.getByTestId('message-check').first()).not.toContainText('how to opt out');
 
-	// launch: the eligible population and the sample per arm first
+	// launch: the eligible population, the sample per arm and the checks first; a "must fix" blocks a strategist
 	const launch = page.getByTestId('launch-form');
 	await expect(launch).toContainText(/A launch now assigns [\d,]+ eligible accounts: control [\d,]+ \(50%\), plan_offer [\d,]+ \(50%\)/);
+	await expect(launch.getByTestId('launch-checks')).toContainText('control: ✗ must fix');
+	await expect(launch.getByTestId('launch-blocked')).toBeVisible();
+	await expect(launch.getByRole('button', { name: /^Launch: assign/ })).toBeDisabled();
+	// fix the control's text in the draft form, then the checks pass
+	await page.getByRole('link', { name: 'Edit the draft' }).click();
+	await page.getByTestId('arm-0').getByLabel(/^Text/).fill('This is a communication from a debt collector. Your account is past due. Pay today at {link}. Reply STOP to opt out.');
+	await page.getByTestId('arm-1').getByLabel(/^Text/).fill('This is a message from a debt collector: we can set up a plan that works for you, {link}. Reply STOP to opt out.');
+	await page.getByRole('button', { name: 'Save draft' }).click();
+	await expect(page).toHaveURL(new RegExp(`/experiments/${ID}\\?saved=1$`));
+	await expect(launch.getByTestId('launch-checks')).toContainText('control: ✓ message and cadence checks pass');
+	await expect(launch.getByTestId('launch-checks')).toContainText('plan_offer: ✓ message and cadence checks pass');
+	// a launch needs a reason
+	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
+	await expect(launch.getByRole('alert')).toContainText('say why it is launched now');
+	await launch.getByLabel(/^Why launch it now/).fill('The plan offer is ready and legal approved the wording.');
 	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
 	await expect(page.getByTestId('action-done')).toContainText(/Launched: [\d,]+ accounts assigned/);
 	await expect(page.getByTestId('status')).toHaveText(/running/);

@@ -96,7 +96,7 @@ describe('curewise experiments', () => {
 	});
 
 	test('launch: a draft, as the admin cli; a second launch is refused with exit 1', async () => {
-		const r = cli('launch', 'may-reminder', '--db', t.dbPath, '--json');
+		const r = cli('launch', 'may-reminder', '--reason', 'the test launches it', '--db', t.dbPath, '--json');
 		expect(r.stderr).toBe('');
 		expect(r.code).toBe(0);
 		const out = JSON.parse(r.stdout);
@@ -107,7 +107,7 @@ describe('curewise experiments', () => {
 		expect(file.status).toBe('running');
 		expect(file.launched).toMatchObject({ by: 'cli', definition_hash: out.definition_hash });
 
-		const again = cli('launch', 'may-reminder', '--db', t.dbPath);
+		const again = cli('launch', 'may-reminder', '--reason', 'again', '--db', t.dbPath);
 		expect(again.code).toBe(1);
 		expect(again.stderr).toBe('curewise experiments launch: experiment may-reminder is running: only a draft can be launched (stopping and relaunching is a new version, under a new id)\n');
 
@@ -128,7 +128,7 @@ describe('curewise experiments', () => {
 		Object.assign(draft, { id: 'april-reminder', status: 'draft', population: { delinquency: { episode_started_on_or_after: '2026-04-01', episode_started_on_or_before: '2026-04-30' }, exclude_experiments: ['may-reminder'] } });
 		delete draft.launched;
 		writeFileSync(join(dir, 'april-reminder.yaml'), YAML.stringify(draft));
-		const r = cli('launch', 'april-reminder', '--db', t.dbPath);
+		const r = cli('launch', 'april-reminder', '--reason', 'the test launches it', '--db', t.dbPath);
 		expect(r.stderr).toBe('');
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/^✓ launched april-reminder: [\d,]+ eligible accounts assigned \(control [\d,]+, supportive [\d,]+\) in \d+\.\d s\n  april-reminder\.yaml is running, launched by cli at \d{4}-\d\d-\d\dT[\d:.]+Z, definition hash [0-9a-f]{12}…\n$/);

@@ -234,7 +234,7 @@ describe('launching', () => {
 		const fresh = await freshSummaries(t.store);
 		expect(fresh).not.toBeNull();
 
-		const r = await launchExperiment(t.store, 'plan-offer', ann, { dir, at: LAUNCH_AT });
+		const r = await launchExperiment(t.store, 'plan-offer', ann, { reason: 'the test launches it', dir, at: LAUNCH_AT });
 		expect(r).toMatchObject({ id: 'plan-offer', launched_at: '2026-06-30T12:00:00.000Z', definition_hash: definitionHash(e), eligible: eligible.length });
 		expect(r.assigned).toEqual(preview.arms);
 		expect(Object.keys(r.assigned)).toEqual(['control', 'plan_offer', 'supportive']);
@@ -300,7 +300,7 @@ describe('launching', () => {
 		delete draft.launched;
 		writeFileSync(join(dir2, 'plan-offer.yaml'), YAML.stringify(draft));
 		await second.rows(`DELETE FROM accounts WHERE right(account_id, 1) IN ('1', '4', '7')`);
-		const r = await launchExperiment(second, 'plan-offer', { username: 'bob', role: 'admin' }, { dir: dir2 });
+		const r = await launchExperiment(second, 'plan-offer', { username: 'bob', role: 'admin' }, { reason: 'the test launches it', dir: dir2 });
 		const one = await rows<{ account_id: string; variant: string }>(`SELECT account_id, variant FROM experiment_assignments WHERE experiment_id = 'plan-offer' ORDER BY 1`);
 		const two = await rows<{ account_id: string; variant: string }>(`SELECT account_id, variant FROM experiment_assignments WHERE experiment_id = 'plan-offer' ORDER BY 1`, second);
 		expect(two.length).toBe(r.eligible);
@@ -309,7 +309,7 @@ describe('launching', () => {
 	});
 
 	test('a second launch is refused: the experiment is running, or its assignments exist', async () => {
-		await expect(launchExperiment(t.store, 'plan-offer', ann, { dir })).rejects.toThrow(
+		await expect(launchExperiment(t.store, 'plan-offer', ann, { reason: 'the test launches it', dir })).rejects.toThrow(
 			'experiment plan-offer is running: only a draft can be launched (stopping and relaunching is a new version, under a new id)'
 		);
 		// a file set back to draft by hand: the stored assignments still refuse it
@@ -320,10 +320,37 @@ describe('launching', () => {
 		delete draft.launched;
 		writeFileSync(join(other, 'plan-offer.yaml'), YAML.stringify(draft));
 		const before = await rows(`SELECT count(*) AS n FROM experiment_assignments`);
-		await expect(launchExperiment(t.store, 'plan-offer', ann, { dir: other })).rejects.toThrow(/^experiment plan-offer already has [\d,]+ stored assignments: it cannot be launched again/);
+		await expect(launchExperiment(t.store, 'plan-offer', ann, { reason: 'the test launches it', dir: other })).rejects.toThrow(/^experiment plan-offer already has [\d,]+ stored assignments: it cannot be launched again/);
 		expect(await rows(`SELECT count(*) AS n FROM experiment_assignments`)).toEqual(before);
 		expect(getExperiment('plan-offer', other)!.status).toBe('draft');
-		await expect(launchExperiment(t.store, 'nothing-here', ann, { dir })).rejects.toThrow('there is no experiment nothing-here (no nothing-here.yaml in the experiments folder)');
+		await expect(launchExperiment(t.store, 'nothing-here', ann, { reason: 'the test launches it', dir })).rejects.toThrow('there is no experiment nothing-here (no nothing-here.yaml in the experiments folder)');
+	});
+
+	test('a guarded launch: a reason is required; a "must fix" check refuses it, unless an admin overrides it with a reason, recorded in the trail', async () => {
+		const guarded = join(t.dir, 'experiments-guarded');
+		mkdirSync(guarded);
+		const draft = yamlOf('plan-offer');
+		Object.assign(draft, { id: 'loud-offer', status: 'draft' });
+		delete draft.launched;
+		// the SMS of the plan_offer arm says neither that it is from a debt collector nor how to opt out
+		draft.arms[1].message[0].text = 'Pay today or we will tell your employer.';
+		writeFileSync(join(guarded, 'loud-offer.yaml'), YAML.stringify(draft));
+		const before = await rows(`SELECT count(*) AS n FROM experiment_assignments`);
+		await expect(launchExperiment(t.store, 'loud-offer', ann, { dir: guarded })).rejects.toThrow(/^experiment loud-offer was not launched: say why it is launched now \(a reason is required/);
+		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: '   ', dir: guarded })).rejects.toThrow(/a reason is required/);
+		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: 'plans help', dir: guarded })).rejects.toThrow(
+			/^experiment loud-offer was not launched: \d+ checks say "must fix": plan_offer \(message 1\): message check: .*debt collector.*Fix the messages, or an admin may launch it anyway with a reason$/
+		);
+		// a strategist cannot override
+		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: 'plans help', override: 'I know', dir: guarded })).rejects.toThrow(/only an admin may launch it although checks say "must fix"/);
+		expect(await rows(`SELECT count(*) AS n FROM experiment_assignments`)).toEqual(before);
+		expect(getExperiment('loud-offer', guarded)!.status).toBe('draft');
+		// an admin with a reason to override
+		const r = await launchExperiment(t.store, 'loud-offer', { username: 'bob', role: 'admin' }, { reason: 'plans help', override: 'legal approved the wording for this test', dir: guarded });
+		expect(r.eligible).toBeGreaterThan(0);
+		const [audit] = await listTrail(t.store, { action: 'experiment.launch', actor: 'bob' });
+		expect(JSON.parse(audit!.details!)).toMatchObject({ reason: 'plans help', override_reason: 'legal approved the wording for this test', must_fix_overridden: expect.arrayContaining([expect.stringMatching(/^plan_offer \(message 1\): message check: /)]) });
+		await t.store.rows(`DELETE FROM experiment_assignments WHERE experiment_id = 'loud-offer'`);
 	});
 
 	test('the running definition cannot be changed: not by saving a draft, not by editing the file', async () => {
@@ -355,7 +382,7 @@ describe('launching', () => {
 		mkdirSync(blocker); // the temporary file of the write is a folder: the write fails
 		const before = await rows(`SELECT count(*) AS n FROM experiment_assignments`);
 		try {
-			const err = await launchExperiment(t.store, 'plan-offer-b', ann, { dir, at: LAUNCH_AT }).catch((e) => e);
+			const err = await launchExperiment(t.store, 'plan-offer-b', ann, { reason: 'the test launches it', dir, at: LAUNCH_AT }).catch((e) => e);
 			expect(err).toBeInstanceOf(ExperimentError);
 			expect(err.message).toMatch(/^experiment plan-offer-b was not launched: its [\d,]+ assignments were stored, but plan-offer-b\.yaml could not be written \(.*EISDIR.*\); the assignments were removed again and the experiment is still a draft$/);
 		} finally {
@@ -371,7 +398,7 @@ describe('launching', () => {
 		expect(await listTrail(t.store, { action: 'experiment.launch' })).toHaveLength(1); // plan-offer's only
 
 		// once the folder is writable again it launches, and plan-offer's accounts are left out
-		const r = await launchExperiment(t.store, 'plan-offer-b', ann, { dir, at: LAUNCH_AT });
+		const r = await launchExperiment(t.store, 'plan-offer-b', ann, { reason: 'the test launches it', dir, at: LAUNCH_AT });
 		expect(r.eligible).toBeGreaterThan(0);
 		const [overlap] = await rows<{ n: number }>(`SELECT count(*) AS n FROM experiment_assignments b JOIN experiment_assignments p USING (account_id)
 			WHERE b.experiment_id = 'plan-offer-b' AND p.experiment_id IN ('plan-offer', 'supportive-reminder')`);
@@ -433,7 +460,7 @@ describe('stopping and concluding', () => {
 
 		await expect(stopExperiment(t.store, 'plan-offer', { actor: ann, reason: 'again', dir })).rejects.toThrow('experiment plan-offer is stopped: only a running experiment can be stopped');
 		await expect(stopExperiment(t.store, 'daily-call-cadence', { actor: ann, reason: '  ', dir })).rejects.toThrow('stopping an experiment needs a reason');
-		await expect(launchExperiment(t.store, 'plan-offer', ann, { dir })).rejects.toThrow(/is stopped: only a draft can be launched/);
+		await expect(launchExperiment(t.store, 'plan-offer', ann, { reason: 'the test launches it', dir })).rejects.toThrow(/is stopped: only a draft can be launched/);
 	});
 
 	test('a guardrail stops an experiment under its own name', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 export const usage = `usage: curewise experiments list [--db FILE] [--json]
        curewise experiments show ID [--json]
-       curewise experiments launch ID [--db FILE] [--json]
+       curewise experiments launch ID --reason TEXT [--override TEXT] [--db FILE] [--json]
        curewise experiments stop ID --reason TEXT [--db FILE] [--json]
        curewise experiments analyze ID [--as-of DATE] [--db FILE] [--json]
 
@@ -19,8 +19,10 @@ experiments/ in the project).
   list     every definition: status, arms and weights, start, planned end and the accounts
            assigned per arm in the store; files with problems are listed with them (exit 1)
   show     the definition file (--json: the validated definition, defaults filled in)
-  launch   a draft: assigns every eligible account to an arm, stores the assignments and
-           marks the file running (as the admin 'cli')
+  launch   a draft: checks every arm's messages (message and cadence checks), assigns every
+           eligible account to an arm, stores the assignments and marks the file running (as
+           the admin 'cli'); --reason says why now (required); a check that says "must fix"
+           refuses the launch unless --override gives the reason to launch anyway
   stop     a running experiment, with the reason (as the admin 'cli')
   analyze  the results per arm and metric against control, guardrails, sample ratio
 Exit status: 0 done, 1 refused or failed (the message says why), 2 wrong usage.`;
@@ -44,11 +46,12 @@ export async function run(argv: string[]): Promise<number> {
 	if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(', ')}\n\n${usage}`);
 	const { values, positionals } = parse(
 		rest,
-		{ db: { type: 'string' }, json: { type: 'boolean', default: false }, reason: { type: 'string' }, 'as-of': { type: 'string' } },
+		{ db: { type: 'string' }, json: { type: 'boolean', default: false }, reason: { type: 'string' }, override: { type: 'string' }, 'as-of': { type: 'string' } },
 		z.object({
 			db: z.string().optional(),
 			json: z.boolean(),
 			reason: z.string().trim().min(1, { error: 'say why' }).optional(),
+			override: z.string().trim().min(1, { error: 'say why' }).optional(),
 			'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date written YYYY-MM-DD' }).optional()
 		}),
 		usage
@@ -61,13 +64,15 @@ export async function run(argv: string[]): Promise<number> {
 	if (!id) throw new UsageError(`name the experiment: curewise experiments ${sub} ID\n\n${usage}`);
 	if (extra.length) throw new UsageError(`one experiment at a time (got ${positionals.join(', ')})\n\n${usage}`);
 	if (sub === 'stop' && !values.reason) throw new UsageError(`--reason is needed: say why the experiment stops\n\n${usage}`);
-	if (values.reason && sub !== 'stop') throw new UsageError(`--reason goes with stop\n\n${usage}`);
+	if (sub === 'launch' && !values.reason) throw new UsageError(`--reason is needed: say why the experiment is launched now\n\n${usage}`);
+	if (values.reason && sub !== 'stop' && sub !== 'launch') throw new UsageError(`--reason goes with launch or stop\n\n${usage}`);
+	if (values.override && sub !== 'launch') throw new UsageError(`--override goes with launch\n\n${usage}`);
 	if (values['as-of'] && sub !== 'analyze') throw new UsageError(`--as-of goes with analyze\n\n${usage}`);
 	try {
 		if (sub === 'show') return show(id, values.json);
 		const store = await Store.open({ path: values.db });
 		try {
-			if (sub === 'launch') return await launch(store, id, values.json);
+			if (sub === 'launch') return await launch(store, id, values.reason!, values.override, values.json);
 			if (sub === 'stop') return await stop(store, id, values.reason!, values.json);
 			return await analyze(store, id, values['as-of'], values.json);
 		} finally {
@@ -140,8 +145,8 @@ function show(id: string, asJson: boolean): number {
 	return 0;
 }
 
-async function launch(store: Store, id: string, asJson: boolean): Promise<number> {
-	const r = await launchExperiment(store, id, CLI_ACTOR);
+async function launch(store: Store, id: string, reason: string, override: string | undefined, asJson: boolean): Promise<number> {
+	const r = await launchExperiment(store, id, CLI_ACTOR, { reason, ...(override ? { override } : {}) });
 	if (asJson) json(r);
 	else {
 		const arms = Object.entries(r.assigned)

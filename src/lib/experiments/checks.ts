@@ -79,3 +79,32 @@ export function checkArmCadence(message: CheckedMessage, rules: CheckRules | nul
 		}));
 	return result(findings);
 }
+
+/** the checks of one message of an arm, as a launch lists them */
+export interface LaunchCheck {
+	arm: string;
+	/** 1-based, in the arm's order */
+	message: number;
+	channel: string;
+	template_id: string;
+	check: 'message' | 'cadence';
+	result: CheckResult;
+}
+
+/**
+ * Every check of every arm's messages (the message check and the cadence check), in the
+ * definition's order: what a launch lists before anything is assigned. `mustFix` holds the
+ * errors ("must fix" findings): they block a launch unless an admin overrides them with a reason.
+ */
+export function launchChecks(arms: readonly { id: string; message: readonly CheckedMessage[] }[], rules: CheckRules | null | undefined): { checks: LaunchCheck[]; mustFix: string[] } {
+	const checks: LaunchCheck[] = [];
+	for (const arm of arms)
+		arm.message.forEach((m, j) => {
+			const base = { arm: arm.id, message: j + 1, channel: m.channel ?? '', template_id: m.template_id ?? '' };
+			checks.push({ ...base, check: 'message', result: checkArmMessage(m, rules) }, { ...base, check: 'cadence', result: checkArmCadence(m, rules) });
+		});
+	const mustFix = checks.flatMap((c) =>
+		c.result.findings.filter((f) => f.severity === 'error').map((f) => `${c.arm}${arms.find((a) => a.id === c.arm)!.message.length > 1 ? ` (message ${c.message})` : ''}: ${c.check} check: ${f.text}`)
+	);
+	return { checks, mustFix };
+}

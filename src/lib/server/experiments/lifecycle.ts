@@ -11,6 +11,8 @@ import type { Experiment } from '../../experiments/schema.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
 import { LAUNCH_SOURCE } from '../ingest/import.ts';
+import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
+import { checkRules } from '../compliance/message-rules.ts';
 import { querySql } from '../paths.ts';
 import { definitionHash, ExperimentError, getExperiment, updateExperimentFile, withExperimentLock, type Actor } from './registry.ts';
 
@@ -154,6 +156,12 @@ export interface LaunchOptions {
 	dir?: string;
 	/** the launch moment, ISO 8601 (default now): assigned_at of every assignment and launched.at */
 	at?: string;
+	/** why it is launched now: required, recorded in the audit trail */
+	reason?: string;
+	/** an admin's reason to launch although a check of an arm says "must fix" (recorded in the audit trail) */
+	override?: string;
+	/** the rules of the message and cadence checks (default: the store's, checkRules) */
+	rules?: CheckRules;
 }
 
 export interface LaunchResult {
@@ -192,6 +200,15 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 	return withExperimentLock(id, async () => {
 		const e = need(getExperiment(id, opts.dir), id);
 		if (e.status !== 'draft') throw new ExperimentError(`experiment ${id} is ${e.status}: only a draft can be launched (stopping and relaunching is a new version, under a new id)`);
+		const reason = opts.reason?.trim() ?? '';
+		if (!reason) throw new ExperimentError(`experiment ${id} was not launched: say why it is launched now (a reason is required; it is recorded in the audit trail)`);
+		// the checks of every arm's messages: a "must fix" blocks the launch, unless an admin overrides it with a reason
+		const { mustFix } = launchChecks(e.arms, opts.rules ?? (await checkRules(store)));
+		const override = opts.override?.trim() ?? '';
+		if (mustFix.length && !override)
+			throw new ExperimentError(`experiment ${id} was not launched: ${mustFix.length === 1 ? 'a check says' : `${mustFix.length} checks say`} "must fix": ${mustFix.join('; ')}. Fix the messages, or an admin may launch it anyway with a reason`);
+		if (mustFix.length && actor.role !== 'admin')
+			throw new ExperimentError(`experiment ${id} was not launched: only an admin may launch it although ${mustFix.length === 1 ? 'a check says' : 'checks say'} "must fix" (${mustFix.join('; ')})`);
 		const at = isoMoment(opts.at);
 		const hash = definitionHash(e);
 		const t0 = Date.now();
@@ -258,7 +275,15 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 			role: actor.role,
 			action: 'experiment.launch',
 			target: id,
-			details: { launched_at: at, definition_hash: written.launched?.definition_hash ?? hash, batch_id: batchId, eligible, assigned }
+			details: {
+				launched_at: at,
+				definition_hash: written.launched?.definition_hash ?? hash,
+				batch_id: batchId,
+				eligible,
+				assigned,
+				reason,
+				...(mustFix.length ? { must_fix_overridden: mustFix, override_reason: override } : {})
+			}
 		});
 		return result;
 	});

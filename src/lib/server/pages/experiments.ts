@@ -4,6 +4,8 @@
  * and alerts, the assignment file, and the zod schemas of the pages' form actions. The routes
  * parse, check the role, and call these.
  */
+import { launchChecks } from '../../experiments/checks.ts';
+import { checkRules } from '../compliance/message-rules.ts';
 import { error } from '@sveltejs/kit';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +87,8 @@ export interface ExperimentView {
 	preview: DraftPreview | null;
 	/** a draft: the primary metric's baseline from the data, for the detectable effect */
 	baseline: Baseline | null;
+	/** a draft: the checks of every arm's messages a launch lists; "must fix" findings block it */
+	launchChecks: ReturnType<typeof launchChecks> | null;
 	/** a launched experiment: the analysis at the data's as-of date */
 	analysis: ExperimentAnalysis | null;
 	/** why there is no analysis, in words */
@@ -156,8 +160,8 @@ function forThePage(a: ExperimentAnalysis): ExperimentAnalysis {
  * Launches from the page, then computes the new experiment's statistics in the background, so
  * that its page (and the list) read them warm instead of waiting for the first computation.
  */
-export async function launchFromPage(store: Store, id: string, actor: Actor): Promise<LaunchResult> {
-	const r = await launchExperiment(store, id, actor);
+export async function launchFromPage(store: Store, id: string, actor: Actor, opts: { reason: string; override?: string }): Promise<LaunchResult> {
+	const r = await launchExperiment(store, id, actor, opts);
 	const e = getExperiment(id);
 	if (e) void analyzeExperiment(store, e).catch((err) => console.error(`the first analysis of ${id} failed: ${err instanceof Error ? err.message : err}`));
 	return r;
@@ -166,11 +170,12 @@ export async function launchFromPage(store: Store, id: string, actor: Actor): Pr
 export async function experimentView(store: Store, id: string): Promise<ExperimentView> {
 	const e = experimentOrError(id);
 	const [assigned, alerts] = await Promise.all([assignedOf(store, e.id), alertsPage(store, e.id)]);
-	const view: ExperimentView = { experiment: e, assigned, preview: null, baseline: null, analysis: null, analysisProblem: null, km: [], alerts };
+	const view: ExperimentView = { experiment: e, assigned, preview: null, baseline: null, launchChecks: null, analysis: null, analysisProblem: null, km: [], alerts };
 	if (e.status === 'draft') {
-		const [p, b] = await Promise.all([populationPreview(store, e), draftBaselines(store)]);
+		const [p, b, rules] = await Promise.all([populationPreview(store, e), draftBaselines(store), checkRules(store)]);
 		view.preview = p;
 		view.baseline = b.baselines[e.primary_metric] ?? null;
+		view.launchChecks = launchChecks(e.arms, rules);
 	} else if (!Object.keys(assigned).length) {
 		view.analysisProblem = `no account is assigned to ${e.id} in this store: its results appear once its assignments are stored (launch, or an import of experiment_assignments)`;
 	} else {

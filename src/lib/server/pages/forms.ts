@@ -1,9 +1,15 @@
-/** The zod schemas of the experiment pages' form actions (stop, conclude, acknowledge), and the form as an object. */
+/** The zod schemas of the experiment pages' form actions (launch, stop, conclude, acknowledge), and the form as an object. */
 import { z } from 'zod';
 
 const reason = (what: string) => z.string({ error: `say why ${what}` }).trim().min(1, { error: `say why ${what}` }).max(2000, { error: 'the reason is at most 2,000 characters' });
 
 export const stopSchema = z.object({ reason: reason('the experiment stops') });
+
+/** a launch: why now (required), and an admin's reason to launch although a check says "must fix" */
+export const launchSchema = z.object({
+	reason: reason('it is launched now'),
+	override: z.string().trim().max(2000, { error: 'the reason is at most 2,000 characters' }).optional()
+});
 
 export const concludeSchema = z.object({
 	decision: z.enum(['ship', 'do_not_ship', 'iterate'], { error: 'choose the decision: ship, do not ship or iterate' }),

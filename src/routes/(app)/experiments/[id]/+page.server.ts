@@ -3,7 +3,7 @@ import { canActOnExperiments, canSeeAccounts } from '$lib/server/auth/roles';
 import { concludeExperiment, ExperimentError, stopExperiment } from '$lib/server/experiments/lifecycle';
 import { acknowledge } from '$lib/server/pages/experiment-alerts';
 import { experimentView, launchFromPage } from '$lib/server/pages/experiments';
-import { concludeSchema, firstIssue, formObject, stopSchema } from '$lib/server/pages/forms';
+import { concludeSchema, firstIssue, formObject, launchSchema, stopSchema } from '$lib/server/pages/forms';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
@@ -39,8 +39,10 @@ async function attempt<T>(action: string, fn: () => Promise<T>) {
 export const actions: Actions = {
 	launch: async (event) => {
 		const who = actor(event);
+		const parsed = launchSchema.safeParse(await formObject(event.request));
+		if (!parsed.success) return fail(400, { action: 'launch', message: firstIssue(parsed.error) });
 		return attempt('launch', async () => {
-			const r = await launchFromPage(await getStore(), event.params.id, who);
+			const r = await launchFromPage(await getStore(), event.params.id, who, { reason: parsed.data.reason, override: parsed.data.override || undefined });
 			return { action: 'launch', done: `Launched: ${r.eligible.toLocaleString('en-US')} accounts assigned (${Object.entries(r.assigned).map(([a, n]) => `${a} ${n.toLocaleString('en-US')}`).join(', ')}).` };
 		});
 	},
