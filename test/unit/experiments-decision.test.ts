@@ -125,3 +125,19 @@ describe('the decision rule', () => {
 		expect(d).toMatchObject({ decision: 'waiting', sentence: 'Waiting for data: no assigned account is in the data yet.' });
 	});
 });
+
+describe('the minimum run', () => {
+	const early = (over: Partial<DecisionInput> = {}) => ({ ...input([cure('supportive')], []), started_on: '2026-06-26', ...over });
+	test('before it has passed the results stay hidden, with a countdown', () => {
+		const d = decideExperiment(early());
+		expect(d).toMatchObject({ decision: 'waiting', days_left: 3, results_open_on: '2026-07-03' });
+		expect(d.sentence).toBe('Too early to read: the results open on 2026-07-03, after the minimum run of 7 days (3 days of data to go); the guardrails are watched meanwhile.');
+		expect(decideExperiment(early({ min_run_days: 4 })).decision).toBe('ship');
+		expect(decideExperiment(early({ min_run_days: 0 })).decision).toBe('ship');
+	});
+	test('a breached guardrail says stop even before it', () => {
+		const d = decideExperiment({ ...input([cure('supportive', { significant: false })], [guard('supportive', 'opt_outs_per_1k_assigned', 'Opt-outs per 1,000 assigned', 'harm', 'breached')]), started_on: '2026-06-29' });
+		expect(d.decision).toBe('stop');
+		expect(d.results_open_on).toBeNull();
+	});
+});

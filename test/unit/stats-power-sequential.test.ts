@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { mdeForMean, sampleSizeForMean, sampleSizeForProportion } from '../../src/lib/stats/power.ts';
+import { mdeForMean, powerForProportion, sampleSizeForMean, sampleSizeForProportion } from '../../src/lib/stats/power.ts';
 
 interface SampleCase { kind: 'proportion' | 'mean'; baseline?: number; sd?: number; delta: number; weights: number[]; alpha: number; power: number; per_arm: number[]; total_continuous: number; fixed_total_continuous?: number }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/power/sequential.json', import.meta.url), 'utf8')) as {
@@ -35,4 +35,17 @@ describe(`sequential designs (${fixture.generated_by})`, () => {
 			expect(Math.abs(got - m.mde)).toBeLessThanOrEqual(1e-12 * m.mde);
 			expect(got).toBeGreaterThan(mdeForMean(m.sd, m.total, { alpha: m.alpha, power: m.power }));
 		});
+	test('the power reached so far: the planned power at the planned sample, less before it', () => {
+		for (const c of fixture.sample_sizes.filter((x) => x.kind === 'proportion' && x.weights.length === 2 && x.weights[0] === x.weights[1])) {
+			for (const analysis of ['sequential', 'fixed'] as const) {
+				const plan = sampleSizeForProportion(c.baseline!, { absolute: c.delta }, { alpha: c.alpha, power: c.power, analysis });
+				const [nc, nt] = plan.perArm as [number, number];
+				const at = powerForProportion(c.baseline!, c.delta, nc, nt, { alpha: c.alpha, analysis })!;
+				expect(at).toBeGreaterThanOrEqual(c.power);
+				expect(at).toBeLessThan(c.power + 0.001);
+				expect(powerForProportion(c.baseline!, c.delta, Math.round(nc / 2), Math.round(nt / 2), { alpha: c.alpha, analysis })!).toBeLessThan(c.power - 0.1);
+			}
+		}
+		expect(powerForProportion(0.4, 0.03, 0, 100)).toBeNull();
+	});
 });

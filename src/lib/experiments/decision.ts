@@ -11,12 +11,15 @@
  *    non-inferiority guardrail shown within its margin (the best such arm when several are);
  * 3. **keep running** while neither, before the planned end, with the days left;
  * 4. **inconclusive** at or after the planned end.
- * Before any assigned account is in the data there is no decision yet (**waiting**). An analysis
+ * Before any assigned account is in the data there is no decision yet (**waiting**), nor before
+ * the minimum run after the launch (analysis.min_run_days, default 7 days of data): the results
+ * stay hidden, with a countdown, while the guardrails are watched (a breach still says stop). An analysis
  * the sample-ratio check does not trust is said so first. Pure: shared by the server (the list,
  * the CLI, the alert webhook) and the page.
  */
 import type { ExperimentAnalysis, MetricResult } from '../server/experiments/analyze.ts';
 import { ends, formatDiff, verdict } from './results.ts';
+import { MIN_RUN_DAYS } from './schema.ts';
 
 export type DecisionKind = 'ship' | 'stop' | 'keep_running' | 'inconclusive' | 'waiting';
 
@@ -30,8 +33,10 @@ export interface ExperimentDecision {
 	sentence: string;
 	/** why, one line each */
 	reasons: string[];
-	/** days from the data's as-of date to the planned end (keep running), else null */
+	/** days from the data's as-of date to the planned end (keep running) or to the day the results open (too early), else null */
 	days_left: number | null;
+	/** the results are hidden until this day (the minimum run after the launch); null once open */
+	results_open_on: string | null;
 }
 
 export interface DecisionInput {
@@ -40,6 +45,10 @@ export interface DecisionInput {
 	planned_end: string;
 	/** the smallest effect the experiment was planned to detect, absolute, in the metric's units */
 	mde?: number | null;
+	/** the day the experiment started assigning (its launch day, else its start) */
+	started_on?: string | null;
+	/** the days its results stay hidden after that (default MIN_RUN_DAYS) */
+	min_run_days?: number | null;
 }
 
 const days = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
@@ -53,12 +62,32 @@ function effectWords(r: MetricResult): string {
 }
 
 export function decideExperiment(input: DecisionInput): ExperimentDecision {
+	const d = decide(input);
+	if (d.decision === 'stop' || d.decision === 'waiting' || !input.started_on) return d;
+	// too early to read: the results stay hidden until the minimum run has passed
+	const open = addDays(input.started_on, input.min_run_days ?? MIN_RUN_DAYS);
+	const left = days(input.analysis.as_of, open);
+	if (left <= 0) return d;
+	return {
+		decision: 'waiting',
+		arms: [],
+		tone: 'neutral',
+		sentence: `Too early to read: the results open on ${open}, after the minimum run of ${input.min_run_days ?? MIN_RUN_DAYS} days (${left.toLocaleString('en-US')} ${left === 1 ? 'day' : 'days'} of data to go); the guardrails are watched meanwhile.`,
+		reasons: ['early numbers swing widely and invite stopping on noise'],
+		days_left: left,
+		results_open_on: open
+	};
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(day.slice(0, 10)) + n * 86_400_000).toISOString().slice(0, 10);
+
+function decide(input: DecisionInput): ExperimentDecision {
 	const { analysis: a } = input;
 	const arms = a.arms.map((x) => x.arm).filter((x) => x !== a.control);
 	const assigned = a.arms.reduce((n, x) => n + x.assigned, 0);
 	const trust = a.trustworthy ? [] : ['the sample-ratio check flags the assignment: the results may be biased'];
 	if (assigned === 0)
-		return { decision: 'waiting', arms: [], tone: 'neutral', sentence: 'Waiting for data: no assigned account is in the data yet.', reasons: trust, days_left: null };
+		return { decision: 'waiting', arms: [], tone: 'neutral', sentence: 'Waiting for data: no assigned account is in the data yet.', reasons: trust, days_left: null, results_open_on: null };
 
 	const primary = (arm: string) => a.metrics.find((m) => m.arm === arm && m.metric === input.primary_metric);
 
@@ -89,7 +118,8 @@ export function decideExperiment(input: DecisionInput): ExperimentDecision {
 			tone: 'bad',
 			sentence: stops.length === 1 ? `Stop ${stops[0]!.arm}: ${stops[0]!.words}.` : `Stop ${list(stops.map((s) => s.arm))}: ${stops.map((s) => `${s.arm}: ${s.words}`).join('; ')}.`,
 			reasons: [...trust, ...stops.flatMap((s) => s.reasons)],
-			days_left: null
+			days_left: null,
+			results_open_on: null
 		};
 
 	// 2. ship: significantly better on the primary metric, every guardrail clear
@@ -107,7 +137,8 @@ export function decideExperiment(input: DecisionInput): ExperimentDecision {
 			tone: 'good',
 			sentence: `Ship ${best.arm}: ${effectWords(best.p)}, ${guards.length ? 'no guardrail harmed' : 'no guardrail set'}.`,
 			reasons: [`${best.arm}: significantly better on ${lower(best.p.label)} (${a.mode === 'sequential' ? 'always-valid' : 'fixed-horizon'} analysis, after the correction for several comparisons)`, ...guards.map((g) => g.message)],
-			days_left: null
+			days_left: null,
+			results_open_on: null
 		};
 	}
 
@@ -127,7 +158,8 @@ export function decideExperiment(input: DecisionInput): ExperimentDecision {
 			tone: 'neutral',
 			sentence: `Keep running: about ${left.toLocaleString('en-US')} more ${left === 1 ? 'day' : 'days'} to the planned end (${input.planned_end})${target}; no significant change in ${label} yet, no guardrail breached.`,
 			reasons: waitingOn,
-			days_left: left
+			days_left: left,
+			results_open_on: null
 		};
 	}
 	return {
@@ -136,6 +168,7 @@ export function decideExperiment(input: DecisionInput): ExperimentDecision {
 		tone: 'neutral',
 		sentence: `Inconclusive: the planned end (${input.planned_end}) has passed with no significant change in ${label} and no guardrail breached; keep the current message, or run longer with a new plan.`,
 		reasons: waitingOn,
-		days_left: null
+		days_left: null,
+		results_open_on: null
 	};
 }

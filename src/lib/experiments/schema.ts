@@ -132,6 +132,9 @@ export const populationSchema = z
 	})
 	.default({ delinquency: {}, accounts: {}, exclude_experiments: [], share_of_new_episodes: 1 });
 
+/** the days an experiment's results stay hidden after its launch when its file does not say (analysis.min_run_days) */
+export const MIN_RUN_DAYS = 7;
+
 export const analysisSchema = z
 	.object({
 		alpha: z.number().gt(0, { error: 'alpha is above 0' }).lt(0.5, { error: 'alpha is below 0.5' }).default(0.05),
@@ -140,7 +143,13 @@ export const analysisSchema = z
 		correction: z.enum(['holm', 'bh']).default('holm'),
 		power: z.number().gt(0).lt(1).default(0.8),
 		/** the minimum detectable effect on the primary metric (absolute), for the power calculation */
-		mde: z.number().positive().optional()
+		mde: z.number().positive().optional(),
+		/**
+		 * the days the results stay hidden after the launch (default MIN_RUN_DAYS, 7): early numbers
+		 * swing widely and invite stopping on noise; the guardrails are watched meanwhile. Optional
+		 * (no default filled in) so that the launch hash of files written before it is unchanged.
+		 */
+		min_run_days: z.number({ error: 'min_run_days is a whole number of days' }).int({ error: 'min_run_days is a whole number of days' }).min(0).max(90, { error: 'min_run_days is at most 90' }).optional()
 	})
 	.default({ alpha: 0.05, mode: 'sequential', variance_reduction: 'cuped', correction: 'holm', power: 0.8 });
 

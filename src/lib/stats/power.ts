@@ -24,7 +24,7 @@
  *
  * Invalid inputs (effect 0, rates outside (0, 1), fewer than two weights …) throw a RangeError.
  */
-import { normalQuantile } from './distributions.ts';
+import { normalCdf, normalQuantile } from './distributions.ts';
 import { DEFAULT_TUNING_N, rhoSquared } from './sequential.ts';
 
 export type Effect = { absolute: number } | { relative: number };
@@ -229,6 +229,22 @@ export function mdeForProportion(
 		worst = Math.max(worst, (lo + hi) / 2);
 	}
 	return worst;
+}
+
+/**
+ * The power reached with the units analysed so far (n_c in control, n_t in the arm) to detect a
+ * change of a proportion from `baseline` by the absolute `delta`, for the analysis of the
+ * options (α not split by Bonferroni: the caller passes the α of one comparison):
+ * Φ(|δ|/√V − z_{1−α/2}) fixed, Φ((|δ| − h)/√V) sequential (see the header), with
+ * V = p₀q₀/n_c + p₁q₁/n_t. Null when an arm has no unit or p₁ leaves (0, 1).
+ */
+export function powerForProportion(baseline: number, delta: number, nControl: number, nArm: number, options: Pick<DesignOptions, 'alpha' | 'analysis' | 'tuningN'> = {}): number | null {
+	const p1 = baseline + delta;
+	if (!(nControl > 0 && nArm > 0) || !(baseline > 0 && baseline < 1) || !(p1 > 0 && p1 < 1) || delta === 0) return null;
+	const d = design({ ...options, power: 0.5, weights: [1, 1] });
+	const v = (baseline * (1 - baseline)) / nControl + (p1 * (1 - p1)) / nArm;
+	// detectable() at power 0.5 is the rejection boundary itself (z_power = 0)
+	return normalCdf((Math.abs(delta) - detectable(d, v, nControl + nArm)) / Math.sqrt(v));
 }
 
 /**

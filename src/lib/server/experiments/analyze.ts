@@ -967,6 +967,13 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 		effect_over_time: effectOverTime(e, known, s)
 	};
 	const guardrails = guardrailVerdicts(e, partial);
-	const decision = decideExperiment({ analysis: { ...partial, guardrails }, primary_metric: e.primary_metric, planned_end: e.planned_end, mde: e.analysis.mde ?? null });
+	const decision = decideExperiment({
+		analysis: { ...partial, guardrails },
+		primary_metric: e.primary_metric,
+		planned_end: e.planned_end,
+		mde: e.analysis.mde ?? null,
+		started_on: e.launched?.at.slice(0, 10) ?? e.start,
+		min_run_days: e.analysis.min_run_days ?? null
+	});
 	return { ...partial, guardrails, decision, timings: { stats_ms: statsMs, stats_cached: cached, total_ms: Date.now() - t0 } };
 }
