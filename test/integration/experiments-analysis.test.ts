@@ -464,6 +464,10 @@ describe('a hand-built experiment', () => {
 		const w = welch([1, 0, 0], [1, 0]);
 		sig(retail.difference!.estimate, w.d, 10);
 		sig(retail.p_value, w.p, 8);
+		// the scan for uneven effects: retail against the rest (C2 against T2, one account each: no effect, so no test)
+		expect(a.segments.find((s) => s.key === 'segment=retail')!.interaction).toEqual([
+			{ arm: 'treatment', metric: 'cure_rate_30d', in_segment: retail.fixed!.difference!.estimate, in_rest: null, interaction: null, se: null, p_value: null, p_adjusted: null, flagged: false }
+		]);
 	});
 
 	test('the effect over time cumulates the weeks of entry', () => {
@@ -611,6 +615,17 @@ describe('the demo experiments', () => {
 	});
 
 	test('segments include vulnerable customers, and the effect over time ends at the overall effect', () => {
+		// the scan for uneven effects: every segment against the rest, Holm over the scan, vulnerable customers always in it
+		for (const x of [supportive, daily]) {
+			const scan = x.segments.flatMap((g) => g.interaction);
+			expect(scan.length).toBe(x.segments.length);
+			expect(x.segments.find((g) => g.key === 'vulnerable')!.interaction[0]!.p_value).not.toBeNull();
+			for (const i of scan.filter((y) => y.p_value != null)) {
+				expect(i.interaction).toBeCloseTo(i.in_segment! - i.in_rest!, 12);
+				expect(i.p_adjusted!).toBeGreaterThanOrEqual(i.p_value!);
+				expect(i.flagged).toBe(i.p_adjusted! < x.alpha);
+			}
+		}
 		for (const a of [supportive, daily]) {
 			expect(a.segments.map((s) => s.key)).toEqual(['segment=retail', 'segment=sme', 'segment=corporate', 'vulnerable']);
 			const pts = a.effect_over_time.series[0]!.points;

@@ -176,3 +176,17 @@ export function compareArms(
 		pValue
 	};
 }
+
+/**
+ * Whether an effect differs between two independent groups (a segment and the rest of the
+ * experiment: the treatment × segment interaction): the difference of the two effects,
+ * d₁ − d₂, its standard error √(se₁² + se₂²) and the two-sided normal test of "no difference"
+ * (Altman & Bland 2003, "Interaction revisited: the difference between two estimates", BMJ
+ * 326:219). Null when a standard error is 0 or not finite.
+ */
+export function interactionTest(d1: number, se1: number, d2: number, se2: number): { difference: number; se: number; z: number; pValue: number } | null {
+	const se = Math.sqrt(se1 * se1 + se2 * se2);
+	if (!(se > 0) || !Number.isFinite(se) || !Number.isFinite(d1) || !Number.isFinite(d2)) return null;
+	const z = (d1 - d2) / se;
+	return { difference: d1 - d2, se, z, pValue: twoSidedP(z, Infinity) };
+}

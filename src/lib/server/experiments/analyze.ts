@@ -53,7 +53,7 @@ import { EXPERIMENT_METRICS, type Experiment, type ExperimentMetric } from '../.
 import { bayesMeans, bayesProportions } from '../../stats/bayes.ts';
 import { cuped, type CovariateStats } from '../../stats/cuped.ts';
 import { normalCdf, normalPdf, normalQuantile } from '../../stats/distributions.ts';
-import { compareArms, type Interval, type SufficientStats } from '../../stats/effects.ts';
+import { compareArms, interactionTest, type Interval, type SufficientStats } from '../../stats/effects.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 import { adjustPValues } from '../../stats/multiple.ts';
 import { poissonRateTest } from '../../stats/rare.ts';
@@ -194,6 +194,25 @@ export interface SegmentResult {
 	label: string;
 	arms: { arm: string; assigned: number }[];
 	metrics: MetricResult[];
+	/**
+	 * the scan for uneven effects: per arm, the primary metric's effect in the segment against its
+	 * effect in the rest of the experiment (treatment × segment interaction): the difference of
+	 * the two fixed-horizon differences, its standard error √(se_s² + se_r²), the two-sided z-test p,
+	 * and p_adjusted by Holm over every segment × arm of the scan; flagged when p_adjusted < alpha
+	 */
+	interaction: SegmentInteraction[];
+}
+
+export interface SegmentInteraction {
+	arm: string;
+	metric: ExperimentMetric;
+	in_segment: number | null;
+	in_rest: number | null;
+	interaction: number | null;
+	se: number | null;
+	p_value: number | null;
+	p_adjusted: number | null;
+	flagged: boolean;
 }
 
 export interface EffectPoint {
@@ -934,14 +953,33 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 	const segments: SegmentResult[] = segmentDefs.map((d) => {
 		const sc = known.filter(d.pick);
 		const groups = addUp(sc);
+		const metricsIn = analyseGroup(e, sc, knownTimes.filter(d.pick), s, { curves: false, bayes: 'primary' });
+		// the rest of the experiment, for the interaction: the primary metric only
+		const rest = analyseGroup(e, known.filter((c) => !d.pick(c)), knownTimes.filter((c) => !d.pick(c)), s, { curves: false, bayes: 'primary' });
+		const interaction = armIds
+			.filter((a) => a !== 'control')
+			.map((arm) => {
+				const a = metricsIn.find((m) => m.arm === arm && m.metric === e.primary_metric)?.fixed?.difference ?? null;
+				const b = rest.find((m) => m.arm === arm && m.metric === e.primary_metric)?.fixed?.difference ?? null;
+				const t = a && b && a.se != null && b.se != null ? interactionTest(a.estimate, a.se, b.estimate, b.se) : null;
+				return { arm, metric: e.primary_metric, in_segment: a?.estimate ?? null, in_rest: b?.estimate ?? null, interaction: t?.difference ?? null, se: t?.se ?? null, p_value: t?.pValue ?? null, p_adjusted: null, flagged: false };
+			});
 		return {
 			key: d.key,
 			dimension: d.dimension,
 			value: d.value,
 			label: d.label,
 			arms: armIds.map((a) => ({ arm: a, assigned: groups.get(a)?.assigned ?? 0 })),
-			metrics: analyseGroup(e, sc, knownTimes.filter(d.pick), s, { curves: false, bayes: 'primary' })
+			metrics: metricsIn,
+			interaction
 		};
+	});
+	// Holm over every segment × arm of the scan
+	const scan = segments.flatMap((g) => g.interaction.filter((x) => x.p_value != null));
+	const scanAdjusted = adjustPValues(scan.map((x) => x.p_value!), 'holm');
+	scan.forEach((x, i) => {
+		x.p_adjusted = scanAdjusted[i]!;
+		x.flagged = scanAdjusted[i]! < s.alpha;
 	});
 
 	const partial = {
