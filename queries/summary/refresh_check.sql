@@ -3,7 +3,8 @@
 -- It cannot (and the tables are rebuilt whole) when an import added or replaced experiment
 -- assignments (the arms' bits are numbered over all of them) or changed an account's customer or
 -- one of the attributes every summary table carries beside its rows (segment, product, region,
--- vulnerable). Also: how many accounts and contact days changed, of how many.
+-- vulnerable). Also: how many accounts and contact days changed, of how many, and whether
+-- accounts or the events' tables have new or replaced rows (else their steps are skipped).
 -- Parameters: $since (the last import batch the summary tables include).
 SELECT
 	(SELECT count(*) FROM experiment_assignments WHERE import_batch_id > $since)
@@ -13,4 +14,10 @@ SELECT
 			AND (a.customer_id <> k.customer_id OR a.segment <> k.segment OR a.product <> k.product OR a.region <> k.region OR a.vulnerable <> k.vulnerable)) AS attributes,
 	(SELECT count(*) FROM kr_accounts) AS accounts,
 	(SELECT count(*) FROM kpi_accounts) AS all_accounts,
-	(SELECT count(*) FROM kr_contact_days) AS contact_days
+	(SELECT count(*) FROM kr_contact_days) AS contact_days,
+	(SELECT count(*) FROM accounts WHERE import_batch_id > $since) AS account_rows,
+	-- what kpi_events is made of: complaints, contact preferences, and the accounts an opt-out by customer reaches
+	(SELECT count(*) FROM complaints WHERE import_batch_id > $since)
+		+ (SELECT count(*) FROM contact_preferences WHERE import_batch_id > $since)
+		+ (SELECT count(*) FROM kpi_replaced_rows WHERE batch_id > $since AND table_name IN ('complaints', 'contact_preferences', 'accounts'))
+		+ (SELECT count(*) FROM accounts WHERE import_batch_id > $since) AS event_rows

@@ -107,6 +107,8 @@ describe('the incremental refresh after an import', () => {
 		const before = (await dataAsOf(t.store))!;
 		const r1 = await importRows('interactions', { interaction_id: `x.interaction_id || '-d1'`, occurred_at: `x.occurred_at + INTERVAL 1 DAY` }, `x.occurred_at > (SELECT max(occurred_at) FROM interactions) - INTERVAL 1 DAY`, 'day-interactions');
 		const r2 = await importRows('payments', { payment_id: `x.payment_id || '-d1'`, paid_at: `x.paid_at + INTERVAL 1 DAY` }, `x.paid_at > (SELECT max(paid_at) FROM payments) - INTERVAL 2 DAY`, 'day-payments');
+		// and two complaints of the day (the events table takes them in)
+		await importRows('complaints', { complaint_id: `x.complaint_id || '-d1'`, received_at: `x.received_at + INTERVAL 1 DAY` }, `x.complaint_id IN (SELECT complaint_id FROM complaints ORDER BY received_at DESC LIMIT 2)`, 'day-complaints');
 		expect(r1.rows_inserted).toBeGreaterThan(0);
 		expect(r2.rows_inserted).toBeGreaterThan(0);
 		expect(await freshSummaries(t.store)).toBeNull();

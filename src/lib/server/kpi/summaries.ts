@@ -176,7 +176,11 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 				let t = Date.now();
 				await runStep(conn, 'summary/refresh_changes', { since, as_of: asOf });
 				steps['summary/refresh_changes'] = Date.now() - t;
-				const c = await one<{ assignments: unknown; attributes: unknown; accounts: unknown; all_accounts: unknown; contact_days: unknown }>(conn, querySql('summary/refresh_check'), { since });
+				const c = await one<{ assignments: unknown; attributes: unknown; accounts: unknown; all_accounts: unknown; contact_days: unknown; account_rows: unknown; event_rows: unknown }>(
+					conn,
+					querySql('summary/refresh_check'),
+					{ since }
+				);
 				const n = (v: unknown) => Number(v ?? 0);
 				if (n(c.assignments) > 0) reason = 'experiment assignments changed';
 				else if (n(c.attributes) > 0) reason = `${n(c.attributes)} accounts changed segment, product, region, vulnerability or customer`;
@@ -188,6 +192,9 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 					for (const step of REFRESH_STEPS.slice(1)) {
 						if (step === 'summary/refresh_as_of' && asOf === prevAsOf) continue;
 						if (step === 'summary/refresh_contacts' && touched.contact_days === 0) continue;
+						// nothing for these steps to take in: no new or replaced account, complaint or preference
+						if (step === 'summary/refresh_accounts' && n(c.account_rows) === 0) continue;
+						if (step === 'summary/events' && n(c.event_rows) === 0) continue;
 						t = Date.now();
 						await runStep(conn, step, params);
 						steps[step] = Date.now() - t;
