@@ -279,10 +279,14 @@ describe('a hand-built experiment', () => {
 		sig(r.fixed!.df, w.df, 8);
 		sig(r.p_value_fixed, w.p, 8);
 		expect(r.p_value).toBe(r.p_value_fixed); // fixed mode
-		// relative lift (delta method): r = (2/3)/(1/4) − 1 = 5/3, Var = v_a/ȳ_c² + ȳ_a² v_c/ȳ_c⁴
-		const vr = (1 / 9) / 0.0625 + ((4 / 9) * 0.0625) / 0.25 ** 4;
+		// relative lift: r = (2/3)/(1/4) − 1 = 5/3; with 1 and 2 events (fewer than 10) not by the delta method
+		// but by the exact interval of the rate ratio: R's poisson.test(c(2, 1), c(3, 4)) gives 0.1388233832719036 to
+		// 157.3258318496413 for the ratio (2 cures of 3 against 1 of 4)
+		expect(r.relative_method).toBe('exact');
 		sig(r.relative_lift!.estimate, 5 / 3, 10);
-		sig(r.relative_lift!.se, Math.sqrt(vr), 10);
+		expect(r.relative_lift!.se).toBeNull();
+		sig(r.relative_lift!.lower, 0.13882338327190361 - 1, 9);
+		sig(r.relative_lift!.upper, 157.32583184964133 - 1, 9);
 		// sequential, on the same statistics: the normal mixture with τ² = ρ² V N, N = 7 episodes
 		const s = mixture(w.d, w.se ** 2, 7);
 		sig(r.p_value_sequential, s.p, 8);
@@ -386,7 +390,8 @@ describe('a hand-built experiment', () => {
 			[44, 1]
 		]);
 		expect(r.survival!.median_control).toBe(52);
-		expect(r.survival!.median_arm).toBe(15);
+		// the arm's curve is flat at exactly one half from day 15 to day 44: R's quantile.survfit takes the middle
+		expect(r.survival!.median_arm).toBe(29.5);
 		// log-rank by hand: event times 10, 15, 44, 52; control O = 2, E = 4/8 + 8/7 + 3/4 + 1, V = 1/4 + (10/6)(12/49) + 3/16 + 0
 		const e = 0.5 + 8 / 7 + 0.75 + 1;
 		const v = 0.25 + (10 / 6) * (12 / 49) + 3 / 16;

@@ -107,7 +107,8 @@ describe('Kaplan–Meier', () => {
 			{ t: 7, events: 1, censored: 0 }
 		]);
 		expect(curve.map((p) => p.s)).toEqual([0.5, 0]);
-		expect(kmQuantile(curve, 0.5)).toBe(5);
+		// flat at exactly one half from 5 to 7: the median is the middle, as R's quantile.survfit
+		expect(kmQuantile(curve, 0.5)).toBe(6);
 	});
 });
 

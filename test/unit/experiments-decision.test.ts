@@ -105,6 +105,7 @@ describe('the decision rule', () => {
 	test('keep running: better, but a non-inferiority margin not yet shown', () => {
 		const d = decideExperiment(input([cure('supportive')], [guard('supportive', 'complaints_per_1k_assigned', 'Complaints per 1,000 assigned', 'non_inferiority', 'not_enough_data')]));
 		expect(d.decision).toBe('keep_running');
+		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (2026-07-23); supportive is better on cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), but complaints per 1,000 assigned is not yet shown within its margin.');
 		expect(d.reasons).toContain('supportive is significantly better on cure rate (30 days), but complaints per 1,000 assigned is not yet shown within its margin');
 	});
 

@@ -150,13 +150,18 @@ function decide(input: DecisionInput): ExperimentDecision {
 		...arms.map((arm) => primary(arm)).filter((p): p is MetricResult => !!p && !better.some((b) => b.arm === p.arm)).map((p) => `${p.arm}: ${p.difference ? `${effectWords(p)}: not significant yet` : `${lower(p.label)}: no result yet${p.note ? ` (${p.note})` : ''}`}`)
 	];
 	const label = lower(primary(arms[0] ?? '')?.label ?? input.primary_metric);
+	// better on the primary metric, but a non-inferiority margin not yet shown
+	const pending = better.find((x) => unproven(x.arm).length > 0);
+	const status = pending
+		? `${pending.arm} is better on ${effectWords(pending.p)}, but ${list([...new Set(unproven(pending.arm).map((g) => lower(g.label)))])} ${unproven(pending.arm).length > 1 ? 'are' : 'is'} not yet shown within ${unproven(pending.arm).length > 1 ? 'their margins' : 'its margin'}`
+		: `no significant change in ${label} yet, no guardrail breached`;
 	if (left > 0) {
 		const target = input.mde != null && primary(arms[0] ?? '') ? ` to detect ${formatDiff(primary(arms[0]!)!.unit, input.mde).replace(/^\+/, 'a change of ')}` : '';
 		return {
 			decision: 'keep_running',
 			arms: [],
 			tone: 'neutral',
-			sentence: `Keep running: about ${left.toLocaleString('en-US')} more ${left === 1 ? 'day' : 'days'} to the planned end (${input.planned_end})${target}; no significant change in ${label} yet, no guardrail breached.`,
+			sentence: `Keep running: about ${left.toLocaleString('en-US')} more ${left === 1 ? 'day' : 'days'} to the planned end (${input.planned_end})${pending ? '' : target}; ${status}.`,
 			reasons: waitingOn,
 			days_left: left,
 			results_open_on: null
@@ -166,7 +171,9 @@ function decide(input: DecisionInput): ExperimentDecision {
 		decision: 'inconclusive',
 		arms: [],
 		tone: 'neutral',
-		sentence: `Inconclusive: the planned end (${input.planned_end}) has passed with no significant change in ${label} and no guardrail breached; keep the current message, or run longer with a new plan.`,
+		sentence: pending
+			? `Inconclusive: the planned end (${input.planned_end}) has passed; ${status}: decide with the guardrail's evidence, or run longer with a new plan.`
+			: `Inconclusive: the planned end (${input.planned_end}) has passed with no significant change in ${label} and no guardrail breached; keep the current message, or run longer with a new plan.`,
 		reasons: waitingOn,
 		days_left: null,
 		results_open_on: null
