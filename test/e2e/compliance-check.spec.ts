@@ -43,6 +43,8 @@ test('a strategist pastes a threatening text and sees the phrases highlighted wi
 test('the cadence check says which packs a plan breaks, and for which regions', async ({ page }) => {
 	await signIn(page, 'compliance');
 	await page.goto('/compliance/check');
+	// typed before the scripts take over, a number could land beside the value they restore ("11")
+	await page.locator('html[data-hydrated]').waitFor();
 	const form = page.getByRole('region', { name: 'Cadence check' });
 	await form.getByLabel('Channel').selectOption('call');
 	await form.getByLabel('Contacts a day').fill('1');

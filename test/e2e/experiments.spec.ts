@@ -178,3 +178,15 @@ test("daily-call-cadence shows its guardrail alerts; one is acknowledged with a 
 	await expect(done).toContainText('e2e-strategist');
 	await expect(done).toContainText('expected with daily calls; compliance informed');
 });
+
+test('leadership reads each running experiment\'s verdict first, in one sentence', async ({ page }) => {
+	await signIn(page, 'leadership');
+	await page.goto('/experiments');
+	await expect(page.getByTestId('experiment-daily-call-cadence').getByTestId('verdict')).toHaveText(/^(Ship|Stop|Keep running|Inconclusive|Waiting|Too early)\b.*\.$/);
+	await page.goto('/experiments/daily-call-cadence');
+	const verdict = page.getByTestId('verdict');
+	await expect(verdict).toContainText(/^Decision\s*(Ship|Stop|Keep running|Inconclusive|Waiting|Too early)/);
+	// it comes before the health checks and the results
+	const [v, h] = await Promise.all([verdict.boundingBox(), page.getByTestId('health').boundingBox()]);
+	expect(v!.y).toBeLessThan(h!.y);
+});
