@@ -363,7 +363,10 @@ describe('a hand-built experiment', () => {
 		expect(r.fixed!.relative_lift!.estimate).toBe(-1);
 		expect(r.fixed!.relative_lift!.lower).toBe(-1);
 		sig(r.fixed!.relative_lift!.upper, (piU / (1 - piU)) * (4 / 5) - 1, 8);
-		expect(r.sequential!.relative_lift).toBeNull();
+		// the always-valid analysis: the confidence sequence of the rate ratio, 0 to 5.0424 (scipy: test/fixtures/rate-ratio)
+		expect(r.sequential!.relative_lift!.estimate).toBe(-1);
+		expect(r.sequential!.relative_lift!.lower).toBe(-1);
+		sig(r.sequential!.relative_lift!.upper, 5.04237394672177 - 1, 8);
 	});
 
 	test('presumed violations: 7-date windows on the local calendar', () => {

@@ -140,6 +140,48 @@ export function poissonRateTest(
 	return { ...base, lower: toRatio(piL), upper: toRatio(piU), pValue };
 }
 
+/**
+ * An always-valid confidence sequence for the rate ratio R = λ_arm/λ_ctl, for an analysis read
+ * at every look: given the events so far, each event is the arm's with probability
+ * π = R·T_arm/(R·T_arm + T_ctl) (the conditional binomial of poissonRateTest), and the mixture
+ * of the binomial likelihood ratios over π ~ Beta(½, ½),
+ *   M(π₀) = B(x + ½, n − x + ½) / B(½, ½) / (π₀^x (1 − π₀)^(n − x)),
+ * is a nonnegative martingale of mean 1 under π = π₀ (Robbins 1970, "Statistical methods related
+ * to the law of the iterated logarithm"), so by Ville's inequality the set {π₀ : M(π₀) < 1/α}
+ * covers π at every look with probability at least 1 − α. Its ends are found by bisection and
+ * mapped to R; valid at zero events in an arm (the lower end is then 0, or the upper ∞). The
+ * conditional binomial takes the two arms' exposures in a fixed ratio (a steady assignment).
+ * Null when an arm has no exposure or there is no event at all.
+ */
+export function poissonRateRatioSequence(control: EventCount, arm: EventCount, alpha = 0.05): { rateRatio: number; lower: number; upper: number } | null {
+	checkAlpha(alpha);
+	if (!(control.exposure > 0) || !(arm.exposure > 0)) return null;
+	const x = arm.events;
+	const n = arm.events + control.events;
+	if (n === 0) return null;
+	const lnB = (a: number, b: number) => logGamma(a) + logGamma(b) - logGamma(a + b);
+	const c = lnB(x + 0.5, n - x + 0.5) - lnB(0.5, 0.5);
+	const logM = (p: number) => c - (x > 0 ? x * Math.log(p) : 0) - (n - x > 0 ? (n - x) * Math.log1p(-p) : 0);
+	const target = Math.log(1 / alpha);
+	const mle = x / n;
+	// M decreases from π₀ = 0 to the MLE and increases after it
+	const edge = (from: number, to: number): number => {
+		// from: a point outside the set (or the end of (0, 1)); to: the MLE, inside it
+		let out = from;
+		let inside = to;
+		for (let i = 0; i < 200 && Math.abs(out - inside) > 1e-16; i++) {
+			const mid = (out + inside) / 2;
+			if (logM(mid) >= target) out = mid;
+			else inside = mid;
+		}
+		return (out + inside) / 2;
+	};
+	const piL = x === 0 || logM(Number.MIN_VALUE) < target ? 0 : edge(0, mle);
+	const piU = x === n || logM(1 - Number.EPSILON / 2) < target ? 1 : edge(1, mle);
+	const toRatio = (p: number) => (p >= 1 ? Infinity : (p / (1 - p)) * (control.exposure / arm.exposure));
+	return { rateRatio: control.events === 0 ? Infinity : x / arm.exposure / (control.events / control.exposure), lower: toRatio(piL), upper: toRatio(piU) };
+}
+
 // ---- Fisher's exact test ----
 
 function logChoose(n: number, k: number): number {

@@ -56,7 +56,7 @@ import { normalCdf, normalPdf, normalQuantile } from '../../stats/distributions.
 import { compareArms, interactionTest, type Interval, type SufficientStats } from '../../stats/effects.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 import { adjustPValues } from '../../stats/multiple.ts';
-import { poissonRateTest } from '../../stats/rare.ts';
+import { poissonRateRatioSequence, poissonRateTest } from '../../stats/rare.ts';
 import { DEFAULT_TUNING_N, normalMixtureTest, rhoSquared, sequentialCompare } from '../../stats/sequential.ts';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../../stats/srm.ts';
 import { logRank, rmstDifference } from '../../stats/survival.ts';
@@ -113,7 +113,8 @@ export interface MetricResult {
 	/**
 	 * how the relative lift's interval is computed: 'delta' (the delta method, with the
 	 * difference's analysis), 'exact' (fewer than FEW_EVENTS events in an arm of a share or a count:
-	 * the fixed analysis takes the exact interval of the rate ratio, the always-valid one none)
+	 * the fixed analysis takes the exact interval of the rate ratio, the always-valid one the
+	 * confidence sequence of the rate ratio, both minus 1)
 	 */
 	relative_method: 'delta' | 'exact';
 	fixed: { difference: IntervalOut | null; relative_lift: IntervalOut | null; p_value: number | null; df: number | null } | null;
@@ -664,16 +665,20 @@ function statMetric(
 					exact && ratio != null && Number.isFinite(ratio)
 						? { estimate: ratio - 1, se: null, lower: fin(exact.lower - 1), upper: Number.isFinite(exact.upper) ? exact.upper - 1 : null }
 						: null;
-			if (out.sequential) out.sequential.relative_lift = null;
+			// the always-valid analysis: the confidence sequence of the rate ratio (a mixture martingale)
+			const cs = poissonRateRatioSequence({ events: ev.control, exposure: c.n }, { events: ev.arm, exposure: a.n }, s.alpha);
+			if (out.sequential)
+				out.sequential.relative_lift =
+					cs && Number.isFinite(cs.rateRatio) ? { estimate: cs.rateRatio - 1, se: null, lower: cs.lower - 1, upper: Number.isFinite(cs.upper) ? cs.upper - 1 : null } : null;
 			out.relative_method = 'exact';
 			out.note ??=
 				ev.control === 0 && ev.arm === 0
 					? 'no events in either arm: no relative lift'
 					: `few events (${ev.control} in control, ${ev.arm} in ${arm}): ` +
-						(s.mode === 'sequential'
-							? 'no relative lift under the always-valid analysis (see the difference)'
-							: ev.control === 0
-								? 'no relative lift (control has none); see the difference'
+						(ev.control === 0
+							? 'no relative lift (control has none); see the difference'
+							: s.mode === 'sequential'
+								? 'the relative lift is the always-valid interval of the rate ratio'
 								: 'the relative lift is the exact interval of the rate ratio');
 		}
 	}
