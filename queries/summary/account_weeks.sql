@@ -21,10 +21,7 @@ CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
 	{{metrics:contact_counts}}
 FROM (
-	-- numbers rather than texts to group on: the account's ak, the combo's hash
-	SELECT ka.ak, i.occurred_at::DATE AS day, hash(i.channel, i.tone, i.template_id, i.agent_id) AS combo, i.channel, i.outcome
-	FROM interactions i JOIN kpi_accounts ka USING (account_id)
-	WHERE i.direction = 'outbound'
+	{{include:summary/outbound_contacts}}
 )
 GROUP BY ALL;
 

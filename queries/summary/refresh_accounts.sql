@@ -8,8 +8,6 @@ SELECT a.account_id,
 	a.customer_id, a.segment, a.product, a.region, a.vulnerable, coalesce(x.arms, 0)::UBIGINT AS arms
 FROM accounts a
 LEFT JOIN (
-	SELECT x.account_id, bit_or(1::UBIGINT << r.bit) AS arms
-	FROM experiment_assignments x JOIN kpi_arms r USING (experiment_id, variant)
-	GROUP BY 1
+	{{include:summary/account_arms}}
 ) x USING (account_id)
 WHERE a.import_batch_id > $since AND a.account_id NOT IN (SELECT account_id FROM kpi_accounts);

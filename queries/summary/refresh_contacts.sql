@@ -19,9 +19,7 @@ CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
 	{{metrics:contact_counts}}
 FROM (
-	SELECT ka.ak, i.occurred_at::DATE AS day, hash(i.channel, i.tone, i.template_id, i.agent_id) AS combo, i.channel, i.outcome
-	FROM interactions i JOIN kpi_accounts ka USING (account_id)
-	WHERE i.direction = 'outbound'
+	{{include:summary/outbound_contacts}}
 		AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
 		AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
 )

@@ -7,24 +7,11 @@
 import { describe, expect, test } from 'vitest';
 import { decideExperiment, type DecisionInput } from '../../src/lib/experiments/decision.ts';
 import type { MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import { cureResult } from '../support/experiments.ts';
 import type { GuardrailVerdict } from '../../src/lib/server/experiments/guardrails.ts';
 
-const cure = (arm: string, over: Partial<MetricResult> = {}): MetricResult =>
-	({
-		metric: 'cure_rate_30d',
-		label: 'Cure rate (30 days)',
-		kind: 'proportion',
-		roles: ['primary'],
-		better: 'up',
-		unit: 'share',
-		arm,
-		control_value: 0.381,
-		arm_value: 0.412,
-		difference: { estimate: 0.031, se: 0.006, lower: 0.006, upper: 0.056 },
-		significant: true,
-		note: null,
-		...over
-	}) as MetricResult;
+// supportive's cure rate, with the interval of the decision's sentences
+const cure = (arm: string, over: Partial<MetricResult> = {}): MetricResult => cureResult({ arm, difference: { estimate: 0.031, se: 0.006, lower: 0.006, upper: 0.056 }, ...over });
 
 const guard = (arm: string, metric: string, label: string, rule: GuardrailVerdict['rule'], verdict: GuardrailVerdict['verdict']): GuardrailVerdict => ({
 	arm,

@@ -1,4 +1,5 @@
 /** The experiment pages' formats (ux.md): shares in %, their differences in pp, counts per 1,000, p-values, and the primary result in one sentence. */
+import { cureResult } from '../support/experiments.ts';
 import { expect, test } from 'vitest';
 import { ends, formatDiff, formatInterval, formatLift, formatP, formatValue, primarySentence, verdict } from '../../src/lib/experiments/results.ts';
 import type { MetricResult } from '../../src/lib/server/experiments/analyze.ts';
@@ -23,24 +24,7 @@ test('values and differences in the units of ux.md', () => {
 	expect(formatP(0.04321)).toBe('0.0432');
 });
 
-const result = (over: Partial<MetricResult>): MetricResult =>
-	({
-		metric: 'cure_rate_30d',
-		label: 'Cure rate (30 days)',
-		kind: 'proportion',
-		roles: ['primary'],
-		better: 'up',
-		unit: 'share',
-		arm: 'supportive',
-		n_control: 1000,
-		n_arm: 1000,
-		control_value: 0.381,
-		arm_value: 0.412,
-		difference: { estimate: 0.031, se: 0.006, lower: 0.018, upper: 0.044 },
-		significant: true,
-		note: null,
-		...over
-	}) as MetricResult;
+const result = cureResult;
 
 test('the primary result in one sentence, and whether the change is good news', () => {
 	expect(primarySentence(result({}), 0.05, 'sequential')).toBe(

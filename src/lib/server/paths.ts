@@ -47,7 +47,7 @@ export function querySql(name: string): string {
 		sql = text
 			.split('\n')
 			.map((line) =>
-				/^\s*--/.test(line) ? line : expandMetrics(line.replace(/\{\{include:([a-z0-9_/]+)\}\}/g, (_, inc: string) => querySql(inc).replace(/^(--.*\n)+/, '')))
+				/^\s*--/.test(line) ? line : expandMetrics(line.replace(/\{\{include:([a-z0-9_/]+)\}\}/g, (_, inc: string) => querySql(inc).replace(/^(--.*\n)+/, '').trimEnd()))
 			)
 			.join('\n');
 		cache.set(name, sql);

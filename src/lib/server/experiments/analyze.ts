@@ -833,7 +833,7 @@ function analyseGroup(
 	cells: readonly StatsCell[],
 	timeCells: readonly TimeCell[],
 	s: Settings,
-	opts: { curves: boolean; bayes: 'all' | 'primary' }
+	opts: { curves: boolean; bayes: 'all' | 'primary'; only?: ExperimentMetric }
 ): MetricResult[] {
 	const groups = addUp(cells);
 	const times = addUpTimes(timeCells);
@@ -841,6 +841,7 @@ function analyseGroup(
 	const treatments = armIds.filter((a) => a !== 'control');
 	const out: MetricResult[] = [];
 	for (const { metric, roles } of experimentMetrics(e)) {
+		if (opts.only && metric !== opts.only) continue;
 		const withBayes = opts.bayes === 'all' || roles.includes('primary');
 		if (kindOf(metric) === 'time') {
 			for (const arm of treatments) out.push(timeMetric(metric, roles, arm, times, s, opts.curves, withBayes));
@@ -960,7 +961,7 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 		const groups = addUp(sc);
 		const metricsIn = analyseGroup(e, sc, knownTimes.filter(d.pick), s, { curves: false, bayes: 'primary' });
 		// the rest of the experiment, for the interaction: the primary metric only
-		const rest = analyseGroup(e, known.filter((c) => !d.pick(c)), knownTimes.filter((c) => !d.pick(c)), s, { curves: false, bayes: 'primary' });
+		const rest = analyseGroup(e, known.filter((c) => !d.pick(c)), knownTimes.filter((c) => !d.pick(c)), s, { curves: false, bayes: 'primary', only: e.primary_metric });
 		const interaction = armIds
 			.filter((a) => a !== 'control')
 			.map((arm) => {

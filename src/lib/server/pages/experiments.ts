@@ -4,7 +4,7 @@
  * and alerts, the assignment file, and the zod schemas of the pages' form actions. The routes
  * parse, check the role, and call these.
  */
-import { launchChecks } from '../../experiments/checks.ts';
+import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
 import { checkRules } from '../compliance/message-rules.ts';
 import { error } from '@sveltejs/kit';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -167,15 +167,16 @@ export async function launchFromPage(store: Store, id: string, actor: Actor, opt
 	return r;
 }
 
-export async function experimentView(store: Store, id: string): Promise<ExperimentView> {
+/** the experiment page's data; `rules`: the message and cadence checks' rules when the caller has them loaded already */
+export async function experimentView(store: Store, id: string, rules?: CheckRules): Promise<ExperimentView> {
 	const e = experimentOrError(id);
 	const [assigned, alerts] = await Promise.all([assignedOf(store, e.id), alertsPage(store, e.id)]);
 	const view: ExperimentView = { experiment: e, assigned, preview: null, baseline: null, launchChecks: null, analysis: null, analysisProblem: null, km: [], alerts };
 	if (e.status === 'draft') {
-		const [p, b, rules] = await Promise.all([populationPreview(store, e), draftBaselines(store), checkRules(store)]);
+		const [p, b, r] = await Promise.all([populationPreview(store, e), draftBaselines(store), rules ?? checkRules(store)]);
 		view.preview = p;
 		view.baseline = b.baselines[e.primary_metric] ?? null;
-		view.launchChecks = launchChecks(e.arms, rules);
+		view.launchChecks = launchChecks(e.arms, r);
 	} else if (!Object.keys(assigned).length) {
 		view.analysisProblem = `no account is assigned to ${e.id} in this store: its results appear once its assignments are stored (launch, or an import of experiment_assignments)`;
 	} else {

@@ -9,15 +9,18 @@ import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals, url }) => ({
-	...(await experimentView(await getStore(), params.id)),
-	// the message and cadence checks of the definition's messages
-	checkRules: await checkRules(await getStore()),
-	canOpenCheck: canOpenCheck(locals.user!.role),
-	canAct: canActOnExperiments(locals.user!.role),
-	canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
-	saved: url.searchParams.has('saved')
-});
+export const load: PageServerLoad = async ({ params, locals, url }) => {
+	// the message and cadence checks of the definition's messages (and of a draft's launch), loaded once
+	const rules = await checkRules(await getStore());
+	return {
+		...(await experimentView(await getStore(), params.id, rules)),
+		checkRules: rules,
+		canOpenCheck: canOpenCheck(locals.user!.role),
+		canAct: canActOnExperiments(locals.user!.role),
+		canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
+		saved: url.searchParams.has('saved')
+	};
+};
 
 /** the signed-in actor, or 403 for the roles that only read experiments */
 function actor({ locals }: RequestEvent) {
