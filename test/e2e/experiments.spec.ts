@@ -1,5 +1,8 @@
 import { expect, request as pwRequest, test, type Page } from '@playwright/test';
 import { PASSWORD, signIn } from './auth';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
 
 // Experiments in the browser, on the demo store and a copy of experiments/*.yaml in the e2e
 // temp folder (scripts/e2e.js sets CUREWISE_EXPERIMENTS_DIR): a strategist drafts, launches,
@@ -186,7 +189,37 @@ test('leadership reads each running experiment\'s verdict first, in one sentence
 	await page.goto('/experiments/daily-call-cadence');
 	const verdict = page.getByTestId('verdict');
 	await expect(verdict).toContainText(/^Decision\s*(Ship|Stop|Keep running|Inconclusive|Waiting|Too early)/);
+	// the power reached so far for the effect the plan asks (3 points), on supportive-reminder
+	await page.goto('/experiments/supportive-reminder');
+	await expect(page.getByTestId('power-so-far').first()).toContainText(/Power reached so far to detect a change of 3\.0 pp with the [\d,]+ analysed in control and supportive: \d+%/);
+	await page.goto('/experiments/daily-call-cadence');
 	// it comes before the health checks and the results
 	const [v, h] = await Promise.all([verdict.boundingBox(), page.getByTestId('health').boundingBox()]);
 	expect(v!.y).toBeLessThan(h!.y);
+});
+
+test('a "must fix" check blocks a launch; an admin launches anyway only with a reason to override', async ({ page }) => {
+	// a draft whose supportive SMS does not say it is from a debt collector, in the end-to-end run's experiments folder
+	const dir = process.env.CUREWISE_EXPERIMENTS_DIR!;
+	const draft = YAML.parse(readFileSync(join(dir, 'supportive-reminder.yaml'), 'utf8'));
+	Object.assign(draft, { id: 'guard-draft', title: 'Guarded launch', status: 'draft', population: { ...draft.population, exclude_experiments: ['supportive-reminder', 'daily-call-cadence'] } });
+	draft.arms[1].message[0].text = 'We can set up a plan that works for you: {link}. Reply STOP to opt out.';
+	writeFileSync(join(dir, 'guard-draft.yaml'), YAML.stringify(draft));
+	await signIn(page, 'admin');
+	await page.goto('/experiments/guard-draft');
+	await page.locator('html[data-hydrated]').waitFor();
+	const launch = page.getByTestId('launch-form');
+	await expect(launch.getByTestId('launch-checks')).toContainText('supportive: ✗ must fix');
+	// an admin may launch, but a reason alone is refused, naming the finding, and nothing is assigned
+	await launch.getByLabel(/^Why launch it now/).fill('The plan offer starts this week.');
+	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
+	await expect(launch.getByRole('alert')).toContainText('was not launched: a check says "must fix": supportive (message 1): message check: The text message does not say it is from a debt collector');
+	await expect(page.getByTestId('status')).toHaveText(/draft/);
+	// with the reason to override, it launches; the trail keeps both reasons
+	await launch.getByLabel(/^Why launch it now/).fill('The plan offer starts this week.');
+	await launch.getByLabel(/^Launch although a check says "must fix"/).fill('Legal approved this wording for a one-week pilot.');
+	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
+	await expect(page.getByTestId('action-done')).toContainText(/Launched: [\d,]+ accounts assigned/);
+	await page.goto('/audit?action=experiment.launch');
+	await expect(page.locator('body')).toContainText('Legal approved this wording for a one-week pilot.');
 });

@@ -339,7 +339,7 @@ describe('launching', () => {
 		await expect(launchExperiment(t.store, 'loud-offer', ann, { dir: guarded })).rejects.toThrow(/^experiment loud-offer was not launched: say why it is launched now \(a reason is required/);
 		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: '   ', dir: guarded })).rejects.toThrow(/a reason is required/);
 		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: 'plans help', dir: guarded })).rejects.toThrow(
-			/^experiment loud-offer was not launched: \d+ checks say "must fix": plan_offer \(message 1\): message check: .*debt collector.*Fix the messages, or an admin may launch it anyway with a reason$/
+			/^experiment loud-offer was not launched: \d+ checks say "must fix": plan_offer \(message 1\): message check: .*debt collector[^.]*[^.]\. Fix the messages, or an admin may launch it anyway, giving the reason to override the checks$/
 		);
 		// a strategist cannot override
 		await expect(launchExperiment(t.store, 'loud-offer', ann, { reason: 'plans help', override: 'I know', dir: guarded })).rejects.toThrow(/only an admin may launch it although checks say "must fix"/);

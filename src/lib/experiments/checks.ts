@@ -104,7 +104,10 @@ export function launchChecks(arms: readonly { id: string; message: readonly Chec
 			checks.push({ ...base, check: 'message', result: checkArmMessage(m, rules) }, { ...base, check: 'cadence', result: checkArmCadence(m, rules) });
 		});
 	const mustFix = checks.flatMap((c) =>
-		c.result.findings.filter((f) => f.severity === 'error').map((f) => `${c.arm}${arms.find((a) => a.id === c.arm)!.message.length > 1 ? ` (message ${c.message})` : ''}: ${c.check} check: ${f.text}`)
+		c.result.findings
+			.filter((f) => f.severity === 'error')
+			// the finding's own full stop is dropped: the findings are joined into one sentence
+			.map((f) => `${c.arm}${arms.find((a) => a.id === c.arm)!.message.length > 1 ? ` (message ${c.message})` : ''}: ${c.check} check: ${f.text.replace(/\.$/, '')}`)
 	);
 	return { checks, mustFix };
 }

@@ -206,7 +206,7 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 		const { mustFix } = launchChecks(e.arms, opts.rules ?? (await checkRules(store)));
 		const override = opts.override?.trim() ?? '';
 		if (mustFix.length && !override)
-			throw new ExperimentError(`experiment ${id} was not launched: ${mustFix.length === 1 ? 'a check says' : `${mustFix.length} checks say`} "must fix": ${mustFix.join('; ')}. Fix the messages, or an admin may launch it anyway with a reason`);
+			throw new ExperimentError(`experiment ${id} was not launched: ${mustFix.length === 1 ? 'a check says' : `${mustFix.length} checks say`} "must fix": ${mustFix.join('; ')}. Fix the messages, or an admin may launch it anyway, giving the reason to override the checks`);
 		if (mustFix.length && actor.role !== 'admin')
 			throw new ExperimentError(`experiment ${id} was not launched: only an admin may launch it although ${mustFix.length === 1 ? 'a check says' : 'checks say'} "must fix" (${mustFix.join('; ')})`);
 		const at = isoMoment(opts.at);
