@@ -20,6 +20,9 @@ import { definitionHash, ExperimentError, getExperiment, loadExperiments, saveDr
 import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
 import { getBatch, listBatches } from '../../src/lib/server/data/batches.ts';
 import { storeOverview } from '../../src/lib/server/data/overview.ts';
+import { launchChecks } from '../../src/lib/experiments/checks.ts';
+import { checkRules } from '../../src/lib/server/compliance/message-rules.ts';
+import { projectRoot } from '../../src/lib/server/paths.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 const LAUNCH_AT = '2026-06-30T12:00:00Z'; // inside the demo's data, so the data's as-of date stays
@@ -324,6 +327,13 @@ describe('launching', () => {
 		expect(await rows(`SELECT count(*) AS n FROM experiment_assignments`)).toEqual(before);
 		expect(getExperiment('plan-offer', other)!.status).toBe('draft');
 		await expect(launchExperiment(t.store, 'nothing-here', ann, { reason: 'the test launches it', dir })).rejects.toThrow('there is no experiment nothing-here (no nothing-here.yaml in the experiments folder)');
+	});
+
+	test('the demo experiments pass the product\'s own message and cadence checks', async () => {
+		const demo = loadExperiments(join(projectRoot(), 'experiments')).experiments;
+		expect(demo.map((e) => e.id).sort()).toEqual(['daily-call-cadence', 'supportive-reminder']);
+		const rules = await checkRules(t.store);
+		for (const e of demo) expect(launchChecks(e.arms, rules).mustFix, e.id).toEqual([]);
 	});
 
 	test('a guarded launch: a reason is required; a "must fix" check refuses it, unless an admin overrides it with a reason, recorded in the trail', async () => {
