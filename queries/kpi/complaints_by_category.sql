@@ -4,7 +4,8 @@
 -- value 'all'); each row also counts how many of its complaints came through a regulator or
 -- an ombudsman (source regulator or ombudsman). Rows: month (first day, or NULL), dimension,
 -- value, complaints, via_regulator_or_ombudsman; only the values with complaints (no row at
--- all when there is no complaint).
+-- all when there is no complaint). The raw-table path; kpi/summary_complaints_by_category gives
+-- the same rows from the summary tables.
 -- Parameters: $from, $to (dates); $segment, $product, $region, $vulnerable, $experiment, $arm
 -- filter the accounts; $channel, $tone, $template, $agent keep the accounts with at least one
 -- matching outbound contact in [$from, $to]. NULL means no filter.
@@ -14,12 +15,4 @@ WITH k AS (
 	FROM complaints c JOIN kpi_scope($from, $to, $segment, $product, $region, $vulnerable, $experiment, $arm, $channel, $tone, $template, $agent) a USING (account_id)
 	WHERE c.received_at >= $from::TIMESTAMPTZ AND c.received_at < $to::DATE + 1
 )
-SELECT month,
-	CASE WHEN grouping(category) = 0 THEN 'category' WHEN grouping(source) = 0 THEN 'source' ELSE 'total' END AS dimension,
-	coalesce(category, source, 'all') AS value,
-	{{metrics:count(complaints)}},
-	{{metrics:count(complaints_via_regulator)}}
-FROM k
-GROUP BY GROUPING SETS ((month, category), (month, source), (month), (category), (source), ())
-HAVING count(*) > 0
-ORDER BY month NULLS LAST, list_position(['category', 'source', 'total'], dimension), value;
+{{include:kpi/complaint_groups}}

@@ -8,21 +8,48 @@
 --   week and of the account's previous contacted week (1900-01-01 when there is none). A
 --   period's "accounts contacted" counts each account once, at its first week with a contact
 --   on a day of the period (its previous contacted week ended before the period);
--- - kpi_account_contacts: the same per account, week and combo (days mask and contacts), sorted
---   by combo and week: the accounts a filter on contacts reaches in a period, and their load;
+--   Each account-week also holds its contact-fatigue index at the default threshold (7 contacts;
+--   src/lib/fatigue.ts): the weights of the contacts after the first 7 in time order;
+-- - kpi_account_contacts: the same per account, week and combo (days mask, contacts, and the part
+--   of the week's fatigue index that the combo's contacts make), sorted by combo and week: the
+--   accounts a filter on contacts reaches in a period, their load and their fatigue;
 -- - kpi_contact_combo_days: per combo, day, account attributes and arms, the contact counts of
---   the metric catalogue (outbound contacts, calls, conversations: {{metrics:contact_counts}});
---   kpi_contact_days: the same without the combo (the views without a filter on contacts).
+--   the metric catalogue (outbound contacts, calls, conversations: {{metrics:contact_counts}};
+--   digital messages and the stages they reached: {{metrics:engagement_counts}});
+--   kpi_contact_days: the contact counts without the combo (the views without a filter on contacts);
+-- - kpi_channel_weeks: per week, account attributes, arms, channel and number of outbound
+--   contacts on that channel in the week, how many account-weeks had that many (the contact-load
+--   distribution per channel).
 -- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
 -- a combo's number is a hash of its four values, so the 29 million interactions need no join to
 -- find it; kpi_contact_combos says which values each number stands for (a collision of two
 -- combos would make it fail: the hash is its primary key)
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
-	{{metrics:contact_counts}}
+	{{metrics:contact_counts}},
+	{{metrics:engagement_counts}}
 FROM (
 	{{include:summary/outbound_contacts}}
 )
+GROUP BY ALL;
+
+-- the fatigue index's parts: in each account-week with more outbound contacts than the default
+-- threshold, the contacts after the first ones in time order (occurred_at, ties by
+-- interaction_id), each weighing its channel's weight (src/lib/fatigue.ts), summed per combo
+CREATE OR REPLACE TEMP TABLE cw_fatigue AS
+WITH busy AS (
+	SELECT ak, date_trunc('week', day)::DATE AS week FROM cw_contact_days
+	GROUP BY ALL HAVING sum(outbound_contacts) > {{metrics:default_contact_threshold}}
+),
+c AS (
+	SELECT o.ak, date_trunc('week', o.day)::DATE AS week, o.combo, o.channel,
+		row_number() OVER (PARTITION BY o.ak, date_trunc('week', o.day) ORDER BY o.occurred_at, o.interaction_id) AS nth
+	FROM (
+		{{include:summary/outbound_contacts}}
+	) o SEMI JOIN busy ON busy.ak = o.ak AND busy.week = date_trunc('week', o.day)::DATE
+)
+SELECT ak, week, combo, sum({{metrics:fatigue_weight(channel)}}) AS fatigue_index
+FROM c WHERE nth > {{metrics:default_contact_threshold}}
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE kpi_contact_combos (combo UBIGINT PRIMARY KEY, channel VARCHAR, tone VARCHAR, template_id VARCHAR, agent_id VARCHAR);
@@ -30,12 +57,15 @@ INSERT INTO kpi_contact_combos
 SELECT DISTINCT hash(channel, tone, template_id, agent_id), channel, tone, template_id, agent_id FROM interactions WHERE direction = 'outbound';
 
 CREATE OR REPLACE TABLE kpi_account_contacts AS
-SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
-	bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-	sum(d.outbound_contacts)::INTEGER AS contacts
-FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
-GROUP BY ALL
-ORDER BY d.combo, week, a.ak;
+SELECT c.*, coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+FROM (
+	SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
+		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
+		sum(d.outbound_contacts)::INTEGER AS contacts
+	FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
+	GROUP BY ALL
+) c LEFT JOIN cw_fatigue f USING (ak, week, combo)
+ORDER BY c.combo, c.week, c.ak;
 
 CREATE OR REPLACE TABLE kpi_account_weeks AS
 WITH w AS (
@@ -48,13 +78,16 @@ WITH w AS (
 )
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
 	-- no previous week: a day long before any data (a NULL would cost a test on every read)
-	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day,
+	coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
 FROM w JOIN kpi_accounts a USING (ak)
+LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week)
 ORDER BY w.week, a.ak;
 
 CREATE OR REPLACE TABLE kpi_contact_combo_days AS
 SELECT d.day, a.segment, a.product, a.region, a.vulnerable, a.arms, d.combo,
-	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations
+	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations,
+	{{metrics:engagement_sums}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 GROUP BY ALL
 ORDER BY d.combo, d.day;
@@ -66,4 +99,15 @@ FROM kpi_contact_combo_days
 GROUP BY ALL
 ORDER BY day;
 
+CREATE OR REPLACE TABLE kpi_channel_weeks AS
+SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}
+FROM (
+	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.channel, sum(c.contacts)::INTEGER AS contacts
+	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+	GROUP BY ALL
+)
+GROUP BY ALL
+ORDER BY week;
+
 DROP TABLE cw_contact_days;
+DROP TABLE cw_fatigue;

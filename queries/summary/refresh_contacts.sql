@@ -6,7 +6,8 @@
 --   of those days are computed again from the raw interactions; kpi_account_weeks' link to the
 --   previous contacted week (previous_last_day) is set again for those accounts' later weeks;
 -- - kpi_contact_combo_days and kpi_contact_days: those days, for every account, again;
--- - kpi_contact_weeks: those weeks, again from kpi_account_weeks.
+-- - kpi_contact_weeks and kpi_channel_weeks: those weeks, again from kpi_account_weeks and
+--   kpi_account_contacts.
 -- Each computation is the full rebuild's, over fewer rows, appended in the same order as the full
 -- rebuild writes (src/lib/server/kpi/summaries.ts rebuilds whole once the rows appended add up).
 -- No parameters.
@@ -17,12 +18,32 @@ CREATE OR REPLACE TEMP TABLE kr_aks AS SELECT DISTINCT ka.ak FROM kr_contact_day
 -- the outbound contacts of the weeks touched, per account (ak), day and combo, from the raw table
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
-	{{metrics:contact_counts}}
+	{{metrics:contact_counts}},
+	{{metrics:engagement_counts}}
 FROM (
 	{{include:summary/outbound_contacts}}
 		AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
 		AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
 )
+GROUP BY ALL;
+
+-- the fatigue index's parts, as summary/account_weeks computes them, for the accounts and weeks touched
+CREATE OR REPLACE TEMP TABLE cw_fatigue AS
+WITH busy AS (
+	SELECT ak, date_trunc('week', day)::DATE AS week FROM cw_contact_days
+	WHERE ak IN (SELECT ak FROM kr_aks)
+	GROUP BY ALL HAVING sum(outbound_contacts) > {{metrics:default_contact_threshold}}
+),
+c AS (
+	SELECT o.ak, date_trunc('week', o.day)::DATE AS week, o.combo, o.channel,
+		row_number() OVER (PARTITION BY o.ak, date_trunc('week', o.day) ORDER BY o.occurred_at, o.interaction_id) AS nth
+	FROM (
+		{{include:summary/outbound_contacts}}
+			AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ
+	) o SEMI JOIN busy ON busy.ak = o.ak AND busy.week = date_trunc('week', o.day)::DATE
+)
+SELECT ak, week, combo, sum({{metrics:fatigue_weight(channel)}}) AS fatigue_index
+FROM c WHERE nth > {{metrics:default_contact_threshold}}
 GROUP BY ALL;
 
 INSERT INTO kpi_contact_combos
@@ -35,13 +56,16 @@ WHERE direction = 'outbound' AND occurred_at >= (SELECT min(day) FROM kr_days)::
 -- per account, week and combo: the accounts touched, in the weeks touched
 DELETE FROM kpi_account_contacts WHERE week IN (SELECT week FROM kr_weeks) AND ak IN (SELECT ak FROM kr_aks);
 INSERT INTO kpi_account_contacts BY NAME
-SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
-	bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-	sum(d.outbound_contacts)::INTEGER AS contacts
-FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
-WHERE d.ak IN (SELECT ak FROM kr_aks)
-GROUP BY ALL
-ORDER BY d.combo, week, a.ak;
+SELECT c.*, coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+FROM (
+	SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
+		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
+		sum(d.outbound_contacts)::INTEGER AS contacts
+	FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
+	WHERE d.ak IN (SELECT ak FROM kr_aks)
+	GROUP BY ALL
+) c LEFT JOIN cw_fatigue f USING (ak, week, combo)
+ORDER BY c.combo, c.week, c.ak;
 
 -- per account and week: the accounts touched, from their first week touched on (a later week's
 -- previous_last_day may have changed): the weeks touched from the raw table, the others as they were
@@ -55,11 +79,12 @@ WITH w AS (
 	SELECT c.ak, date_trunc('week', c.day)::DATE AS week,
 		sum(c.outbound_contacts)::INTEGER AS contacts,
 		bit_or((1 << (isodow(c.day) - 1))::UTINYINT) AS days_mask,
-		max(c.day) AS last_day
+		max(c.day) AS last_day,
+		NULL AS fatigue_index
 	FROM cw_contact_days c JOIN kr_first_week f ON c.ak = f.ak AND c.day >= f.week
 	GROUP BY ALL
 	UNION ALL
-	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day
+	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day, k.fatigue_index
 	FROM kpi_account_weeks k JOIN kr_first_week f ON k.ak = f.ak AND k.week >= f.week
 	WHERE k.week NOT IN (SELECT week FROM kr_weeks)
 ),
@@ -70,8 +95,11 @@ seed AS (
 	GROUP BY 1
 )
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
-	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), s.last_day, DATE '1900-01-01') AS previous_last_day
-FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak);
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), s.last_day, DATE '1900-01-01') AS previous_last_day,
+	-- a week touched: from the contacts again; another: as it was
+	coalesce(w.fatigue_index, f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak)
+LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week);
 
 DELETE FROM kpi_account_weeks k USING kr_first_week f WHERE k.ak = f.ak AND k.week >= f.week;
 INSERT INTO kpi_account_weeks BY NAME SELECT * FROM kr_account_weeks ORDER BY week, ak;
@@ -80,7 +108,8 @@ INSERT INTO kpi_account_weeks BY NAME SELECT * FROM kr_account_weeks ORDER BY we
 DELETE FROM kpi_contact_combo_days WHERE day IN (SELECT day FROM kr_days);
 INSERT INTO kpi_contact_combo_days BY NAME
 SELECT day, a.segment, a.product, a.region, a.vulnerable, a.arms, combo,
-	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
+	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
+	{{metrics:engagement_sums}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 WHERE d.day IN (SELECT day FROM kr_days)
 GROUP BY ALL
@@ -103,4 +132,17 @@ WHERE week IN (SELECT week FROM kr_weeks)
 GROUP BY ALL
 ORDER BY week;
 
+DELETE FROM kpi_channel_weeks WHERE week IN (SELECT week FROM kr_weeks);
+INSERT INTO kpi_channel_weeks BY NAME
+SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}
+FROM (
+	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.channel, sum(c.contacts)::INTEGER AS contacts
+	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+	WHERE c.week IN (SELECT week FROM kr_weeks)
+	GROUP BY ALL
+)
+GROUP BY ALL
+ORDER BY week;
+
 DROP TABLE cw_contact_days;
+DROP TABLE cw_fatigue;

@@ -17,6 +17,9 @@ export const FATIGUE_WEIGHTS = {
 	in_app: 0.1
 } as const satisfies Record<'call' | 'ringless_voicemail' | 'sms' | 'push' | 'email' | 'letter' | 'in_app', number>;
 
+/** the contacts a week above which the load counts as over the threshold and the fatigue index adds up, unless a view asks another */
+export const DEFAULT_CONTACT_THRESHOLD = 7;
+
 export type FatigueChannel = keyof typeof FATIGUE_WEIGHTS;
 
 /** the weights as the SQL's parameters: { weight_call: 1, weight_sms: 0.6, … } */

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FATIGUE_WEIGHTS } from '../../src/lib/fatigue.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { ChartParamsError, runChartQuery, type ChartQueryName } from '../../src/lib/server/kpi/charts.ts';
+import { dataAsOf, kpiParamsSchema, summaryUsable } from '../../src/lib/server/kpi/summary.ts';
+import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 type Cell = string | number | null;
@@ -15,7 +17,7 @@ const paymentsHeader = ['payment_id', 'account_id', 'paid_at', 'amount', 'method
 const complaintsHeader = ['complaint_id', 'account_id', 'received_at', 'category', 'source', 'severity'];
 const assignmentsHeader = ['experiment_id', 'account_id', 'variant', 'assigned_at'];
 
-/** a store holding these tables (header row first), imported in the contract's order */
+/** a store holding these tables (header row first), imported in the contract's order, its summary tables built */
 async function storeWith(tables: Record<string, Cell[][]>): Promise<TempStore> {
 	const t = await tempStore();
 	const order = ['accounts', 'delinquencies', 'interactions', 'payments', 'complaints', 'experiment_assignments'];
@@ -25,6 +27,8 @@ async function storeWith(tables: Record<string, Cell[][]>): Promise<TempStore> {
 		expect(r.rows_quarantined, name).toBe(0);
 		expect(r.rows_inserted, name).toBe(tables[name].length - 1);
 	}
+	// as after an import: the summary tables answer the views at the data's as-of date
+	expect((await refreshSummaries(t.store))?.mode).toBe('full');
 	return t;
 }
 
@@ -148,11 +152,28 @@ describe('response_decay: the k-th contact of an episode answered within 72 hour
 		expect(c).toEqual({ contact_number: k, contacts, responded, response_rate: [0.5, 1 / 3, 0.5, 0, ...Array(11).fill(0)] });
 	});
 
-	test('a channel filter numbers that channel\'s contacts', async () => {
-		// calls only: R01 → 1st (the payment at 72 h) ✓, 2nd (R01-4) ✗; R02 → 1st (R02-2, payment) ✓; R05 → 15 ✗
+	test('a channel filter counts that channel\'s contacts, numbered among all of the episode\'s contacts', async () => {
+		// calls: R01's are its 1st (the payment at 72 h) ✓ and 4th (R01-4) ✗; R02's is its 2nd (R02-2, payment) ✓;
+		// R05's are its 1st to 15th ✗ (numbered among the calls alone, R01-4 would be a 2nd and R02-2 a 1st)
 		const c = await run(t, 'response_decay', { ...P, channel: 'call' });
-		expect(c.contacts).toEqual([3, 2, ...Array(13).fill(1)]);
-		expect(c.responded).toEqual([2, ...Array(14).fill(0)]);
+		expect(c.contact_number).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+		expect(c.contacts).toEqual([2, 2, 1, 2, ...Array(11).fill(1)]);
+		expect(c.responded).toEqual([1, 1, ...Array(13).fill(0)]);
+		// sms: R01's 2nd ✗ and R02's 1st (replied) ✓
+		const sms = await run(t, 'response_decay', { ...P, channel: 'sms' });
+		expect(sms).toEqual({ contact_number: [1, 2], contacts: [1, 1], responded: [1, 0], response_rate: [1, 0] });
+	});
+
+	test('the summary table and the raw tables give the same answers', async () => {
+		// at the data's as-of date (the summaries' own; at another, both read the raw tables)
+		const asOf = (await dataAsOf(t.store))!;
+		for (const f of [{}, { channel: 'call' }, { channel: 'sms' }, { from: '2026-03-03', to: '2026-03-05' }]) {
+			const q = { ...P, as_of: asOf, ...f };
+			expect(await summaryUsable(t.store, kpiParamsSchema.parse(q), asOf)).toBe(true);
+			const s = await runChartQuery(t.store, 'response_decay', q);
+			expect(s.contact_number!.length, JSON.stringify(q)).toBeGreaterThan(0);
+			expect(s, JSON.stringify(q)).toEqual(await runChartQuery(t.store, 'response_decay', q, { source: 'raw' }));
+		}
 	});
 
 	test('a filter that matches nothing gives no rows', async () => {
@@ -356,6 +377,27 @@ describe('contact_load_distribution and fatigue_index: contacts per account-week
 		expect(await run(t, 'fatigue_index', { ...P, channel: 'letter' })).toEqual({ account_weeks: [1], weeks_over: [0], share_over: [0], mean_index: [0], max_index: [0], threshold: [7] });
 		expect(await run(t, 'contact_load_distribution', { ...P, agent: 'nobody' })).toEqual(emptyOf(['channel', 'contacts', 'account_weeks', 'over_threshold', 'threshold']));
 		expect(await run(t, 'fatigue_index', { ...P, agent: 'nobody' })).toEqual(emptyOf(['account_weeks', 'weeks_over', 'share_over', 'mean_index', 'max_index', 'threshold']));
+	});
+	test('under a filter on contacts the fatigue is still the account\'s: the order is of all its contacts', async () => {
+		// in_app: L02w1's in-app message is the 9th contact of the week → 0.1 (alone it would be the first)
+		expect(await run(t, 'fatigue_index', { ...P, channel: 'in_app' })).toEqual({ account_weeks: [1], weeks_over: [1], share_over: [1], mean_index: [0.1], max_index: [0.1], threshold: [7] });
+		// call: L01w1's calls are its 3rd to 10th contacts → 3 beyond 7 = 3.0; L01w2 0; L04w2 9.0
+		expect(await run(t, 'fatigue_index', { ...P, channel: 'call' })).toEqual({ account_weeks: [3], weeks_over: [2], share_over: [2 / 3], mean_index: [4], max_index: [9], threshold: [7] });
+	});
+
+	test('the weeks that overlap the period count whole, as the contact load does', async () => {
+		// Wednesday of week 1 to Tuesday of week 2: both weeks, every day of them (not the Sunday before)
+		const mid = { from: '2026-03-04', to: '2026-03-10' };
+		expect(await run(t, 'contact_load_distribution', mid)).toEqual(await run(t, 'contact_load_distribution', P));
+		expect(await run(t, 'fatigue_index', mid)).toEqual(await run(t, 'fatigue_index', P));
+		// one day: its week
+		expect((await run(t, 'fatigue_index', { from: '2026-03-11', to: '2026-03-11' })).account_weeks).toEqual([3]);
+	});
+
+	test('the summary tables and the raw tables give the same answers', async () => {
+		for (const q of [P, { ...P, channel: 'call' }, { ...P, channel: 'in_app' }, { from: '2026-03-04', to: '2026-03-10', tone: 'neutral' }, { ...P, contact_threshold: 8 }])
+			for (const name of ['contact_load_distribution', 'fatigue_index', 'digital_engagement'] as const)
+				expect(await runChartQuery(t.store, name, q), `${name} ${JSON.stringify(q)}`).toEqual(await runChartQuery(t.store, name, q, { source: 'raw' }));
 	});
 });
 

@@ -11,7 +11,7 @@ import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { breakdown } from '../../src/lib/server/kpi/breakdown.ts';
 import { runChartQuery } from '../../src/lib/server/kpi/charts.ts';
 import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
-import { dataAsOf, kpiParamsSchema, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, type KpiParams } from '../../src/lib/server/kpi/summary.ts';
+import { dataAsOf, kpiParamsSchema, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, summaryUsable, type KpiParams } from '../../src/lib/server/kpi/summary.ts';
 
 type KpiFilters = Omit<KpiParams, 'from' | 'to'>;
 import { expectSameKpis } from '../support/kpi.ts';
@@ -148,5 +148,39 @@ describe('the Overview, the trends and the breakdowns with filters on contacts a
 		} finally {
 			await refreshSummaries(t.store);
 		}
+	});
+});
+
+describe('the charts from the summary tables, against the raw tables, filter by filter', () => {
+	const periods: [string, string][] = [
+		['2026-04-02', '2026-06-30'], // the default: 90 days up to the as-of date, from a Thursday
+		['2026-02-11', '2026-02-11'], // one day, a Wednesday
+		['2025-09-03', '2026-01-20'] // across the year end, mid-week at both ends
+	];
+	const charts = ['complaints_by_category', 'roll_rate', 'digital_engagement', 'contact_load_distribution', 'fatigue_index', 'response_decay'] as const;
+	const all: [string, () => KpiFilters][] = [['no filter', () => ({})], ['segment', () => ({ segment: 'sme' })], ...views()];
+	for (const [name, filters] of all)
+		test(name, async () => {
+			const f = filters();
+			for (const [from, to] of periods) {
+				const p = { from, to, as_of: AS_OF, ...f };
+				// the summary tables answer this view (else both sides would read the raw tables)
+				expect(await summaryUsable(t.store, kpiParamsSchema.parse(p), AS_OF), `${name} ${from}..${to}`).toBe(true);
+				for (const chart of charts) {
+					const s = await runChartQuery(t.store, chart, p);
+					const r = await runChartQuery(t.store, chart, p, { source: 'raw' });
+					expect(s, `${chart} ${name} ${from}..${to}`).toEqual(r);
+				}
+			}
+		});
+
+	test('the charts have rows in the default view, and the busiest weeks have a fatigue index', async () => {
+		const p = { from: '2026-04-02', to: '2026-06-30', as_of: AS_OF };
+		for (const chart of charts) expect(Object.values(await runChartQuery(t.store, chart, p))[0]!.length, chart).toBeGreaterThan(0);
+		const f = await runChartQuery(t.store, 'fatigue_index', { ...p, contact_threshold: 3 });
+		expect(f.weeks_over![0]).toBeGreaterThan(0);
+		// another threshold than the summary tables' reads the raw tables, and agrees with them
+		expect(f).toEqual(await runChartQuery(t.store, 'fatigue_index', { ...p, contact_threshold: 3 }, { source: 'raw' }));
+		expect((await runChartQuery(t.store, 'fatigue_index', p)).weeks_over![0]).toBeGreaterThan(0);
 	});
 });

@@ -34,6 +34,8 @@ const CANONICAL: Record<string, string> = {
 	kpi_contact_combo_days: 'SELECT * FROM kpi_contact_combo_days ORDER BY ALL',
 	kpi_contact_days: 'SELECT * FROM kpi_contact_days ORDER BY ALL',
 	kpi_contact_weeks: 'SELECT * FROM kpi_contact_weeks ORDER BY ALL',
+	kpi_channel_weeks: 'SELECT * FROM kpi_channel_weeks ORDER BY ALL',
+	kpi_episode_contacts: 'SELECT * EXCLUDE (ak) FROM kpi_episode_contacts ORDER BY ALL',
 	// a combination of a replaced interaction that no longer occurs may stay: it selects no row
 	kpi_contact_combos: 'SELECT * FROM kpi_contact_combos WHERE combo IN (SELECT combo FROM kpi_contact_combo_days) ORDER BY ALL',
 	kpi_events: 'SELECT * EXCLUDE (ak) FROM kpi_events ORDER BY ALL',
@@ -123,6 +125,38 @@ describe('the incremental refresh after an import', () => {
 		const [{ appended }] = (await t.store.rows<{ appended: number }>('SELECT appended_rows AS appended FROM kpi_summary_state')) as [{ appended: number }];
 		expect(appended).toBeGreaterThan(0);
 		await expectSummaryEqualsRaw();
+		await expectSameAsFullRebuild();
+	}, 120_000);
+
+	test('a response after an episode ended answers its last contact: the episodes that ended up to 3 days before a day touched are computed again', async () => {
+		// a cured episode with fewer than 15 contacts, of an account with one episode and no response
+		// in the 72 hours after 23:00 on the day of the cure
+		const [e] = await t.store.rows<{ episode_id: string; account_id: string; customer_id: string; cured_on: string }>(
+			`SELECT e.episode_id, e.account_id, a.customer_id, strftime(e.cured_on, '%Y-%m-%d') AS cured_on
+			 FROM kpi_episodes e JOIN accounts a USING (account_id)
+			 WHERE e.cured_on IS NOT NULL AND e.cured_on + 5 <= (SELECT max(occurred_at)::DATE FROM interactions)
+				AND e.account_id IN (SELECT account_id FROM kpi_episodes GROUP BY 1 HAVING count(*) = 1)
+				AND (SELECT count(*) FROM kpi_episode_contacts c WHERE c.episode_id = e.episode_id) BETWEEN 1 AND 13
+				AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.account_id = e.account_id AND p.status = 'settled' AND p.paid_at BETWEEN e.cured_on + INTERVAL 23 HOUR AND e.cured_on + INTERVAL 95 HOUR)
+				AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.account_id = e.account_id AND i.occurred_at BETWEEN e.cured_on + INTERVAL 23 HOUR AND e.cured_on + INTERVAL 95 HOUR
+					AND (i.direction = 'inbound' OR i.outcome IN ('clicked', 'replied')))
+			 ORDER BY e.episode_id LIMIT 1`
+		);
+		expect(e).toBeTruthy();
+		const contacts = async () =>
+			t.store.rows<{ n: number; responded: boolean }>(`SELECT contact_number::INTEGER AS n, responded FROM kpi_episode_contacts WHERE episode_id = '${e!.episode_id}' ORDER BY 1 DESC LIMIT 1`);
+		const before = (await contacts())[0]!.n;
+		const outbound = `x.interaction_id = (SELECT min(interaction_id) FROM interactions WHERE direction = 'outbound' AND channel = 'call' AND outcome = 'no_answer')`;
+		const inbound = `x.interaction_id = (SELECT min(interaction_id) FROM interactions WHERE direction = 'inbound')`;
+		const who = { account_id: `'${e!.account_id}'`, customer_id: `'${e!.customer_id}'` };
+		// an unanswered call late on the day of the cure: the episode's last contact
+		await importRows('interactions', { interaction_id: `'ZZ-LAST-CALL'`, ...who, occurred_at: `TIMESTAMPTZ '${e!.cured_on} 23:00:00+00'` }, outbound, 'last-call');
+		expect((await refreshSummaries(t.store))?.mode).toBe('incremental');
+		expect(await contacts()).toEqual([{ n: before + 1, responded: false }]);
+		// the customer calls back the next day, 23 hours later: the call is answered
+		await importRows('interactions', { interaction_id: `'ZZ-CALL-BACK'`, ...who, occurred_at: `TIMESTAMPTZ '${e!.cured_on} 23:00:00+00' + INTERVAL 23 HOUR` }, inbound, 'call-back');
+		expect((await refreshSummaries(t.store))?.mode).toBe('incremental');
+		expect(await contacts()).toEqual([{ n: before + 1, responded: true }]);
 		await expectSameAsFullRebuild();
 	}, 120_000);
 

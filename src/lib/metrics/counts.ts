@@ -6,7 +6,7 @@
  * SQL, the breakdowns and the experiments' per-account outcomes. Pure.
  */
 import type { Dialect } from './dialect.ts';
-import { REGULATOR_SOURCES, sqlValues, VOICE_CHANNELS } from '../vocabulary.ts';
+import { DIGITAL_CHANNELS, ENGAGEMENT_STAGES, REGULATOR_SOURCES, sqlValues, VOICE_CHANNELS } from '../vocabulary.ts';
 import type { TimeMeasure } from './catalogue.ts';
 
 /**
@@ -101,6 +101,7 @@ export interface CountDef {
 }
 
 const mature = (days: number) => `age >= ${days}`;
+const DIGITAL = `channel IN (${sqlValues(DIGITAL_CHANNELS)})`;
 
 export const COUNTS = {
 	// ------------------------------------------------ episodes started in the period, judged at the as-of date
@@ -131,6 +132,14 @@ export const COUNTS = {
 	outbound_contacts: { grain: 'contact', doc: 'outbound contacts in the period', label: 'Outbound contacts', where: null },
 	outbound_calls: { grain: 'contact', doc: 'outbound calls in the period', where: `channel = 'call'` },
 	conversations: { grain: 'contact', doc: 'outbound calls with outcome conversation', where: `channel = 'call' AND outcome = 'conversation'` },
+	// a digital message has one outcome, its furthest stage, which implies the earlier ones: an
+	// opt-out answers a message that arrived, a click implies an open, a reply implies delivery
+	// (not a tracked open: SMS has no opens); sent and bounced reach no stage
+	digital_messages: { grain: 'contact', doc: 'outbound digital messages (sms, email, push, in-app)', where: DIGITAL },
+	digital_delivered: { grain: 'contact', doc: 'digital messages delivered (outcome delivered, opened, clicked, replied or opted_out)', where: `${DIGITAL} AND outcome IN ('delivered', 'opened', 'clicked', 'replied', 'opted_out')` },
+	digital_opened: { grain: 'contact', doc: 'digital messages opened (outcome opened or clicked)', where: `${DIGITAL} AND outcome IN ('opened', 'clicked')` },
+	digital_clicked: { grain: 'contact', doc: 'digital messages clicked', where: `${DIGITAL} AND outcome = 'clicked'` },
+	digital_replied: { grain: 'contact', doc: 'digital messages replied to', where: `${DIGITAL} AND outcome = 'replied'` },
 	// ------------------------------------------------ events received in the period
 	// (over a relation of events with kind 'complaint' or 'opt_out', event_id and source)
 	complaints: { grain: 'event', doc: 'complaints received in the period', where: `kind = 'complaint'` },
@@ -145,4 +154,6 @@ export type CountName = keyof typeof COUNTS;
 export const COUNT_NAMES = Object.keys(COUNTS) as CountName[];
 export const EPISODE_COUNT_NAMES = COUNT_NAMES.filter((k) => COUNTS[k].grain === 'episode');
 export const CONTACT_SUM_NAMES = ['outbound_contacts', 'outbound_calls', 'conversations'] as const satisfies readonly CountName[];
+/** the digital messages and the stages they reached (the digital-engagement chart) */
+export const ENGAGEMENT_COUNT_NAMES = ['digital_messages', ...ENGAGEMENT_STAGES.map((s) => `digital_${s}` as const)] as const satisfies readonly CountName[];
 export const EVENT_COUNT_NAMES = COUNT_NAMES.filter((k) => COUNTS[k].grain === 'event');

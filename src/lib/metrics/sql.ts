@@ -5,8 +5,9 @@
  * placeholders, `{{metrics:NAME}}` or `{{metrics:NAME(ARGS)}}`, which `expandMetrics` fills in
  * when a file is loaded; no count, fact or outcome is written by hand in a query file. Pure.
  */
-import { COUNTS, CONTACT_SUM_NAMES, EPISODE_BASE_COLUMNS, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
+import { COUNTS, CONTACT_SUM_NAMES, ENGAGEMENT_COUNT_NAMES, EPISODE_BASE_COLUMNS, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
 import { duckdb, type Dialect } from './dialect.ts';
+import { DEFAULT_CONTACT_THRESHOLD, FATIGUE_WEIGHTS } from '../fatigue.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
 
 const asOfParam = (d: Dialect) => d.param('as_of', 'date');
@@ -30,8 +31,10 @@ export function asOfFacts(d: Dialect = duckdb): { facts: { name: string; sql: st
 	const b = episodeFacts(d, '__AS_OF_B__');
 	const facts = a.filter((f, i) => f.sql !== b[i]!.sql);
 	const names = new Set(a.map((f) => f.name));
-	// started_on and cured_on are always kept (every reader of the facts takes them)
-	const base = EPISODE_BASE_COLUMNS.filter((c) => c === 'started_on' || c === 'cured_on' || facts.some((f) => new RegExp(`\\b${c}\\b`).test(f.sql)));
+	// started_on and cured_on are always kept (every reader of the facts takes them), charged_off_on
+	// too (the roll-rate matrix reads it)
+	const kept = ['started_on', 'cured_on', 'charged_off_on'];
+	const base = EPISODE_BASE_COLUMNS.filter((c) => kept.includes(c) || facts.some((f) => new RegExp(`\\b${c}\\b`).test(f.sql)));
 	const clash = base.filter((c) => names.has(c));
 	if (clash.length) throw new Error(`the base columns ${clash.join(', ')} of as-of-dependent facts have the name of a fact`);
 	return { facts: facts.map((f) => ({ name: f.name, sql: episodeFacts(d, asOfParam(d)).find((g) => g.name === f.name)!.sql })), base };
@@ -71,6 +74,24 @@ export function episodeCountColumns(d: Dialect = duckdb): string {
 /** the contact sums (outbound contacts, calls, conversations) over a relation of outbound contacts */
 export function contactCountColumns(d: Dialect = duckdb): string {
 	return CONTACT_SUM_NAMES.map((k) => `${countSql(d, COUNTS[k])} AS ${k}`).join(',\n\t');
+}
+
+/** the digital messages and their stages (delivered, opened, clicked, replied) over a relation of outbound contacts */
+export function engagementCountColumns(d: Dialect = duckdb): string {
+	return ENGAGEMENT_COUNT_NAMES.map((k) => `${countSql(d, COUNTS[k])} AS ${k}`).join(',\n\t');
+}
+
+/** `sum(messages) AS messages, …`: the engagement counts summed again (a summary table's rows) */
+export const engagementSumColumns = (cast = 'BIGINT') => ENGAGEMENT_COUNT_NAMES.map((k) => `sum(${k})::${cast} AS ${k}`).join(', ');
+
+/**
+ * The contact-fatigue weight of one outbound contact on `channel` (src/lib/fatigue.ts, the only
+ * copy of the weights), as a DECIMAL(9,2) expression: the summary tables are built with these
+ * numbers written in (their layout hash then changes with the weights).
+ */
+export function fatigueWeight(channel = 'channel', weights: Record<string, number> = FATIGUE_WEIGHTS): string {
+	const cases = Object.entries(weights).map(([c, w]) => `WHEN '${c}' THEN ${w.toFixed(2)}`);
+	return `(CASE ${channel} ${cases.join(' ')} ELSE 0 END)::DECIMAL(9,2)`;
 }
 
 /** the times to event the Overview's KPIs read (Kaplan–Meier quantiles) */
@@ -150,6 +171,10 @@ const FRAGMENTS: Record<string, (args: string[]) => string> = {
 	episode_asof_update: () => episodeAsOfUpdate(duckdb),
 	episode_counts: () => episodeCountColumns(duckdb),
 	contact_counts: () => contactCountColumns(duckdb),
+	engagement_counts: () => engagementCountColumns(duckdb),
+	engagement_sums: ([cast]) => engagementSumColumns(cast || 'BIGINT'),
+	fatigue_weight: ([channel]) => fatigueWeight(channel || 'channel'),
+	default_contact_threshold: () => String(DEFAULT_CONTACT_THRESHOLD),
 	event_counts: () => eventCountColumns(duckdb),
 	count: ([name]) => countColumn(name as CountName, duckdb),
 	kpi_times: ([rel, ...keys]) => timeToEventRows(rel!, keys, KPI_TIME_MEASURES),

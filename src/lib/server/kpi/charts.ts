@@ -4,7 +4,7 @@
  * not in CHART_QUERIES is refused; no SQL ever comes from a request.
  */
 import { z } from 'zod';
-import { fatigueWeightParams } from '../../fatigue.ts';
+import { DEFAULT_CONTACT_THRESHOLD } from '../../fatigue.ts';
 import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
@@ -13,7 +13,7 @@ import { heavy } from '../queue.ts';
 import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { countsOfRow, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, withEpisodeFacts } from './summary.ts';
+import { countsOfRow, dataAsOf, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, summaryChartQuery, withEpisodeFacts, type Source } from './summary.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
 
@@ -26,6 +26,18 @@ const ratio = (a: unknown, b: unknown, k = 1) => (n(b) > 0 ? (n(a) / n(b)) * k :
 
 /** the period and every filter of kpiParamsSchema, as the queries take them */
 const periodArgs = (p: KpiParams) => ({ from: p.from, to: p.to, ...filterArgs(p) });
+
+/**
+ * The rows of a chart's query: from the summary tables (queries/kpi/summary_<name>.sql) when they
+ * can answer the view and `summary` allows, else from the raw tables (queries/kpi/<name>.sql, the
+ * parity tests' oracle). `extra`: parameters of the query beyond the period and the filters.
+ */
+async function chartRows(store: Store, name: string, p: KpiParams, source: Source, extra: Record<string, unknown> = {}, summary = true): Promise<Record<string, unknown>[]> {
+	const asOf = p.as_of ?? (await dataAsOf(store)) ?? p.to;
+	const q = source !== 'raw' && summary ? await summaryChartQuery(store, name, p, asOf) : null;
+	if (q) return store.rows<Record<string, unknown>>(q.sql, { ...q.args, ...extra } as never);
+	return store.rows<Record<string, unknown>>(querySql(`kpi/${name}`), { ...periodArgs(p), as_of: asOf, ...extra });
+}
 
 type CohortTimes = { cohort: unknown; t: number; events: number; censored: number };
 
@@ -59,22 +71,22 @@ function cohortCurves(rows: CohortTimes[], share: string): Columns {
 }
 
 /** cure curves: the share of each monthly cohort cured by day d (Kaplan–Meier), d = 0…120 */
-async function cureCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const q = await withEpisodeFacts(store, 'kpi/cure_by_cohort', p, p.as_of);
+async function cureCurves(store: Store, p: WithAsOf, source: Source = 'auto'): Promise<Columns> {
+	const q = await withEpisodeFacts(store, 'kpi/cure_by_cohort', p, p.as_of, source);
 	const rows = await store.rows<CohortTimes>(q.sql, q.args as never);
 	return cohortCurves(rows, 'cured_share');
 }
 
 /** days-to-pay curves: the share of each monthly cohort that has paid by day d (Kaplan–Meier), d = 0…120 */
-async function daysToPayCurves(store: Store, p: WithAsOf): Promise<Columns> {
-	const q = await withEpisodeFacts(store, 'kpi/days_to_pay_curves', p, p.as_of);
+async function daysToPayCurves(store: Store, p: WithAsOf, source: Source = 'auto'): Promise<Columns> {
+	const q = await withEpisodeFacts(store, 'kpi/days_to_pay_curves', p, p.as_of, source);
 	const rows = await store.rows<CohortTimes>(q.sql, q.args as never);
 	return cohortCurves(rows, 'paid_share');
 }
 
 /** the monthly trend of the cure rates: per cohort month, mature episodes only (null: provisional) */
-async function cureTrend(store: Store, p: WithAsOf): Promise<Columns> {
-	const q = await withEpisodeFacts(store, 'kpi/cure_trend', p, p.as_of);
+async function cureTrend(store: Store, p: WithAsOf, source: Source = 'auto'): Promise<Columns> {
+	const q = await withEpisodeFacts(store, 'kpi/cure_trend', p, p.as_of, source);
 	const rows = await store.rows<Record<string, unknown>>(q.sql, q.args as never);
 	const kpis = rows.map((r) => kpisFromCounts(countsOfRow(r), p.contact_threshold));
 	return {
@@ -92,9 +104,9 @@ async function trend(store: Store, p: WithAsOf & { grain: 'week' | 'month' }): P
 	return { bucket: t.buckets, ...t.kpis, provisional: t.provisional.map((x) => (x ? 1 : 0)) };
 }
 
-/** response decay: for the k-th outbound contact of an episode (k = 1…15), the share answered within 72 hours */
-async function responseDecay(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/response_decay'), { ...periodArgs(p), as_of: p.as_of });
+/** response decay: for the k-th outbound contact of an episode (k = 1…15, among all its contacts), the share answered within 72 hours */
+async function responseDecay(store: Store, p: WithAsOf, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'response_decay', p, source);
 	return {
 		contact_number: rows.map((r) => n(r.contact_number)),
 		contacts: rows.map((r) => n(r.contacts)),
@@ -104,8 +116,8 @@ async function responseDecay(store: Store, p: WithAsOf): Promise<Columns> {
 }
 
 /** the roll-rate matrix between days-past-due buckets, cured and charged off, month-end to month-end */
-async function rollRate(store: Store, p: WithAsOf): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/roll_rate'), { ...periodArgs(p), as_of: p.as_of });
+async function rollRate(store: Store, p: WithAsOf, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'roll_rate', p, source);
 	return {
 		from_bucket: rows.map((r) => String(r.from_bucket)),
 		to_bucket: rows.map((r) => String(r.to_bucket)),
@@ -118,8 +130,8 @@ async function rollRate(store: Store, p: WithAsOf): Promise<Columns> {
  * complaints per month by category, by source and in all (month null: the whole period),
  * with the share that came through a regulator or an ombudsman
  */
-async function complaintsByCategory(store: Store, p: KpiParams): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/complaints_by_category'), periodArgs(p));
+async function complaintsByCategory(store: Store, p: KpiParams, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'complaints_by_category', p, source);
 	return {
 		month: rows.map((r) => (r.month == null ? null : iso(r.month))),
 		dimension: rows.map((r) => String(r.dimension)),
@@ -130,25 +142,24 @@ async function complaintsByCategory(store: Store, p: KpiParams): Promise<Columns
 	};
 }
 
-/** the histogram of outbound contacts per account-week, on all channels ('all') and per channel */
-async function contactLoadDistribution(store: Store, p: KpiParams): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/contact_load_distribution'), { ...periodArgs(p), threshold: p.contact_threshold });
+/** the histogram of outbound contacts per account-week (the weeks that overlap the period, whole), on all channels ('all') and per channel */
+async function contactLoadDistribution(store: Store, p: KpiParams, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'contact_load_distribution', p, source, { threshold: p.contact_threshold });
 	return {
 		channel: rows.map((r) => String(r.channel)),
 		contacts: rows.map((r) => String(r.contacts)),
-		account_weeks: rows.map((r) => n(r.account_weeks)),
+		account_weeks: rows.map((r) => n(r.n)),
 		over_threshold: rows.map((r) => (r.over_threshold ? 1 : 0)),
 		threshold: rows.map(() => p.contact_threshold)
 	};
 }
 
-/** the contact-fatigue index per account-week (src/lib/fatigue.ts): mean, maximum, weeks above 0 */
-async function fatigueIndex(store: Store, p: KpiParams): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/fatigue_index'), {
-		...periodArgs(p),
-		threshold: p.contact_threshold,
-		...fatigueWeightParams()
-	});
+/**
+ * The contact-fatigue index per account-week (src/lib/fatigue.ts): mean, maximum, weeks above 0.
+ * The summary tables hold it at the default threshold only; another threshold reads the raw tables.
+ */
+async function fatigueIndex(store: Store, p: KpiParams, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'fatigue_index', p, source, { threshold: p.contact_threshold }, p.contact_threshold === DEFAULT_CONTACT_THRESHOLD);
 	return {
 		account_weeks: rows.map((r) => n(r.account_weeks)),
 		weeks_over: rows.map((r) => n(r.weeks_over)),
@@ -174,14 +185,14 @@ async function pressure(store: Store, p: KpiParams): Promise<Columns> {
 }
 
 /** per message channel: messages and the delivered, opened, clicked and replied rates */
-async function digitalEngagement(store: Store, p: KpiParams): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/digital_engagement'), periodArgs(p));
+async function digitalEngagement(store: Store, p: KpiParams, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'digital_engagement', p, source);
 	const stages = ENGAGEMENT_STAGES;
 	return {
 		channel: rows.map((r) => String(r.channel)),
-		messages: rows.map((r) => n(r.messages)),
-		...Object.fromEntries(stages.map((s) => [s, rows.map((r) => n(r[s]))])),
-		...Object.fromEntries(stages.map((s) => [`${s}_rate`, rows.map((r) => ratio(r[s], r.messages))]))
+		messages: rows.map((r) => n(r.digital_messages)),
+		...Object.fromEntries(stages.map((s) => [s, rows.map((r) => n(r[`digital_${s}`]))])),
+		...Object.fromEntries(stages.map((s) => [`${s}_rate`, rows.map((r) => ratio(r[`digital_${s}`], r.digital_messages))]))
 	};
 }
 
@@ -225,14 +236,14 @@ export async function runChartQuery(
 	name: ChartQueryName,
 	raw: Record<string, unknown>,
 	/** cache: answer from the result cache; queue: a computation waits its turn in the bounded queue of heavy queries (src/lib/server/queue.ts), a cached answer does not */
-	opts: { cache?: boolean; queue?: boolean } = {}
+	opts: { cache?: boolean; queue?: boolean; source?: Source } = {}
 ): Promise<Columns> {
 	const q = CHART_QUERIES[name];
 	const parsed = q.params.safeParse(raw);
 	if (!parsed.success) throw new ChartParamsError(parsed.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; '));
 	// the key is the query and its parsed parameters (defaults filled in, unknown keys dropped)
-	const key = `${name}|${JSON.stringify(parsed.data)}`;
-	const compute = () => (q.run as (s: Store, p: unknown) => Promise<Columns>)(store, parsed.data);
+	const key = `${name}|${opts.source ?? 'auto'}|${JSON.stringify(parsed.data)}`;
+	const compute = () => (q.run as (s: Store, p: unknown, source: Source) => Promise<Columns>)(store, parsed.data, opts.source ?? 'auto');
 	const run = opts.queue ? () => heavy(key, compute) : compute;
 	return opts.cache ? cached(store, key, run) : run();
 }

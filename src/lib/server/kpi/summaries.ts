@@ -17,7 +17,7 @@ import type { TableName } from '../../contract.ts';
 import { storeOverview } from '../data/overview.ts';
 
 /** the rebuild order: kpi_accounts first (every other table carries it), kpi_contact_weeks from kpi_account_weeks, the filter values last */
-const STEPS = ['summary/accounts', 'summary/episodes', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
+const STEPS = ['summary/accounts', 'summary/episodes', 'summary/episode_contacts', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
 /**
  * The incremental refresh after an import: what changed (temporary tables), then the accounts,
  * episodes and contacts it touched, the facts judged at the as-of date, the events and the
@@ -28,6 +28,7 @@ const REFRESH_STEPS = [
 	'summary/refresh_accounts',
 	'summary/refresh_episodes',
 	'summary/refresh_as_of',
+	'summary/refresh_episode_contacts',
 	'summary/refresh_contacts',
 	'summary/events',
 	'summary/filter_values'
@@ -192,6 +193,7 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 					for (const step of REFRESH_STEPS.slice(1)) {
 						if (step === 'summary/refresh_as_of' && asOf === prevAsOf) continue;
 						if (step === 'summary/refresh_contacts' && touched.contact_days === 0) continue;
+						if (step === 'summary/refresh_episode_contacts' && touched.contact_days === 0 && touched.accounts === 0) continue;
 						// nothing for these steps to take in: no new or replaced account, complaint or preference
 						if (step === 'summary/refresh_accounts' && n(c.account_rows) === 0) continue;
 						if (step === 'summary/events' && n(c.event_rows) === 0) continue;

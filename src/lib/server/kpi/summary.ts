@@ -15,6 +15,7 @@ import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 import { KPIS } from '../../metrics/catalogue.ts';
 import { COUNTS, EPISODE_COUNT_NAMES, type CountName } from '../../metrics/counts.ts';
 import { CHANNELS, CONTACT_FILTERS, FILTER_KEYS, SEGMENTS, TONES, type FilterKey } from '../../vocabulary.ts';
+import { DEFAULT_CONTACT_THRESHOLD } from '../../fatigue.ts';
 
 const ident = (what: string) => z.string().regex(/^[\w.:-]{1,80}$/, { error: `${what} is an id of letters, digits, _ . : or -` });
 
@@ -39,7 +40,7 @@ export const kpiParamsSchema = z
 		agent: ident('agent').optional(),
 		experiment: ident('experiment').optional(),
 		arm: ident('arm').optional(),
-		contact_threshold: z.number().int().min(1).max(100).default(7)
+		contact_threshold: z.number().int().min(1).max(100).default(DEFAULT_CONTACT_THRESHOLD)
 	})
 	.refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['from'] })
 	.refine((p) => !p.arm || p.experiment, { error: 'an arm needs its experiment', path: ['arm'] });
@@ -219,6 +220,7 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 		matched: filtered && !matchedTables ? querySql('kpi/summary_matched').replace(/^(--.*\n)+/, '') : '',
 		semi_matched: filtered ? 'SEMI JOIN matched USING (bucket, ak)' : '',
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
+		contact_filter: filtered ? 'true' : 'false',
 		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
 	});
 }
@@ -364,14 +366,27 @@ export function addCounts(parts: readonly KpiCounts[]): KpiCounts {
  * should read: the summary table kpi_episodes when it can answer (kpi/facts_summary), else the
  * raw tables (kpi/scope and kpi/episode_facts). Both give the same rows.
  */
-export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string): Promise<{ sql: string; args: Record<string, unknown> }> {
-	const usable = await summaryUsable(store, p, asOf);
+export async function withEpisodeFacts(store: Store, name: string, p: Parsed, asOf: string, source: Source = 'auto'): Promise<{ sql: string; args: Record<string, unknown> }> {
+	const usable = source !== 'raw' && (await summaryUsable(store, p, asOf));
 	const body = (sql: string) => sql.replace(/^(--.*\n)+/, '');
 	const facts = usable ? body(summarySql('kpi/facts_summary', null, p)) : `${body(querySql('kpi/scope')).trimEnd()},\n${body(querySql('kpi/episode_facts'))}`;
 	const sql = fillIn(querySql(name), { facts });
 	// the whole period is one bucket for the accounts a filter on contacts matches
 	const args = usable ? await summaryArgs(store, p, asOf, 'period', p.from) : { from: p.from, to: p.to, as_of: asOf, ...filterArgs(p) };
 	return { sql, args };
+}
+
+/** auto: the summary tables when they can answer, else the raw tables; raw: the raw tables (the parity tests' oracle) */
+export type Source = 'auto' | 'raw';
+
+/**
+ * A chart's query from the summary tables (queries/kpi/summary_<name>.sql, whose rows are those of
+ * queries/kpi/<name>.sql from the raw tables) with its parameters, or null when the summary tables
+ * cannot answer this view (not fresh, another as-of date, an arm without a bit).
+ */
+export async function summaryChartQuery(store: Store, name: string, p: Parsed, asOf: string): Promise<{ sql: string; args: Record<string, unknown> } | null> {
+	if (!(await summaryUsable(store, p, asOf))) return null;
+	return { sql: summarySql(`kpi/summary_${name}`, null, p), args: await summaryArgs(store, p, asOf, 'period', p.from) };
 }
 
 /** whether the summary tables can answer for these filters and as-of date (any filter: arms as bits, contacts through kpi_account_contacts) */
