@@ -5,10 +5,23 @@
 -- kpi_contact_combos numbers them): the response-decay chart counts it instead of joining the raw
 -- tables. Sorted by the episodes' start. src/lib/server/kpi/summaries.ts rebuilds it after
 -- every import, after kpi_episodes. Parameters: $as_of (date).
+-- inside the refresh's transaction the temporary tables have no statistics yet: DuckDB would take
+-- them for a few rows and plan the ASOF join as a nested loop (hours at 1M accounts)
+SET SESSION asof_loop_join_threshold = 0;
+
 CREATE OR REPLACE TEMP TABLE ec_episodes AS SELECT episode_id FROM kpi_episodes;
 
+{{include:summary/episode_scope}};
+
+CREATE OR REPLACE TEMP TABLE ec_rows AS
+{{include:summary/episode_contact_rows}};
+
 CREATE OR REPLACE TABLE kpi_episode_contacts AS
-{{include:summary/episode_contact_rows}}
-ORDER BY started_on, episode_id, contact_number;
+SELECT x.started_on, x.segment, x.product, x.region, x.vulnerable, x.arms, x.ak, r.*
+FROM ec_rows r JOIN ec_scope x USING (episode_id)
+ORDER BY x.started_on, r.episode_id, r.contact_number;
 
 DROP TABLE ec_episodes;
+DROP TABLE ec_scope;
+DROP TABLE ec_rows;
+RESET SESSION asof_loop_join_threshold;
