@@ -10,8 +10,11 @@
 -- Parameters: $from, $to, $as_of (dates); $segment, $product, $region, $vulnerable,
 -- $experiment, $arm filter the accounts; $channel, $tone, $template, $agent the contacts
 -- counted. NULL means no filter.
-WITH e AS (
-	SELECT d.episode_id, d.account_id, d.started_on,
+WITH outbound AS (
+	SELECT * FROM interactions WHERE direction = 'outbound'
+),
+e AS (
+	SELECT d.episode_id, d.account_id, d.started_on, 0 AS first_number,
 		least(coalesce(CASE WHEN d.cured_on <= $as_of::DATE THEN d.cured_on END, $as_of::DATE),
 			coalesce(CASE WHEN d.charged_off_on <= $as_of::DATE THEN d.charged_off_on END, $as_of::DATE)) AS ended_on
 	FROM delinquencies d JOIN accounts a USING (account_id)

@@ -128,7 +128,7 @@ describe('the incremental refresh after an import', () => {
 		await expectSameAsFullRebuild();
 	}, 120_000);
 
-	test('a response after an episode ended answers its last contact: the episodes that ended up to 3 days before a day touched are computed again', async () => {
+	test('responses and contacts that come late: a call back after an episode ended answers its last contact, a contact dated back is numbered in its place', async () => {
 		// a cured episode with fewer than 15 contacts, of an account with one episode and no response
 		// in the 72 hours after 23:00 on the day of the cure
 		const [e] = await t.store.rows<{ episode_id: string; account_id: string; customer_id: string; cured_on: string }>(
@@ -157,6 +157,21 @@ describe('the incremental refresh after an import', () => {
 		await importRows('interactions', { interaction_id: `'ZZ-CALL-BACK'`, ...who, occurred_at: `TIMESTAMPTZ '${e!.cured_on} 23:00:00+00' + INTERVAL 23 HOUR` }, inbound, 'call-back');
 		expect((await refreshSummaries(t.store))?.mode).toBe('incremental');
 		expect(await contacts()).toEqual([{ n: before + 1, responded: true }]);
+		// a contact that arrives late, dated between an open episode's first and last contacts: the
+		// episode's contacts are numbered again
+		const [o] = await t.store.rows<{ episode_id: string; account_id: string; customer_id: string; n: number; at: string }>(
+			`SELECT c.episode_id, e.account_id, a.customer_id, count(*)::INTEGER AS n, strftime(max(c.occurred_at) - INTERVAL 1 MINUTE, '%Y-%m-%d %H:%M:%S') AS at
+			 FROM kpi_episode_contacts c JOIN kpi_episodes e USING (episode_id) JOIN accounts a USING (account_id)
+			 WHERE e.cured_on IS NULL AND e.charged_off_on IS NULL
+				AND e.account_id IN (SELECT account_id FROM kpi_episodes GROUP BY 1 HAVING count(*) = 1)
+			 GROUP BY ALL HAVING count(*) BETWEEN 3 AND 14 AND min(c.occurred_at)::DATE < max(c.occurred_at)::DATE - 1
+			 ORDER BY c.episode_id LIMIT 1`
+		);
+		expect(o).toBeTruthy();
+		await importRows('interactions', { interaction_id: `'ZZ-LATE-CALL'`, account_id: `'${o!.account_id}'`, customer_id: `'${o!.customer_id}'`, occurred_at: `TIMESTAMPTZ '${o!.at}+00'` }, outbound, 'late-call');
+		const r = await refreshSummaries(t.store);
+		expect(r?.mode).toBe('incremental');
+		expect(await t.store.rows(`SELECT count(*)::INTEGER AS n FROM kpi_episode_contacts WHERE episode_id = '${o!.episode_id}'`)).toEqual([{ n: o!.n + 1 }]);
 		await expectSameAsFullRebuild();
 	}, 120_000);
 
