@@ -9,6 +9,7 @@ import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { ChartParamsError, runChartQuery, type ChartQueryName } from '../../src/lib/server/kpi/charts.ts';
 import { dataAsOf, kpiParamsSchema, summaryUsable } from '../../src/lib/server/kpi/summary.ts';
 import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { heavy, queueStats } from '../../src/lib/server/queue.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 type Cell = string | number | null;
@@ -392,6 +393,26 @@ describe('contact_load_distribution and fatigue_index: contacts per account-week
 		expect(await run(t, 'fatigue_index', mid)).toEqual(await run(t, 'fatigue_index', P));
 		// one day: its week
 		expect((await run(t, 'fatigue_index', { from: '2026-03-11', to: '2026-03-11' })).account_weeks).toEqual([3]);
+	});
+
+	test('a chart the summary tables answer does not wait behind the heavy queries; the pressure chart (raw tables) does', async () => {
+		// every slot of the heavy queue taken by a task that ends when told
+		const release: (() => void)[] = [];
+		const blockers = Array.from({ length: queueStats().concurrency }, (_, i) => heavy(`blocker-${i}`, () => new Promise<void>((r) => release.push(r))));
+		let pressureDone = false;
+		const slow = runChartQuery(t.store, 'pressure', P, { queue: true }).then(() => (pressureDone = true));
+		expect((await runChartQuery(t.store, 'fatigue_index', P, { queue: true })).account_weeks).toEqual([6]);
+		expect((await runChartQuery(t.store, 'contact_load_distribution', { ...P, channel: 'call' }, { queue: true })).channel).toEqual(['all', 'all', 'all', 'call', 'call', 'call']);
+		expect(pressureDone).toBe(false);
+		expect(queueStats().waiting).toBe(1);
+		// another threshold than the summaries' reads the raw tables: a heavy query, it waits too
+		let otherDone = false;
+		const other = runChartQuery(t.store, 'fatigue_index', { ...P, contact_threshold: 8 }, { queue: true }).then(() => (otherDone = true));
+		await new Promise((r) => setTimeout(r, 50));
+		expect(otherDone).toBe(false);
+		for (const r of release) r();
+		await Promise.all([...blockers, slow, other]);
+		expect(pressureDone && otherDone).toBe(true);
 	});
 
 	test('the summary tables and the raw tables give the same answers', async () => {

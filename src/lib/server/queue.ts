@@ -10,6 +10,7 @@ import { z } from 'zod';
 
 const envSchema = z.object({
 	CUREWISE_HEAVY_QUERIES: z.coerce.number().int().min(1).max(32).default(2),
+	CUREWISE_LIGHT_QUERIES: z.coerce.number().int().min(1).max(32).default(6),
 	CUREWISE_HEAVY_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200)
 });
 
@@ -86,23 +87,35 @@ export class Limiter {
 	}
 }
 
-let shared: Limiter | null = null;
+let shared: { heavy: Limiter; light: Limiter } | null = null;
 
-/** the server's limiter, sized from the environment when first used */
-function limiter(): Limiter {
+/** the server's limiters, sized from the environment when first used */
+function limiters(): { heavy: Limiter; light: Limiter } {
 	if (shared) return shared;
 	const r = envSchema.safeParse(process.env);
 	if (!r.success) {
 		throw new Error('bad configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
 	}
-	return (shared = new Limiter(r.data.CUREWISE_HEAVY_QUERIES, r.data.CUREWISE_HEAVY_QUEUE));
+	return (shared = {
+		heavy: new Limiter(r.data.CUREWISE_HEAVY_QUERIES, r.data.CUREWISE_HEAVY_QUEUE),
+		light: new Limiter(r.data.CUREWISE_LIGHT_QUERIES, r.data.CUREWISE_HEAVY_QUEUE)
+	});
 }
 
 /** runs a heavy task through the server's queue; the same key while one runs or waits shares its result */
 export function heavy<T>(key: string, run: () => Promise<T>): Promise<T> {
-	return limiter().run(key, run);
+	return limiters().heavy.run(key, run);
 }
 
-export function queueStats(): QueueStats {
-	return limiter().stats();
+/**
+ * runs a light task (a chart the summary tables answer, in tens of milliseconds) through a queue
+ * of its own, so that it never waits behind the heavy ones; bounded and merged the same way
+ */
+export function light<T>(key: string, run: () => Promise<T>): Promise<T> {
+	return limiters().light.run(key, run);
+}
+
+/** the heavy queue's state (the light one's with `which`) */
+export function queueStats(which: 'heavy' | 'light' = 'heavy'): QueueStats {
+	return limiters()[which].stats();
 }

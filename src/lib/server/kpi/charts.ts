@@ -9,11 +9,11 @@ import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
-import { heavy } from '../queue.ts';
+import { heavy, light } from '../queue.ts';
 import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { countsOfRow, dataAsOf, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, summaryChartQuery, withEpisodeFacts, type Source } from './summary.ts';
+import { countsOfRow, dataAsOf, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, summaryChartQuery, summaryUsable, withEpisodeFacts, type Source } from './summary.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
 
@@ -207,7 +207,8 @@ export const CHART_QUERIES = {
 	complaints_by_category: { params: kpiParamsSchema, run: complaintsByCategory },
 	contact_load_distribution: { params: kpiParamsSchema, run: contactLoadDistribution },
 	fatigue_index: { params: kpiParamsSchema, run: fatigueIndex },
-	pressure: { params: kpiParamsSchema, run: pressure },
+	// the one chart with no summary table yet: always a heavy query
+	pressure: { params: kpiParamsSchema, run: pressure, rawOnly: true },
 	digital_engagement: { params: kpiParamsSchema, run: digitalEngagement },
 	kpi_trend: {
 		params: withAsOf.and(z.object({ grain: z.enum(['week', 'month'], { error: 'grain must be week or month' }).default('week') })),
@@ -231,11 +232,25 @@ export const chartQueryNameSchema = z.enum(Object.keys(CHART_QUERIES) as [ChartQ
 
 export class ChartParamsError extends Error {}
 
+/**
+ * Whether the summary tables answer this chart for these parameters: then it is a light query
+ * (tens of milliseconds at 1M accounts), else a heavy one (the raw tables).
+ */
+async function answeredBySummaries(store: Store, name: ChartQueryName, p: KpiParams): Promise<boolean> {
+	if ('rawOnly' in CHART_QUERIES[name]) return false;
+	if (name === 'fatigue_index' && p.contact_threshold !== DEFAULT_CONTACT_THRESHOLD) return false;
+	return summaryUsable(store, p, p.as_of ?? (await dataAsOf(store)) ?? p.to);
+}
+
 export async function runChartQuery(
 	store: Store,
 	name: ChartQueryName,
 	raw: Record<string, unknown>,
-	/** cache: answer from the result cache; queue: a computation waits its turn in the bounded queue of heavy queries (src/lib/server/queue.ts), a cached answer does not */
+	/**
+	 * cache: answer from the result cache; queue: a computation waits its turn in a bounded queue
+	 * (src/lib/server/queue.ts): the light one when the summary tables answer, else the heavy one;
+	 * a cached answer does not wait
+	 */
 	opts: { cache?: boolean; queue?: boolean; source?: Source } = {}
 ): Promise<Columns> {
 	const q = CHART_QUERIES[name];
@@ -244,6 +259,6 @@ export async function runChartQuery(
 	// the key is the query and its parsed parameters (defaults filled in, unknown keys dropped)
 	const key = `${name}|${opts.source ?? 'auto'}|${JSON.stringify(parsed.data)}`;
 	const compute = () => (q.run as (s: Store, p: unknown, source: Source) => Promise<Columns>)(store, parsed.data, opts.source ?? 'auto');
-	const run = opts.queue ? () => heavy(key, compute) : compute;
+	const run = opts.queue ? async () => ((await answeredBySummaries(store, name, parsed.data as KpiParams)) ? light : heavy)(key, compute) : compute;
 	return opts.cache ? cached(store, key, run) : run();
 }
