@@ -33,24 +33,12 @@ FROM (
 )
 GROUP BY ALL;
 
--- the fatigue index's parts: in each account-week with more outbound contacts than the default
--- threshold, the contacts after the first ones in time order (occurred_at, ties by
--- interaction_id), each weighing its channel's weight (src/lib/fatigue.ts), summed per combo
+-- the fatigue index's parts (summary/fatigue)
 CREATE OR REPLACE TEMP TABLE cw_fatigue AS
-WITH busy AS (
-	SELECT ak, date_trunc('week', day)::DATE AS week FROM cw_contact_days
-	GROUP BY ALL HAVING sum(outbound_contacts) > {{metrics:default_contact_threshold}}
+WITH fatigue_source AS (
+	{{include:summary/outbound_contacts}}
 ),
-c AS (
-	SELECT o.ak, date_trunc('week', o.day)::DATE AS week, o.combo, o.channel,
-		row_number() OVER (PARTITION BY o.ak, date_trunc('week', o.day) ORDER BY o.occurred_at, o.interaction_id) AS nth
-	FROM (
-		{{include:summary/outbound_contacts}}
-	) o SEMI JOIN busy ON busy.ak = o.ak AND busy.week = date_trunc('week', o.day)::DATE
-)
-SELECT ak, week, combo, sum({{metrics:fatigue_weight(channel)}}) AS fatigue_index
-FROM c WHERE nth > {{metrics:default_contact_threshold}}
-GROUP BY ALL;
+{{include:summary/fatigue}};
 
 CREATE OR REPLACE TABLE kpi_contact_combos (combo UBIGINT PRIMARY KEY, channel VARCHAR, tone VARCHAR, template_id VARCHAR, agent_id VARCHAR);
 INSERT INTO kpi_contact_combos

@@ -27,24 +27,15 @@ FROM (
 )
 GROUP BY ALL;
 
--- the fatigue index's parts, as summary/account_weeks computes them, for the accounts and weeks touched
+-- the fatigue index's parts (summary/fatigue) in the weeks touched (every account of them:
+-- cw_contact_days holds them all; only those of kr_aks are written)
 CREATE OR REPLACE TEMP TABLE cw_fatigue AS
-WITH busy AS (
-	SELECT ak, date_trunc('week', day)::DATE AS week FROM cw_contact_days
-	WHERE ak IN (SELECT ak FROM kr_aks)
-	GROUP BY ALL HAVING sum(outbound_contacts) > {{metrics:default_contact_threshold}}
+WITH fatigue_source AS (
+	{{include:summary/outbound_contacts}}
+		AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ
+		AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
 ),
-c AS (
-	SELECT o.ak, date_trunc('week', o.day)::DATE AS week, o.combo, o.channel,
-		row_number() OVER (PARTITION BY o.ak, date_trunc('week', o.day) ORDER BY o.occurred_at, o.interaction_id) AS nth
-	FROM (
-		{{include:summary/outbound_contacts}}
-			AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ
-	) o SEMI JOIN busy ON busy.ak = o.ak AND busy.week = date_trunc('week', o.day)::DATE
-)
-SELECT ak, week, combo, sum({{metrics:fatigue_weight(channel)}}) AS fatigue_index
-FROM c WHERE nth > {{metrics:default_contact_threshold}}
-GROUP BY ALL;
+{{include:summary/fatigue}};
 
 INSERT INTO kpi_contact_combos
 SELECT DISTINCT hash(channel, tone, template_id, agent_id), channel, tone, template_id, agent_id
