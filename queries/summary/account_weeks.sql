@@ -13,9 +13,13 @@
 -- - kpi_account_contacts: the same per account, week and combo (days mask, contacts, and the part
 --   of the week's fatigue index that the combo's contacts make), sorted by combo and week: the
 --   accounts a filter on contacts reaches in a period, their load and their fatigue;
+-- - both also hold the pressure_mask of their contacts (summary/pressure: the bucket of the
+--   contacts in the 7 days before each, and its day of the week), from which the pressure chart
+--   counts the accounts seen at each pressure in any period;
 -- - kpi_contact_combo_days: per combo, day, account attributes and arms, the contact counts of
 --   the metric catalogue (outbound contacts, calls, conversations: {{metrics:contact_counts}};
---   digital messages and the stages they reached: {{metrics:engagement_counts}});
+--   digital messages and the stages they reached: {{metrics:engagement_counts}}; the pressure
+--   chart's messages and opt-outs per bucket: messages_at_0, …);
 --   kpi_contact_days: the contact counts without the combo (the views without a filter on contacts);
 -- - kpi_channel_weeks: per week, account attributes, arms, channel and number of outbound
 --   contacts on that channel in the week, how many account-weeks had that many (the contact-load
@@ -27,9 +31,13 @@
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
 	{{metrics:contact_counts}},
-	{{metrics:engagement_counts}}
+	{{metrics:engagement_counts}},
+	{{metrics:pressure_columns}}
 FROM (
-	{{include:summary/outbound_contacts}}
+	WITH pressure_source AS (
+		{{include:summary/outbound_contacts}}
+	)
+	{{include:summary/pressure}}
 )
 GROUP BY ALL;
 
@@ -49,7 +57,8 @@ SELECT c.*, coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
 FROM (
 	SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
 		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-		sum(d.outbound_contacts)::INTEGER AS contacts
+		sum(d.outbound_contacts)::INTEGER AS contacts,
+		bit_or(d.pressure_mask) AS pressure_mask
 	FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 	GROUP BY ALL
 ) c LEFT JOIN cw_fatigue f USING (ak, week, combo)
@@ -60,14 +69,16 @@ WITH w AS (
 	SELECT ak, date_trunc('week', day)::DATE AS week,
 		sum(outbound_contacts)::INTEGER AS contacts,
 		bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
-		max(day) AS last_day
+		max(day) AS last_day,
+		bit_or(pressure_mask) AS pressure_mask
 	FROM cw_contact_days
 	GROUP BY ALL
 )
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
 	-- no previous week: a day long before any data (a NULL would cost a test on every read)
 	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day,
-	coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+	coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index,
+	w.pressure_mask
 FROM w JOIN kpi_accounts a USING (ak)
 LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week)
 ORDER BY w.week, a.ak;
@@ -75,14 +86,16 @@ ORDER BY w.week, a.ak;
 CREATE OR REPLACE TABLE kpi_contact_combo_days AS
 SELECT d.day, a.segment, a.product, a.region, a.vulnerable, a.arms, d.combo,
 	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations,
-	{{metrics:engagement_sums}}
+	{{metrics:engagement_sums}},
+	{{metrics:pressure_sums(INTEGER)}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 GROUP BY ALL
 ORDER BY d.combo, d.day;
 
 CREATE OR REPLACE TABLE kpi_contact_days AS
 SELECT day, segment, product, region, vulnerable, arms,
-	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
+	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
+	{{metrics:pressure_sums(INTEGER)}}
 FROM kpi_contact_combo_days
 GROUP BY ALL
 ORDER BY day;

@@ -20,4 +20,7 @@ SELECT
 	(SELECT count(*) FROM complaints WHERE import_batch_id > $since)
 		+ (SELECT count(*) FROM contact_preferences WHERE import_batch_id > $since)
 		+ (SELECT count(*) FROM kpi_replaced_rows WHERE batch_id > $since AND table_name IN ('complaints', 'contact_preferences', 'accounts'))
-		+ (SELECT count(*) FROM accounts WHERE import_batch_id > $since) AS event_rows
+		+ (SELECT count(*) FROM accounts WHERE import_batch_id > $since)
+		-- a complaint's pressure counts its account's contacts of the 7 days before it
+		+ (SELECT count(*) FROM complaints k JOIN kr_contact_days c ON c.account_id = k.account_id
+			AND c.day BETWEEN k.received_at::DATE - 7 AND k.received_at::DATE) AS event_rows

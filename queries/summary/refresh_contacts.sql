@@ -1,6 +1,8 @@
 -- summary/refresh_contacts: the incremental refresh of the contact summary tables (built whole
 -- by summary/account_weeks and summary/contact_weeks) for the accounts and days whose
 -- interactions changed (kr_contact_days, summary/refresh_changes):
+-- - the days touched are taken with the 7 days after each: the pressure of a contact (the contacts
+--   in the 7 days before it) changes with an earlier one;
 -- - kpi_contact_combos gains the combinations of the new interactions;
 -- - kpi_account_contacts and kpi_account_weeks: the rows of those accounts in the calendar weeks
 --   of those days are computed again from the raw interactions; kpi_account_weeks' link to the
@@ -11,20 +13,29 @@
 -- Each computation is the full rebuild's, over fewer rows, appended in the same order as the full
 -- rebuild writes (src/lib/server/kpi/summaries.ts rebuilds whole once the rows appended add up).
 -- No parameters.
-CREATE OR REPLACE TEMP TABLE kr_days AS SELECT DISTINCT day FROM kr_contact_days;
+-- the days touched, and the 7 days after each: a contact's pressure counts the contacts of the 7
+-- days before it, so a new or moved contact changes the pressure of its account's later ones
+CREATE OR REPLACE TEMP TABLE kr_days AS SELECT DISTINCT day + k::INTEGER AS day FROM kr_contact_days, range(8) r(k);
 CREATE OR REPLACE TEMP TABLE kr_weeks AS SELECT DISTINCT date_trunc('week', day)::DATE AS week FROM kr_days;
 CREATE OR REPLACE TEMP TABLE kr_aks AS SELECT DISTINCT ka.ak FROM kr_contact_days JOIN kpi_accounts ka USING (account_id);
 
 -- the outbound contacts of the weeks touched, per account (ak), day and combo, from the raw table
+-- (their pressure, summary/pressure, looks back at the week before each)
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
 	{{metrics:contact_counts}},
-	{{metrics:engagement_counts}}
+	{{metrics:engagement_counts}},
+	{{metrics:pressure_columns}}
 FROM (
-	{{include:summary/outbound_contacts}}
-		AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
-		AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
+	WITH pressure_source AS (
+		{{include:summary/outbound_contacts}}
+			AND i.occurred_at >= (SELECT min(week) - 7 FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
+			AND (date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
+				OR date_trunc('week', i.occurred_at::DATE)::DATE + 7 IN (SELECT week FROM kr_weeks))
+	)
+	{{include:summary/pressure}}
 )
+WHERE date_trunc('week', day)::DATE IN (SELECT week FROM kr_weeks)
 GROUP BY ALL;
 
 -- the fatigue index's parts (summary/fatigue) in the weeks touched (every account of them:
@@ -51,7 +62,8 @@ SELECT c.*, coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
 FROM (
 	SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
 		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-		sum(d.outbound_contacts)::INTEGER AS contacts
+		sum(d.outbound_contacts)::INTEGER AS contacts,
+		bit_or(d.pressure_mask) AS pressure_mask
 	FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 	WHERE d.ak IN (SELECT ak FROM kr_aks)
 	GROUP BY ALL
@@ -71,11 +83,12 @@ WITH w AS (
 		sum(c.outbound_contacts)::INTEGER AS contacts,
 		bit_or((1 << (isodow(c.day) - 1))::UTINYINT) AS days_mask,
 		max(c.day) AS last_day,
-		NULL AS fatigue_index
+		NULL AS fatigue_index,
+		bit_or(c.pressure_mask) AS pressure_mask
 	FROM cw_contact_days c JOIN kr_first_week f ON c.ak = f.ak AND c.day >= f.week
 	GROUP BY ALL
 	UNION ALL
-	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day, k.fatigue_index
+	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day, k.fatigue_index, k.pressure_mask
 	FROM kpi_account_weeks k JOIN kr_first_week f ON k.ak = f.ak AND k.week >= f.week
 	WHERE k.week NOT IN (SELECT week FROM kr_weeks)
 ),
@@ -88,7 +101,8 @@ seed AS (
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
 	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), s.last_day, DATE '1900-01-01') AS previous_last_day,
 	-- a week touched: from the contacts again; another: as it was
-	coalesce(w.fatigue_index, f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+	coalesce(w.fatigue_index, f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index,
+	w.pressure_mask
 FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak)
 LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week);
 
@@ -100,7 +114,8 @@ DELETE FROM kpi_contact_combo_days WHERE day IN (SELECT day FROM kr_days);
 INSERT INTO kpi_contact_combo_days BY NAME
 SELECT day, a.segment, a.product, a.region, a.vulnerable, a.arms, combo,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
-	{{metrics:engagement_sums}}
+	{{metrics:engagement_sums}},
+	{{metrics:pressure_sums(INTEGER)}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 WHERE d.day IN (SELECT day FROM kr_days)
 GROUP BY ALL
@@ -109,7 +124,8 @@ ORDER BY d.combo, d.day;
 DELETE FROM kpi_contact_days WHERE day IN (SELECT day FROM kr_days);
 INSERT INTO kpi_contact_days BY NAME
 SELECT day, segment, product, region, vulnerable, arms,
-	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations
+	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
+	{{metrics:pressure_sums(INTEGER)}}
 FROM kpi_contact_combo_days
 WHERE day IN (SELECT day FROM kr_days)
 GROUP BY ALL

@@ -157,7 +157,7 @@ describe('the charts from the summary tables, against the raw tables, filter by 
 		['2026-02-11', '2026-02-11'], // one day, a Wednesday
 		['2025-09-03', '2026-01-20'] // across the year end, mid-week at both ends
 	];
-	const charts = ['complaints_by_category', 'roll_rate', 'digital_engagement', 'contact_load_distribution', 'fatigue_index', 'response_decay'] as const;
+	const charts = ['complaints_by_category', 'roll_rate', 'digital_engagement', 'contact_load_distribution', 'fatigue_index', 'response_decay', 'pressure'] as const;
 	const all: [string, () => KpiFilters][] = [['no filter', () => ({})], ['segment', () => ({ segment: 'sme' })], ...views()];
 	for (const [name, filters] of all)
 		test(name, async () => {

@@ -175,6 +175,39 @@ describe('the incremental refresh after an import', () => {
 		await expectSameAsFullRebuild();
 	}, 120_000);
 
+	test('a contact dated back raises the pressure of the contacts and the complaint of the 7 days after it, in the next week too', async () => {
+		// an account whose contact early in a week had none in the 7 days before (pressure 0): a
+		// contact late on the Sunday before puts it at 1, in a week the import did not touch
+		const [a] = await t.store.rows<{ account_id: string; customer_id: string; at: string }>(
+			`WITH o AS (
+				SELECT account_id, occurred_at, count(*) OVER (PARTITION BY account_id ORDER BY occurred_at RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING) AS prior
+				FROM interactions WHERE direction = 'outbound'
+			 )
+			 SELECT o.account_id, a.customer_id, strftime(date_trunc('week', min(o.occurred_at)) - INTERVAL 1 HOUR, '%Y-%m-%d %H:%M:%S') AS at
+			 FROM o JOIN accounts a USING (account_id)
+			 WHERE o.prior = 0 AND isodow(o.occurred_at::DATE) <= 2 AND o.occurred_at < (SELECT max(occurred_at) FROM interactions) - INTERVAL 21 DAY
+			 GROUP BY ALL ORDER BY 1 LIMIT 1`
+		);
+		// a complaint received with 0, 1, 2, 4 or 7 contacts in the 7 days before (the last of a
+		// bucket): a contact an hour before puts it in the next bucket
+		const [k] = await t.store.rows<{ complaint_id: string; account_id: string; customer_id: string; at: string; pressure: number }>(
+			`SELECT k.complaint_id, k.account_id, a.customer_id, strftime(k.received_at - INTERVAL 1 HOUR, '%Y-%m-%d %H:%M:%S') AS at, e.pressure::INTEGER AS pressure
+			 FROM kpi_events e JOIN complaints k ON k.complaint_id = e.event_id JOIN accounts a ON a.account_id = k.account_id
+			 WHERE e.kind = 'complaint' AND (SELECT count(*) FROM interactions i WHERE i.account_id = k.account_id AND i.direction = 'outbound'
+				AND i.occurred_at >= k.received_at - INTERVAL 7 DAY AND i.occurred_at < k.received_at) IN (0, 1, 2, 4, 7)
+			 ORDER BY 1 LIMIT 1`
+		);
+		expect(a, 'an account with a contact of pressure 0 early in a week').toBeTruthy();
+		expect(k, 'a complaint at the end of a bucket').toBeTruthy();
+		const outbound = `x.interaction_id = (SELECT min(interaction_id) FROM interactions WHERE direction = 'outbound' AND channel = 'call' AND outcome = 'no_answer')`;
+		await importRows('interactions', { interaction_id: `'ZZ-SUNDAY'`, account_id: `'${a!.account_id}'`, customer_id: `'${a!.customer_id}'`, occurred_at: `TIMESTAMPTZ '${a!.at}+00'` }, outbound, 'sunday-call');
+		await importRows('interactions', { interaction_id: `'ZZ-BEFORE-COMPLAINT'`, account_id: `'${k!.account_id}'`, customer_id: `'${k!.customer_id}'`, occurred_at: `TIMESTAMPTZ '${k!.at}+00'` }, outbound, 'complaint-call');
+		const r = await refreshSummaries(t.store);
+		expect(r?.mode).toBe('incremental');
+		expect(await t.store.rows(`SELECT pressure::INTEGER AS p FROM kpi_events WHERE event_id = '${k!.complaint_id}'`)).toEqual([{ p: k!.pressure + 1 }]);
+		await expectSameAsFullRebuild();
+	}, 120_000);
+
 	test('corrections (replaced rows) and new accounts: an interaction moved to another day and account, an episode cured, an account closed', async () => {
 		// an older outbound interaction moved a month later and to another account; another moved to another week
 		const [a, b] = await t.store.rows<{ interaction_id: string; account_id: string }>(

@@ -6,7 +6,7 @@
  * SQL, the breakdowns and the experiments' per-account outcomes. Pure.
  */
 import type { Dialect } from './dialect.ts';
-import { DIGITAL_CHANNELS, ENGAGEMENT_STAGES, REGULATOR_SOURCES, sqlValues, VOICE_CHANNELS } from '../vocabulary.ts';
+import { DIGITAL_CHANNELS, ENGAGEMENT_STAGES, MESSAGE_CHANNELS, REGULATOR_SOURCES, sqlValues, VOICE_CHANNELS } from '../vocabulary.ts';
 import type { TimeMeasure } from './catalogue.ts';
 
 /**
@@ -102,6 +102,7 @@ export interface CountDef {
 
 const mature = (days: number) => `age >= ${days}`;
 const DIGITAL = `channel IN (${sqlValues(DIGITAL_CHANNELS)})`;
+const MESSAGE = `channel IN (${sqlValues(MESSAGE_CHANNELS)})`;
 
 export const COUNTS = {
 	// ------------------------------------------------ episodes started in the period, judged at the as-of date
@@ -135,6 +136,9 @@ export const COUNTS = {
 	// a digital message has one outcome, its furthest stage, which implies the earlier ones: an
 	// opt-out answers a message that arrived, a click implies an open, a reply implies delivery
 	// (not a tracked open: SMS has no opens); sent and bounced reach no stage
+	// the pressure chart's messages (src/lib/pressure.ts): every written channel, letters too
+	messages: { grain: 'contact', doc: 'outbound messages (sms, email, letter, push, in-app)', where: MESSAGE },
+	messages_opted_out: { grain: 'contact', doc: 'outbound messages answered by an opt-out (outcome opted_out)', where: `${MESSAGE} AND outcome = 'opted_out'` },
 	digital_messages: { grain: 'contact', doc: 'outbound digital messages (sms, email, push, in-app)', where: DIGITAL },
 	digital_delivered: { grain: 'contact', doc: 'digital messages delivered (outcome delivered, opened, clicked, replied or opted_out)', where: `${DIGITAL} AND outcome IN ('delivered', 'opened', 'clicked', 'replied', 'opted_out')` },
 	digital_opened: { grain: 'contact', doc: 'digital messages opened (outcome opened or clicked)', where: `${DIGITAL} AND outcome IN ('opened', 'clicked')` },

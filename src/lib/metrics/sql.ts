@@ -8,6 +8,7 @@
 import { COUNTS, CONTACT_SUM_NAMES, ENGAGEMENT_COUNT_NAMES, EPISODE_BASE_COLUMNS, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
 import { duckdb, type Dialect } from './dialect.ts';
 import { DEFAULT_CONTACT_THRESHOLD, FATIGUE_WEIGHTS } from '../fatigue.ts';
+import { PRESSURE_BUCKETS } from '../pressure.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
 
 const asOfParam = (d: Dialect) => d.param('as_of', 'date');
@@ -83,6 +84,46 @@ export function engagementCountColumns(d: Dialect = duckdb): string {
 
 /** `sum(messages) AS messages, …`: the engagement counts summed again (a summary table's rows) */
 export const engagementSumColumns = (cast = 'BIGINT') => ENGAGEMENT_COUNT_NAMES.map((k) => `sum(${k})::${cast} AS ${k}`).join(', ');
+
+/** the pressure chart's counts per bucket (src/lib/pressure.ts): `messages_at_0`, `messages_opted_out_at_0`, … */
+const PRESSURE_COUNT_NAMES = ['messages', 'messages_opted_out'] as const satisfies readonly CountName[];
+const pressureNames = () => PRESSURE_COUNT_NAMES.flatMap((k) => PRESSURE_BUCKETS.map((_, b) => `${k}_at_${b}`));
+
+/** the bucket (0, 1, …) of a number of contacts in the 7 days before (src/lib/pressure.ts) */
+export function pressureBucket(expr: string): string {
+	const cases = PRESSURE_BUCKETS.slice(0, -1).map((b, i) => `WHEN ${expr} <= ${b.max} THEN ${i}`);
+	return `(CASE ${cases.join(' ')} ELSE ${PRESSURE_BUCKETS.length - 1} END)`;
+}
+
+/** a bucket's label ('0', '1', '2', '3–4', '5–7', '8+') from its number */
+export const pressureLabel = (expr: string) => `[${PRESSURE_BUCKETS.map((b) => `'${b.label}'`).join(', ')}][${expr} + 1]`;
+
+/**
+ * Over outbound contacts with their `day` and their `pressure` bucket: `pressure_mask`, the
+ * buckets and days of the week at which they were made (bit bucket × 7 + day of the week, Monday
+ * 0: 42 bits, so that the accounts seen at each pressure in any period count distinct from a
+ * week's row), and the pressure chart's counts per bucket (messages_at_0, …).
+ */
+export function pressureColumns(d: Dialect = duckdb): string {
+	const mask = `bit_or(1::UBIGINT << (pressure * 7 + isodow(day) - 1)::INTEGER) AS pressure_mask`;
+	const counts = PRESSURE_COUNT_NAMES.flatMap((k) => PRESSURE_BUCKETS.map((_, b) => `${d.countIf(`(${COUNTS[k].where}) AND pressure = ${b}`)} AS ${k}_at_${b}`));
+	return [mask, ...counts].join(',\n\t');
+}
+
+/**
+ * The buckets (6 bits, bit b = bucket b) seen by a pressure_mask on the days of `days` (a 7-bit
+ * mask of the week's days, as kpi_days_mask gives)
+ */
+export function pressureSeen(mask: string, days: string): string {
+	// every term in parentheses: DuckDB gives <<, >>, & and | one precedence, left to right
+	return `(${PRESSURE_BUCKETS.map((_, b) => `((((${mask} >> ${b * 7}) & ${days}) <> 0)::INTEGER << ${b})`).join(' | ')})`;
+}
+
+/** one row per bucket from one row of the per-bucket counts: bucket, messages, messages_opted_out */
+export function pressureRows(): string {
+	const lists = PRESSURE_COUNT_NAMES.map((k) => `unnest([${PRESSURE_BUCKETS.map((_, b) => `${k}_at_${b}`).join(', ')}]) AS ${k}`);
+	return [`unnest(range(${PRESSURE_BUCKETS.length})) AS bucket`, ...lists].join(', ');
+}
 
 /**
  * The contact-fatigue weight of one outbound contact on `channel` (src/lib/fatigue.ts, the only
@@ -174,6 +215,14 @@ const FRAGMENTS: Record<string, (args: string[]) => string> = {
 	engagement_counts: () => engagementCountColumns(duckdb),
 	engagement_sums: ([cast]) => engagementSumColumns(cast || 'BIGINT'),
 	fatigue_weight: ([channel]) => fatigueWeight(channel || 'channel'),
+	pressure_bucket: ([expr]) => pressureBucket(expr || 'prior'),
+	pressure_label: ([expr]) => pressureLabel(expr || 'bucket'),
+	pressure_columns: () => pressureColumns(duckdb),
+	pressure_names: () => pressureNames().join(', '),
+	pressure_sums: ([cast]) => pressureNames().map((k) => `sum(${k})::${cast || 'BIGINT'} AS ${k}`).join(', '),
+	pressure_seen: ([mask, days]) => pressureSeen(mask || 'pressure_mask', days!),
+	pressure_rows: () => pressureRows(),
+	pressure_buckets: () => String(PRESSURE_BUCKETS.length),
 	default_contact_threshold: () => String(DEFAULT_CONTACT_THRESHOLD),
 	event_counts: () => eventCountColumns(duckdb),
 	count: ([name]) => countColumn(name as CountName, duckdb),

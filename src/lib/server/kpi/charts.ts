@@ -171,16 +171,16 @@ async function fatigueIndex(store: Store, p: KpiParams, source: Source = 'auto')
 }
 
 /** opt-outs per 1,000 messages and complaints per 1,000 accounts, by the contacts in the 7 days before */
-async function pressure(store: Store, p: KpiParams): Promise<Columns> {
-	const rows = await store.rows<Record<string, unknown>>(querySql('kpi/pressure'), periodArgs(p));
+async function pressure(store: Store, p: KpiParams, source: Source = 'auto'): Promise<Columns> {
+	const rows = await chartRows(store, 'pressure', p, source);
 	return {
 		prior_contacts: rows.map((r) => String(r.prior_contacts)),
 		messages: rows.map((r) => n(r.messages)),
 		opt_outs: rows.map((r) => n(r.messages_opted_out)),
 		opt_outs_per_1k_messages: rows.map((r) => ratio(r.messages_opted_out, r.messages, 1000)),
 		accounts: rows.map((r) => n(r.accounts)),
-		complaints: rows.map((r) => n(r.complaints_seen)),
-		complaints_per_1k_accounts: rows.map((r) => ratio(r.complaints_seen, r.accounts, 1000))
+		complaints: rows.map((r) => n(r.complaints)),
+		complaints_per_1k_accounts: rows.map((r) => ratio(r.complaints, r.accounts, 1000))
 	};
 }
 
@@ -207,8 +207,7 @@ export const CHART_QUERIES = {
 	complaints_by_category: { params: kpiParamsSchema, run: complaintsByCategory },
 	contact_load_distribution: { params: kpiParamsSchema, run: contactLoadDistribution },
 	fatigue_index: { params: kpiParamsSchema, run: fatigueIndex },
-	// the one chart with no summary table yet: always a heavy query
-	pressure: { params: kpiParamsSchema, run: pressure, rawOnly: true },
+	pressure: { params: kpiParamsSchema, run: pressure },
 	digital_engagement: { params: kpiParamsSchema, run: digitalEngagement },
 	kpi_trend: {
 		params: withAsOf.and(z.object({ grain: z.enum(['week', 'month'], { error: 'grain must be week or month' }).default('week') })),
@@ -237,7 +236,6 @@ export class ChartParamsError extends Error {}
  * (tens of milliseconds at 1M accounts), else a heavy one (the raw tables).
  */
 async function answeredBySummaries(store: Store, name: ChartQueryName, p: KpiParams): Promise<boolean> {
-	if ('rawOnly' in CHART_QUERIES[name]) return false;
 	if (name === 'fatigue_index' && p.contact_threshold !== DEFAULT_CONTACT_THRESHOLD) return false;
 	return summaryUsable(store, p, p.as_of ?? (await dataAsOf(store)) ?? p.to);
 }
