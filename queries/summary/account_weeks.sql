@@ -19,7 +19,7 @@
 -- - kpi_contact_combo_days: per combo, day, account attributes and arms, the contact counts of
 --   the metric catalogue (outbound contacts, calls, conversations: {{metrics:contact_counts}};
 --   digital messages and the stages they reached: {{metrics:engagement_counts}}; the pressure
---   chart's messages and opt-outs per bucket: messages_at_0, …);
+--   chart's messages and opt-outs per bucket, packed: messages_by_pressure, …);
 --   kpi_contact_days: the contact counts without the combo (the views without a filter on contacts);
 -- - kpi_channel_weeks: per week, account attributes, arms, channel and number of outbound
 --   contacts on that channel in the week, how many account-weeks had that many (the contact-load
@@ -87,7 +87,7 @@ CREATE OR REPLACE TABLE kpi_contact_combo_days AS
 SELECT d.day, a.segment, a.product, a.region, a.vulnerable, a.arms, d.combo,
 	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations,
 	{{metrics:engagement_sums}},
-	{{metrics:pressure_sums(INTEGER)}}
+	{{metrics:pressure_packed_sums}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 GROUP BY ALL
 ORDER BY d.combo, d.day;
@@ -95,10 +95,16 @@ ORDER BY d.combo, d.day;
 CREATE OR REPLACE TABLE kpi_contact_days AS
 SELECT day, segment, product, region, vulnerable, arms,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
-	{{metrics:pressure_sums(INTEGER)}}
+	{{metrics:pressure_packed_sums}}
 FROM kpi_contact_combo_days
 GROUP BY ALL
 ORDER BY day;
+
+-- the pressure chart's packed counts hold up to {{metrics:pressure_field_max}} messages per field: a
+-- day with more contacts for one combination of account attributes would overflow them
+SELECT CASE WHEN max(outbound_contacts) > {{metrics:pressure_field_max}}
+	THEN error('a day holds more outbound contacts for one group of accounts than the pressure summary can count (src/lib/metrics/sql.ts, PRESSURE_FIELD_MAX)') END
+FROM kpi_contact_days;
 
 CREATE OR REPLACE TABLE kpi_channel_weeks AS
 SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}

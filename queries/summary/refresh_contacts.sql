@@ -115,7 +115,7 @@ INSERT INTO kpi_contact_combo_days BY NAME
 SELECT day, a.segment, a.product, a.region, a.vulnerable, a.arms, combo,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
 	{{metrics:engagement_sums}},
-	{{metrics:pressure_sums(INTEGER)}}
+	{{metrics:pressure_packed_sums}}
 FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
 WHERE d.day IN (SELECT day FROM kr_days)
 GROUP BY ALL
@@ -125,11 +125,17 @@ DELETE FROM kpi_contact_days WHERE day IN (SELECT day FROM kr_days);
 INSERT INTO kpi_contact_days BY NAME
 SELECT day, segment, product, region, vulnerable, arms,
 	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
-	{{metrics:pressure_sums(INTEGER)}}
+	{{metrics:pressure_packed_sums}}
 FROM kpi_contact_combo_days
 WHERE day IN (SELECT day FROM kr_days)
 GROUP BY ALL
 ORDER BY day;
+
+-- the pressure chart's packed counts hold up to {{metrics:pressure_field_max}} messages per field: a
+-- day with more contacts for one combination of account attributes would overflow them
+SELECT CASE WHEN max(outbound_contacts) > {{metrics:pressure_field_max}}
+	THEN error('a day holds more outbound contacts for one group of accounts than the pressure summary can count (src/lib/metrics/sql.ts, PRESSURE_FIELD_MAX)') END
+FROM kpi_contact_days;
 
 DELETE FROM kpi_contact_weeks WHERE week IN (SELECT week FROM kr_weeks);
 INSERT INTO kpi_contact_weeks BY NAME

@@ -404,7 +404,7 @@ describe('contact_load_distribution and fatigue_index: contacts per account-week
 		const other = runChartQuery(t.store, 'fatigue_index', { ...P, contact_threshold: 8 }, { queue: true }).then(() => (otherDone = true));
 		expect((await runChartQuery(t.store, 'fatigue_index', P, { queue: true })).account_weeks).toEqual([6]);
 		expect((await runChartQuery(t.store, 'contact_load_distribution', { ...P, channel: 'call' }, { queue: true })).channel).toEqual(['all', 'all', 'all', 'call', 'call', 'call']);
-		expect((await runChartQuery(t.store, 'pressure', { ...P, channel: 'call' }, { queue: true })).prior_contacts.length).toBeGreaterThan(0);
+		expect((await runChartQuery(t.store, 'pressure', { ...P, channel: 'call' }, { queue: true })).prior_contacts!.length).toBeGreaterThan(0);
 		expect(otherDone).toBe(false);
 		expect(queueStats().waiting).toBe(1);
 		for (const r of release) r();
