@@ -6,7 +6,7 @@ export default defineConfig({
 		alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) }
 	},
 	test: {
-		include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+		include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 120_000,
 		hookTimeout: 120_000,

@@ -6,6 +6,8 @@
 -- import touched and the week before each, for the look-back).
 SELECT *, {{metrics:pressure_bucket(prior)}} AS pressure
 FROM (
-	SELECT *, count(*) OVER (PARTITION BY ak ORDER BY occurred_at RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING) AS prior
+	-- (the instant as microseconds: a range over integers ran in half the time of one over
+	-- timestamps and intervals, 6.5 s against 12.6 s over the 28 million contacts of 1M accounts)
+	SELECT *, count(*) OVER (PARTITION BY ak ORDER BY epoch_us(occurred_at) RANGE BETWEEN {{metrics:pressure_window_us}} PRECEDING AND 1 PRECEDING) AS prior
 	FROM pressure_source
 )

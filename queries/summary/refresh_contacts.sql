@@ -20,7 +20,18 @@ CREATE OR REPLACE TEMP TABLE kr_weeks AS SELECT DISTINCT date_trunc('week', day)
 CREATE OR REPLACE TEMP TABLE kr_aks AS SELECT DISTINCT ka.ak FROM kr_contact_days JOIN kpi_accounts ka USING (account_id);
 
 -- the outbound contacts of the weeks touched, per account (ak), day and combo, from the raw table
--- (their pressure, summary/pressure, looks back at the week before each)
+-- the accounts whose rows are written again: those of kr_aks (every week touched) and those with a
+-- contact on a day touched (kpi_contact_combo_days); only their contacts need a pressure
+CREATE OR REPLACE TEMP TABLE kr_pressure_accounts AS
+SELECT account_id FROM kr_contact_days
+UNION
+SELECT account_id FROM interactions
+WHERE direction = 'outbound' AND occurred_at >= (SELECT min(day) FROM kr_days)::TIMESTAMPTZ
+	AND occurred_at::DATE IN (SELECT day FROM kr_days);
+
+-- (their pressure, summary/pressure, looks back at the week before each; the other accounts' rows
+-- of these weeks are not written: kpi_account_contacts and kpi_account_weeks take those of kr_aks,
+-- kpi_contact_combo_days those of the days touched)
 CREATE OR REPLACE TEMP TABLE cw_contact_days AS
 SELECT ak, day, combo,
 	{{metrics:contact_counts}},
@@ -30,6 +41,7 @@ FROM (
 	WITH pressure_source AS (
 		{{include:summary/outbound_contacts}}
 			AND i.occurred_at >= (SELECT min(week) - 7 FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
+			AND i.account_id IN (SELECT account_id FROM kr_pressure_accounts)
 			AND (date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
 				OR date_trunc('week', i.occurred_at::DATE)::DATE + 7 IN (SELECT week FROM kr_weeks))
 	)
@@ -39,7 +51,7 @@ WHERE date_trunc('week', day)::DATE IN (SELECT week FROM kr_weeks)
 GROUP BY ALL;
 
 -- the fatigue index's parts (summary/fatigue) in the weeks touched (every account of them:
--- cw_contact_days holds them all; only those of kr_aks are written)
+-- cw_contact_days holds those of kr_pressure_accounts, kr_aks among them; only those of kr_aks are written)
 CREATE OR REPLACE TEMP TABLE cw_fatigue AS
 WITH fatigue_source AS (
 	{{include:summary/outbound_contacts}}
@@ -159,3 +171,4 @@ ORDER BY week;
 
 DROP TABLE cw_contact_days;
 DROP TABLE cw_fatigue;
+DROP TABLE kr_pressure_accounts;

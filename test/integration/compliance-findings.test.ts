@@ -8,13 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTrail } from '../../src/lib/server/audit/trail.ts';
+import { csvCell } from '../../src/lib/server/csv.ts';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import {
 	CSV_COLUMNS,
 	auditContacts,
 	auditPacks,
 	complianceOverview,
-	csvCell,
 	findingsCounts,
 	findingsCsv,
 	findingsFilterSchema,

@@ -8,7 +8,7 @@
 import { COUNTS, CONTACT_SUM_NAMES, ENGAGEMENT_COUNT_NAMES, EPISODE_BASE_COLUMNS, EPISODE_COUNT_NAMES, EVENT_COUNT_NAMES, episodeFacts, TIME_COLUMNS, type CountDef, type CountName } from './counts.ts';
 import { duckdb, type Dialect } from './dialect.ts';
 import { DEFAULT_CONTACT_THRESHOLD, FATIGUE_WEIGHTS } from '../fatigue.ts';
-import { PRESSURE_BUCKETS } from '../pressure.ts';
+import { PRESSURE_BUCKETS, PRESSURE_WINDOW_DAYS } from '../pressure.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
 
 const asOfParam = (d: Dialect) => d.param('as_of', 'date');
@@ -250,6 +250,7 @@ const FRAGMENTS: Record<string, (args: string[]) => string> = {
 	pressure_packed_sums: () => pressurePackedSums(),
 	pressure_sums: () => pressureSums(),
 	pressure_field_max: () => String(PRESSURE_FIELD_MAX),
+	pressure_window_us: () => String(PRESSURE_WINDOW_DAYS * 86_400_000_000),
 	pressure_days: ([days]) => pressureDays(days || 'days'),
 	pressure_bucket_bits: ([bucket]) => pressureBucketBits(bucket || 'pressure'),
 	pressure_accounts: ([m]) => pressureAccounts(m || 'm'),

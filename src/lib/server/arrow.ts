@@ -1,6 +1,7 @@
 /** Result columns → Arrow IPC stream (the format charts read), CSV or JSON. */
 import { Float64, makeTable, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import type { Columns } from './kpi/charts.ts';
+import { csvText } from './csv.ts';
 
 export function toArrowIPC(columns: Columns): Uint8Array {
 	const vectors = Object.fromEntries(
@@ -13,11 +14,9 @@ export function toArrowIPC(columns: Columns): Uint8Array {
 	return tableToIPC(makeTable(vectors as any) as any, 'stream');
 }
 
+/** the columns as CSV, through the one writer (src/lib/server/csv.ts: formula-like texts neutralised) */
 export function toCsv(columns: Columns): string {
 	const names = Object.keys(columns);
 	const rows = columns[names[0]!]?.length ?? 0;
-	const cell = (v: string | number | null) => (v === null ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-	const lines = [names.join(',')];
-	for (let i = 0; i < rows; i++) lines.push(names.map((n) => cell(columns[n]![i] ?? null)).join(','));
-	return lines.join('\r\n') + '\r\n';
+	return csvText(names, Array.from({ length: rows }, (_, i) => names.map((n) => columns[n]![i] ?? null)));
 }

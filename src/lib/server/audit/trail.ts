@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import { canonical } from '../../canonical.ts';
+import { csvText } from '../csv.ts';
 
 export interface AuditEvent {
 	actor: string;
@@ -143,12 +144,7 @@ export async function trailActions(store: Store): Promise<string[]> {
 	return (await store.rows<{ action: string }>(`SELECT DISTINCT action FROM audit_trail ORDER BY 1`)).map((r) => r.action);
 }
 
-function csvField(v: string | null): string {
-	if (v == null) return '';
-	return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 export function trailCsv(records: AuditRecord[]): string {
 	const cols = ['seq', 'recorded_at', 'actor', 'role', 'action', 'target', 'details', 'ip', 'prev_hash', 'hash'] as const;
-	return [cols.join(','), ...records.map((r) => cols.map((c) => csvField(r[c] == null ? null : String(r[c]))).join(','))].join('\r\n') + '\r\n';
+	return csvText(cols, records.map((r) => cols.map((c) => (r[c] == null ? null : String(r[c])))));
 }

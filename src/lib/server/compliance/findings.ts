@@ -21,6 +21,7 @@ import { rows as dbRows, type Store } from '../db/store.ts';
 import { querySql, queryStatements } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
+import { csvCell } from '../csv.ts';
 import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 
@@ -567,14 +568,6 @@ export const CSV_COLUMNS = [
 	'interaction_ids',
 	'detail'
 ] as const;
-
-/** a CSV cell: quoted when it holds a comma, quote or line break; a text starting like a formula gets a leading ' */
-export function csvCell(v: string | number | null | undefined): string {
-	if (v === null || v === undefined) return '';
-	let s = String(v);
-	if (typeof v === 'string' && /^[=+@\t\r]/.test(s)) s = "'" + s;
-	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** every finding under the filters as CSV (ISO dates, CRLF line ends), and how many rows */
 export async function findingsCsv(store: Store, auditId: number, f: FindingsFilter): Promise<{ csv: string; rows: number }> {

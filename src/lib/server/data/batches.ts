@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Store } from '../db/store.ts';
 import { lit, q } from '../ingest/checks.ts';
 import { LAUNCH_SOURCE } from '../ingest/import.ts';
+import { sqlNeutralised } from '../csv.ts';
 
 export interface BatchRow {
 	batch_id: number;
@@ -113,7 +114,8 @@ export async function quarantineCsvFile(store: Store, batchId: number): Promise<
 	const dir = mkdtempSync(join(tmpdir(), 'curewise-quarantine-'));
 	const path = join(dir, 'quarantine.csv');
 	const select = [
-		...columns.map((c) => `raw->>${lit(c)} AS ${q(c)}`),
+		// formula-like texts neutralised, as in every export (src/lib/server/csv.ts)
+		...columns.map((c) => `${sqlNeutralised(`raw->>${lit(c)}`)} AS ${q(c)}`),
 		'line_number AS source_line',
 		`array_to_string(reasons, '; ') AS quarantine_reasons`
 	].join(', ');

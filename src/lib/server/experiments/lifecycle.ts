@@ -14,6 +14,7 @@ import { LAUNCH_SOURCE } from '../ingest/import.ts';
 import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
 import { checkRules } from '../compliance/message-rules.ts';
 import { querySql } from '../paths.ts';
+import { sqlNeutralised } from '../csv.ts';
 import { definitionHash, ExperimentError, getExperiment, updateExperimentFile, withExperimentLock, type Actor } from './registry.ts';
 
 export type { Actor } from './registry.ts';
@@ -348,10 +349,13 @@ export async function assignmentsFile(store: Store, id: string, format: 'csv' | 
 	if (format !== 'csv' && format !== 'parquet') throw new ExperimentError(`the assignments file is csv or parquet, not ${String(format)}`);
 	const assignedAt = format === 'csv' ? `strftime(assigned_at, '%Y-%m-%dT%H:%M:%SZ') AS assigned_at` : 'assigned_at';
 	const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
+	// in CSV, formula-like ids neutralised, as in every export (src/lib/server/csv.ts)
+	const text = (c: string) => (format === 'csv' ? `${sqlNeutralised(c)} AS ${c}` : c);
+	const ids = [text('experiment_id'), text('account_id'), text('variant'), assignedAt].join(', ');
 	const conn = await store.connect();
 	try {
 		const r = await conn.run(
-			`COPY (SELECT experiment_id, account_id, variant, ${assignedAt} FROM experiment_assignments WHERE experiment_id = $id ORDER BY account_id)
+			`COPY (SELECT ${ids} FROM experiment_assignments WHERE experiment_id = $id ORDER BY account_id)
 			 TO '${path.replace(/'/g, "''")}' (${options})`,
 			{ id }
 		);
