@@ -40,14 +40,21 @@ SELECT ak, day, combo,
 FROM (
 	WITH pressure_source AS (
 		{{include:summary/outbound_contacts}}
-			AND i.occurred_at >= (SELECT min(week) - 7 FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
+			AND i.occurred_at >= (SELECT min(week) FROM kr_weeks)::TIMESTAMPTZ -- implied by the line below; skips the older row groups
+			AND date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
 			AND i.account_id IN (SELECT account_id FROM kr_pressure_accounts)
-			AND (date_trunc('week', i.occurred_at::DATE)::DATE IN (SELECT week FROM kr_weeks)
-				OR date_trunc('week', i.occurred_at::DATE)::DATE + 7 IN (SELECT week FROM kr_weeks))
+		UNION ALL
+		-- the look-back: the week before each week touched, the instants alone (not counted, not kept)
+		SELECT ka.ak, NULL, NULL, NULL, NULL, i.occurred_at, NULL
+		FROM interactions i JOIN kpi_accounts ka USING (account_id)
+		WHERE i.direction = 'outbound' AND i.occurred_at >= (SELECT min(week) - 7 FROM kr_weeks)::TIMESTAMPTZ
+			AND date_trunc('week', i.occurred_at::DATE)::DATE + 7 IN (SELECT week FROM kr_weeks)
+			AND date_trunc('week', i.occurred_at::DATE)::DATE NOT IN (SELECT week FROM kr_weeks)
+			AND i.account_id IN (SELECT account_id FROM kr_pressure_accounts)
 	)
 	{{include:summary/pressure}}
 )
-WHERE date_trunc('week', day)::DATE IN (SELECT week FROM kr_weeks)
+WHERE day IS NOT NULL
 GROUP BY ALL;
 
 -- the fatigue index's parts (summary/fatigue) in the weeks touched (every account of them:
