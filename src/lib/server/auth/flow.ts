@@ -28,14 +28,15 @@ export async function login(
 	form: { username: string; password: string },
 	meta: RequestMeta
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-	const r = await signIn(store, form.username, form.password);
+	const r = await signIn(store, form.username, form.password, new Date(), meta.ip);
+	// every attempt is in the trail before it is answered
 	if (!r.ok) {
 		await recordAudit(store, { actor: form.username.slice(0, 64), action: 'sign_in_failed', details: { reason: r.reason }, ip: meta.ip });
 		return { ok: false, message: r.message };
 	}
+	await recordAudit(store, { actor: r.user.username, role: r.user.role, action: 'sign_in', ip: meta.ip });
 	const token = await createSession(store, r.user.user_id, meta);
 	cookies.set(SESSION_COOKIE, token, cookieOptions(meta.secure));
-	await recordAudit(store, { actor: r.user.username, role: r.user.role, action: 'sign_in', ip: meta.ip });
 	return { ok: true };
 }
 

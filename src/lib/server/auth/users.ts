@@ -1,8 +1,9 @@
-/** Users: creation, listing, disabling, and sign-in with a lock-out after repeated failures. */
+/** Users: creation, listing, disabling, and sign-in throttled after repeated failures (auth/throttle.ts). */
 import { z } from 'zod';
 import type { Store } from '../db/store.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
 import { ROLES, type Role } from './roles.ts';
+import { beginAttempt, clearUser } from './throttle.ts';
 
 export const usernameSchema = z
 	.string()
@@ -15,9 +16,6 @@ export const passwordSchema = z
 	.string()
 	.min(MIN_PASSWORD_LENGTH, { error: `the password needs at least ${MIN_PASSWORD_LENGTH} characters` })
 	.max(200, { error: 'the password is longer than 200 characters' });
-
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCK_MINUTES = 15;
 
 export interface User {
 	user_id: number;
@@ -76,6 +74,8 @@ export async function setPassword(store: Store, username: string, password: stri
 		h: await hashPassword(password),
 		u: username
 	});
+	// a new password ends the user's throttling (in this process: a server started apart keeps its own)
+	clearUser(username);
 }
 
 export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<User> {
@@ -86,40 +86,65 @@ export async function setDisabled(store: Store, username: string, disabled: bool
 	return (await findUser(store, username))!;
 }
 
-export type SignIn = { ok: true; user: User } | { ok: false; reason: 'bad-credentials' | 'locked' | 'disabled'; message: string };
+export type SignIn =
+	| { ok: true; user: User }
+	| { ok: false; reason: 'bad-credentials' | 'throttled' | 'disabled'; message: string; retry_after_ms?: number };
 
 const BAD = 'The username or password is not right.';
-// a hash to verify against when the user does not exist, so that both cases take as long
+// a hash to verify against when the user does not exist or the attempt must wait, so that every answer takes as long
 let dummyHash: Promise<string> | null = null;
 
-export async function signIn(store: Store, username: string, password: string, now = new Date()): Promise<SignIn> {
-	const [row] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: username.trim().toLowerCase() });
-	if (!row) {
-		dummyHash ??= hashPassword('not a password at all');
-		await verifyPassword(password, await dummyHash);
-		return { ok: false, reason: 'bad-credentials', message: BAD };
-	}
-	const user = toUser(row);
-	if (user.locked_until && new Date(user.locked_until) > now) {
-		return { ok: false, reason: 'locked', message: `Too many failed attempts: this account is locked until ${new Date(user.locked_until).toISOString().slice(11, 16)} UTC.` };
-	}
-	const good = await verifyPassword(password, String(row.password_hash));
-	if (!good) {
-		const failed = Number(row.failed_attempts) + 1;
-		const lock = failed >= MAX_FAILED_ATTEMPTS;
-		await store.rows(`UPDATE users SET failed_attempts = $f, locked_until = $l::TIMESTAMPTZ WHERE user_id = $id`, {
-			f: lock ? 0 : failed,
-			l: lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null,
-			id: BigInt(user.user_id)
-		});
-		return lock
-			? { ok: false, reason: 'locked', message: `Too many failed attempts: this account is locked for ${LOCK_MINUTES} minutes.` }
-			: { ok: false, reason: 'bad-credentials', message: BAD };
-	}
-	if (user.disabled) return { ok: false, reason: 'disabled', message: 'This account is disabled. Ask an administrator.' };
-	await store.rows(`UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
-		now: now.toISOString(),
-		id: BigInt(user.user_id)
+// one task at a time per key in this process: a user's sign-in updates (parallel sign-ins of one
+// user would otherwise conflict in DuckDB: "Conflict on update"), and one (user, address)'s attempts
+const locks = new Map<string, Promise<unknown>>();
+function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+	const prev = locks.get(key) ?? Promise.resolve();
+	const next = prev.then(fn, fn);
+	const settled = next.catch(() => {});
+	locks.set(key, settled);
+	void settled.then(() => {
+		if (locks.get(key) === settled) locks.delete(key);
 	});
+	return next;
+}
+
+/**
+ * Checks a user name and password, throttled per (user, address), per user and per address
+ * (src/lib/server/auth/throttle.ts): past the free attempts each further one waits a doubling
+ * delay; an unknown user name is throttled and answered exactly as a known one, and every answer
+ * verifies a password hash, so none is quicker.
+ */
+export function signIn(store: Store, username: string, password: string, now = new Date(), ip: string | null = null): Promise<SignIn> {
+	const name = username.trim().toLowerCase();
+	// the attempts of one user from one address are taken one after the other: parallel guesses
+	// are counted one by one, and parallel right passwords (several tabs) all sign in
+	return withLock(`attempt\u0000${name}\u0000${ip ?? ''}`, () => attemptSignIn(store, name, password, now, ip));
+}
+
+async function attemptSignIn(store: Store, name: string, password: string, now: Date, ip: string | null): Promise<SignIn> {
+	const attempt = beginAttempt(name, ip, now.getTime());
+	const [row] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: name });
+	dummyHash ??= hashPassword('not a password at all');
+	const hash = row && attempt.allowed ? String(row.password_hash) : await dummyHash;
+	const good = (await verifyPassword(password, hash)) && Boolean(row) && attempt.allowed;
+	if (!attempt.allowed) {
+		const seconds = Math.ceil(attempt.retryAfterMs / 1000);
+		return {
+			ok: false,
+			reason: 'throttled',
+			message: `Too many failed attempts: wait ${seconds} second${seconds === 1 ? '' : 's'}, then try again.`,
+			retry_after_ms: attempt.retryAfterMs
+		};
+	}
+	attempt.release(good);
+	if (!good) return { ok: false, reason: 'bad-credentials', message: BAD };
+	const user = toUser(row!);
+	if (user.disabled) return { ok: false, reason: 'disabled', message: 'This account is disabled. Ask an administrator.' };
+	await withLock(`user\u0000${name}`, () =>
+		store.rows(`UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
+			now: now.toISOString(),
+			id: BigInt(user.user_id)
+		})
+	);
 	return { ok: true, user };
 }
