@@ -4,8 +4,8 @@
  *
  * Each key counts the failed attempts (an attempt is counted when it starts, before the password
  * is checked, so that parallel guesses are counted one by one; a success gives its count back).
- * Past a key's free attempts, each further attempt must wait a delay that doubles (2 s, 4 s, 8 s,
- * … up to 15 minutes) after the previous one; an attempt made sooner is refused without checking
+ * Once a key's free attempts are used up, each further attempt must wait a delay that doubles (2 s,
+ * 4 s, 8 s, … up to 15 minutes) after the previous one; an attempt made sooner is refused without checking
  * the password. A key is forgotten 15 minutes after its last attempt.
  *
  * - (user, address): 5 free attempts: one address guessing one user's password;
@@ -46,7 +46,8 @@ function keysOf(username: string, ip: string | null): { key: string; free: numbe
 	];
 }
 
-const delayAfter = (count: number, free: number) => (count <= free ? 0 : Math.min(THROTTLE.firstDelayMs * 2 ** (count - free - 1), THROTTLE.maxDelayMs));
+/** the wait after `count` failed attempts: none before the free ones are used up, then 2 s, 4 s, 8 s, … */
+const delayAfter = (count: number, free: number) => (count < free ? 0 : Math.min(THROTTLE.firstDelayMs * 2 ** (count - free), THROTTLE.maxDelayMs));
 
 function current(key: string, now: number): KeyState {
 	const s = state.get(key);
