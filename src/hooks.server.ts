@@ -42,6 +42,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	const response = await resolve(event);
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
+	// what a signed-in user sees (timelines, findings, the trail, …) stays out of every cache,
+	// unless the answer says otherwise itself
+	if (event.locals.user && !response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
 	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	return response;
 };

@@ -54,6 +54,8 @@ test('every route answers each role as the access table says', async () => {
 				expect(res.status(), where).not.toBe(403);
 				expect(res.status(), where).toBeLessThan(500);
 				expect(res.headers()['location'] ?? '', where).not.toMatch(/^\/login/);
+				// pages a signed-in user sees are never stored by a browser or a proxy
+				if ((res.headers()['content-type'] ?? '').startsWith('text/html')) expect(res.headers()['cache-control'], where).toContain('no-store');
 			} else {
 				expect(res.status(), where).toBe(403);
 			}
