@@ -9,6 +9,7 @@ import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { ChartParamsError, runChartQuery, type ChartQueryName } from '../../src/lib/server/kpi/charts.ts';
 import { dataAsOf, kpiParamsSchema, summaryUsable } from '../../src/lib/server/kpi/summary.ts';
 import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { overviewParams } from '../../src/lib/server/kpi/overview.ts';
 import { heavy, queueStats } from '../../src/lib/server/queue.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
@@ -384,6 +385,12 @@ describe('contact_load_distribution and fatigue_index: contacts per account-week
 		expect(await run(t, 'fatigue_index', { ...P, channel: 'in_app' })).toEqual({ account_weeks: [1], weeks_over: [1], share_over: [1], mean_index: [0.1], max_index: [0.1], threshold: [7] });
 		// call: L01w1's calls are its 3rd to 10th contacts → 3 beyond 7 = 3.0; L01w2 0; L04w2 9.0
 		expect(await run(t, 'fatigue_index', { ...P, channel: 'call' })).toEqual({ account_weeks: [3], weeks_over: [2], share_over: [2 / 3], mean_index: [4], max_index: [9], threshold: [7] });
+	});
+
+	test('the threshold comes from the address; a bad one is refused with a message, not ignored', async () => {
+		expect((await overviewParams(t.store, { ...P, contact_threshold: '8' })).params?.contact_threshold).toBe(8);
+		for (const bad of ['abc', '0', '500', '7.5'])
+			expect((await overviewParams(t.store, { ...P, contact_threshold: bad })).problems, bad).toEqual(['contact_threshold: contact_threshold is a whole number of contacts a week, 1 to 100']);
 	});
 
 	test('the weeks that overlap the period count whole, as the contact load does', async () => {

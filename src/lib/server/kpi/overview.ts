@@ -32,6 +32,8 @@ export async function overviewParams(store: Store, query: Record<string, string>
 	const defaults = { to: asOf, from: iso(Date.parse(asOf) - 89 * day) };
 	const raw: Record<string, unknown> = { from: query.from || defaults.from, to: query.to || defaults.to };
 	for (const k of FILTER_KEYS) if (query[k]) raw[k] = query[k];
+	// the contacts a week above which the load counts as over (the fatigue chart's; 7 by default)
+	if (query.contact_threshold) raw.contact_threshold = /^\d{1,3}$/.test(query.contact_threshold) ? Number(query.contact_threshold) : query.contact_threshold;
 	if (query.vulnerable) raw.vulnerable = query.vulnerable === 'true' ? true : query.vulnerable === 'false' ? false : query.vulnerable;
 	// the arm select offers "experiment/arm": it sets both filters
 	if (query.arm?.includes('/')) [raw.experiment, raw.arm] = [query.arm.slice(0, query.arm.indexOf('/')), query.arm.slice(query.arm.indexOf('/') + 1)];

@@ -49,7 +49,12 @@ export const kpiParamsSchema = z
 		agent: ident('agent').optional(),
 		experiment: ident('experiment').optional(),
 		arm: ident('arm').optional(),
-		contact_threshold: z.number().int().min(1).max(100).default(DEFAULT_CONTACT_THRESHOLD)
+		contact_threshold: z
+			.number({ error: 'contact_threshold is a whole number of contacts a week, 1 to 100' })
+			.int({ error: 'contact_threshold is a whole number of contacts a week, 1 to 100' })
+			.min(1, { error: 'contact_threshold is a whole number of contacts a week, 1 to 100' })
+			.max(100, { error: 'contact_threshold is a whole number of contacts a week, 1 to 100' })
+			.default(DEFAULT_CONTACT_THRESHOLD)
 	})
 	.refine((p) => p.from <= p.to, { error: 'from must not be after to', path: ['from'] })
 	.refine((p) => !inRange(p.from) || !inRange(p.to) || periodDays(p.from, p.to) <= MAX_PERIOD_DAYS, { error: `a period is at most ${MAX_PERIOD_DAYS} days (ten years)`, path: ['to'] })
