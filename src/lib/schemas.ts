@@ -20,10 +20,20 @@ export const batchIdSchema = z.coerce
 
 export const jobIdSchema = z.uuid({ error: 'not an import job id' });
 
+/** whether YYYY-MM-DD is a day of the calendar (Date.parse takes 2026-02-31 and rolls it over to 3 March) */
+export const isRealDate = (d: string) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().slice(0, 10) === d;
+
+/** an audit number from the address: a positive whole number the store's BIGINT can hold */
+export const auditNumberSchema = z.coerce
+	.number({ error: 'audit is an audit number' })
+	.int({ error: 'audit is a whole number' })
+	.positive({ error: 'audit is a positive number' })
+	.max(Number.MAX_SAFE_INTEGER, { error: 'audit is an audit number' });
+
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'dates are written YYYY-MM-DD' })
-	.refine((d) => !Number.isNaN(Date.parse(d)), { error: 'not a real date' });
+	.refine(isRealDate, { error: 'not a real date' });
 
 /** the audit trail's filters, from the URL */
 export const trailFilterSchema = z.object({

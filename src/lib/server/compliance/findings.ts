@@ -22,6 +22,7 @@ import { querySql, queryStatements } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { csvCell } from '../csv.ts';
+import { auditNumberSchema } from '../../schemas.ts';
 import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 
@@ -48,11 +49,7 @@ const ident = (what: string) => z.string().trim().regex(/^[\w.:-]{1,80}$/, { err
 /** the filters of the findings pages, from the URL (?audit=&from=&to=&pack=&rule=&kind=…) */
 export const findingsFilterSchema = z
 	.object({
-		audit: z.coerce
-			.number({ error: 'audit is an audit number' })
-			.int({ error: 'audit is a whole number' })
-			.positive({ error: 'audit is a positive number' })
-			.optional(),
+		audit: auditNumberSchema.optional(),
 		from: isoDate('from').optional(),
 		to: isoDate('to').optional(),
 		pack: z
@@ -102,7 +99,9 @@ export function parseFindingsFilter(params: URLSearchParams): FilterParse {
 		const what = i.message.startsWith(field + ' ') ? i.message : `${field}: ${i.message}`;
 		return `${what} (got "${String(raw[String(i.path[0])] ?? '')}")`;
 	});
-	return { ok: false, problems, filter: findingsFilterSchema.parse(raw.audit && /^\d+$/.test(raw.audit) ? { audit: raw.audit } : {}) };
+	// the audit asked for, when it is itself valid; the other filters dropped
+	const audit = findingsFilterSchema.safeParse(raw.audit ? { audit: raw.audit } : {});
+	return { ok: false, problems, filter: audit.success ? audit.data : findingsFilterSchema.parse({}) };
 }
 
 const scopeArgs = (auditId: number, f: FindingsFilter) => ({

@@ -26,6 +26,7 @@ import { querySql } from '../paths.ts';
 import { getAudit, latestAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 import { packsFor } from './packs.ts';
+import { auditNumberSchema } from '../../schemas.ts';
 
 // ---------------------------------------------------------------- input
 
@@ -57,11 +58,7 @@ export const timelineParamsSchema = z
 		to: isoDate('to').optional(),
 		/** the third party (or other party) whose finding led here: the page names them */
 		party: z.string().trim().min(1).max(100, { error: 'party is at most 100 characters' }).optional(),
-		audit: z.coerce
-			.number({ error: 'audit is an audit number' })
-			.int({ error: 'audit is a whole number' })
-			.positive({ error: 'audit is a positive number' })
-			.optional()
+		audit: auditNumberSchema.optional()
 	})
 	.superRefine((p, ctx) => {
 		if (p.from && p.to) {
