@@ -26,7 +26,17 @@ export const init: ServerInit = async () => {
 	void getStore().catch((e) => console.error(`the store could not be opened at start: ${e instanceof Error ? e.message : e}`));
 };
 
+/** a request that changes something (any method but GET, HEAD and OPTIONS) must come from this site */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export const handle: Handle = async ({ event, resolve }) => {
+	// SvelteKit checks the origin of form posts only; an upload, a JSON post or a bodiless POST
+	// (to /logout, say) from another site is refused here, before a session is read
+	if (!SAFE_METHODS.has(event.request.method) && event.request.headers.get('origin') !== event.url.origin) {
+		const response = new Response('Cross-site request refused: this request did not come from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
+		return response;
+	}
 	const store = await getStore();
 	event.locals.user = await readSession(store, event.cookies.get(SESSION_COOKIE));
 	const routeId = event.route.id;

@@ -110,6 +110,17 @@ test('a cross-site POST is refused', async () => {
 		headers: { origin: 'https://evil.example', accept: 'text/html' }
 	});
 	expect(add.status()).toBe(403);
+	// posts that are not forms are refused too: an upload, and a bodiless sign-out (which would
+	// have signed the admin out)
+	const upload = await admin.post('/data/imports', { headers: { 'x-file-name': 'accounts.csv', origin: 'https://evil.example' }, data: 'account_id\n' });
+	expect(upload.status()).toBe(403);
+	const out = await admin.post('/logout', { headers: { origin: 'https://evil.example' } });
+	expect(out.status()).toBe(403);
+	expect(out.headers()['x-frame-options']).toBe('DENY');
+	const noOrigin = await admin.post('/logout');
+	expect(noOrigin.status()).toBe(403);
+	// still signed in
+	expect((await admin.get('/admin/users')).status()).toBe(200);
 	await admin.dispose();
 	await ctx.dispose();
 });
@@ -135,7 +146,7 @@ test('SQL-injection strings in every filter and form field are refused or harmle
 		expect((await admin.get(`/data/imports/${encodeURIComponent(a)}`)).status()).toBe(400);
 		const add = await admin.post('/admin/users?/add', { form: { username: a, role: a, password: a }, headers: { origin: BASE, accept: 'text/html' } });
 		expect(add.status(), `add user ${a}`).toBe(400);
-		const upload = await admin.post('/data/imports', { headers: { 'x-file-name': encodeURIComponent(a + '.csv'), 'x-table': a }, data: 'x' });
+		const upload = await admin.post('/data/imports', { headers: { 'x-file-name': encodeURIComponent(a + '.csv'), 'x-table': a, origin: BASE }, data: 'x' });
 		expect(upload.status()).toBe(400);
 	}
 	// everything still works: users can sign in, the trail is intact

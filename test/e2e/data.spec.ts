@@ -112,7 +112,7 @@ test('a file that cannot be read as its table is rejected with one clear message
 });
 
 test('a file of the wrong type is refused before upload processing', async ({ page }) => {
-	const res = await page.request.post('/data/imports', { headers: { 'x-file-name': 'report.pdf' }, data: Buffer.from('%PDF-1.4') });
+	const res = await page.request.post('/data/imports', { headers: { 'x-file-name': 'report.pdf', origin: process.env.BASE_URL! }, data: Buffer.from('%PDF-1.4') });
 	expect(res.status()).toBe(400);
 	expect((await res.json()).message).toContain('only CSV (.csv, .txt) and Parquet (.parquet) files can be imported');
 });
