@@ -9,6 +9,7 @@ import { error, redirect, type Handle, type HandleServerError, type ServerInit }
 import { decide } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
+import { requestContext } from '$lib/server/audit/context';
 
 const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
@@ -30,6 +31,17 @@ export const init: ServerInit = async () => {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const handle: Handle = async ({ event, resolve }) => {
+	let ip: string | null = null;
+	try {
+		ip = event.getClientAddress();
+	} catch {
+		// no address (a request made inside the server): the trail records none
+	}
+	// every trail record written while answering gets this request's address
+	return requestContext.run({ ip }, () => answer({ event, resolve }));
+};
+
+const answer: Handle = async ({ event, resolve }) => {
 	// SvelteKit checks the origin of form posts only; an upload, a JSON post or a bodiless POST
 	// (to /logout, say) from another site is refused here, before a session is read
 	if (!SAFE_METHODS.has(event.request.method) && event.request.headers.get('origin') !== event.url.origin) {

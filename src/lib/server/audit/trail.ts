@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 import { canonical } from '../../canonical.ts';
 import { csvText } from '../csv.ts';
+import { requestIp } from './context.ts';
 
 export interface AuditEvent {
 	actor: string;
@@ -54,7 +55,8 @@ export function recordAudit(store: Store, e: AuditEvent): Promise<AuditRecord> {
 			action: e.action,
 			target: e.target ?? null,
 			details: e.details ? canonical(e.details) : null,
-			ip: e.ip ?? null,
+			// the address given, else that of the request being answered (src/lib/server/audit/context.ts)
+			ip: e.ip ?? requestIp(),
 			prev_hash: last?.hash ?? GENESIS
 		};
 		const full: AuditRecord = { ...rec, hash: recordHash(rec) };

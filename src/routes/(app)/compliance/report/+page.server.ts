@@ -1,11 +1,14 @@
 /** The printable audit report: summary, method, pack versions and findings, under the findings list's filters. */
 import { auditPacks, complianceOverview, findingsPage, packVersionsVsCurrent, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
+import { recordAudit } from '$lib/server/audit/trail';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
 	const { store, parsed, audit, problems } = await findingsRequest(url);
 	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
+	// who opened the report (personal data of every account with a finding), before it is shown
+	await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `compliance report of audit ${audit.audit_id}`, details: { filters: url.search || null } });
 	const filter = { ...parsed.filter, sort: 'asc' as const, page: 1 };
 	const packs = await auditPacks(store, audit);
 	const [overview, findings, versions] = await Promise.all([complianceOverview(store, audit, filter, { packs }), findingsPage(store, audit.audit_id, filter, REPORT_MAX_ROWS), packVersionsVsCurrent(store, audit)]);

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { searchObject } from '$lib/schemas';
 import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
+import { recordAudit } from '$lib/server/audit/trail';
 import type { PageServerLoad } from './$types';
 
 /** the URL's parameters; a bad one is named and left out (the page says so) instead of failing the page */
@@ -25,7 +26,10 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 	if (!customer.success) error(400, customer.error.issues[0]?.message ?? 'not a customer_id');
 	const { params: p, problems } = parseParams(url);
 	try {
-		const view = await accountTimeline(await getStore(), customer.data, p, { role: locals.user!.role });
+		const store = await getStore();
+		const view = await accountTimeline(store, customer.data, p, { role: locals.user!.role });
+		// who opened a customer's timeline, before it is shown
+		await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `timeline of customer ${customer.data}`, details: p.account ? { account: p.account } : undefined });
 		return { view, problems, auditAsked: p.audit !== undefined };
 	} catch (e) {
 		if (e instanceof TimelinePartyRedirect) {
