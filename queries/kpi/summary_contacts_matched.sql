@@ -2,7 +2,8 @@
 -- gives them, when a filter on contacts is set ($channel, $tone, $template, $agent select the
 -- combos of kpi_contact_combos): rows of three kinds:
 --   'load'   — how many account-weeks had each number of matching outbound contacts, over the
---              calendar weeks that overlap the bucket, each counted whole (kpi_account_contacts);
+--              calendar weeks that overlap the bucket, each counted whole (kpi_account_contacts;
+--              kpi_channel_weeks when {{channel_only}}: the filter is on the channel alone);
 --   'sums'   — matching outbound contacts, calls and right-party conversations made on the
 --              bucket's days (kpi_contact_combo_days);
 --   'firsts' — accounts with a matching contact on a day of the bucket (kpi/summary_matched).
@@ -12,14 +13,23 @@ WITH {{matched}}
 load_weeks AS (
 	SELECT c.week, c.ak, c.segment, c.product, c.region, sum(c.contacts) AS contacts
 	FROM kpi_account_contacts c
-	WHERE c.combo IN (SELECT combo FROM m_combos)
+	WHERE NOT {{channel_only}} AND c.combo IN (SELECT combo FROM m_combos)
 		AND c.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(c.segment, c.product, c.region, c.vulnerable, c.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
+-- with a filter on the channel alone, the per-channel histogram already holds the load
+-- (kpi_channel_weeks: account-weeks by their number of contacts on each channel)
 load AS (
 	SELECT b.bucket, {{group}} AS grp, w.contacts, count(*) AS n
 	FROM load_weeks w JOIN m_week_buckets b USING (week)
+	GROUP BY ALL
+	UNION ALL
+	SELECT b.bucket, {{group}} AS grp, w.contacts, sum(w.account_weeks) AS n
+	FROM kpi_channel_weeks w JOIN m_week_buckets b USING (week)
+	WHERE {{channel_only}} AND w.channel = $channel
+		AND w.week BETWEEN $from::DATE - 6 AND $to::DATE
+		AND kpi_summary_match(w.segment, w.product, w.region, w.vulnerable, w.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
 sums AS (

@@ -236,6 +236,7 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 		semi_matched: filtered ? 'SEMI JOIN matched USING (bucket, ak)' : '',
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
 		contact_filter: filtered ? 'true' : 'false',
+		channel_only: p.channel && !p.tone && !p.template && !p.agent ? 'true' : 'false',
 		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
 	});
 }
