@@ -3,7 +3,8 @@
 -- combos of kpi_contact_combos): rows of three kinds:
 --   'load'   — how many account-weeks had each number of matching outbound contacts, over the
 --              calendar weeks that overlap the bucket, each counted whole (kpi_account_contacts;
---              kpi_channel_weeks when {{channel_only}}: the filter is on the channel alone);
+--              kpi_channel_weeks or kpi_tone_weeks when the filter is on the channel or the
+--              tone alone);
 --   'sums'   — matching outbound contacts, calls and right-party conversations made on the
 --              bucket's days (kpi_contact_combo_days);
 --   'firsts' — accounts with a matching contact on a day of the bucket (kpi/summary_matched).
@@ -13,13 +14,14 @@ WITH {{matched}}
 load_weeks AS (
 	SELECT c.week, c.ak, c.segment, c.product, c.region, sum(c.contacts) AS contacts
 	FROM kpi_account_contacts c
-	WHERE NOT {{channel_only}} AND c.combo IN (SELECT combo FROM m_combos)
+	WHERE NOT {{channel_only}} AND NOT {{tone_only}} AND c.combo IN (SELECT combo FROM m_combos)
 		AND c.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(c.segment, c.product, c.region, c.vulnerable, c.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
--- with a filter on the channel alone, the per-channel histogram already holds the load
--- (kpi_channel_weeks: account-weeks by their number of contacts on each channel)
+-- with a filter on the channel or the tone alone, the per-channel or per-tone histogram already
+-- holds the load (kpi_channel_weeks, kpi_tone_weeks: account-weeks by their number of contacts
+-- on each channel or in each tone)
 load AS (
 	SELECT b.bucket, {{group}} AS grp, w.contacts, count(*) AS n
 	FROM load_weeks w JOIN m_week_buckets b USING (week)
@@ -28,6 +30,13 @@ load AS (
 	SELECT b.bucket, {{group}} AS grp, w.contacts, sum(w.account_weeks) AS n
 	FROM kpi_channel_weeks w JOIN m_week_buckets b USING (week)
 	WHERE {{channel_only}} AND w.channel = $channel
+		AND w.week BETWEEN $from::DATE - 6 AND $to::DATE
+		AND kpi_summary_match(w.segment, w.product, w.region, w.vulnerable, w.arms, $segment, $product, $region, $vulnerable, $arm_bits)
+	GROUP BY ALL
+	UNION ALL
+	SELECT b.bucket, {{group}} AS grp, w.contacts, sum(w.account_weeks) AS n
+	FROM kpi_tone_weeks w JOIN m_week_buckets b USING (week)
+	WHERE {{tone_only}} AND w.tone = $tone
 		AND w.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(w.segment, w.product, w.region, w.vulnerable, w.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL

@@ -23,7 +23,8 @@
 --   kpi_contact_days: the contact counts without the combo (the views without a filter on contacts);
 -- - kpi_channel_weeks: per week, account attributes, arms, channel and number of outbound
 --   contacts on that channel in the week, how many account-weeks had that many (the contact-load
---   distribution per channel).
+--   distribution per channel); kpi_tone_weeks the same per tone (the load KPI under a filter on
+--   the tone alone).
 -- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
 -- a combo's number is a hash of its four values, so the 29 million interactions need no join to
 -- find it; kpi_contact_combos says which values each number stands for (a collision of two
@@ -110,6 +111,16 @@ CREATE OR REPLACE TABLE kpi_channel_weeks AS
 SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}
 FROM (
 	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.channel, sum(c.contacts)::INTEGER AS contacts
+	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+	GROUP BY ALL
+)
+GROUP BY ALL
+ORDER BY week;
+
+CREATE OR REPLACE TABLE kpi_tone_weeks AS
+SELECT week, segment, product, region, vulnerable, arms, tone, contacts, {{metrics:count(account_weeks)}}
+FROM (
+	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.tone, sum(c.contacts)::INTEGER AS contacts
 	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
 	GROUP BY ALL
 )

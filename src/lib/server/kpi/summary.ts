@@ -237,6 +237,7 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
 		contact_filter: filtered ? 'true' : 'false',
 		channel_only: p.channel && !p.tone && !p.template && !p.agent ? 'true' : 'false',
+		tone_only: p.tone && !p.channel && !p.template && !p.agent ? 'true' : 'false',
 		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
 	});
 }
