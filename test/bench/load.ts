@@ -173,7 +173,7 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
 	try {
 		views = opts.views ?? (await benchViews(store, opts.seed)).views;
 		if (!views.length) throw new Error('load test: no views');
-		const user = (await findUser(store, 'bench-load')) ?? (await addUser(store, { username: 'bench-load', role: 'leadership', password: 'bench-load-password-not-secret' }));
+		const user = (await findUser(store, 'bench-load')) ?? (await addUser(store, { username: 'bench-load', role: 'leadership', password: 'load-test-password-not-secret' }));
 		cookies = [];
 		for (let i = 0; i < opts.users; i++) cookies.push(`${SESSION_COOKIE}=${await createSession(store, user.user_id, { userAgent: `bench-load ${i}` })}`);
 	} finally {

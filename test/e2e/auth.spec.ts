@@ -39,6 +39,10 @@ test('an admin adds and disables a user in the browser', async ({ page }) => {
 	await page.getByLabel('Password').evaluate((el) => el.removeAttribute('minlength'));
 	await page.getByRole('button', { name: 'Add user' }).click();
 	await expect(page.getByTestId('admin-error')).toContainText('the password needs at least 12 characters');
+	// the policy beyond length: a common password dressed up is refused with the reason
+	await page.getByLabel('Password').fill('Password2026!');
+	await page.getByRole('button', { name: 'Add user' }).click();
+	await expect(page.getByTestId('admin-error')).toContainText('the password is a common one with a few characters added');
 	await page.getByLabel('Password').fill('a long enough password');
 	await page.getByRole('button', { name: 'Add user' }).click();
 	const row = page.getByTestId('users').locator('tr', { hasText: 'new-analyst' });

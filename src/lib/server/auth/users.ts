@@ -4,6 +4,7 @@ import type { Store } from '../db/store.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
 import { ROLES, type Role } from './roles.ts';
 import { beginAttempt, clearUser } from './throttle.ts';
+import { passwordProblem } from './password-policy.ts';
 
 export const usernameSchema = z
 	.string()
@@ -58,6 +59,8 @@ export async function addUser(store: Store, input: { username: string; role: str
 	const parsed = z.object({ username: usernameSchema, role: roleSchema, password: passwordSchema }).safeParse(input);
 	if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => i.message).join('; '));
 	const { username, role, password } = parsed.data;
+	const weak = passwordProblem(password, username);
+	if (weak) throw new UserError(weak);
 	if (await findUser(store, username)) throw new UserError(`a user named ${username} exists already`);
 	await store.rows(`INSERT INTO users (user_id, username, role, password_hash, created_at) VALUES (nextval('user_seq'), $u, $r, $h, now())`, {
 		u: username,
@@ -70,6 +73,8 @@ export async function addUser(store: Store, input: { username: string; role: str
 export async function setPassword(store: Store, username: string, password: string): Promise<void> {
 	const p = passwordSchema.safeParse(password);
 	if (!p.success) throw new UserError(p.error.issues.map((i) => i.message).join('; '));
+	const weak = passwordProblem(password, username);
+	if (weak) throw new UserError(weak);
 	await store.rows(`UPDATE users SET password_hash = $h, failed_attempts = 0, locked_until = NULL WHERE username = $u`, {
 		h: await hashPassword(password),
 		u: username
