@@ -8,6 +8,8 @@ export const uploadHeadersSchema = z.object({
 		.trim()
 		.min(1, { error: 'the upload has no file name' })
 		.max(255, { error: 'the file name is longer than 255 characters' })
+		// eslint-disable-next-line no-control-regex
+		.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: 'the file name holds a control character (such as %00): rename the file' })
 		.regex(/\.(csv|txt|parquet|pq)$/i, { error: 'only CSV (.csv, .txt) and Parquet (.parquet) files can be imported' })
 		.transform((s) => s.split(/[\\/]/).pop() ?? s),
 	table: tableNameSchema.optional()

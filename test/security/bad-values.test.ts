@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { parseFindingsFilter } from '../../src/lib/server/compliance/findings.ts';
-import { trailFilterSchema } from '../../src/lib/schemas.ts';
+import { trailFilterSchema, uploadHeadersSchema } from '../../src/lib/schemas.ts';
 
 describe('the compliance pages\' filters', () => {
 	test('audit=0 and an audit number too large to store are problems to show, not errors', () => {
@@ -24,5 +24,17 @@ describe('the compliance pages\' filters', () => {
 		expect(t.success).toBe(false);
 		expect(t.error?.issues[0]?.message).toBe('not a real date');
 		expect(trailFilterSchema.safeParse({ from: '2026-02-28' }).success).toBe(true);
+	});
+});
+
+describe('an upload\'s file name', () => {
+	test('a control character (%00 decoded) is refused by name, before any file is written; the message names no path', () => {
+		for (const fileName of ['a\u0000b.csv', '\u0000.csv', 'tab\there.csv']) {
+			const r = uploadHeadersSchema.safeParse({ fileName });
+			expect(r.success, JSON.stringify(fileName)).toBe(false);
+			expect(r.error?.issues.map((i) => i.message)).toEqual(['the file name holds a control character (such as %00): rename the file']);
+		}
+		// a path in the name keeps only its last part
+		expect(uploadHeadersSchema.parse({ fileName: '../../etc/accounts.csv' }).fileName).toBe('accounts.csv');
 	});
 });

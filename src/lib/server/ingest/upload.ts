@@ -40,7 +40,9 @@ export async function receiveUpload(
 	} catch (e) {
 		rmSync(dir, { recursive: true, force: true });
 		if (e instanceof UploadError) throw e;
-		throw new UploadError(`the upload did not arrive whole: ${e instanceof Error ? e.message : e}`, 400);
+		// the cause goes to the server's log only: its message may name a path on the server
+		console.error('upload failed:', e);
+		throw new UploadError('the upload did not arrive whole: the connection broke or the file could not be written; try again', 400);
 	}
 	if (bytes === 0) {
 		rmSync(dir, { recursive: true, force: true });
