@@ -17,7 +17,7 @@ const commands: Record<string, Command> = {
 	users: { summary: 'add, list, disable or enable users; demo users', load: () => import('./commands/users.ts') },
 	experiments: { summary: 'list, show, launch, stop or analyze message experiments', load: () => import('./commands/experiments.ts') },
 	audit: { summary: 'run the compliance audit and print its findings (text or --json)', load: () => import('./commands/audit.ts') },
-	'audit-trail': { summary: 'verify the audit trail hash chain', load: () => import('./commands/audit-trail.ts') }
+	'audit-trail': { summary: 'verify the audit trail; export a signed checkpoint of it', load: () => import('./commands/audit-trail.ts') }
 };
 
 const help = `usage: curewise <command> [options]

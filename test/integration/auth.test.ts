@@ -99,15 +99,17 @@ describe('roles', () => {
 
 describe('the audit trail', () => {
 	test('records chain by hash; verify catches an edited and a deleted record', async () => {
+		// record 1 is the seal written when the store was first opened (trail_keyed)
 		for (let i = 0; i < 5; i++) await recordAudit(t.store, { actor: 'ann', role: 'admin', action: 'sign_in', ip: '127.0.0.1', details: { i } });
-		expect(await verifyTrail(t.store)).toEqual({ ok: true, records: 5, broken: null });
-		expect((await listTrail(t.store, { action: 'sign_in' })).map((r) => r.seq)).toEqual([5, 4, 3, 2, 1]);
+		expect(await verifyTrail(t.store)).toMatchObject({ ok: true, records: 6, broken: null, plain_records: 0 });
+		expect((await listTrail(t.store, { action: 'sign_in' })).map((r) => r.seq)).toEqual([6, 5, 4, 3, 2]);
 
 		await t.store.rows(`UPDATE audit_trail SET actor = 'mallory' WHERE seq = 3`);
-		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 3, reason: 'its content does not match its hash (edited)' } });
+		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 3, reason: 'its content does not match its keyed hash (edited, or written without the trail key)' } });
 
-		// recomputing the edited record's own hash is not enough: the next record's link breaks
+		// recomputing the edited record's own hash (with the key, here) is not enough: the next record's link breaks
 		const { recordHash } = await import('../../src/lib/server/audit/trail.ts');
+		const { loadTrailKey } = await import('../../src/lib/server/audit/key.ts');
 		const [r3] = await t.store.rows<Record<string, unknown>>(`SELECT * FROM audit_trail WHERE seq = 3`);
 		const forged = recordHash({
 			seq: 3,
@@ -119,12 +121,13 @@ describe('the audit trail', () => {
 			details: r3!.details as string,
 			ip: r3!.ip as string,
 			prev_hash: r3!.prev_hash as string
-		});
+		}, loadTrailKey(t.dbPath));
 		await t.store.rows(`UPDATE audit_trail SET hash = $h WHERE seq = 3`, { h: forged });
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 4, reason: 'its link to the record before does not match' } });
 
-		await t.store.rows(`DELETE FROM audit_trail WHERE seq IN (3, 4, 5)`);
-		expect(await verifyTrail(t.store)).toEqual({ ok: true, records: 2, broken: null }); // a cut tail looks whole …
+		await t.store.rows(`DELETE FROM audit_trail WHERE seq IN (3, 4, 5, 6)`);
+		// a cut tail looks whole to the chain alone (signed checkpoints find it: test/security/trail-keyed.test.ts)
+		expect(await verifyTrail(t.store)).toMatchObject({ ok: true, records: 2, broken: null });
 		await recordAudit(t.store, { actor: 'ann', action: 'sign_out' });
 		await t.store.rows(`DELETE FROM audit_trail WHERE seq = 2`);
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 3, reason: 'record 2 is missing' } });
@@ -133,11 +136,11 @@ describe('the audit trail', () => {
 	test('npx curewise audit-trail verify exits 1 on an edited trail', async () => {
 		await recordAudit(t.store, { actor: 'ann', action: 'export', target: 'audit_trail' });
 		await recordAudit(t.store, { actor: 'ann', action: 'sign_out' });
-		await t.store.rows(`UPDATE audit_trail SET target = 'nothing' WHERE seq = 1`);
+		await t.store.rows(`UPDATE audit_trail SET target = 'nothing' WHERE seq = 2`);
 		await t.store.close();
 		const r = spawnSync(process.execPath, [resolve('bin/curewise.js'), 'audit-trail', 'verify', '--db', t.dbPath], { encoding: 'utf8' });
 		expect(r.status).toBe(1);
-		expect(r.stdout).toMatch(/audit trail BROKEN at record 1: its content does not match its hash/);
+		expect(r.stdout).toMatch(/audit trail BROKEN at record 2: its content does not match its keyed hash/);
 	});
 
 	test('every import is recorded', async () => {

@@ -24,6 +24,7 @@ test('a record written inside a request has its address; one given explicitly wi
 	expect((await listTrail(t.store)).map((r) => [r.action, r.ip]).sort()).toEqual([
 		['export', '203.0.113.1'],
 		['policy_pack.save', '198.51.100.9'],
+		['trail_keyed', null],
 		['user_added', null]
 	]);
 });

@@ -5,7 +5,9 @@ const schema = z.object({
 	CUREWISE_STALE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 	CUREWISE_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048),
 	CUREWISE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-	CUREWISE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12)
+	CUREWISE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+	/** the server signs a checkpoint of the audit trail this often (0: never; audit/checkpoints.ts) */
+	CUREWISE_TRAIL_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60)
 });
 
 export type Config = z.infer<typeof schema>;

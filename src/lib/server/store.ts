@@ -11,6 +11,13 @@ export function getStore(): Promise<Store> {
 		});
 		// warm the Overview's chart cache in the background once the store is open
 		// (the line it prints when done tells the benchmark the server is warm)
+		// signed checkpoints of the audit trail, on the schedule CUREWISE_TRAIL_CHECKPOINT_MINUTES sets
+		void g.__curewiseStore
+			.then(async (s) => {
+				const [{ scheduleCheckpoints }, { config }] = await Promise.all([import('./audit/checkpoints.ts'), import('./config.ts')]);
+				scheduleCheckpoints(s, config().CUREWISE_TRAIL_CHECKPOINT_MINUTES, (m) => console.error(m));
+			})
+			.catch(() => {});
 		void g.__curewiseStore
 			.then(async (s) => {
 				// summaries built by an earlier release's SQL are rebuilt first (the raw tables answer meanwhile)
