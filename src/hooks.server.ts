@@ -1,6 +1,7 @@
 /**
  * Every request passes here: the session is read, the route is checked against the one
- * access table (src/lib/server/auth/roles.ts), and the security headers are set. When the
+ * access table (src/lib/server/auth/roles.ts), and personal pages are kept out of caches (the
+ * security headers are set on every response by src/lib/server/security-headers.ts). When the
  * server starts (init), the store is opened and the Overview's chart cache starts warming in the
  * background, so that a first visitor finds it warm or warming.
  */
@@ -10,18 +11,12 @@ import { decide } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
 import { requestContext } from '$lib/server/audit/context';
-
-const SECURITY_HEADERS: Record<string, string> = {
-	'x-content-type-options': 'nosniff',
-	'x-frame-options': 'DENY',
-	'referrer-policy': 'same-origin',
-	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-	'cross-origin-opener-policy': 'same-origin',
-	'cross-origin-resource-policy': 'same-origin'
-};
+import { headersOnEveryResponse } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	if (building) return;
+	// static files, redirects and error pages too (src/lib/server/security-headers.ts)
+	headersOnEveryResponse();
 	// not awaited: the server listens at once; a store that cannot be opened now (held by an
 	// import in another process) is opened by the first request instead, which then says why
 	void getStore().catch((e) => console.error(`the store could not be opened at start: ${e instanceof Error ? e.message : e}`));
@@ -45,9 +40,7 @@ const answer: Handle = async ({ event, resolve }) => {
 	// SvelteKit checks the origin of form posts only; an upload, a JSON post or a bodiless POST
 	// (to /logout, say) from another site is refused here, before a session is read
 	if (!SAFE_METHODS.has(event.request.method) && event.request.headers.get('origin') !== event.url.origin) {
-		const response = new Response('Cross-site request refused: this request did not come from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-		for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
-		return response;
+		return new Response('Cross-site request refused: this request did not come from this site.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	}
 	const store = await getStore();
 	event.locals.user = await readSession(store, event.cookies.get(SESSION_COOKIE));
@@ -63,7 +56,6 @@ const answer: Handle = async ({ event, resolve }) => {
 		}
 	}
 	const response = await resolve(event);
-	for (const [k, v] of Object.entries(SECURITY_HEADERS)) response.headers.set(k, v);
 	// what a signed-in user sees (timelines, findings, the trail, …) stays out of every cache,
 	// unless the answer says otherwise itself
 	if (event.locals.user && !response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');

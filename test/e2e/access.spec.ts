@@ -47,6 +47,9 @@ test('every route answers each role as the access table says', async () => {
 		for (const id of routes) {
 			const res = await ctx.get(urlFor(id));
 			const where = `${role ?? 'anonymous'} GET ${urlFor(id)} (${id})`;
+			// every answer, redirects and 403s included, carries the security headers
+			expect(res.headers()['x-content-type-options'], where).toBe('nosniff');
+			expect(res.headers()['x-frame-options'], where).toBe('DENY');
 			if (!role) {
 				expect(res.status(), where).toBe(303);
 				expect(res.headers()['location'], where).toMatch(/^\/login/);
@@ -96,6 +99,21 @@ test('headers: CSP, no framing, no sniffing; session cookie httpOnly and SameSit
 	expect(cookie).toMatch(/cw_session=/);
 	expect(cookie).toMatch(/HttpOnly/i);
 	expect(cookie).toMatch(/SameSite=Lax/i);
+	await ctx.dispose();
+});
+
+test('static files, the 404 page and the sign-in redirect carry the security headers too', async () => {
+	const ctx = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
+	const page = await ctx.get('/login');
+	const script = (await page.text()).match(/\/_app\/immutable\/[^"']+\.js/)?.[0];
+	expect(script, 'the sign-in page loads a script from /_app/immutable').toBeTruthy();
+	for (const [path, status] of [[script!, 200], ['/favicon.svg', 200], ['/no-such-page', 404], ['/overview', 303]] as const) {
+		const res = await ctx.get(path);
+		expect(res.status(), path).toBe(status);
+		for (const [k, v] of Object.entries({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin' })) {
+			expect(res.headers()[k], `${k} on ${path}`).toBe(v);
+		}
+	}
 	await ctx.dispose();
 });
 
