@@ -1,6 +1,6 @@
 -- kpi/summary_contact_load_distribution: kpi/contact_load_distribution from the summary tables:
--- without a filter on contacts from kpi_contact_weeks (all channels) and kpi_channel_weeks (per
--- channel); with one ($channel, $tone, $template, $agent select combos of kpi_contact_combos),
+-- without a filter on contacts from kpi_contact_weeks (all channels) and kpi_attribute_weeks'
+-- channel rows (per channel); with one ($channel, $tone, $template, $agent select combos of kpi_contact_combos),
 -- from the matching rows of kpi_account_contacts, summed per account, week and channel.
 -- Parameters: $from, $to (dates), $threshold; $segment, $product, $region, $vulnerable and
 -- $arm_bits (the experiment or arm filter as bits of kpi_arms) filter the accounts; $channel,
@@ -22,9 +22,9 @@ account_weeks AS (
 		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 	UNION ALL
-	SELECT channel, contacts, sum(account_weeks)
-	FROM kpi_channel_weeks
-	WHERE NOT {{contact_filter}} AND week BETWEEN $from::DATE - 6 AND $to::DATE
+	SELECT value AS channel, contacts, sum(account_weeks)
+	FROM kpi_attribute_weeks
+	WHERE NOT {{contact_filter}} AND attribute = 'channel' AND week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(segment, product, region, vulnerable, arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 	UNION ALL

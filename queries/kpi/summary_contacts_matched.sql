@@ -3,40 +3,34 @@
 -- combos of kpi_contact_combos): rows of three kinds:
 --   'load'   — how many account-weeks had each number of matching outbound contacts, over the
 --              calendar weeks that overlap the bucket, each counted whole (kpi_account_contacts;
---              kpi_channel_weeks or kpi_tone_weeks when the filter is on the channel or the
---              tone alone);
+--              kpi_attribute_weeks when the filter is on the channel or the tone alone);
 --   'sums'   — matching outbound contacts, calls and right-party conversations made on the
 --              bucket's days (kpi_contact_combo_days);
 --   'firsts' — accounts with a matching contact on a day of the bucket (kpi/summary_matched).
 -- {{matched}} is kpi/summary_matched (or nothing when its relations are temporary tables).
 -- Parameters: those of kpi/summary_contacts and the contact filters. {{group}} as there.
+-- {{attribute_load}}: true when the filter is on one attribute of kpi_attribute_weeks alone;
+-- {{attribute_match}} then selects its rows (w.attribute = 'channel' AND w.value = $channel).
 WITH {{matched}}
 load_weeks AS (
 	SELECT c.week, c.ak, c.segment, c.product, c.region, sum(c.contacts) AS contacts
 	FROM kpi_account_contacts c
-	WHERE NOT {{channel_only}} AND NOT {{tone_only}} AND c.combo IN (SELECT combo FROM m_combos)
+	WHERE NOT {{attribute_load}} AND c.combo IN (SELECT combo FROM m_combos)
 		AND c.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(c.segment, c.product, c.region, c.vulnerable, c.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL
 ),
--- with a filter on the channel or the tone alone, the per-channel or per-tone histogram already
--- holds the load (kpi_channel_weeks, kpi_tone_weeks: account-weeks by their number of contacts
--- on each channel or in each tone)
+-- with a filter on the channel or the tone alone, the per-attribute histogram already holds
+-- the load (kpi_attribute_weeks: account-weeks by their number of contacts on each channel and
+-- in each tone)
 load AS (
 	SELECT b.bucket, {{group}} AS grp, w.contacts, count(*) AS n
 	FROM load_weeks w JOIN m_week_buckets b USING (week)
 	GROUP BY ALL
 	UNION ALL
 	SELECT b.bucket, {{group}} AS grp, w.contacts, sum(w.account_weeks) AS n
-	FROM kpi_channel_weeks w JOIN m_week_buckets b USING (week)
-	WHERE {{channel_only}} AND w.channel = $channel
-		AND w.week BETWEEN $from::DATE - 6 AND $to::DATE
-		AND kpi_summary_match(w.segment, w.product, w.region, w.vulnerable, w.arms, $segment, $product, $region, $vulnerable, $arm_bits)
-	GROUP BY ALL
-	UNION ALL
-	SELECT b.bucket, {{group}} AS grp, w.contacts, sum(w.account_weeks) AS n
-	FROM kpi_tone_weeks w JOIN m_week_buckets b USING (week)
-	WHERE {{tone_only}} AND w.tone = $tone
+	FROM kpi_attribute_weeks w JOIN m_week_buckets b USING (week)
+	WHERE {{attribute_load}} AND {{attribute_match}}
 		AND w.week BETWEEN $from::DATE - 6 AND $to::DATE
 		AND kpi_summary_match(w.segment, w.product, w.region, w.vulnerable, w.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 	GROUP BY ALL

@@ -21,10 +21,10 @@
 --   digital messages and the stages they reached: {{metrics:engagement_counts}}; the pressure
 --   chart's messages and opt-outs per bucket, packed: messages_by_pressure, …);
 --   kpi_contact_days: the contact counts without the combo (the views without a filter on contacts);
--- - kpi_channel_weeks: per week, account attributes, arms, channel and number of outbound
---   contacts on that channel in the week, how many account-weeks had that many (the contact-load
---   distribution per channel); kpi_tone_weeks the same per tone (the load KPI under a filter on
---   the tone alone).
+-- - kpi_attribute_weeks: per week, account attributes, arms, a contact attribute ('channel' or
+--   'tone') and its value, and number of outbound contacts with that value in the week: how many
+--   account-weeks had that many (the contact-load distribution per channel; the load KPI under a
+--   filter on the channel or the tone alone).
 -- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
 -- a combo's number is a hash of its four values, so the 29 million interactions need no join to
 -- find it; kpi_contact_combos says which values each number stands for (a collision of two
@@ -107,25 +107,18 @@ SELECT CASE WHEN max(outbound_contacts) > {{metrics:pressure_field_max}}
 	THEN error('a day holds more outbound contacts for one group of accounts than the pressure summary can count (src/lib/metrics/sql.ts, PRESSURE_FIELD_MAX)') END
 FROM kpi_contact_days;
 
-CREATE OR REPLACE TABLE kpi_channel_weeks AS
-SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}
+DROP TABLE IF EXISTS kpi_channel_weeks;
+DROP TABLE IF EXISTS kpi_tone_weeks;
+CREATE OR REPLACE TABLE kpi_attribute_weeks AS
+SELECT week, segment, product, region, vulnerable, arms, attribute, value, contacts, {{metrics:count(account_weeks)}}
 FROM (
-	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.channel, sum(c.contacts)::INTEGER AS contacts
+	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, a.attribute, a.value, sum(c.contacts)::INTEGER AS contacts
 	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+		CROSS JOIN LATERAL (VALUES ('channel', k.channel), ('tone', k.tone)) a(attribute, value)
 	GROUP BY ALL
 )
 GROUP BY ALL
-ORDER BY week;
-
-CREATE OR REPLACE TABLE kpi_tone_weeks AS
-SELECT week, segment, product, region, vulnerable, arms, tone, contacts, {{metrics:count(account_weeks)}}
-FROM (
-	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.tone, sum(c.contacts)::INTEGER AS contacts
-	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
-	GROUP BY ALL
-)
-GROUP BY ALL
-ORDER BY week;
+ORDER BY attribute, week;
 
 DROP TABLE cw_contact_days;
 DROP TABLE cw_fatigue;

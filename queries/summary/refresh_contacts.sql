@@ -8,7 +8,7 @@
 --   of those days are computed again from the raw interactions; kpi_account_weeks' link to the
 --   previous contacted week (previous_last_day) is set again for those accounts' later weeks;
 -- - kpi_contact_combo_days and kpi_contact_days: those days, for every account, again;
--- - kpi_contact_weeks, kpi_channel_weeks and kpi_tone_weeks: those weeks, again from kpi_account_weeks and
+-- - kpi_contact_weeks and kpi_attribute_weeks: those weeks, again from kpi_account_weeks and
 --   kpi_account_contacts.
 -- Each computation is the full rebuild's, over fewer rows, appended in the same order as the full
 -- rebuild writes (src/lib/server/kpi/summaries.ts rebuilds whole once the rows appended add up).
@@ -164,29 +164,18 @@ WHERE week IN (SELECT week FROM kr_weeks)
 GROUP BY ALL
 ORDER BY week;
 
-DELETE FROM kpi_channel_weeks WHERE week IN (SELECT week FROM kr_weeks);
-INSERT INTO kpi_channel_weeks BY NAME
-SELECT week, segment, product, region, vulnerable, arms, channel, contacts, {{metrics:count(account_weeks)}}
+DELETE FROM kpi_attribute_weeks WHERE week IN (SELECT week FROM kr_weeks);
+INSERT INTO kpi_attribute_weeks BY NAME
+SELECT week, segment, product, region, vulnerable, arms, attribute, value, contacts, {{metrics:count(account_weeks)}}
 FROM (
-	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.channel, sum(c.contacts)::INTEGER AS contacts
+	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, a.attribute, a.value, sum(c.contacts)::INTEGER AS contacts
 	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+		CROSS JOIN LATERAL (VALUES ('channel', k.channel), ('tone', k.tone)) a(attribute, value)
 	WHERE c.week IN (SELECT week FROM kr_weeks)
 	GROUP BY ALL
 )
 GROUP BY ALL
-ORDER BY week;
-
-DELETE FROM kpi_tone_weeks WHERE week IN (SELECT week FROM kr_weeks);
-INSERT INTO kpi_tone_weeks BY NAME
-SELECT week, segment, product, region, vulnerable, arms, tone, contacts, {{metrics:count(account_weeks)}}
-FROM (
-	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, k.tone, sum(c.contacts)::INTEGER AS contacts
-	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
-	WHERE c.week IN (SELECT week FROM kr_weeks)
-	GROUP BY ALL
-)
-GROUP BY ALL
-ORDER BY week;
+ORDER BY attribute, week;
 
 DROP TABLE cw_contact_days;
 DROP TABLE cw_fatigue;

@@ -34,8 +34,7 @@ const CANONICAL: Record<string, string> = {
 	kpi_contact_combo_days: 'SELECT * FROM kpi_contact_combo_days ORDER BY ALL',
 	kpi_contact_days: 'SELECT * FROM kpi_contact_days ORDER BY ALL',
 	kpi_contact_weeks: 'SELECT * FROM kpi_contact_weeks ORDER BY ALL',
-	kpi_channel_weeks: 'SELECT * FROM kpi_channel_weeks ORDER BY ALL',
-	kpi_tone_weeks: 'SELECT * FROM kpi_tone_weeks ORDER BY ALL',
+	kpi_attribute_weeks: 'SELECT * FROM kpi_attribute_weeks ORDER BY ALL',
 	kpi_episode_contacts: 'SELECT * EXCLUDE (ak) FROM kpi_episode_contacts ORDER BY ALL',
 	// a combination of a replaced interaction that no longer occurs may stay: it selects no row
 	kpi_contact_combos: 'SELECT * FROM kpi_contact_combos WHERE combo IN (SELECT combo FROM kpi_contact_combo_days) ORDER BY ALL',

@@ -236,10 +236,20 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 		semi_matched: filtered ? 'SEMI JOIN matched USING (bucket, ak)' : '',
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
 		contact_filter: filtered ? 'true' : 'false',
-		channel_only: p.channel && !p.tone && !p.template && !p.agent ? 'true' : 'false',
-		tone_only: p.tone && !p.channel && !p.template && !p.agent ? 'true' : 'false',
+		...attributeLoad(p),
 		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
 	});
+}
+
+/**
+ * With a filter on the channel alone or the tone alone, the load KPI reads kpi_attribute_weeks
+ * (account-weeks by their number of contacts per channel and per tone) instead of grouping
+ * kpi_account_contacts: {{attribute_load}} says so and {{attribute_match}} selects the rows.
+ */
+function attributeLoad(p: Partial<Record<FilterKey, unknown>>): { attribute_load: string; attribute_match: string } {
+	const only = (['channel', 'tone'] as const).filter((k) => p[k]);
+	if (only.length !== 1 || p.template || p.agent) return { attribute_load: 'false', attribute_match: 'false' };
+	return { attribute_load: 'true', attribute_match: `(w.attribute = '${only[0]}' AND w.value = $${only[0]})` };
 }
 
 /** fills in the {{name}} placeholders of SQL text outside its comment lines (a header may name them) */
