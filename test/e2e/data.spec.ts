@@ -117,6 +117,49 @@ test('a file of the wrong type is refused before upload processing', async ({ pa
 	expect((await res.json()).message).toContain('only CSV (.csv, .txt) and Parquet (.parquet) files can be imported');
 });
 
+// A file over the upload limit (CUREWISE_MAX_UPLOAD_MB, 2,048 MB here): the page refuses it
+// before sending, and the server answers 413 with its message instead of resetting the
+// connection. The files are Blobs made of one 1 MB Blob repeated, so the browser holds 1 MB.
+const bigFile = `(name) => {
+	const mb = new Blob([new Uint8Array(1024 * 1024)]);
+	return new File(Array(2049).fill(mb), name, { type: 'text/csv' });
+}`;
+const tooLarge =
+	'interactions_huge.csv is 2,049 MB; the upload limit is 2,048 MB: import it on the server with npx curewise import, or ask an administrator to raise CUREWISE_MAX_UPLOAD_MB';
+
+test('a file over the upload limit is refused by the page before it is sent, with the limit and its size', async ({ page }) => {
+	await page.goto('/data');
+	await page.waitForLoadState('networkidle');
+	const sent: string[] = [];
+	page.on('request', (r) => {
+		if (r.url().includes('/data/imports')) sent.push(r.url());
+	});
+	const drop = await page.evaluateHandle(`(() => { const t = new DataTransfer(); t.items.add((${bigFile})('interactions_huge.csv')); return t; })()`);
+	await page.locator('label.drop').dispatchEvent('drop', { dataTransfer: drop });
+	await expect(page.locator('label.drop')).toContainText('interactions_huge.csv');
+	await page.getByRole('button', { name: 'Import' }).click();
+	await expect(page.getByTestId('import-error')).toContainText(tooLarge);
+	expect(sent).toEqual([]);
+});
+
+test('the server answers an upload over the limit with 413 and its message, which the browser receives', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.goto('/data');
+	// as the page sends a file (XMLHttpRequest, the file as the body), without the page's own check
+	const answer = await page.evaluate(
+		`new Promise((resolve) => {
+			const x = new XMLHttpRequest();
+			x.open('POST', '/data/imports');
+			x.setRequestHeader('x-file-name', 'interactions_huge.csv');
+			x.setRequestHeader('content-type', 'application/octet-stream');
+			x.onload = () => resolve({ status: x.status, message: JSON.parse(x.responseText).message });
+			x.onerror = () => resolve({ status: 0, message: 'the server could not be reached' });
+			x.send((${bigFile})('interactions_huge.csv'));
+		})`
+	);
+	expect(answer).toEqual({ status: 413, message: tooLarge });
+});
+
 test('a batch that does not exist gives a clear 404, a bad id a 400', async ({ page }) => {
 	expect((await page.goto('/data/batches/999999'))?.status()).toBe(404);
 	await expect(page.getByText('There is no import batch 999999.')).toBeVisible();

@@ -4,6 +4,7 @@ import { tableNameSchema } from '../../lib/contract.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { importPaths, type ImportResult } from '../../lib/server/ingest/index.ts';
 import { describeRefresh } from '../../lib/server/kpi/summaries.ts';
+import { sweepTempDirsAndSay } from '../../lib/server/tempfiles.ts';
 import { parse, UsageError } from '../args.ts';
 import { progressPrinter } from '../progress.ts';
 
@@ -45,6 +46,8 @@ export async function run(argv: string[]): Promise<number> {
 	);
 	if (positionals.length === 0) throw new UsageError(`name at least one file or folder to import\n\n${usage}`);
 	const store = await Store.open({ path: values.db });
+	// the temporary folders (customer data) left by a server or an import that was killed
+	sweepTempDirsAndSay((m) => process.stderr.write(m + '\n'));
 	try {
 		const results = await importPaths(store, positionals, {
 			table: values.table,

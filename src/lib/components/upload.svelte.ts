@@ -1,5 +1,6 @@
 /** State of one upload on the Data page: the file's transfer, then the import job's progress. */
 import type { ImportJob } from '$lib/server/ingest/jobs';
+import { uploadTooLarge } from '$lib/upload-limit';
 
 export type UploadPhase = 'idle' | 'uploading' | 'importing' | 'done' | 'failed';
 
@@ -10,15 +11,21 @@ export class UploadState {
 	job = $state<ImportJob | null>(null);
 	error = $state<string | null>(null);
 
-	/** sends the file, then polls the import until it ends; resolves when done */
-	async start(file: File, table: string | null): Promise<void> {
+	/** sends the file (unless it is over maxBytes, the upload limit), then polls the import until it ends; resolves when done */
+	async start(file: File, table: string | null, maxBytes?: number): Promise<void> {
 		this.phase = 'uploading';
 		this.sent = 0;
 		this.job = null;
 		this.error = null;
+		if (maxBytes !== undefined && file.size > maxBytes) {
+			// the server would refuse it (413) after the browser had sent it all
+			this.phase = 'failed';
+			this.error = uploadTooLarge(file.name, file.size, maxBytes);
+			return;
+		}
 		let jobId: string;
 		try {
-			jobId = await this.send(file, table);
+			jobId = await this.send(file, table, maxBytes);
 		} catch (e) {
 			this.phase = 'failed';
 			this.error = e instanceof Error ? e.message : String(e);
@@ -42,7 +49,7 @@ export class UploadState {
 		}
 	}
 
-	private send(file: File, table: string | null): Promise<string> {
+	private send(file: File, table: string | null, maxBytes?: number): Promise<string> {
 		return new Promise((resolve, reject) => {
 			const xhr = new XMLHttpRequest();
 			xhr.open('POST', '/data/imports');
@@ -60,7 +67,10 @@ export class UploadState {
 					/* not JSON */
 				}
 				if (xhr.status === 202 && body.job_id) resolve(body.job_id);
-				else reject(new Error(body.message ?? `the upload was refused (${xhr.status})`));
+				else if (body.message) reject(new Error(body.message));
+				// the server's 413 says the limit and the size; a proxy's may say nothing
+				else if (xhr.status === 413 && maxBytes !== undefined) reject(new Error(uploadTooLarge(file.name, file.size, maxBytes)));
+				else reject(new Error(`the upload was refused (${xhr.status})`));
 			};
 			xhr.onerror = () => reject(new Error('the upload failed: the server could not be reached'));
 			xhr.send(file);

@@ -1,10 +1,13 @@
 /** The server's one store, opened on first use (CUREWISE_DB or ./data/curewise.duckdb). */
 import { Store } from './db/store.ts';
+import { sweepTempDirsAndSay } from './tempfiles.ts';
 
 const g = globalThis as unknown as { __curewiseStore?: Promise<Store> };
 
 export function getStore(): Promise<Store> {
 	if (!g.__curewiseStore) {
+		// uploads and downloads cut short by a killed server leave customer data in the temporary folder
+		sweepTempDirsAndSay();
 		g.__curewiseStore = Store.open().catch((e) => {
 			g.__curewiseStore = undefined;
 			throw e;

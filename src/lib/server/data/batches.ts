@@ -1,12 +1,11 @@
 /** Import history and the quarantine, read through Kysely (the app's own tables). */
 import { sql } from 'kysely';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../db/store.ts';
 import { lit, q } from '../ingest/checks.ts';
 import { LAUNCH_SOURCE } from '../ingest/import.ts';
 import { sqlNeutralised } from '../csv.ts';
+import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 
 export interface BatchRow {
 	batch_id: number;
@@ -111,7 +110,7 @@ export async function quarantinedRows(store: Store, batchId: number, limit = 100
 export async function quarantineCsvFile(store: Store, batchId: number): Promise<{ path: string; dir: string }> {
 	const [first] = await store.rows<{ raw: string }>(`SELECT raw::VARCHAR AS raw FROM quarantine WHERE batch_id = $b LIMIT 1`, { b: BigInt(batchId) });
 	const columns = first ? Object.keys(JSON.parse(first.raw) as Record<string, unknown>) : [];
-	const dir = mkdtempSync(join(tmpdir(), 'curewise-quarantine-'));
+	const dir = makeTempDir('quarantine');
 	const path = join(dir, 'quarantine.csv');
 	const select = [
 		// formula-like texts neutralised, as in every export (src/lib/server/csv.ts)
@@ -119,8 +118,13 @@ export async function quarantineCsvFile(store: Store, batchId: number): Promise<
 		'line_number AS source_line',
 		`array_to_string(reasons, '; ') AS quarantine_reasons`
 	].join(', ');
-	await store.rows(
-		`COPY (SELECT ${select} FROM quarantine WHERE batch_id = ${Number(batchId)} ORDER BY line_number) TO ${lit(path)} (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`
-	);
+	try {
+		await store.rows(
+			`COPY (SELECT ${select} FROM quarantine WHERE batch_id = ${Number(batchId)} ORDER BY line_number) TO ${lit(path)} (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`
+		);
+	} catch (e) {
+		removeTempDir(dir);
+		throw e;
+	}
 	return { path, dir };
 }

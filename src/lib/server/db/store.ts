@@ -7,6 +7,7 @@ import { Kysely } from 'kysely';
 import { DuckDbDialect } from 'kysely-duckdb';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { storeOpenError } from './errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { AppDatabase } from './schema.ts';
 
@@ -17,15 +18,8 @@ export function resolveDbPath(explicit?: string | null): string {
 	return resolve(explicit || process.env.CUREWISE_DB || DEFAULT_DB_PATH);
 }
 
-export class StoreBusyError extends Error {
-	constructor(path: string) {
-		super(
-			`the store ${path} is open in another process (is the Curewise server running?). ` +
-				`Stop it, or import through the Data page of the running server.`
-		);
-		this.name = 'StoreBusyError';
-	}
-}
+// a store held by another process, damaged, or on a full disk: told apart in errors.ts
+export { DiskFullError, StoreBusyError, StoreDamagedError } from './errors.ts';
 
 export interface StoreOptions {
 	path?: string | null;
@@ -96,9 +90,7 @@ export class Store {
 				...(opts.threads ? { threads: String(opts.threads) } : {})
 			});
 		} catch (e) {
-			const msg = e instanceof Error ? e.message : String(e);
-			if (/lock/i.test(msg)) throw new StoreBusyError(path);
-			throw new Error(`cannot open the store ${path}: ${msg}`);
+			throw storeOpenError(path, e) ?? new Error(`cannot open the store ${path}: ${e instanceof Error ? e.message : String(e)}`);
 		}
 		const store = new Store(path, instance);
 		await store.migrate();
@@ -141,6 +133,15 @@ export class Store {
 
 	/** applies every migration not yet applied; returns the versions it applied */
 	async migrate(): Promise<number[]> {
+		try {
+			return await this.applyMigrations();
+		} catch (e) {
+			// a damaged block or a full disk may show only now, when the first tables are read or written
+			throw storeOpenError(this.path, e) ?? e;
+		}
+	}
+
+	private async applyMigrations(): Promise<number[]> {
 		const c = await this.connect();
 		try {
 			await c.run(`CREATE TABLE IF NOT EXISTS schema_migrations (

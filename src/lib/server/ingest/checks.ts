@@ -5,6 +5,7 @@
  * the SQL text.
  */
 import type { Column, TableDef } from '../../contract.ts';
+import { maxChars } from './limits.ts';
 
 export const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -105,6 +106,29 @@ export interface Check {
 	say: string;
 }
 
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** bytes first (cheap: DuckDB keeps a string's length), characters only for a value that may be over */
+const longerThan = (raw: string, max: number) => `strlen(${raw}) > ${max} AND length(${raw}) > ${max}`;
+
+/**
+ * A value longer than its column's limit (limits.ts), with the row's line given by the
+ * quarantine: `agent_id is 1,048,576 characters long; the limit is 1,000`
+ */
+export function lengthCheck(column: string, raw: string, max: number): Check {
+	return {
+		when: longerThan(raw, max),
+		say: `${lit(column + ' is ')} || format('{:,}', length(${raw})) || ${lit(` characters long; the limit is ${thousands(max)}`)}`
+	};
+}
+
+/**
+ * A raw value as the quarantine keeps it: one over its limit is cut there and says so, so the
+ * quarantine stays small, and the cut value, still too long, is quarantined again if imported
+ */
+export const quarantinedRaw = (raw: string, max: number) =>
+	`CASE WHEN ${longerThan(raw, max)} THEN left(${raw}, ${max}) || ' …[cut: ' || format('{:,}', length(${raw})) || ' characters]' ELSE ${raw} END`;
+
 /** the checks of one column, over raw (r_x) and typed (x) columns */
 export function columnChecks(c: Column, present: boolean): Check[] {
 	const out: Check[] = [];
@@ -112,6 +136,7 @@ export function columnChecks(c: Column, present: boolean): Check[] {
 	const name = q(c.name);
 	if (c.required) out.push({ when: `${x} IS NULL`, say: lit(c.name + ' is missing') });
 	if (!present) return out;
+	out.push(lengthCheck(c.name, x, maxChars(c)));
 	const invalid = `${x} IS NOT NULL AND ${name} IS NULL`;
 	if (c.type === 'timestamptz') {
 		out.push({

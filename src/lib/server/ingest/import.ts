@@ -15,7 +15,9 @@ import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type Ta
 import { recordAudit } from '../audit/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { replacedRowColumns } from '../kpi/summaries.ts';
-import { anyBroken, checkPlan, enumRawKept, lit, passThrough, q, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
+import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
+import { anyBroken, checkPlan, enumRawKept, lengthCheck, lit, passThrough, q, quarantinedRaw, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
+import { MAX_COLUMNS, MAX_EXTRA_VALUE_CHARS, MAX_LINE_BYTES, MAX_VALUE_CHARS, maxChars } from './limits.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 /**
@@ -92,6 +94,88 @@ function detectFormat(path: string, fileName: string): Format {
 	return 'csv';
 }
 
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The columns of a CSV file's header, counted in its first MAX_LINE_BYTES bytes before DuckDB
+ * reads the file (commas outside quotes, up to the first line end outside quotes); complete is
+ * false when the header line does not end there.
+ */
+export function headerWidth(path: string): { columns: number; complete: boolean } {
+	const fd = openSync(path, 'r');
+	try {
+		const chunk = Buffer.alloc(65536);
+		let columns = 1;
+		let quoted = false;
+		let read = 0;
+		while (read < MAX_LINE_BYTES) {
+			const n = readSync(fd, chunk, 0, Math.min(chunk.length, MAX_LINE_BYTES - read), read);
+			if (n === 0) return { columns, complete: true };
+			for (let i = 0; i < n; i++) {
+				const b = chunk[i];
+				if (b === 0x22) quoted = !quoted;
+				else if (!quoted) {
+					if (b === 0x2c) columns++;
+					else if (b === 0x0a || b === 0x0d) return { columns, complete: true };
+				}
+			}
+			read += n;
+		}
+		return { columns, complete: false };
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/**
+ * The line on which the first row longer than MAX_LINE_BYTES starts (newlines inside quotes
+ * belong to the row), or null: DuckDB's own message names the wrong line
+ */
+function longRowLine(path: string): number | null {
+	const fd = openSync(path, 'r');
+	try {
+		const chunk = Buffer.alloc(1 << 20);
+		let line = 1;
+		let rowStart = 1;
+		let rowBytes = 0;
+		let quoted = false;
+		for (let pos = 0; ; ) {
+			const n = readSync(fd, chunk, 0, chunk.length, pos);
+			if (n === 0) return null;
+			for (let i = 0; i < n; i++) {
+				const b = chunk[i];
+				rowBytes++;
+				if (b === 0x22) quoted = !quoted;
+				else if (b === 0x0a) {
+					line++;
+					if (!quoted) {
+						rowStart = line;
+						rowBytes = 0;
+					}
+				}
+				if (rowBytes > MAX_LINE_BYTES) return rowStart;
+			}
+			pos += n;
+		}
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** refuses a CSV file whose header is wider than MAX_COLUMNS, or longer than a line may be, before DuckDB reads it */
+function checkHeaderWidth(path: string, fileName: string): void {
+	const { columns, complete } = headerWidth(path);
+	if (complete && columns <= MAX_COLUMNS) return;
+	const limit = `the limit is ${MAX_COLUMNS} (the table's columns and extra ones together)`;
+	if (complete) throw new RejectedFile(`${fileName} has ${thousands(columns)} columns in its header; ${limit}`);
+	if (columns > MAX_COLUMNS) {
+		throw new RejectedFile(`${fileName} has more than ${thousands(columns)} columns in its header (its first line is longer than ${thousands(MAX_LINE_BYTES)} bytes); ${limit}`);
+	}
+	throw new RejectedFile(
+		`${fileName}: its header line is longer than ${thousands(MAX_LINE_BYTES)} bytes; a column's name is at most ${thousands(MAX_VALUE_CHARS)} characters, and a file has at most ${MAX_COLUMNS} columns`
+	);
+}
+
 /** about how many rows a CSV file holds, from the length of its first lines (for progress only) */
 function estimateRows(path: string, bytes: number): number {
 	const fd = openSync(path, 'r');
@@ -113,14 +197,23 @@ function reader(format: Format, header = true): string {
 			`read_csv($path, header = ${header}, all_varchar = true, delim = ',', quote = '"', escape = '"', comment = '', skip = 0, auto_detect = true, sample_size = 20480)`;
 }
 
-/** DuckDB's error, said for a person */
-function readError(e: unknown, fileName: string): string {
+/** DuckDB's error, said for a person (storePath: to tell the store's disk from the temporary folder's) */
+function readError(e: unknown, fileName: string, storePath?: string, path?: string): string {
 	const msg = e instanceof Error ? e.message : String(e);
+	// a full disk is not a fault of the file (it was once said to be "cannot be read as CSV")
+	if (isDiskFull(e)) return `importing ${fileName} failed: the disk holding ${fullDiskPlace(e, storePath)} is full; free space on it, then import the file again`;
 	if (/^(Binder|Catalog|Parser|Internal|INTERNAL) Error/.test(msg)) return `importing ${fileName} failed: ${msg.split('\n')[0]}`;
 	if (/^Out of Memory/i.test(msg)) return `importing ${fileName} ran out of memory: ${msg.split('\n')[0]} (raise CUREWISE_MEMORY_LIMIT)`;
 	const line = /Line:? (\d+)/i.exec(msg)?.[1];
 	const where = line ? ` (line ${line})` : '';
 
+	if (/Maximum line size of (\d+) bytes exceeded/.test(msg)) {
+		const long = path ? longRowLine(path) : null;
+		return (
+			`${fileName} has a row${long ? ` (line ${long})` : ''} longer than ${thousands(MAX_LINE_BYTES)} bytes, more than any row can hold: ` +
+			`a value is at most ${thousands(MAX_VALUE_CHARS)} characters (${thousands(MAX_EXTRA_VALUE_CHARS)} in an extra column)`
+		);
+	}
 	if (/Expected Number of Columns: (\d+) Found: (\d+)/.test(msg)) {
 		const [, exp, found] = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg)!;
 		return `${fileName} is not a well-formed CSV file: a row${where} has ${found} fields where the header has ${exp}`;
@@ -145,7 +238,11 @@ async function readHeader(conn: DuckDBConnection, path: string, format: Format, 
 	try {
 		cols = await rows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM ${reader(format)}`, { path });
 	} catch (e) {
-		throw new RejectedFile(readError(e, fileName));
+		throw new RejectedFile(readError(e, fileName, undefined, path));
+	}
+	// a Parquet file's columns are known only now (a CSV file's were counted before DuckDB read it)
+	if (cols.length > MAX_COLUMNS) {
+		throw new RejectedFile(`${fileName} has ${thousands(cols.length)} columns; the limit is ${MAX_COLUMNS} (the table's columns and extra ones together)`);
 	}
 	// the header as written (DuckDB renames a repeated name, so read it as a plain row)
 	let written = cols.map((c) => c.column_name);
@@ -164,6 +261,9 @@ async function readHeader(conn: DuckDBConnection, path: string, format: Format, 
 	const seen = new Map<string, string>();
 	for (const [i, { column_name }] of cols.entries()) {
 		const norm = (written[i] ?? column_name).replace(/^\uFEFF/, '').trim().toLowerCase();
+		if (norm.length > MAX_VALUE_CHARS) {
+			throw new RejectedFile(`${fileName}: the name of column ${i + 1} in the header is ${thousands(norm.length)} characters long; the limit is ${thousands(MAX_VALUE_CHARS)}`);
+		}
 		if (seen.has(norm)) throw new RejectedFile(`${fileName}: column ${norm} appears twice in the header ("${seen.get(norm)}" and "${written[i]}")`);
 		seen.set(norm, written[i] ?? column_name);
 		if (contractNames.has(norm)) contract.set(norm, column_name);
@@ -263,6 +363,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 		}
 		if (bytes === 0) throw new RejectedFile(`${fileName} is empty`);
 		format = detectFormat(opts.path, fileName);
+		if (format === 'csv') checkHeaderWidth(opts.path, fileName);
 		const def = tableDef(table);
 		progress('reading', 0, 0);
 		const header = await readHeader(conn, opts.path, format, def, fileName);
@@ -278,7 +379,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 		}
 	} catch (e) {
 		result.status = 'rejected';
-		result.error = e instanceof RejectedFile ? e.message : readError(e, fileName);
+		result.error = e instanceof RejectedFile ? e.message : readError(e, fileName, store.path, opts.path);
 		result.batch_id = await recordRejected(conn, result, format, bytes, opts.source, started).catch(() => null);
 	} finally {
 		await conn.run('RESET preserve_insertion_order').catch(() => {});
@@ -375,7 +476,7 @@ async function stage(
 		const est = format === 'csv' ? estimateRows(path, statSync(path).size) : 0;
 		await runWithProgress(conn, sql, { path }, (pct) => progress('reading', pct * 0.6, Math.round((pct / 100) * est)));
 	} catch (e) {
-		throw new RejectedFile(readError(e, fileName));
+		throw new RejectedFile(readError(e, fileName, undefined, path));
 	}
 	const [{ n }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM cw_typed`)) as [{ n: number }];
 	progress('checking', 60, n);
@@ -405,20 +506,24 @@ async function importInTransaction(
 	const batch = BigInt(batchId);
 	const present = new Set(header.contract.keys());
 	const plan = checkPlan(def, present);
+	const extraCols = header.extra.map((_, i) => q('x_' + i));
+	const extraName = (x: string) => lit(x.trim().toLowerCase());
+	// an extra column's values have their own length limit (the contract's are checked in checkPlan)
+	plan.checks.push(...header.extra.map((x, i) => lengthCheck(x.trim().toLowerCase(), extraCols[i]!, MAX_EXTRA_VALUE_CHARS)));
 	const cols = def.columns.map((c) => q(c.name));
 	const allCols = [...cols, 'extra'];
 	const pk = def.primaryKey.map(q);
 	const rawCols = [...header.contract.keys()].map((c) => storedRaw(colDef(def, c)));
-	const extraCols = header.extra.map((_, i) => q('x_' + i));
-	const extraName = (x: string) => lit(x.trim().toLowerCase());
 	await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
 
 	// 2. check every rule in SQL; the rows that break one get their reasons, raw values and key
+	// (a value over its length limit is kept cut, so that the quarantine stays small)
+	const kept = (c: string) => quarantinedRaw(storedRaw(colDef(def, c)), maxChars(colDef(def, c)));
 	const rawJson = `json_object(${[
-		...[...header.contract.keys()].map((c) => `${lit(c)}, ${storedRaw(colDef(def, c))}`),
-		...header.extra.map((x, i) => `${extraName(x)}, ${extraCols[i]}`)
+		...[...header.contract.keys()].map((c) => `${lit(c)}, ${kept(c)}`),
+		...header.extra.map((x, i) => `${extraName(x)}, ${quarantinedRaw(extraCols[i]!, MAX_EXTRA_VALUE_CHARS)}`)
 	].join(', ')})`;
-	const keyText = def.primaryKey.map((k) => (present.has(k) ? `coalesce(${storedRaw(colDef(def, k))}, '')` : `''`)).join(` || '|' || `);
+	const keyText = def.primaryKey.map((k) => (present.has(k) ? `coalesce(${kept(k)}, '')` : `''`)).join(` || '|' || `);
 	await runWithProgress(
 		conn,
 		`CREATE TEMP TABLE cw_bad AS

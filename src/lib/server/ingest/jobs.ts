@@ -4,11 +4,10 @@
  * the job for its progress.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
+import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
+import { removeTempDir } from '../tempfiles.ts';
 import { afterImport } from './after.ts';
 import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
@@ -25,11 +24,6 @@ export interface ImportJob {
 
 const g = globalThis as unknown as { __curewiseJobs?: Map<string, ImportJob>; __curewiseQueue?: Promise<unknown> };
 const jobs = (g.__curewiseJobs ??= new Map());
-
-/** a temporary folder for one upload; removed when its import ends */
-export function uploadDir(): string {
-	return mkdtempSync(join(tmpdir(), 'curewise-upload-'));
-}
 
 export function startImportJob(
 	store: Store,
@@ -53,12 +47,14 @@ export function startImportJob(
 		} catch (e) {
 			job.result = {
 				...emptyResult(opts.fileName, opts.table ?? null),
-				error: `the import failed: ${e instanceof Error ? e.message : String(e)}`,
+				error: isDiskFull(e)
+					? `the import failed: the disk holding ${fullDiskPlace(e, store.path)} is full; ask an administrator to free space on it, then import the file again`
+					: `the import failed: ${e instanceof Error ? e.message : String(e)}`,
 				duration_ms: Date.now() - job.created_at
 			};
 		} finally {
 			job.state = 'done';
-			rmSync(opts.dir, { recursive: true, force: true });
+			removeTempDir(opts.dir);
 		}
 		// the next import waits for the KPI summary tables to be rebuilt
 		if (job.result && changedRows(job.result)) {

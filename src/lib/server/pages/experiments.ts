@@ -7,12 +7,11 @@
 import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
 import { checkRules } from '../compliance/message-rules.ts';
 import { error } from '@sveltejs/kit';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Experiment } from '../../experiments/schema.ts';
 import { recordAudit } from '../audit/trail.ts';
 import type { Store } from '../db/store.ts';
+import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import { assignmentCounts, assignmentsFile, launchExperiment, type LaunchResult } from '../experiments/lifecycle.ts';
 import { ExperimentError, getExperiment, loadExperiments, type Actor } from '../experiments/registry.ts';
 import { dataAsOf } from '../kpi/summary.ts';
@@ -59,14 +58,14 @@ export async function assignmentsDownload(store: Store, id: string, format: 'csv
 	const e = experimentOrError(id);
 	const assigned = await assignedOf(store, e.id);
 	if (!Object.keys(assigned).length) error(404, `${e.id} has no assignments yet: they are made when it is launched.`);
-	const dir = mkdtempSync(join(tmpdir(), 'curewise-assignments-'));
+	const dir = makeTempDir('assignments');
 	const name = `${e.id}_assignments.${format}`;
 	try {
 		const f = await assignmentsFile(store, e.id, format, join(dir, name));
 		await recordAudit(store, { actor: actor.username, role: actor.role, action: 'export', target: `assignments of ${e.id}`, details: { format, rows: f.rows }, ip: actor.ip });
 		return { path: f.path, dir, name, rows: f.rows, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet' };
 	} catch (err) {
-		rmSync(dir, { recursive: true, force: true });
+		removeTempDir(dir);
 		throw err;
 	}
 }
