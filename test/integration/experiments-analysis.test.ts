@@ -20,7 +20,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { experimentSchema, type Experiment } from '../../src/lib/experiments/schema.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
-import { analyzeExperiment, clearExperimentStatsCache, type ExperimentAnalysis, type MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import { analyzeExperiment, clearExperimentStatsCache, effectOverTime, snapshotDates, type ExperimentAnalysis, type MetricResult } from '../../src/lib/server/experiments/analyze.ts';
 import { loadExperiments } from '../../src/lib/server/experiments/registry.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { runAudit } from '../../src/lib/server/compliance/audit.ts';
@@ -478,22 +478,44 @@ describe('a hand-built experiment', () => {
 		]);
 	});
 
-	test('the effect over time cumulates the weeks of entry', () => {
-		const pts = a.effect_over_time.series[0]!.points;
-		// entry weeks: T4 (no episode) the week of its assignment (Mon 23 Feb), episodes of 10 March (week of 9 March), 1 April (30 March), 15 June
-		expect(pts.map((p) => p.week)).toEqual(['2026-02-23', '2026-03-09', '2026-03-30', '2026-06-15']);
-		expect(pts.map((p) => [p.n_control, p.n_arm])).toEqual([
-			[0, 0],
-			[2, 2],
-			[4, 3],
-			[4, 3]
-		]);
-		// up to the week of 9 March: C1, C2 (1 of 2) against T1, T2 (2 of 2)
-		const w = welch([1, 0], [1, 1]);
-		sig(pts[1]!.difference, w.d, 10);
-		sig(pts[1]!.lower, w.lower, 8);
+	test('the effect over time is what the analysis said on each date (as-of snapshots), not today’s outcomes of earlier entrants', async () => {
+		const eot = await effectOverTime(t.store, handExperiment(), { asOf: AS_OF });
+		const pts = eot.series[0]!.points;
+		// the Sunday ending each week from the start (Sunday 1 March) and the as-of date
+		expect(pts.map((p) => p.as_of)).toEqual(snapshotDates('2026-03-01', AS_OF));
+		expect(pts[0]!.as_of).toBe('2026-03-01');
+		expect(pts.at(-2)!.as_of).toBe('2026-06-28');
+		expect(pts.at(-1)!.as_of).toBe(AS_OF);
+		// each point is the analysis at its date
+		for (const p of pts.filter((_, i) => i % 4 === 1 || i === pts.length - 1)) {
+			const then = (await analyzeExperiment(t.store, handExperiment(), { asOf: p.as_of })).metrics.find((r) => r.metric === 'cure_rate_30d' && r.arm === 'treatment')!;
+			expect([p.n_control, p.n_arm], p.as_of).toEqual([then.n_control, then.n_arm]);
+			if (!then.difference) expect(p.difference).toBeNull();
+			else {
+				sig(p.difference, then.difference.estimate, 12);
+				sig(p.lower, then.difference.lower!, 12);
+			}
+		}
+		// the episodes of 10 March were not 30 days old on 15 March: nobody counted yet, where
+		// today's outcomes of the accounts that entered by then would have shown 2 against 2
+		expect(pts.find((p) => p.as_of === '2026-03-15')).toMatchObject({ n_control: 0, n_arm: 0, difference: null });
 		// the last point is the overall result
-		sig(pts[3]!.difference, m('cure_rate_30d').difference!.estimate, 12);
+		sig(pts.at(-1)!.difference, m('cure_rate_30d').difference!.estimate, 12);
+		expect(pts.map((p) => p.n_control + p.n_arm)).toEqual([...pts.map((p) => p.n_control + p.n_arm)].sort((x, y) => x - y));
+	});
+
+	test('snapshot dates: weekly Sundays and the as-of date, thinned beyond 26 from the as-of date back', () => {
+		expect(snapshotDates('2026-03-04', '2026-03-20')).toEqual(['2026-03-08', '2026-03-15', '2026-03-20']);
+		expect(snapshotDates('2026-03-04', '2026-03-05')).toEqual(['2026-03-05']);
+		expect(snapshotDates('2026-03-04', '2026-03-01')).toEqual([]);
+		const year = snapshotDates('2025-01-01', '2025-12-31');
+		expect(year.length).toBeLessThanOrEqual(26);
+		expect(year.at(-1)).toBe('2025-12-31');
+		expect(year.at(-2)).toBe('2025-12-28');
+		// 52 Sundays: every third, counted back from 28 December
+		const sundays = year.slice(0, -1);
+		const gaps = sundays.slice(1).map((d, i) => (Date.parse(d) - Date.parse(sundays[i]!)) / 86_400_000);
+		expect(new Set(gaps)).toEqual(new Set([21]));
 	});
 
 	test('CUPED and the sequential mode on the same data', async () => {
@@ -622,7 +644,7 @@ describe('the demo experiments', () => {
 		expect(load.difference!.lower).toBeGreaterThan(0);
 	});
 
-	test('segments include vulnerable customers, and the effect over time ends at the overall effect', () => {
+	test('segments include vulnerable customers, and the effect over time ends at the overall effect', async () => {
 		// the scan for uneven effects: every segment against the rest, Holm over the scan, vulnerable customers always in it
 		for (const x of [supportive, daily]) {
 			const scan = x.segments.flatMap((g) => g.interaction);
@@ -634,11 +656,11 @@ describe('the demo experiments', () => {
 				expect(i.flagged).toBe(i.p_adjusted! < x.alpha);
 			}
 		}
-		for (const a of [supportive, daily]) {
-			expect(a.segments.map((s) => s.key)).toEqual(['segment=retail', 'segment=sme', 'segment=corporate', 'vulnerable']);
-			const pts = a.effect_over_time.series[0]!.points;
-			expect(pts.length).toBeGreaterThan(8);
-			sig(pts[pts.length - 1]!.difference, primary(a).difference!.estimate, 12);
-		}
+		for (const a of [supportive, daily]) expect(a.segments.map((s) => s.key)).toEqual(['segment=retail', 'segment=sme', 'segment=corporate', 'vulnerable']);
+		// the effect over time of the supportive reminder: weekly snapshots, the last the analysis itself
+		const eot = await effectOverTime(t.store, loadExperiments().experiments.find((e) => e.id === 'supportive-reminder')!, { asOf: AS_OF });
+		const pts = eot.series[0]!.points;
+		expect(pts.length).toBeGreaterThan(8);
+		sig(pts.at(-1)!.difference, primary(supportive).difference!.estimate, 12);
 	});
 });

@@ -3,7 +3,7 @@ import type { Experiment } from '../../lib/experiments/schema.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { assignmentCounts, launchExperiment, stopExperiment } from '../../lib/server/experiments/lifecycle.ts';
 import { experimentsDir, ExperimentError, getExperiment, loadExperiments, type Actor } from '../../lib/server/experiments/registry.ts';
-import { analyzeExperiment, type ExperimentAnalysis, type IntervalOut, type MetricResult } from '../../lib/server/experiments/analyze.ts';
+import { analyzeExperiment, effectOverTime, type ExperimentAnalysis, type IntervalOut, type MetricResult } from '../../lib/server/experiments/analyze.ts';
 import { parse, UsageError } from '../args.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ export const usage = `usage: curewise experiments list [--db FILE] [--json]
        curewise experiments show ID [--json]
        curewise experiments launch ID --reason TEXT [--override TEXT] [--db FILE] [--json]
        curewise experiments stop ID --reason TEXT [--db FILE] [--json]
-       curewise experiments analyze ID [--as-of DATE] [--db FILE] [--json]
+       curewise experiments analyze ID [--as-of DATE] [--over-time] [--db FILE] [--json]
 
 The definitions are experiments/<id>.yaml (the folder is $CUREWISE_EXPERIMENTS_DIR, default
 experiments/ in the project).
@@ -24,7 +24,8 @@ experiments/ in the project).
            the admin 'cli'); --reason says why now (required); a check that says "must fix"
            refuses the launch unless --override gives the reason to launch anyway
   stop     a running experiment, with the reason (as the admin 'cli')
-  analyze  the results per arm and metric against control, guardrails, sample ratio
+  analyze  the results per arm and metric against control, guardrails, sample ratio;
+           --over-time adds what the analysis said at the end of each week (as-of snapshots)
 Exit status: 0 done, 1 refused or failed (the message says why), 2 wrong usage.`;
 
 const CLI_ACTOR: Actor = { username: 'cli', role: 'admin' };
@@ -46,13 +47,14 @@ export async function run(argv: string[]): Promise<number> {
 	if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(', ')}\n\n${usage}`);
 	const { values, positionals } = parse(
 		rest,
-		{ db: { type: 'string' }, json: { type: 'boolean', default: false }, reason: { type: 'string' }, override: { type: 'string' }, 'as-of': { type: 'string' } },
+		{ db: { type: 'string' }, json: { type: 'boolean', default: false }, reason: { type: 'string' }, override: { type: 'string' }, 'as-of': { type: 'string' }, 'over-time': { type: 'boolean', default: false } },
 		z.object({
 			db: z.string().optional(),
 			json: z.boolean(),
 			reason: z.string().trim().min(1, { error: 'say why' }).optional(),
 			override: z.string().trim().min(1, { error: 'say why' }).optional(),
-			'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date written YYYY-MM-DD' }).optional()
+			'as-of': z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date written YYYY-MM-DD' }).optional(),
+			'over-time': z.boolean()
 		}),
 		usage
 	);
@@ -68,13 +70,14 @@ export async function run(argv: string[]): Promise<number> {
 	if (values.reason && sub !== 'stop' && sub !== 'launch') throw new UsageError(`--reason goes with launch or stop\n\n${usage}`);
 	if (values.override && sub !== 'launch') throw new UsageError(`--override goes with launch\n\n${usage}`);
 	if (values['as-of'] && sub !== 'analyze') throw new UsageError(`--as-of goes with analyze\n\n${usage}`);
+	if (values['over-time'] && sub !== 'analyze') throw new UsageError(`--over-time goes with analyze\n\n${usage}`);
 	try {
 		if (sub === 'show') return show(id, values.json);
 		const store = await Store.open({ path: values.db });
 		try {
 			if (sub === 'launch') return await launch(store, id, values.reason!, values.override, values.json);
 			if (sub === 'stop') return await stop(store, id, values.reason!, values.json);
-			return await analyze(store, id, values['as-of'], values.json);
+			return await analyze(store, id, values['as-of'], values.json, values['over-time']);
 		} finally {
 			await store.close();
 		}
@@ -167,12 +170,27 @@ async function stop(store: Store, id: string, reason: string, asJson: boolean): 
 
 // ------------------------------------------------------------------------------- analyze
 
-async function analyze(store: Store, id: string, asOf: string | undefined, asJson: boolean): Promise<number> {
+async function analyze(store: Store, id: string, asOf: string | undefined, asJson: boolean, overTime: boolean): Promise<number> {
 	const e = getExperiment(id);
 	if (!e) throw new ExperimentError(`there is no experiment ${id} (no ${id}.yaml in ${experimentsDir()})`);
 	const a = await analyzeExperiment(store, e, asOf ? { asOf } : {});
-	if (asJson) json(a);
-	else out(analysisText(e, a));
+	// what the analysis said at the end of each week (one analysis per week: slower the first time)
+	const eot = overTime ? await effectOverTime(store, e, { asOf: a.as_of }) : undefined;
+	if (asJson) json(eot ? { ...a, effect_over_time: eot } : a);
+	else {
+		out(analysisText(e, a));
+		if (eot) {
+			out(`\neffect over time (${eot.metric}): what the analysis said on each date`);
+			if (eot.note) out(`  ${eot.note}`);
+			for (const s of eot.series)
+				out(
+					table([
+						['as of', `${s.arm} − control`, 'interval', 'accounts'],
+						...s.points.map((p) => [p.as_of, fmt(p.difference), `${fmt(p.lower)} to ${fmt(p.upper)}`, int(p.n_arm + p.n_control)])
+					])
+				);
+		}
+	}
 	return 0;
 }
 

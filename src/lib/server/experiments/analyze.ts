@@ -3,16 +3,15 @@
  * against control and per metric (primary, secondary, guardrails) the effect with its
  * fixed-horizon and sequential intervals, CUPED, the Bayesian view, multiple-comparison
  * adjustment, exact Poisson tests for the rare counts, Kaplan–Meier / log-rank / RMST for the
- * times to event, the sample-ratio-mismatch check, guardrail verdicts, segments and the effect
- * over time.
+ * times to event, the sample-ratio-mismatch check, guardrail verdicts and segments; and the
+ * effect over time as as-of snapshots (effectOverTime).
  *
  * Data. The per-account outcomes are computed in DuckDB by the queries of queries/experiments/
  * (units → contacts → presumed_violations → outcomes, as temporary tables on a connection of
  * their own) and only their sufficient statistics leave the database: per cell of arm ×
  * account segment × vulnerable × entry week, n, Σy, Σy², Σx, Σx², Σxy of every proportion,
  * mean and count metric (cells.sql), and per cell the events and censored per day of the
- * three times to event (time_cells.sql). The cells add up to the arms, the segments and the
- * cumulative weeks here. The statistics are kept per store and reused while the data, the
+ * three times to event (time_cells.sql). The cells add up to the arms and the segments here. The statistics are kept per store and reused while the data, the
  * assignments and the as-of date are the same (fingerprint.sql): computing them reads every
  * interaction of the assigned accounts (seconds at hundreds of thousands of accounts), the
  * analysis on top of them takes milliseconds. `evaluateRunningExperiments` (guardrails.ts)
@@ -217,8 +216,8 @@ export interface SegmentInteraction {
 }
 
 export interface EffectPoint {
-	/** the Monday of the entry week; the point cumulates every account that entered up to that week */
-	week: string;
+	/** the date the analysis is taken at (a snapshot: what it would have said that day) */
+	as_of: string;
 	n_control: number;
 	n_arm: number;
 	control_value: number | null;
@@ -253,7 +252,6 @@ export interface ExperimentAnalysis {
 	/** what the analysis supports, in one sentence, by the product's decision rule (src/lib/experiments/decision.ts) */
 	decision: ExperimentDecision;
 	segments: SegmentResult[];
-	effect_over_time: { metric: ExperimentMetric; series: { arm: string; points: EffectPoint[] }[]; note: string | null };
 	timings: { stats_ms: number; stats_cached: boolean; total_ms: number };
 }
 
@@ -866,22 +864,65 @@ function analyseGroup(
 const SEGMENT_ORDER: readonly string[] = SEGMENTS;
 const capital = (x: string) => (x === 'sme' ? 'SME' : x.charAt(0).toUpperCase() + x.slice(1));
 
-function effectOverTime(e: Experiment, cells: readonly StatsCell[], s: Settings): ExperimentAnalysis['effect_over_time'] {
+/** at most this many snapshots in the effect over time (weekly; thinned evenly beyond) */
+export const MAX_SNAPSHOTS = 26;
+
+/**
+ * The dates the effect over time is shown at: the Sunday ending each week from the start to
+ * the as-of date, and the as-of date itself (the analysis shown above the chart). Beyond
+ * MAX_SNAPSHOTS, every k-th Sunday, counted back from the as-of date.
+ */
+export function snapshotDates(start: string, asOf: string): string[] {
+	if (asOf < start) return [];
+	const day = (iso: string) => Date.parse(iso + 'T00:00:00Z') / 86_400_000;
+	const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+	const first = day(start);
+	const end = day(asOf);
+	// 1970-01-04 was a Sunday: day 3
+	const firstSunday = first + ((3 - (first % 7) + 7) % 7);
+	const sundays: number[] = [];
+	for (let d = firstSunday; d < end; d += 7) sundays.push(d);
+	const step = Math.ceil((sundays.length + 1) / MAX_SNAPSHOTS);
+	const kept = sundays.filter((_, i) => (sundays.length - 1 - i) % step === 0);
+	return [...kept.map(iso), asOf];
+}
+
+export interface EffectOverTime {
+	metric: ExperimentMetric;
+	/** the as-of date of the last point: the analysis's */
+	as_of: string;
+	series: { arm: string; points: EffectPoint[] }[];
+	note: string | null;
+}
+
+/**
+ * The primary metric's effect as the analysis would have said it on each snapshot date
+ * (snapshotDates): each point is the analysis at that as-of date, from the same statistics
+ * (experimentStats, kept in the store, so each date is computed once per import): the
+ * accounts assigned by then, their outcomes as known then and matured by then. It is not
+ * today's outcomes of the accounts that entered by each week, which show a trend that no
+ * one could have seen at the time.
+ */
+export async function effectOverTime(store: Store, e: Experiment, opts: AnalyzeOptions = {}): Promise<EffectOverTime> {
 	const metric = e.primary_metric;
+	const asOf = opts.asOf ?? (await dataAsOf(store)) ?? new Date().toISOString().slice(0, 10);
+	const base = { metric, as_of: asOf };
 	if (kindOf(metric) === 'time')
-		return { metric, series: [], note: 'the effect over time is shown for proportion, mean and count metrics; the primary metric is a time to event (see its Kaplan–Meier curves)' };
-	const weeks = [...new Set(cells.map((c) => c.entry_week))].sort();
+		return { ...base, series: [], note: 'the effect over time is shown for proportion, mean and count metrics; the primary metric is a time to event (see its Kaplan–Meier curves)' };
+	const dates = snapshotDates(e.start, asOf);
+	if (!dates.length) return { ...base, series: [], note: `the experiment starts on ${e.start}, after the data's as-of date ${asOf}` };
+	const s: Settings = { alpha: e.analysis.alpha, mode: e.analysis.mode, cupedOn: e.analysis.variance_reduction === 'cuped' };
 	const armIds = e.arms.map((a) => a.id);
-	const series = armIds
-		.filter((a) => a !== 'control')
-		.map((arm) => ({ arm, points: [] as EffectPoint[] }));
-	for (const week of weeks) {
-		const groups = addUp(cells.filter((c) => c.entry_week <= week));
+	const series = armIds.filter((a) => a !== 'control').map((arm) => ({ arm, points: [] as EffectPoint[] }));
+	// one date at a time: each computation reads the assigned accounts' interactions
+	for (const date of dates) {
+		const { stats } = await experimentStats(store, e, date);
+		const groups = addUp(stats.cells.filter((c) => armIds.includes(c.arm)));
 		const cup = cupedFor(metric, groups, armIds, s);
 		for (const sr of series) {
 			const r = statMetric(metric, ['primary'], sr.arm, groups, cup, s, false);
 			sr.points.push({
-				week,
+				as_of: date,
 				n_control: r.n_control,
 				n_arm: r.n_arm,
 				control_value: r.control_value,
@@ -893,7 +934,7 @@ function effectOverTime(e: Experiment, cells: readonly StatsCell[], s: Settings)
 			});
 		}
 	}
-	return { metric, series, note: null };
+	return { ...base, series, note: null };
 }
 
 function srmOut(observed: number[], weights: number[]): SrmOut | null {
@@ -1007,8 +1048,7 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 		trustworthy: !srmFlagged && unknown.length === 0,
 		warnings,
 		metrics,
-		segments,
-		effect_over_time: effectOverTime(e, known, s)
+		segments
 	};
 	const guardrails = guardrailVerdicts(e, partial);
 	const decision = decideExperiment({

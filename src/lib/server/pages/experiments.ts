@@ -17,7 +17,7 @@ import { ExperimentError, getExperiment, loadExperiments, type Actor } from '../
 import { dataAsOf } from '../kpi/summary.ts';
 import { draftBaselines, populationPreview, type Baseline, type DraftPreview } from './experiment-drafts.ts';
 import { alertsPage, openAlertCounts, type AlertRow } from './experiment-alerts.ts';
-import { analyzeExperiment, experimentStats, type ExperimentAnalysis, type MetricResult } from '../experiments/analyze.ts';
+import { analyzeExperiment, effectOverTime, experimentStats, type EffectOverTime, type ExperimentAnalysis, type MetricResult } from '../experiments/analyze.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 
 /** the experiment of a URL, or the error page that says why not (404 none, 400 a bad id, 422 an invalid file) */
@@ -184,6 +184,17 @@ export async function experimentView(store: Store, id: string, rules?: CheckRule
 		view.analysis = forThePage(analysis);
 	}
 	return view;
+}
+
+/**
+ * The experiment page's effect over time (as-of snapshots, analyze.ts effectOverTime): null for
+ * a draft or an experiment without assignments. Computing a snapshot the store does not keep
+ * yet reads the assigned accounts' interactions, so the page streams it after the rest.
+ */
+export async function experimentEffectOverTime(store: Store, id: string): Promise<EffectOverTime | null> {
+	const e = experimentOrError(id);
+	if (e.status === 'draft' || !Object.keys(await assignedOf(store, e.id)).length) return null;
+	return effectOverTime(store, e);
 }
 
 // ------------------------------------------------------------------ the list

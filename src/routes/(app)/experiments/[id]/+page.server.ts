@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { canActOnExperiments, canSeeAccounts } from '$lib/server/auth/roles';
 import { concludeExperiment, ExperimentError, stopExperiment } from '$lib/server/experiments/lifecycle';
 import { acknowledge } from '$lib/server/pages/experiment-alerts';
-import { experimentView, launchFromPage } from '$lib/server/pages/experiments';
+import { experimentEffectOverTime, experimentView, launchFromPage } from '$lib/server/pages/experiments';
 import { concludeSchema, firstIssue, formObject, launchSchema, stopSchema } from '$lib/server/pages/forms';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { canOpenCheck } from '$lib/server/pages/compliance-check';
@@ -12,8 +12,11 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	// the message and cadence checks of the definition's messages (and of a draft's launch), loaded once
 	const rules = await checkRules(await getStore());
+	const view = await experimentView(await getStore(), params.id, rules);
 	return {
-		...(await experimentView(await getStore(), params.id, rules)),
+		...view,
+		// streamed: the page shows the rest while the snapshots are computed (once per import)
+		effectOverTime: view.analysis && !view.analysis.decision.results_open_on ? experimentEffectOverTime(await getStore(), params.id) : null,
 		checkRules: rules,
 		canOpenCheck: canOpenCheck(locals.user!.role),
 		canAct: canActOnExperiments(locals.user!.role),
