@@ -223,3 +223,22 @@ test('a "must fix" check blocks a launch; an admin launches anyway only with a r
 	await page.goto('/audit?action=experiment.launch');
 	await expect(page.locator('body')).toContainText('Legal approved this wording for a one-week pilot.');
 });
+
+test('the effect over time shows what the analysis said at the end of each week, ending with today’s', async ({ page }) => {
+	await signIn(page, 'strategist');
+	await page.goto('/experiments/supportive-reminder');
+	const section = page.locator('section[aria-labelledby=eot-h]');
+	await expect(section.getByRole('heading', { level: 2 })).toHaveText(/Effect over time: cure rate/i);
+	// streamed after the rest of the page: the loading line goes, the chart comes
+	await expect(section.getByTestId('eot-loading')).toHaveCount(0, { timeout: 60_000 });
+	await expect(section.locator('figcaption')).toContainText(/^supportive: [+−]\d+\.\d pp on \d+ \w+ 2026, over [\d,]+ accounts .* on \d+ \w+ 2026 it said/);
+	await section.getByText('Data as a table').click();
+	const table = section.locator('details table');
+	await expect(table.locator('thead')).toContainText('As of');
+	const rows = table.locator('tbody tr');
+	expect(await rows.count()).toBeGreaterThan(4);
+	// the last row is the as-of date of the analysis above: the same difference as the headline
+	const headline = (await page.getByTestId('primary-sentence').innerText()).match(/[+−]\d+\.\d pp/)?.[0];
+	expect(headline).toBeTruthy();
+	await expect(rows.last()).toContainText(headline!);
+});
