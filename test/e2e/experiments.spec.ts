@@ -231,7 +231,7 @@ test('the effect over time shows what the analysis said at the end of each week,
 	await expect(section.getByRole('heading', { level: 2 })).toHaveText(/Effect over time: cure rate/i);
 	// streamed after the rest of the page: the loading line goes, the chart comes
 	await expect(section.getByTestId('eot-loading')).toHaveCount(0, { timeout: 60_000 });
-	await expect(section.locator('figcaption')).toContainText(/^supportive: [+−]\d+\.\d pp on \d+ \w+ 2026, over [\d,]+ accounts .* on \d+ \w+ 2026 it said/);
+	await expect(section.locator('figcaption')).toContainText(/^supportive: [+−]\d+\.\d pp on \d+ \w+ 2026, over [\d,]+ accounts .* the first answer, on \d+ \w+ 2026, was [+−]\d+\.\d pp/);
 	await section.getByText('Data as a table').click();
 	const table = section.locator('details table');
 	await expect(table.locator('thead')).toContainText('As of');
