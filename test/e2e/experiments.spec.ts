@@ -91,6 +91,10 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 	await expect(page.getByTestId('action-done')).toContainText(/Launched: [\d,]+ accounts assigned/);
 	await expect(page.getByTestId('status')).toHaveText(/running/);
 	await expect(page.getByTestId('log-launched')).toContainText('Launched by e2e-strategist');
+	// just launched, after the data's last day: no result yet, and no effect over time
+	await expect(page.getByTestId('verdict')).toContainText('Waiting for data: no assigned account is in the data yet.');
+	await expect(page.getByTestId('primary-sentence')).toHaveCount(0);
+	await expect(page.locator('section[aria-labelledby=eot-h]')).toHaveCount(0);
 
 	// the assignments, as CSV and as Parquet
 	const csvDownload = page.waitForEvent('download');
@@ -144,6 +148,11 @@ test('leadership reads the experiments and their results, without any action', a
 	await expect(page.getByTestId('experiment-supportive-reminder').getByTestId('primary-result')).toContainText(/[+−]\d+\.\d pp/);
 	await page.getByTestId('experiment-supportive-reminder').getByRole('link').first().click();
 	await expect(page.getByTestId('primary-sentence')).toContainText(/cure rate \(30 days\)/i);
+	// the chance to beat control comes with its meaning, beside the decision, never as the headline
+	await expect(page.getByTestId('chance-words').first()).toContainText(/for reading beside the decision, not instead of it: .* it is not the chance that the decision is right/);
+	await expect(page.getByTestId('verdict')).not.toContainText(/chance/i);
+	// the scan for uneven effects is named, vulnerable customers included; a flagged segment is called out
+	await expect(page.getByTestId('uneven-effects')).toContainText(/(Uneven effect: .* Look at this segment before shipping to everyone\.|No segment's effect differs from the rest's: .* vulnerable customers always included, Holm-corrected over the \d+ comparisons of the scan\.)/);
 	for (const name of ['Stop…', 'Conclude…', 'Edit the draft', 'Copy as a new version']) await expect(page.getByRole('button', { name }).or(page.getByRole('link', { name }))).toHaveCount(0);
 	await expect(page.getByTestId('download-csv')).toHaveCount(0);
 
