@@ -25,7 +25,6 @@ export interface User {
 	disabled: boolean;
 	created_at: string;
 	last_login_at: string | null;
-	locked_until: string | null;
 }
 
 export class UserError extends Error {}
@@ -37,8 +36,7 @@ const toUser = (r: Record<string, unknown>): User => ({
 	role: r.role as Role,
 	disabled: Boolean(r.disabled),
 	created_at: iso(r.created_at)!,
-	last_login_at: iso(r.last_login_at),
-	locked_until: iso(r.locked_until)
+	last_login_at: iso(r.last_login_at)
 });
 
 export async function findUser(store: Store, username: string): Promise<User | null> {
@@ -75,7 +73,7 @@ export async function setPassword(store: Store, username: string, password: stri
 	if (!p.success) throw new UserError(p.error.issues.map((i) => i.message).join('; '));
 	const weak = passwordProblem(password, username);
 	if (weak) throw new UserError(weak);
-	await store.rows(`UPDATE users SET password_hash = $h, failed_attempts = 0, locked_until = NULL WHERE username = $u`, {
+	await store.rows(`UPDATE users SET password_hash = $h WHERE username = $u`, {
 		h: await hashPassword(password),
 		u: username
 	});
@@ -146,7 +144,7 @@ async function attemptSignIn(store: Store, name: string, password: string, now: 
 	const user = toUser(row!);
 	if (user.disabled) return { ok: false, reason: 'disabled', message: 'This account is disabled. Ask an administrator.' };
 	await withLock(`user\u0000${name}`, () =>
-		store.rows(`UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
+		store.rows(`UPDATE users SET last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
 			now: now.toISOString(),
 			id: BigInt(user.user_id)
 		})

@@ -491,5 +491,15 @@ CREATE TABLE kpi_replaced_rows (
 -- share of the table, the next refresh rebuilds it whole
 ALTER TABLE kpi_summary_state ADD COLUMN appended_rows BIGINT DEFAULT 0;
 `
+	},
+	{
+		version: 14,
+		name: 'sign-in throttling instead of account locks: the lock columns go',
+		sql: `
+-- failed sign-ins are throttled per user and address in the server's memory
+-- (src/lib/server/auth/throttle.ts); no account is locked, so nobody can lock out another
+ALTER TABLE users DROP COLUMN failed_attempts;
+ALTER TABLE users DROP COLUMN locked_until;
+`
 	}
 ];

@@ -50,8 +50,6 @@ export interface UsersTable {
 	password_hash: string;
 	disabled: Generated<boolean>;
 	created_at: Timestamp;
-	failed_attempts: Generated<number>;
-	locked_until: Timestamp | null;
 	last_login_at: Timestamp | null;
 }
 
