@@ -53,5 +53,27 @@ export const trailFilterSchema = z.object({
 });
 export type TrailFilterInput = z.infer<typeof trailFilterSchema>;
 
+// ---------------------------------------------------------------------------------------------
+// bounded requests (issue 17, item 2): page numbers, formats and result sizes have limits that
+// the messages name; CUREWISE_MAX_EXPORT_ROWS bounds an export (src/lib/server/config.ts)
+
+const int = (n: number) => n.toLocaleString('en-US');
+
+/** the most rows a table on a page shows (the Overview's breakdown: the largest; its CSV has all) */
+export const MAX_TABLE_ROWS = 2_000;
+
+/** the last page a paged list opens (50 findings a page: the first million; filters reach the rest) */
+export const MAX_PAGE = 20_000;
+
+/** a page number from the address, 1 to max, 1 when left out */
+export const pageNumberSchema = (max: number = MAX_PAGE) => {
+	const error = `page must be a whole number between 1 and ${int(max)}`;
+	return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error }).default(1);
+};
+
+/** what a chart's data is sent as (/overview/data/<query>?format=) */
+export const CHART_FORMATS = ['arrow', 'json', 'csv'] as const;
+export const chartFormatSchema = z.enum(CHART_FORMATS, { error: `format must be one of ${CHART_FORMATS.join(', ')}` }).optional();
+
 /** URL search params as an object, empty values left out */
 export const searchObject = (params: URLSearchParams) => Object.fromEntries([...params].filter(([, v]) => v !== ''));

@@ -240,7 +240,7 @@ describe('filters', () => {
 		expect(text).toMatch(/^kind is one of presumed_violation, violation, risk_flag \(got "crime"\)$/m);
 		expect(text).toMatch(/channel is one of call, sms/);
 		expect(text).toMatch(/agent is an id of letters, digits/);
-		expect(text).toMatch(/pages start at 1/);
+		expect(text).toMatch(/^page must be a whole number between 1 and 20,000 \(got "0"\)$/m);
 		expect(text).toMatch(/^audit is an audit number \(got "abc"\)$/m);
 		// the page falls back to no filter at all
 		expect(r.filter).toMatchObject({ sort: 'desc', page: 1 });

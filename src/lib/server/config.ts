@@ -7,7 +7,11 @@ const schema = z.object({
 	CUREWISE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 	CUREWISE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
 	/** the server signs a checkpoint of the audit trail this often (0: never; audit/checkpoints.ts) */
-	CUREWISE_TRAIL_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60)
+	CUREWISE_TRAIL_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
+	/** the most one query may run while the server answers a request (imports, rebuilds and the CLI have no limit) */
+	CUREWISE_QUERY_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(60),
+	/** the most rows one CSV export holds; a larger one is refused with a 400 that says how to narrow it */
+	CUREWISE_MAX_EXPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000)
 });
 
 export type Config = z.infer<typeof schema>;

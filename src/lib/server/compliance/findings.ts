@@ -22,7 +22,8 @@ import { querySql, queryStatements } from '../paths.ts';
 import { recordAudit } from '../audit/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { csvCell } from '../csv.ts';
-import { auditNumberSchema } from '../../schemas.ts';
+import { auditNumberSchema, pageNumberSchema } from '../../schemas.ts';
+import { maxExportRows, ResultTooLargeError } from '../limits.ts';
 import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, runAudit, type AuditFinding, type AuditRun } from './audit.ts';
 import { currentPacks, packVersion } from './pack-store.ts';
 
@@ -68,12 +69,7 @@ export const findingsFilterSchema = z
 		arm: ident('arm').optional(),
 		person: ident('person (a customer or account id)').optional(),
 		sort: z.enum(['desc', 'asc'], { error: 'sort is desc (newest first) or asc (oldest first)' }).default('desc'),
-		page: z.coerce
-			.number({ error: 'page is a number' })
-			.int({ error: 'page is a whole number' })
-			.min(1, { error: 'pages start at 1' })
-			.max(1_000_000, { error: 'page is too large' })
-			.default(1)
+		page: pageNumberSchema()
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, { error: 'from must not be after to', path: ['from'] })
 	.refine((f) => !f.arm || f.experiment, { error: 'an arm needs its experiment (set experiment too)', path: ['arm'] });
@@ -568,9 +564,16 @@ export const CSV_COLUMNS = [
 	'detail'
 ] as const;
 
-/** every finding under the filters as CSV (ISO dates, CRLF line ends), and how many rows */
-export async function findingsCsv(store: Store, auditId: number, f: FindingsFilter): Promise<{ csv: string; rows: number }> {
-	const rows = await store.rows<FindingRow>(scoped('findings_list'), { ...scopeArgs(auditId, f), sort: 'asc', limit: null, offset: 0 });
+/**
+ * every finding under the filters as CSV (ISO dates, CRLF line ends), and how many rows; more
+ * than maxRows (CUREWISE_MAX_EXPORT_ROWS) are refused, counted before any is read
+ * (ResultTooLargeError: a partial list of findings would pass for a complete one)
+ */
+export async function findingsCsv(store: Store, auditId: number, f: FindingsFilter, maxRows: number = maxExportRows()): Promise<{ csv: string; rows: number }> {
+	const [count] = await store.rows<{ total: number }>(scoped('findings_total'), scopeArgs(auditId, f));
+	if ((count?.total ?? 0) > maxRows)
+		throw new ResultTooLargeError('CSV', count!.total, maxRows, 'Narrow it with the filters (a shorter period, one pack, rule or kind) and export each part.');
+	const rows = await store.rows<FindingRow>(scoped('findings_list'), { ...scopeArgs(auditId, f), sort: 'asc', limit: maxRows, offset: 0 });
 	const lines = [CSV_COLUMNS.join(',')];
 	for (const r of rows) {
 		const cells: (string | number | null)[] = [

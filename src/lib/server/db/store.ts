@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { storeOpenError } from './errors.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { limitConnection } from './query-limit.ts';
 import type { AppDatabase } from './schema.ts';
 
 export const DEFAULT_DB_PATH = './data/curewise.duckdb';
@@ -106,10 +107,11 @@ export class Store {
 		return store;
 	}
 
+	/** a connection of its own; its statements keep the time limit of the request they run for (query-limit.ts) */
 	async connect(): Promise<DuckDBConnection> {
 		const c = await this.instance.connect();
 		await c.run(`SET TimeZone = 'UTC'`);
-		return c;
+		return limitConnection(c);
 	}
 
 	/** a shared connection for short reads */

@@ -82,6 +82,23 @@ export async function breakdownCompared(
 	return compareColumns(dimension, cur, cmp);
 }
 
+/**
+ * At most `max` rows of a breakdown, for a table on a page (a breakdown by agent or template can
+ * have as many rows as the data has agents): those with the most outbound contacts in the period
+ * (then the most mature episodes, then by name), in the table's order. `total`: the rows there were.
+ */
+export function largestRows(dimension: BreakdownDimension, columns: Columns, max: number): { columns: Columns; total: number } {
+	const keys = columns[dimension] ?? [];
+	if (keys.length <= max) return { columns, total: keys.length };
+	const num = (m: string, i: number) => Number(columns[m]?.[i] ?? 0);
+	const keep = keys
+		.map((_, i) => i)
+		.sort((a, b) => num('outbound_contacts', b) - num('outbound_contacts', a) || num('mature_30', b) - num('mature_30', a) || String(keys[a]).localeCompare(String(keys[b])))
+		.slice(0, max)
+		.sort((a, b) => a - b);
+	return { columns: Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, keep.map((i) => v[i] ?? null)])), total: keys.length };
+}
+
 /** a period's columns next to its comparison's: m and m__comparison, rows the values of either */
 export function compareColumns(dimension: BreakdownDimension, cur: Columns, cmp: Columns): Columns {
 	const keys = [...new Set([...(cur[dimension] ?? []), ...(cmp[dimension] ?? [])].map(String))].sort((a, b) => a.localeCompare(b));

@@ -9,7 +9,7 @@ import { kaplanMeier, kmCumulativeAt } from '../../stats/km.ts';
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
 import { cached } from './cache.ts';
-import { heavy, light } from '../queue.ts';
+import { heavy, light, perUser } from '../queue.ts';
 import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
@@ -247,9 +247,10 @@ export async function runChartQuery(
 	/**
 	 * cache: answer from the result cache; queue: a computation waits its turn in a bounded queue
 	 * (src/lib/server/queue.ts): the light one when the summary tables answer, else the heavy one;
-	 * a cached answer does not wait
+	 * a cached answer does not wait. user: a computation from the raw tables (the heavy queue)
+	 * counts against this user's heavy requests in flight (TooManyRequestsError beyond the limit)
 	 */
-	opts: { cache?: boolean; queue?: boolean; source?: Source } = {}
+	opts: { cache?: boolean; queue?: boolean; source?: Source; user?: string } = {}
 ): Promise<Columns> {
 	const q = CHART_QUERIES[name];
 	const parsed = q.params.safeParse(raw);
@@ -257,6 +258,7 @@ export async function runChartQuery(
 	// the key is the query and its parsed parameters (defaults filled in, unknown keys dropped)
 	const key = `${name}|${opts.source ?? 'auto'}|${JSON.stringify(parsed.data)}`;
 	const compute = () => (q.run as (s: Store, p: unknown, source: Source) => Promise<Columns>)(store, parsed.data, opts.source ?? 'auto');
-	const run = opts.queue ? async () => ((await answeredBySummaries(store, name, parsed.data as KpiParams)) ? light : heavy)(key, compute) : compute;
+	const heavyRun = () => (opts.user === undefined ? heavy(key, compute) : perUser(opts.user, () => heavy(key, compute)));
+	const run = opts.queue ? async () => ((await answeredBySummaries(store, name, parsed.data as KpiParams)) ? light(key, compute) : heavyRun()) : compute;
 	return opts.cache ? cached(store, key, run) : run();
 }

@@ -4,7 +4,8 @@ import { latestFullAudit } from '../compliance/audit.ts';
 import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
 import type { Store } from '../db/store.ts';
 import { listAlerts } from '../experiments/guardrails.ts';
-import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColumns, type BreakdownDimension } from './breakdown.ts';
+import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColumns, largestRows, type BreakdownDimension } from './breakdown.ts';
+import { MAX_TABLE_ROWS } from '../../schemas.ts';
 import { querySql } from '../paths.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
 import { ACCOUNT_DIMENSIONS, dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type AccountDimension, type KpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
@@ -123,9 +124,12 @@ export async function overviewPage(store: Store, query: Record<string, string>, 
 			? compareColumns(dimension, breakdownOfGroups(group, groups, params.from, threshold), breakdownOfGroups(group, groups, cmp.from, threshold))
 			: await breakdownCompared(store, params, dimension, cmp);
 	}
+	// a table on the page shows at most MAX_TABLE_ROWS values (an agent or template breakdown can
+	// have thousands): the largest, and how many there are; its CSV has them all
+	const table = columns ? largestRows(dimension, columns, MAX_TABLE_ROWS) : null;
 	return {
 		overview: data,
-		breakdown: columns ? { dimension, columns } : null,
+		breakdown: table ? { dimension, columns: table.columns, total: table.total } : null,
 		// this period's compliance findings (the latest audit), for the same strip
 		compliance: findings,
 		// the open guardrail alerts of the experiments, for the strip at the top

@@ -1,12 +1,19 @@
-import { searchObject, trailFilterSchema } from '$lib/schemas';
+import { searchObject, trailFilterSchema, type TrailFilterInput } from '$lib/schemas';
 import { listTrail, trailActions, verifyTrail } from '$lib/server/audit/trail';
 import { CheckpointError, defaultCheckpoints } from '$lib/server/audit/checkpoints';
 import { loadTrailKey, TrailKeyError } from '$lib/server/audit/key';
 import { getStore } from '$lib/server/store';
 import { config } from '$lib/server/config';
+import { pageWork, timeLimited } from '$lib/server/limits';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+/** the most records the page lists (the newest); the CSV has up to CUREWISE_MAX_EXPORT_ROWS */
+const SHOWN = 500;
+
+// every query time-limited (a 503 page that says so)
+export const load: PageServerLoad = async ({ url, setHeaders }) => pageWork(setHeaders, () => timeLimited(() => trailPage(url)));
+
+async function trailPage(url: URL) {
 	const store = await getStore();
 	const parsed = trailFilterSchema.safeParse(searchObject(url.searchParams));
 	const filter = parsed.success ? parsed.data : {};
@@ -15,10 +22,16 @@ export const load: PageServerLoad = async ({ url }) => {
 		checkpointMinutes: config().CUREWISE_TRAIL_CHECKPOINT_MINUTES,
 		filter,
 		problems: parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-		records: await listTrail(store, { ...filter, limit: 500 }),
+		...(await newest(store, filter)),
 		actions: await trailActions(store)
 	};
-};
+}
+
+/** the newest SHOWN records under the filter, and whether there are more (the page says so) */
+async function newest(store: Awaited<ReturnType<typeof getStore>>, filter: TrailFilterInput) {
+	const records = await listTrail(store, { ...filter, limit: SHOWN + 1 });
+	return { records: records.slice(0, SHOWN), shown: SHOWN, more: records.length > SHOWN };
+}
 
 /** the chain, keyed, and the signed checkpoints in the default checkpoint file (audit/checkpoints.ts) */
 async function verifyWithCheckpoints(store: Awaited<ReturnType<typeof getStore>>) {

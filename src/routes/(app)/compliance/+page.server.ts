@@ -16,10 +16,14 @@ import {
 	runAuditFromPage
 } from '$lib/server/compliance/findings';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
+import { pageWork, timeLimited } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+// every query time-limited (a 503 page that says so); running an audit (the action) is not
+export const load: PageServerLoad = async ({ url, setHeaders }) => pageWork(setHeaders, () => timeLimited(() => compliancePage(url)));
+
+async function compliancePage(url: URL) {
 	const { store, parsed, audit, problems } = await findingsRequest(url);
 	const [audits, versions] = await Promise.all([recentAudits(store, 10), packVersionsVsCurrent(store, audit)]);
 	if (!audit) return { audit: null, audits, versions, filter: parsed.filter, problems, values: null, overview: null };
@@ -36,7 +40,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		values: await filterValues(store, audit.audit_id),
 		overview: ready ? await overview : overview
 	};
-};
+}
 
 export const actions: Actions = {
 	run: async ({ request, locals, getClientAddress }) => {

@@ -1,6 +1,9 @@
 import { canActOnExperiments } from '$lib/server/auth/roles';
+import { pageWork, timeLimited } from '$lib/server/limits';
 import { experimentList } from '$lib/server/pages/experiments';
 import { getStore } from '$lib/server/store';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => ({ ...(await experimentList(await getStore())), canAct: canActOnExperiments(locals.user!.role) });
+// every query time-limited (a 503 page that says so)
+export const load: PageServerLoad = async ({ locals, setHeaders }) =>
+	pageWork(setHeaders, () => timeLimited(async () => ({ ...(await experimentList(await getStore())), canAct: canActOnExperiments(locals.user!.role) })));

@@ -2,9 +2,13 @@
 import { auditPacks, complianceOverview, findingsPage, packVersionsVsCurrent, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { recordAudit } from '$lib/server/audit/trail';
+import { heavyRequest, pageWork } from '$lib/server/limits';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, locals }) => {
+// a heavy request: time-limited, counted against the user's heavy requests, queued with the heavy work
+export const load: PageServerLoad = async ({ url, locals, setHeaders }) => pageWork(setHeaders, () => heavyRequest(locals.user, () => report(url, locals)));
+
+async function report(url: URL, locals: App.Locals) {
 	const { store, parsed, audit, problems } = await findingsRequest(url);
 	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
 	// who opened the report (personal data of every account with a finding), before it is shown
@@ -13,4 +17,4 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const packs = await auditPacks(store, audit);
 	const [overview, findings, versions] = await Promise.all([complianceOverview(store, audit, filter, { packs }), findingsPage(store, audit.audit_id, filter, REPORT_MAX_ROWS), packVersionsVsCurrent(store, audit)]);
 	return { audit, filter: parsed.filter, problems, packs, overview, findings, versions, generated_at: new Date().toISOString() };
-};
+}

@@ -6,10 +6,15 @@ import { experimentEffectOverTime, experimentView, launchFromPage } from '$lib/s
 import { concludeSchema, firstIssue, formObject, launchSchema, stopSchema } from '$lib/server/pages/forms';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { canOpenCheck } from '$lib/server/pages/compliance-check';
+import { heavyRequest, pageWork } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad, PageServerLoadEvent, RequestEvent } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals, url }) => {
+// the results (the analysis) make it a heavy request: time-limited, counted against the user's
+// heavy requests, queued with the heavy work
+export const load: PageServerLoad = async (event) => pageWork(event.setHeaders, () => heavyRequest(event.locals.user, () => experimentPage(event)));
+
+async function experimentPage({ params, locals, url }: PageServerLoadEvent) {
 	// the message and cadence checks of the definition's messages (and of a draft's launch), loaded once
 	const rules = await checkRules(await getStore());
 	const view = await experimentView(await getStore(), params.id, rules);
@@ -23,7 +28,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 		canDownload: canActOnExperiments(locals.user!.role) || canSeeAccounts(locals.user!.role),
 		saved: url.searchParams.has('saved')
 	};
-};
+}
 
 /** the signed-in actor, or 403 for the roles that only read experiments */
 function actor({ locals }: RequestEvent) {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { searchObject } from '$lib/schemas';
 import { ExplainInputError, explainKpi } from '$lib/server/kpi/explain';
 import { cached } from '$lib/server/kpi/cache';
+import { limitAnswer, timeLimited } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -41,10 +42,12 @@ export const GET: RequestHandler = async ({ url }) => {
 	try {
 		const store = await getStore();
 		const input = { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) };
-		// answered from the result cache while the data is the same, as the charts are
-		return json(await cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input)));
+		// answered from the result cache while the data is the same, as the charts are; each query time-limited
+		return json(await timeLimited(() => cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input))));
 	} catch (e) {
 		if (e instanceof ExplainInputError) return json({ message: e.message }, { status: 400 });
+		const refused = limitAnswer(e);
+		if (refused) return refused;
 		throw e;
 	}
 };

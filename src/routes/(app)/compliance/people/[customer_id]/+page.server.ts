@@ -3,7 +3,8 @@ import { searchObject } from '$lib/schemas';
 import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
 import { recordAudit } from '$lib/server/audit/trail';
-import type { PageServerLoad } from './$types';
+import { pageWork, timeLimited } from '$lib/server/limits';
+import type { PageServerLoad, PageServerLoadEvent } from './$types';
 
 /** the URL's parameters; a bad one is named and left out (the page says so) instead of failing the page */
 function parseParams(url: URL): { params: TimelineParams; problems: string[] } {
@@ -21,7 +22,10 @@ function parseParams(url: URL): { params: TimelineParams; problems: string[] } {
 	return { params: {}, problems };
 }
 
-export const load: PageServerLoad = async ({ params, url, locals }) => {
+// every query time-limited (a 503 page that says so)
+export const load: PageServerLoad = async (event) => pageWork(event.setHeaders, () => timeLimited(() => timeline(event)));
+
+async function timeline({ params, url, locals }: PageServerLoadEvent) {
 	const customer = customerIdSchema.safeParse(params.customer_id);
 	if (!customer.success) error(400, customer.error.issues[0]?.message ?? 'not a customer_id');
 	const { params: p, problems } = parseParams(url);
@@ -41,4 +45,4 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 		if (e instanceof TimelineError) error(e.status, e.message);
 		throw e;
 	}
-};
+}
