@@ -404,7 +404,8 @@ async function dropTemps(conn: DuckDBConnection) {
 	for (const t of ['cw_typed', 'cw_bad', 'cw_nl', 'cw_good', 'cw_match', 'cw_dup_h', 'cw_dups', 'cw_zones']) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
 }
 
-async function recordRejected(
+/** records an attempt that imported nothing (also used for a file whose mapping failed: mapping-import.ts) */
+export async function recordRejected(
 	conn: DuckDBConnection,
 	r: ImportResult,
 	format: Format | null,

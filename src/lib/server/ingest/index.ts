@@ -10,6 +10,8 @@ import type { SummaryRefresh } from '../kpi/summaries.ts';
 import { afterImport } from './after.ts';
 import type { AuditRun } from '../compliance/audit.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
+import type { LoadedMapping } from './mapping.ts';
+import { importMapped } from './mapping-import.ts';
 
 export { importFile, RejectedFile } from './import.ts';
 export type { ImportOptions, ImportProgress, ImportResult, ImportSource } from './import.ts';
@@ -44,6 +46,8 @@ export function importOrder(files: string[], table?: TableName): string[] {
 
 export interface ImportManyOptions {
 	table?: TableName;
+	/** every file is imported through this mapping (docs/mappings.md): one result per table it makes */
+	mapping?: LoadedMapping;
 	source: ImportSource;
 	actor?: ImportOptions['actor'];
 	onProgress?: (p: ImportProgress) => void;
@@ -62,9 +66,12 @@ export const changedRows = (r: ImportResult) => r.rows_inserted + r.rows_updated
 export async function importPaths(store: Store, paths: string[], opts: ImportManyOptions): Promise<ImportResult[]> {
 	const results: ImportResult[] = [];
 	for (const path of importOrder(expandPaths(paths), opts.table)) {
-		const r = await importFile(store, { path, table: opts.table, source: opts.source, actor: opts.actor, onProgress: opts.onProgress });
-		opts.onResult?.(r);
-		results.push(r);
+		const base = { path, source: opts.source, actor: opts.actor, onProgress: opts.onProgress };
+		const rs = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping, onLog: opts.onLog }) : [await importFile(store, { ...base, table: opts.table })];
+		for (const r of rs) {
+			opts.onResult?.(r);
+			results.push(r);
+		}
 	}
 	// (not inside opts.onSummaries?.(…): an optional call skips evaluating its arguments)
 	const after = await afterImport(store, results.some(changedRows), opts.onLog);
