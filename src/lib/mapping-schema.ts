@@ -9,7 +9,7 @@
  * loader puts the file's name in front. Shared by server and browser: no I/O here.
  */
 import { z } from 'zod';
-import { ANNOTATION_COLUMNS, tableDef, tableNameSchema, TABLE_NAMES, type ColumnType, type TableName } from './contract.ts';
+import { ANNOTATION_COLUMNS, tableDef, TABLE_NAMES, type ColumnType, type TableName } from './contract.ts';
 
 /** a mapping's name: its file in mappings/ without .yaml */
 export const MAPPING_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -137,7 +137,14 @@ export const mappingSchema = strict(
 			},
 			'source'
 		).optional(),
-		tables: z.partialRecord(tableNameSchema, tableSpecSchema)
+		tables: z
+			.record(z.string(), tableSpecSchema)
+			.superRefine((r, ctx) => {
+				for (const k of Object.keys(r)) {
+					if (!(TABLE_NAMES as readonly string[]).includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `unknown table "${k}"; the contract's tables are ${TABLE_NAMES.join(', ')}` });
+				}
+			})
+			.transform((r) => r as Partial<Record<TableName, TableSpec>>)
 	},
 	'a mapping'
 );
