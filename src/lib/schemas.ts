@@ -1,6 +1,7 @@
 /** zod schemas for what crosses the HTTP boundary (shared by server and browser). */
 import { z } from 'zod';
 import { tableNameSchema } from './contract.ts';
+import { mappingNameSchema } from './mapping-schema.ts';
 
 export const uploadHeadersSchema = z.object({
 	fileName: z
@@ -12,8 +13,10 @@ export const uploadHeadersSchema = z.object({
 		.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: 'the file name holds a control character (such as %00): rename the file' })
 		.regex(/\.(csv|txt|parquet|pq)$/i, { error: 'only CSV (.csv, .txt) and Parquet (.parquet) files can be imported' })
 		.transform((s) => s.split(/[\\/]/).pop() ?? s),
-	table: tableNameSchema.optional()
-});
+	table: tableNameSchema.optional(),
+	/** a mapping of mappings/ (docs/mappings.md) that turns the file into the contract's tables */
+	mapping: mappingNameSchema.optional()
+}).refine((h) => !(h.table && h.mapping), { error: 'choose a table or a mapping, not both: a mapping says which tables the file becomes', path: ['mapping'] });
 
 export const batchIdSchema = z.coerce
 	.number({ error: 'the batch id must be a number' })

@@ -108,6 +108,26 @@ describe('a mapping turns an export into contract tables', () => {
 		]);
 	});
 
+	test('an upload through a mapping: one job, one result per table, the upload headers name the mapping', async () => {
+		const { receiveUpload } = await import('../../src/lib/server/ingest/upload.ts');
+		const { getJob } = await import('../../src/lib/server/ingest/jobs.ts');
+		const { uploadHeadersSchema } = await import('../../src/lib/schemas.ts');
+		expect(uploadHeadersSchema.parse({ fileName: 'UCI.csv', mapping: 'uci-credit-card' }).mapping).toBe('uci-credit-card');
+		expect(uploadHeadersSchema.safeParse({ fileName: 'UCI.csv', mapping: '../../etc/passwd' }).error?.issues[0]?.message).toMatch(/a mapping is named by its file in mappings\/ without \.yaml/);
+		expect(uploadHeadersSchema.safeParse({ fileName: 'UCI.csv', mapping: 'uci-credit-card', table: 'accounts' }).error?.issues[0]?.message).toBe(
+			'choose a table or a mapping, not both: a mapping says which tables the file becomes'
+		);
+		const body = new Blob([PAYMENTS_SOURCE]).stream();
+		const job = await receiveUpload(t.store, body, { fileName: 'pay.csv', mapping: loadMapping('legacy-payments', dir), maxBytes: 1_000_000 });
+		expect(job.mapping).toBe('legacy-payments');
+		for (let i = 0; i < 200 && getJob(job.id)!.state !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+		const done = getJob(job.id)!;
+		expect(done.results.map((r) => [r.file, r.table, r.status, r.rows_read])).toEqual([['pay.csv (mapping legacy-payments)', 'payments', 'imported', 3]]);
+		expect(done.result).toEqual(done.results[0]);
+		// the refresh that follows an import runs on the job queue: let it end before the store closes
+		await (globalThis as { __curewiseQueue?: Promise<unknown> }).__curewiseQueue;
+	});
+
 	test('mappings are chosen by name from the folder, never by a path', () => {
 		expect(mappingNames(dir)).toEqual(['legacy-accounts', 'legacy-payments']);
 		for (const name of ['../mappings/legacy-accounts', 'legacy-accounts.yaml', '/etc/passwd', 'nope']) {

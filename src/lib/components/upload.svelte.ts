@@ -1,5 +1,6 @@
 /** State of one upload on the Data page: the file's transfer, then the import job's progress. */
 import type { ImportJob } from '$lib/server/ingest/jobs';
+import type { ImportResult } from '$lib/server/ingest/import';
 import { uploadTooLarge } from '$lib/upload-limit';
 
 export type UploadPhase = 'idle' | 'uploading' | 'importing' | 'done' | 'failed';
@@ -11,8 +12,18 @@ export class UploadState {
 	job = $state<ImportJob | null>(null);
 	error = $state<string | null>(null);
 
-	/** sends the file (unless it is over maxBytes, the upload limit), then polls the import until it ends; resolves when done */
-	async start(file: File, table: string | null, maxBytes?: number): Promise<void> {
+	/** when done: one result per table (a mapping makes several) */
+	get results(): ImportResult[] {
+		const j = this.job;
+		if (!j || j.state !== 'done') return [];
+		return j.results?.length ? j.results : j.result ? [j.result] : [];
+	}
+
+	/**
+	 * sends the file (unless it is over maxBytes, the upload limit), then polls the import until
+	 * it ends; resolves when done. mapping: a mapping's name (docs/mappings.md), instead of a table
+	 */
+	async start(file: File, table: string | null, maxBytes?: number, mapping: string | null = null): Promise<void> {
 		this.phase = 'uploading';
 		this.sent = 0;
 		this.job = null;
@@ -25,7 +36,7 @@ export class UploadState {
 		}
 		let jobId: string;
 		try {
-			jobId = await this.send(file, table, maxBytes);
+			jobId = await this.send(file, table, maxBytes, mapping);
 		} catch (e) {
 			this.phase = 'failed';
 			this.error = e instanceof Error ? e.message : String(e);
@@ -42,19 +53,21 @@ export class UploadState {
 			}
 			this.job = (await res.json()) as ImportJob;
 			if (this.job.state === 'done') {
-				this.phase = this.job.result?.status === 'imported' ? 'done' : 'failed';
-				this.error = this.job.result?.error ?? null;
+				const results = this.results;
+				this.phase = results.length > 0 && results.every((r) => r.status === 'imported') ? 'done' : 'failed';
+				this.error = results.find((r) => r.error)?.error ?? null;
 				return;
 			}
 		}
 	}
 
-	private send(file: File, table: string | null, maxBytes?: number): Promise<string> {
+	private send(file: File, table: string | null, maxBytes?: number, mapping: string | null = null): Promise<string> {
 		return new Promise((resolve, reject) => {
 			const xhr = new XMLHttpRequest();
 			xhr.open('POST', '/data/imports');
 			xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
 			if (table) xhr.setRequestHeader('x-table', table);
+			if (mapping) xhr.setRequestHeader('x-mapping', mapping);
 			xhr.setRequestHeader('content-type', 'application/octet-stream');
 			xhr.upload.onprogress = (e) => {
 				if (e.lengthComputable) this.sent = Math.round((e.loaded / e.total) * 100);

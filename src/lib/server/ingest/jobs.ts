@@ -12,13 +12,20 @@ import { afterImport } from './after.ts';
 import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
 import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
+import type { LoadedMapping } from './mapping.ts';
+import { importMapped } from './mapping-import.ts';
 
 export interface ImportJob {
 	id: string;
 	file: string;
 	state: 'queued' | 'running' | 'done';
 	progress: ImportProgress | null;
+	/** when done: the file's result; through a mapping, the first rejected table's or else the last table's */
 	result: ImportResult | null;
+	/** when done: one result per table (one for a file; through a mapping, one per table it made) */
+	results: ImportResult[];
+	/** the mapping the file is imported through, or null */
+	mapping: string | null;
 	created_at: number;
 }
 
@@ -27,23 +34,18 @@ const jobs = (g.__curewiseJobs ??= new Map());
 
 export function startImportJob(
 	store: Store,
-	opts: { path: string; dir: string; fileName: string; table?: TableName; actor?: ImportOptions['actor'] }
+	opts: { path: string; dir: string; fileName: string; table?: TableName; mapping?: LoadedMapping; actor?: ImportOptions['actor'] }
 ): ImportJob {
-	const job: ImportJob = { id: randomUUID(), file: opts.fileName, state: 'queued', progress: null, result: null, created_at: Date.now() };
+	const job: ImportJob = { id: randomUUID(), file: opts.fileName, state: 'queued', progress: null, result: null, results: [], mapping: opts.mapping?.name ?? null, created_at: Date.now() };
 	jobs.set(job.id, job);
 	// forget jobs older than a day
 	for (const [id, j] of jobs) if (Date.now() - j.created_at > 86_400_000) jobs.delete(id);
 	const run = async () => {
 		job.state = 'running';
 		try {
-			job.result = await importFile(store, {
-				path: opts.path,
-				fileName: opts.fileName,
-				table: opts.table,
-				source: 'upload',
-				actor: opts.actor,
-				onProgress: (p) => (job.progress = p)
-			});
+			const base = { path: opts.path, fileName: opts.fileName, source: 'upload' as const, actor: opts.actor, onProgress: (p: ImportProgress) => (job.progress = p) };
+			job.results = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping }) : [await importFile(store, { ...base, table: opts.table })];
+			job.result = job.results.find((r) => r.status === 'rejected') ?? job.results.at(-1) ?? null;
 		} catch (e) {
 			job.result = {
 				...emptyResult(opts.fileName, opts.table ?? null),
@@ -52,12 +54,13 @@ export function startImportJob(
 					: `the import failed: ${e instanceof Error ? e.message : String(e)}`,
 				duration_ms: Date.now() - job.created_at
 			};
+			job.results = [job.result];
 		} finally {
 			job.state = 'done';
 			removeTempDir(opts.dir);
 		}
 		// the next import waits for the KPI summary tables to be rebuilt
-		if (job.result && changedRows(job.result)) {
+		if (job.results.some(changedRows)) {
 			await afterImport(store, true, (m) => console.error(m));
 			await warmChartCache(store, (m) => console.error(m));
 		}

@@ -15,6 +15,7 @@ import { isDiskFull } from '../db/errors.ts';
 import type { Store } from '../db/store.ts';
 import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import type { ImportOptions } from './import.ts';
+import type { LoadedMapping } from './mapping.ts';
 import { startImportJob, type ImportJob } from './jobs.ts';
 
 export class UploadError extends Error {
@@ -77,6 +78,8 @@ export async function receiveUpload(
 	opts: {
 		fileName: string;
 		table?: TableName;
+		/** import the file through this mapping (docs/mappings.md) */
+		mapping?: LoadedMapping;
 		maxBytes: number;
 		/** the request's Content-Length, when it has one */
 		declaredBytes?: number | null;
@@ -126,7 +129,7 @@ export async function receiveUpload(
 		}
 		if (bytes === 0) throw new UploadError(`${opts.fileName} is empty`, 400);
 		// from here the import job owns the folder, and removes it when the import ends
-		return startImportJob(store, { path, dir, fileName: opts.fileName, table: opts.table, actor: opts.actor });
+		return startImportJob(store, { path, dir, fileName: opts.fileName, table: opts.table, mapping: opts.mapping, actor: opts.actor });
 	} catch (e) {
 		removeTempDir(dir);
 		throw e;
