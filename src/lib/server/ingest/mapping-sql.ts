@@ -126,13 +126,20 @@ class Sandbox {
 		return new Sandbox(instance, conn);
 	}
 
-	/** reads the source into the table `source`; then only the folder `dir` can be read or written */
+	/**
+	 * reads the source into the table `source`; then only the folder `dir` can be read or written.
+	 * A CSV file's column types are detected from the whole file, except dates and times, which
+	 * stay text: DuckDB would guess 03/02/2026 as one day or the other, and a mapping says its
+	 * format (date_format) or parses it in an expression.
+	 */
 	async load(path: string, fileName: string, format: SourceFormat, delimiter: string | undefined, dir: string): Promise<Col[]> {
-		const reader =
-			format === 'parquet'
-				? `read_parquet(${lit(path)})`
-				: `read_csv(${lit(path)}, header = true, auto_detect = true, sample_size = -1${delimiter ? `, delim = ${lit(delimiter)}` : ''})`;
+		const csv = (more: string) => `read_csv(${lit(path)}, header = true, auto_detect = true${delimiter ? `, delim = ${lit(delimiter)}` : ''}${more})`;
 		try {
+			let reader = `read_parquet(${lit(path)})`;
+			if (format === 'csv') {
+				const temporal = (await this.describe(`SELECT * FROM ${csv('')}`)).filter((c) => /^(DATE|TIME|TIMESTAMP)/.test(c.type));
+				reader = csv(`, sample_size = -1${temporal.length ? `, types = {${temporal.map((c) => `${lit(c.name)}: 'VARCHAR'`).join(', ')}}` : ''}`);
+			}
 			await this.conn.run(`CREATE TABLE source AS SELECT * FROM ${reader}`);
 		} catch (e) {
 			throw new SourceError(`${fileName} cannot be read as ${format === 'csv' ? 'CSV' : 'Parquet'}: ${duckMessage(e)}`);
