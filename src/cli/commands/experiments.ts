@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Experiment } from '../../lib/experiments/schema.ts';
-import { Store } from '../../lib/server/db/store.ts';
+import type { Store } from '../../lib/server/db/store.ts';
 import { assignmentCounts, launchExperiment, stopExperiment } from '../../lib/server/experiments/lifecycle.ts';
 import { experimentsDir, ExperimentError, getExperiment, loadExperiments, type Actor } from '../../lib/server/experiments/registry.ts';
 import { analyzeExperiment, effectOverTime, type ExperimentAnalysis, type IntervalOut, type MetricResult } from '../../lib/server/experiments/analyze.ts';
 import { parse, UsageError } from '../args.ts';
+import { localIo, type Io } from '../io.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,8 +34,11 @@ const SUBCOMMANDS = ['list', 'show', 'launch', 'stop', 'analyze'] as const;
 
 const int = (n: number) => n.toLocaleString('en-US');
 const pct = (w: number) => `${+(w * 100).toFixed(2)}%`;
-const out = (s: string) => process.stdout.write(s + '\n');
-const json = (v: unknown) => out(JSON.stringify(v, null, 2));
+// the command's output: this process's, or the control socket's when the server runs it (io.ts)
+const printer = (io: Io) => {
+	const out = (s: string) => io.out(s + '\n');
+	return { out, json: (v: unknown) => out(JSON.stringify(v, null, 2)) };
+};
 
 /** columns padded to their widest cell */
 function table(rows: string[][]): string {
@@ -42,7 +46,7 @@ function table(rows: string[][]): string {
 	return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: Io = localIo): Promise<number> {
 	const [sub, ...rest] = argv;
 	if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(', ')}\n\n${usage}`);
 	const { values, positionals } = parse(
@@ -60,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
 	);
 	if (sub === 'list') {
 		if (positionals.length) throw new UsageError(`list takes no experiment id\n\n${usage}`);
-		return list(values.db, values.json);
+		return list(io, values.db, values.json);
 	}
 	const [id, ...extra] = positionals;
 	if (!id) throw new UsageError(`name the experiment: curewise experiments ${sub} ID\n\n${usage}`);
@@ -72,33 +76,25 @@ export async function run(argv: string[]): Promise<number> {
 	if (values['as-of'] && sub !== 'analyze') throw new UsageError(`--as-of goes with analyze\n\n${usage}`);
 	if (values['over-time'] && sub !== 'analyze') throw new UsageError(`--over-time goes with analyze\n\n${usage}`);
 	try {
-		if (sub === 'show') return show(id, values.json);
-		const store = await Store.open({ path: values.db });
-		try {
-			if (sub === 'launch') return await launch(store, id, values.reason!, values.override, values.json);
-			if (sub === 'stop') return await stop(store, id, values.reason!, values.json);
-			return await analyze(store, id, values['as-of'], values.json, values['over-time']);
-		} finally {
-			await store.close();
-		}
+		if (sub === 'show') return show(io, id, values.json);
+		return await io.withStore({ path: values.db }, async (store) => {
+			if (sub === 'launch') return await launch(io, store, id, values.reason!, values.override, values.json);
+			if (sub === 'stop') return await stop(io, store, id, values.reason!, values.json);
+			return await analyze(io, store, id, values['as-of'], values.json, values['over-time']);
+		});
 	} catch (e) {
 		if (e instanceof ExperimentError) {
-			process.stderr.write(`curewise experiments ${sub}: ${e.message}\n`);
+			io.err(`curewise experiments ${sub}: ${e.message}\n`);
 			return 1;
 		}
 		throw e;
 	}
 }
 
-async function list(db: string | undefined, asJson: boolean): Promise<number> {
+async function list(io: Io, db: string | undefined, asJson: boolean): Promise<number> {
+	const { out, json } = printer(io);
 	const { experiments, problems, notices } = loadExperiments();
-	const store = await Store.open({ path: db });
-	let counts: Awaited<ReturnType<typeof assignmentCounts>>;
-	try {
-		counts = await assignmentCounts(store);
-	} finally {
-		await store.close();
-	}
+	const counts = await io.withStore({ path: db }, (store) => assignmentCounts(store));
 	const shaped = experiments.map((e) => {
 		const assigned = counts[e.id] ?? {};
 		return {
@@ -140,15 +136,16 @@ async function list(db: string | undefined, asJson: boolean): Promise<number> {
 	return problems.length ? 1 : 0;
 }
 
-function show(id: string, asJson: boolean): number {
+function show(io: Io, id: string, asJson: boolean): number {
 	const e = getExperiment(id);
 	if (!e) throw new ExperimentError(`there is no experiment ${id} (no ${id}.yaml in ${experimentsDir()})`);
-	if (asJson) json(e);
-	else process.stdout.write(readFileSync(join(experimentsDir(), `${id}.yaml`), 'utf8'));
+	if (asJson) printer(io).json(e);
+	else io.out(readFileSync(join(experimentsDir(), `${id}.yaml`), 'utf8'));
 	return 0;
 }
 
-async function launch(store: Store, id: string, reason: string, override: string | undefined, asJson: boolean): Promise<number> {
+async function launch(io: Io, store: Store, id: string, reason: string, override: string | undefined, asJson: boolean): Promise<number> {
+	const { out, json } = printer(io);
 	const r = await launchExperiment(store, id, CLI_ACTOR, { reason, ...(override ? { override } : {}) });
 	if (asJson) json(r);
 	else {
@@ -161,7 +158,8 @@ async function launch(store: Store, id: string, reason: string, override: string
 	return 0;
 }
 
-async function stop(store: Store, id: string, reason: string, asJson: boolean): Promise<number> {
+async function stop(io: Io, store: Store, id: string, reason: string, asJson: boolean): Promise<number> {
+	const { out, json } = printer(io);
 	const e: Experiment = await stopExperiment(store, id, { actor: CLI_ACTOR, reason });
 	if (asJson) json({ id: e.id, status: e.status, stopped: e.stopped });
 	else out(`✓ stopped ${id} at ${e.stopped!.at}: ${reason}`);
@@ -170,7 +168,8 @@ async function stop(store: Store, id: string, reason: string, asJson: boolean): 
 
 // ------------------------------------------------------------------------------- analyze
 
-async function analyze(store: Store, id: string, asOf: string | undefined, asJson: boolean, overTime: boolean): Promise<number> {
+async function analyze(io: Io, store: Store, id: string, asOf: string | undefined, asJson: boolean, overTime: boolean): Promise<number> {
+	const { out, json } = printer(io);
 	const e = getExperiment(id);
 	if (!e) throw new ExperimentError(`there is no experiment ${id} (no ${id}.yaml in ${experimentsDir()})`);
 	const a = await analyzeExperiment(store, e, asOf ? { asOf } : {});

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { KPIS } from '../../lib/kpis.ts';
-import { Store } from '../../lib/server/db/store.ts';
 import { explainableKpi, explainCompare, ExplainInputError, explainKpi, RATIO_KPIS, type Explanation } from '../../lib/server/kpi/explain.ts';
 import { dataAsOf, kpiSummary } from '../../lib/server/kpi/summary.ts';
 import { parse, UsageError } from '../args.ts';
+import { localIo, type Io } from '../io.ts';
 
 export const usage = `usage: curewise kpis [--db FILE] [--from DATE] [--to DATE] [--as-of DATE] [--segment S] [--json]
        curewise kpis --explain KPI [--compare previous|year] [--db FILE] [--from DATE] [--to DATE] [--segment S] [--json]
@@ -27,7 +27,7 @@ const fmt = (name: string, v: number | null) => {
 	return String(Math.round(v * 10) / 10);
 };
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: Io = localIo): Promise<number> {
 	const { values } = parse(
 		argv,
 		{
@@ -52,12 +52,11 @@ export async function run(argv: string[]): Promise<number> {
 		}),
 		usage
 	);
-	if (values.explain !== undefined || values.compare !== undefined) return explain(values);
-	const store = await Store.open({ path: values.db });
-	try {
+	if (values.explain !== undefined || values.compare !== undefined) return explain(values, io);
+	return io.withStore({ path: values.db }, async (store) => {
 		const asOf = values['as-of'] ?? (await dataAsOf(store));
 		if (!asOf) {
-			process.stderr.write('the store holds no data yet: import some with curewise import, or make a demo store with curewise demo\n');
+			io.err('the store holds no data yet: import some with curewise import, or make a demo store with curewise demo\n');
 			return 1;
 		}
 		const to = values.to ?? asOf;
@@ -70,20 +69,18 @@ export async function run(argv: string[]): Promise<number> {
 			throw e;
 		}
 		if (values.json) {
-			process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+			io.out(JSON.stringify(s, null, 2) + '\n');
 			return 0;
 		}
-		process.stdout.write(`KPIs for episodes and contacts from ${s.from} to ${s.to}, as of ${s.as_of}${values.segment ? `, segment ${values.segment}` : ''}\n\n`);
+		io.out(`KPIs for episodes and contacts from ${s.from} to ${s.to}, as of ${s.as_of}${values.segment ? `, segment ${values.segment}` : ''}\n\n`);
 		for (const def of KPIS) {
 			const k = s.kpis[def.name]!;
 			const ci = k.low !== undefined || k.high !== undefined ? `  95% CI ${k.low ?? '?'}–${k.high ?? '?'}` : '';
 			const parts = (k.denominator !== undefined ? `  (${+k.numerator!.toFixed(4)} / ${k.denominator})` : '') + ci;
-			process.stdout.write(`${def.name.padEnd(30)} ${fmt(def.name, k.value).padStart(9)}${parts}${k.provisional ? '  provisional' : ''}\n`);
+			io.out(`${def.name.padEnd(30)} ${fmt(def.name, k.value).padStart(9)}${parts}${k.provisional ? '  provisional' : ''}\n`);
 		}
 		return 0;
-	} finally {
-		await store.close();
-	}
+	});
 }
 
 /** a change in the KPI's display unit, with its sign: +1.4 (points), -0.8 (per 1,000) */
@@ -95,7 +92,10 @@ function signed(format: string, x: number): string {
 	return `${v > 0 ? '+' : '-'}${a.toFixed(a < 0.05 ? 2 : 1)}`;
 }
 
-async function explain(values: { db?: string; from?: string; to?: string; 'as-of'?: string; segment?: string; explain?: string; compare?: string; json: boolean }): Promise<number> {
+async function explain(
+	values: { db?: string; from?: string; to?: string; 'as-of'?: string; segment?: string; explain?: string; compare?: string; json: boolean },
+	io: Io
+): Promise<number> {
 	// the KPI and the comparison are checked before the store is opened
 	const check = (option: string, f: () => unknown) => {
 		try {
@@ -108,38 +108,36 @@ async function explain(values: { db?: string; from?: string; to?: string; 'as-of
 	if (values.explain === undefined) throw new UsageError(`--compare goes with --explain KPI\n\n${usage}`);
 	check('explain', () => explainableKpi(values.explain));
 	check('compare', () => explainCompare(values.compare));
-	const store = await Store.open({ path: values.db });
+	const input = {
+		kpi: values.explain,
+		compare: values.compare,
+		...(values.from ? { from: values.from } : {}),
+		...(values.to ? { to: values.to } : {}),
+		...(values['as-of'] ? { as_of: values['as-of'] } : {}),
+		...(values.segment ? { segment: values.segment as 'retail' } : {})
+	};
 	let e;
 	try {
-		e = await explainKpi(store, {
-			kpi: values.explain,
-			compare: values.compare,
-			...(values.from ? { from: values.from } : {}),
-			...(values.to ? { to: values.to } : {}),
-			...(values['as-of'] ? { as_of: values['as-of'] } : {}),
-			...(values.segment ? { segment: values.segment as 'retail' } : {})
-		});
+		e = await io.withStore({ path: values.db }, (store) => explainKpi(store, input));
 	} catch (err) {
 		// "from: not a real date; as_of: …" → "--from: not a real date; --as-of: …"
 		if (err instanceof ExplainInputError) throw new UsageError(`${err.message.replace(/(^|; )(\w+):/g, (_, sep: string, k: string) => `${sep}--${k.replace('_', '-')}:`)}\n\n${usage}`);
 		throw err;
-	} finally {
-		await store.close();
 	}
 	if (values.json) {
-		process.stdout.write(JSON.stringify(e, null, 2) + '\n');
+		io.out(JSON.stringify(e, null, 2) + '\n');
 		return e.available ? 0 : 1;
 	}
-	process.stdout.write(e.sentence + '\n');
+	io.out(e.sentence + '\n');
 	if (!e.available) return 1;
-	printExplanation(e);
+	printExplanation(e, io);
 	return 0;
 }
 
-function printExplanation(e: Explanation) {
+function printExplanation(e: Explanation, io: Io) {
 	const unit = e.format === 'percent' ? 'percentage points' : e.unit;
 	const value = (v: number | null) => fmt(e.kpi, v);
-	process.stdout.write(
+	io.out(
 		`\n${e.label}: ${value(e.current)} from ${e.from} to ${e.to}${e.provisional.current ? ' (provisional)' : ''}, ` +
 			`${value(e.previous)} from ${e.comparison.from} to ${e.comparison.to}${e.provisional.previous ? ' (provisional)' : ''}` +
 			(e.change !== null ? `; change ${signed(e.format, e.change)} ${unit}` : '') +
@@ -148,14 +146,14 @@ function printExplanation(e: Explanation) {
 	if (e.change === null) return;
 	const SHOWN = 5;
 	for (const d of [...e.dimensions].sort((a, b) => Number(b.dimension === e.dimension) - Number(a.dimension === e.dimension))) {
-		process.stdout.write(
+		io.out(
 			`\nBy ${d.dimension}: mix ${signed(e.format, d.total_mix)}, rate ${signed(e.format, d.total_rate)} (${unit}); the largest ${Math.min(SHOWN, d.groups.length)} of ${d.groups.length} groups\n`
 		);
 		const rows = d.groups.slice(0, SHOWN).map((g) => [g.key, signed(e.format, g.mix), signed(e.format, g.rate), signed(e.format, g.total)]);
 		const head = [d.dimension.toUpperCase(), 'MIX', 'RATE', 'TOTAL'];
 		const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-		for (const r of [head, ...rows]) process.stdout.write('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
+		for (const r of [head, ...rows]) io.out('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
 		const rest = d.groups.slice(SHOWN);
-		if (rest.length) process.stdout.write(`  (the other ${rest.length}: ${signed(e.format, rest.reduce((s, g) => s + g.total, 0))})\n`);
+		if (rest.length) io.out(`  (the other ${rest.length}: ${signed(e.format, rest.reduce((s, g) => s + g.total, 0))})\n`);
 	}
 }

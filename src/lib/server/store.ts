@@ -12,6 +12,9 @@ export function getStore(): Promise<Store> {
 			g.__curewiseStore = undefined;
 			throw e;
 		});
+		// the control socket beside the store (<store>.sock): the 'curewise' commands that may run
+		// while this server holds the store are sent there and run here (control/server.ts)
+		void g.__curewiseStore.then((s) => import('./control/server.ts').then((m) => m.startControlSocket(s))).catch(() => {});
 		// warm the Overview's chart cache in the background once the store is open
 		// (the line it prints when done tells the benchmark the server is warm)
 		// signed checkpoints of the audit trail, on the schedule CUREWISE_TRAIL_CHECKPOINT_MINUTES sets

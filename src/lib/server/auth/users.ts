@@ -81,6 +81,19 @@ export async function setPassword(store: Store, username: string, password: stri
 	clearUser(username);
 }
 
+/**
+ * A forgotten password replaced: the user must exist; the new password meets the same policy
+ * as any other; the user's open sessions end (whoever used the old password is signed out) and
+ * the sign-in throttle forgets the user. A disabled user stays disabled.
+ */
+export async function resetPassword(store: Store, username: string, password: string): Promise<{ user: User; sessionsEnded: number }> {
+	const user = await findUser(store, username);
+	if (!user) throw new UserError(`there is no user named ${username} ('curewise users list' shows who there is)`);
+	await setPassword(store, user.username, password);
+	const ended = await store.rows<{ n: number }>(`DELETE FROM sessions WHERE user_id = $id RETURNING 1 AS n`, { id: BigInt(user.user_id) });
+	return { user, sessionsEnded: ended.length };
+}
+
 export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<User> {
 	const user = await findUser(store, username);
 	if (!user) throw new UserError(`there is no user named ${username}`);
