@@ -18,7 +18,8 @@ function sizeText(bytes: number, maxBytes: number): string {
  * length and not read to its end) the size is "more than" the limit
  */
 export function uploadTooLarge(fileName: string, bytes: number | null, maxBytes: number): string {
-	const limit = `${fmt(maxBytes / MB, maxBytes % MB ? 1 : 0)} MB`;
+	// CUREWISE_MAX_UPLOAD_MB is whole megabytes; a limit set in bytes (tests) is said in bytes
+	const limit = maxBytes % MB ? `${fmt(maxBytes)} bytes` : `${fmt(maxBytes / MB)} MB`;
 	const size = bytes === null ? `more than ${limit}` : sizeText(bytes, maxBytes);
 	return `${fileName} is ${size}; the upload limit is ${limit}: import it on the server with npx curewise import, or ask an administrator to raise CUREWISE_MAX_UPLOAD_MB`;
 }

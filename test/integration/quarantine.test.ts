@@ -45,7 +45,7 @@ test('an upload larger than the limit is refused with a clear message and nothin
 	const err = await receiveUpload(t.store, body, { fileName: 'accounts.csv', maxBytes: 10_000 }).catch((e) => e);
 	expect(err).toBeInstanceOf(UploadError);
 	expect(err.status).toBe(413);
-	expect(err.message).toMatch(/larger than the upload limit/);
+	expect(err.message).toMatch(/^accounts\.csv is [\d,.]+ (MB|bytes); the upload limit is 10,000 bytes/);
 	expect(await t.store.rows(`SELECT count(*) AS n FROM accounts`)).toEqual([{ n: 0 }]);
 	expect(await t.store.rows(`SELECT count(*) AS n FROM import_batches`)).toEqual([{ n: 0 }]);
 });
