@@ -6,8 +6,8 @@
  * background, so that a first visitor finds it warm or warming.
  */
 import { building } from '$app/environment';
-import { error, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { decide } from '$lib/server/auth/roles';
+import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
+import { decide, refusal } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
 import { requestContext } from '$lib/server/audit/context';
@@ -51,9 +51,7 @@ const answer: Handle = async ({ event, resolve }) => {
 			const next = event.url.pathname + event.url.search;
 			redirect(303, `/login${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`);
 		}
-		if (decision === 'forbidden') {
-			error(403, `Your role (${event.locals.user?.role}) cannot open this page. Ask an administrator if you need it.`);
-		}
+		if (decision === 'forbidden') return forbidden(event, refusal(event.locals.user!.role));
 	}
 	const response = await resolve(event);
 	// what a signed-in user sees (timelines, findings, the trail, …) stays out of every cache,
@@ -62,6 +60,42 @@ const answer: Handle = async ({ event, resolve }) => {
 	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	return response;
 };
+
+/**
+ * A signed-in person asked for something their role may not open, and nothing of the route has
+ * run. A page opened in the browser is answered with the 403 page (src/routes/(app)/forbidden:
+ * the message, the menu and a way back) at the address asked for, status 403; a navigation
+ * inside the app (its data request) is sent to that page; an endpoint, a form action or any
+ * other request gets the message in plain text.
+ */
+async function forbidden(event: RequestEvent, message: string): Promise<Response> {
+	const query = new URLSearchParams({ from: event.url.pathname + event.url.search });
+	const referer = event.request.headers.get('referer');
+	if (referer && URL.canParse(referer)) {
+		const back = new URL(referer);
+		if (back.origin === event.url.origin) query.set('back', back.pathname + back.search);
+	}
+	if (event.isDataRequest) redirect(303, `/forbidden?${query}`);
+	const { method, headers } = event.request;
+	if ((method === 'GET' || method === 'HEAD') && (headers.get('accept') ?? '').includes('text/html')) {
+		try {
+			// rendered for this person (the session cookie goes along), through this hook again, at
+			// the refused address's depth: the page links its scripts and styles by relative paths
+			const depth = event.url.pathname.split('/').length - 2;
+			const page = await event.fetch(`/forbidden${'/_'.repeat(depth)}?${query}`, { headers: { accept: 'text/html' } });
+			if (page.ok && page.headers.get('content-type')?.startsWith('text/html')) {
+				const answer = new Headers(page.headers); // its Content-Security-Policy holds the page's nonce
+				answer.set('cache-control', 'no-store');
+				if (event.url.protocol === 'https:') answer.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+				return new Response(method === 'HEAD' ? null : page.body, { status: 403, headers: answer });
+			}
+			await page.body?.cancel();
+		} catch (e) {
+			console.error(`the 403 page could not be rendered: ${e instanceof Error ? e.message : e}`);
+		}
+	}
+	return new Response(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+}
 
 /** Errors never leak a stack trace or a path to the browser; the server log keeps them. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

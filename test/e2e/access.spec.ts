@@ -15,7 +15,7 @@ async function buildRoutes(): Promise<string[]> {
 	return (mod.manifest._.routes as { id: string }[]).map((r) => r.id);
 }
 
-const SAMPLE: Record<string, string> = { '[id]': '1' };
+const SAMPLE: Record<string, string> = { '[id]': '1', '[...path]': '_' };
 function urlFor(id: string): string {
 	const path = id
 		.replace(/\/\([^)]+\)/g, '')

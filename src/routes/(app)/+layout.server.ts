@@ -1,9 +1,10 @@
 /**
- * Every page a signed-in person sees lives in this route group; sign-in and roles wrap
- * them here later. Loads the data's freshness for the top bar.
+ * Every page a signed-in person sees lives in this route group (the hook has checked the
+ * session and the role). Loads the role's menu and links, built from the access table, and the
+ * data's freshness for the top bar.
  */
-import { navFor } from '$lib/server/auth/roles';
 import { config } from '$lib/server/config';
+import { linksFor, menuFor } from '$lib/server/nav';
 import { storeOverview } from '$lib/server/data/overview';
 import { getStore } from '$lib/server/store';
 import type { LayoutServerLoad } from './$types';
@@ -15,7 +16,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 	const last = overview.last_import_at ? new Date(overview.last_import_at).getTime() : null;
 	return {
 		user: { username: user.username, role: user.role },
-		nav: navFor(user.role),
+		menu: menuFor(user.role),
+		links: linksFor(user.role),
 		freshness: {
 			as_of: overview.as_of,
 			last_import_at: overview.last_import_at,

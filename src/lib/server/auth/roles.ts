@@ -1,7 +1,9 @@
 /**
  * Who may open what: the one table of access rules. Keys are SvelteKit route ids; a route
  * that is not in this table is refused to everyone (403), so a new page is closed until it
- * is added here. A test walks every route of the build against this table.
+ * is added here. A test walks every route of the build against this table. The menu and every
+ * link to another section are built from this table too (src/lib/server/nav.ts), so that a role
+ * is shown a link only to what it may open.
  */
 export const ROLES = ['leadership', 'strategist', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -49,8 +51,16 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)/data/batches/[id]/quarantine.csv': ['admin'],
 	'/(app)/data/imports': ['admin'],
 	'/(app)/data/imports/[id]': ['admin'],
-	'/(app)/admin/users': ['admin']
+	'/(app)/admin/users': ['admin'],
+	// what a role sees instead of a page it may not open (the hook renders it with status 403)
+	'/(app)/forbidden/[...path]': ALL
 };
+
+/** whether a role may open a route (by its SvelteKit route id) */
+export const mayOpen = (role: Role | null | undefined, routeId: string) => !!role && !!ACCESS[routeId]?.includes(role);
+
+/** what a role is told when it may not open a page (the 403 page and the plain 403 answers) */
+export const refusal = (role: Role) => `Your role (${role}) cannot open this page. Ask an administrator if you need it.`;
 
 export type Decision = 'public' | 'allowed' | 'sign-in' | 'forbidden';
 
@@ -65,15 +75,3 @@ export function decide(routeId: string | null, role: Role | null): Decision {
 export const ACCOUNT_LEVEL: readonly Role[] = ['compliance', 'admin'];
 
 export const canSeeAccounts = (role: Role | null | undefined) => !!role && ACCOUNT_LEVEL.includes(role);
-
-/** the navigation a role sees */
-export const NAV: readonly { href: string; label: string; route: string }[] = [
-	{ href: '/overview', label: 'Overview', route: '/(app)/overview' },
-	{ href: '/experiments', label: 'Experiments', route: '/(app)/experiments' },
-	{ href: '/compliance', label: 'Compliance', route: '/(app)/compliance' },
-	{ href: '/data', label: 'Data', route: '/(app)/data' },
-	{ href: '/audit', label: 'Audit trail', route: '/(app)/audit' },
-	{ href: '/admin/users', label: 'Admin', route: '/(app)/admin/users' }
-];
-
-export const navFor = (role: Role) => NAV.filter((n) => ACCESS[n.route]?.includes(role)).map(({ href, label }) => ({ href, label }));
