@@ -12,6 +12,8 @@ import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
 import { requestContext } from '$lib/server/audit/context';
 import { headersOnEveryResponse } from '$lib/server/security-headers';
+import { config } from '$lib/server/config';
+import { QueryTimeoutError, withQueryTimeLimit } from '$lib/server/db/query-limit';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -32,8 +34,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	} catch {
 		// no address (a request made inside the server): the trail records none
 	}
-	// every trail record written while answering gets this request's address
-	return requestContext.run({ ip }, () => answer({ event, resolve }));
+	// every trail record written while answering gets this request's address, and every query
+	// run for it stops after CUREWISE_QUERY_TIMEOUT_S (db/query-limit.ts; work that must not be
+	// cut, such as an import or an audit run it starts, runs outside the limit)
+	return requestContext.run({ ip }, () => withQueryTimeLimit(config().CUREWISE_QUERY_TIMEOUT_S * 1000, async () => answer({ event, resolve })));
 };
 
 const answer: Handle = async ({ event, resolve }) => {
@@ -100,5 +104,7 @@ async function forbidden(event: RequestEvent, message: string): Promise<Response
 /** Errors never leak a stack trace or a path to the browser; the server log keeps them. */
 export const handleError: HandleServerError = ({ error, status, message }) => {
 	if (status !== 404) console.error(error);
+	// a query stopped by the time limit says so (the heavy pages answer 503 with it themselves)
+	if (error instanceof QueryTimeoutError) return { message: error.message };
 	return { message: status === 404 ? 'There is no page at this address.' : message };
 };

@@ -11,7 +11,7 @@ import { rows } from '../../src/lib/server/db/store.ts';
 import { QueryTimeoutError, queryTimeLimitMs, withoutQueryTimeLimit, withQueryTimeLimit } from '../../src/lib/server/db/query-limit.ts';
 import { limitAnswer, pageWork } from '../../src/lib/server/limits.ts';
 import { heavy } from '../../src/lib/server/queue.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
+import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
 
 /** 10^18 pairs: never ends by itself */
 const ENDLESS = 'SELECT count(*) AS n FROM range(1000000000) a, range(1000000000) b WHERE a.range + b.range = -1';
@@ -87,6 +87,23 @@ describe('work outside a request', () => {
 		await expect(withQueryTimeLimit(20, () => t.store.rows(SHORTISH))).rejects.toBeInstanceOf(QueryTimeoutError);
 		// and work that must not be cut, started inside a request, runs to the end
 		expect(await withQueryTimeLimit(20, () => withoutQueryTimeLimit(() => t.store.rows(SHORTISH)))).toEqual([{ n: 0 }]);
+	});
+});
+
+describe('work a request starts that must not be cut', () => {
+	test('an upload’s import job, started inside a request’s limit, imports to the end', async () => {
+		const { startImportJob, getJob } = await import('../../src/lib/server/ingest/jobs.ts');
+		const { makeTempDir } = await import('../../src/lib/server/tempfiles.ts');
+		const { writeFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const dir = makeTempDir('upload');
+		const path = join(dir, 'accounts.csv');
+		writeFileSync(path, csv([accountsHeader, ...Array.from({ length: 2000 }, (_, i) => accountRow(`QL-${i}`))]));
+		// a limit no real statement fits in: the job must run outside it
+		const job = await withQueryTimeLimit(1, async () => startImportJob(t.store, { path, dir, fileName: 'accounts.csv', table: 'accounts' }));
+		while (getJob(job.id)?.state !== 'done') await new Promise((r) => setTimeout(r, 50));
+		expect(job.result?.error ?? null).toBeNull();
+		expect(await t.store.rows(`SELECT count(*) AS n FROM accounts WHERE account_id LIKE 'QL-%'`)).toEqual([{ n: 2000 }]);
 	});
 });
 

@@ -8,6 +8,7 @@ import type { TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
 import { removeTempDir } from '../tempfiles.ts';
+import { withoutQueryTimeLimit } from '../db/query-limit.ts';
 import { afterImport } from './after.ts';
 import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
@@ -40,7 +41,8 @@ export function startImportJob(
 	jobs.set(job.id, job);
 	// forget jobs older than a day
 	for (const [id, j] of jobs) if (Date.now() - j.created_at > 86_400_000) jobs.delete(id);
-	const run = async () => {
+	// not cut by the time limit of the request that started it (db/query-limit.ts)
+	const run = () => withoutQueryTimeLimit(async () => {
 		job.state = 'running';
 		try {
 			const base = { path: opts.path, fileName: opts.fileName, source: 'upload' as const, actor: opts.actor, onProgress: (p: ImportProgress) => (job.progress = p) };
@@ -64,7 +66,7 @@ export function startImportJob(
 			await afterImport(store, true, (m) => console.error(m));
 			await warmChartCache(store, (m) => console.error(m));
 		}
-	};
+	});
 	g.__curewiseQueue = (g.__curewiseQueue ?? Promise.resolve()).then(run);
 	return job;
 }

@@ -19,6 +19,7 @@ import { draftBaselines, populationPreview, type Baseline, type DraftPreview } f
 import { alertsPage, openAlertCounts, type AlertRow } from './experiment-alerts.ts';
 import { analyzeExperiment, effectOverTime, experimentStats, type EffectOverTime, type ExperimentAnalysis, type MetricResult } from '../experiments/analyze.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
+import { withoutQueryTimeLimit } from '../db/query-limit.ts';
 
 /** the experiment of a URL, or the error page that says why not (404 none, 400 a bad id, 422 an invalid file) */
 export function experimentOrError(id: string): Experiment {
@@ -160,9 +161,10 @@ function forThePage(a: ExperimentAnalysis): ExperimentAnalysis {
  * that its page (and the list) read them warm instead of waiting for the first computation.
  */
 export async function launchFromPage(store: Store, id: string, actor: Actor, opts: { reason: string; override?: string }): Promise<LaunchResult> {
-	const r = await launchExperiment(store, id, actor, opts);
+	// the assignment and the first analysis are not cut by the request's time limit (db/query-limit.ts)
+	const r = await withoutQueryTimeLimit(() => launchExperiment(store, id, actor, opts));
 	const e = getExperiment(id);
-	if (e) void analyzeExperiment(store, e).catch((err) => console.error(`the first analysis of ${id} failed: ${err instanceof Error ? err.message : err}`));
+	if (e) void withoutQueryTimeLimit(() => analyzeExperiment(store, e)).catch((err) => console.error(`the first analysis of ${id} failed: ${err instanceof Error ? err.message : err}`));
 	return r;
 }
 
