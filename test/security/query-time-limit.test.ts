@@ -90,6 +90,15 @@ describe('work outside a request', () => {
 	});
 });
 
+describe('the app’s own tables', () => {
+	test('a query through Kysely (users, sessions) is time-limited too', async () => {
+		const { sql } = await import('kysely');
+		const err = await withQueryTimeLimit(300, () => sql.raw(ENDLESS).execute(t.store.kysely)).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(QueryTimeoutError);
+		expect((await t.store.kysely.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).execute()).length).toBe(1);
+	});
+});
+
 describe('work a request starts that must not be cut', () => {
 	test('an upload’s import job, started inside a request’s limit, imports to the end', async () => {
 		const { startImportJob, getJob } = await import('../../src/lib/server/ingest/jobs.ts');
@@ -104,6 +113,8 @@ describe('work a request starts that must not be cut', () => {
 		while (getJob(job.id)?.state !== 'done') await new Promise((r) => setTimeout(r, 50));
 		expect(job.result?.error ?? null).toBeNull();
 		expect(await t.store.rows(`SELECT count(*) AS n FROM accounts WHERE account_id LIKE 'QL-%'`)).toEqual([{ n: 2000 }]);
+		// and what follows an import (the summaries, the audit) ends before the store closes
+		await (globalThis as unknown as { __curewiseQueue?: Promise<unknown> }).__curewiseQueue;
 	});
 });
 

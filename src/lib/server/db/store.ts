@@ -76,7 +76,8 @@ export class Store {
 		readonly path: string,
 		readonly instance: DuckDBInstance
 	) {
-		this.kysely = new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database: instance, tableMappings: {} }) });
+		// Kysely's connections (the app's own tables) keep the request's time limit too (query-limit.ts)
+		this.kysely = new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database: instance, tableMappings: {}, onCreateConnection: async (c) => void limitConnection(c) }) });
 	}
 
 	static async open(opts: StoreOptions = {}): Promise<Store> {
