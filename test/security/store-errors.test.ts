@@ -7,7 +7,8 @@
  * block. The full disk is a 1 MB tmpfs when this test may mount one (root); the messages DuckDB
  * and Node gave on it are also checked as text below, so the words are tested everywhere.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { sourcePath, spawnModule } from '../support/child.ts';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,18 +39,11 @@ const openError = (path: string) => Store.open({ path, memoryLimit: '1GB' }).the
 describe('opening the store', () => {
 	test('held by another process: "open in another process"', async () => {
 		const path = join(root, 'held.duckdb');
-		const child = spawn(
-			process.execPath,
-			[
-				'--import',
-				'tsx',
-				'--input-type=module',
-				'-e',
-				`const { Store } = await import(${JSON.stringify(new URL('../../src/lib/server/db/store.ts', import.meta.url).pathname)});
-				 await Store.open({ path: ${JSON.stringify(path)} });
-				 process.stdout.write('HELD\\n');
-				 setInterval(() => {}, 1000);`
-			],
+		const child = spawnModule(
+			`const { Store } = await import(${sourcePath('src/lib/server/db/store.ts')});
+			 await Store.open({ path: ${JSON.stringify(path)} });
+			 process.stdout.write('HELD\\n');
+			 setInterval(() => {}, 1000);`,
 			{ stdio: ['ignore', 'pipe', 'inherit'] }
 		);
 		children.push(child);

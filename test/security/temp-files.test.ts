@@ -6,6 +6,7 @@
  * and every failure removes its own folder. TMPDIR is this test's own folder throughout.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { sourcePath, spawnModule } from '../support/child.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,18 +94,11 @@ describe('the sweep', () => {
 describe('an upload killed half way', () => {
 	test('leaves its folder, which the server removes when it next opens the store, and so does curewise import', async () => {
 		// a server receiving an upload whose body never ends, killed while the file is half written
-		const child = spawn(
-			process.execPath,
-			[
-				'--import',
-				'tsx',
-				'--input-type=module',
-				'-e',
-				`const { receiveUpload } = await import(${JSON.stringify(new URL('../../src/lib/server/ingest/upload.ts', import.meta.url).pathname)});
-				 const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('account_id,customer_id\\nA1,C1\\n'.repeat(1000))); } });
-				 setInterval(() => {}, 1000);
-				 await receiveUpload(null, body, { fileName: 'accounts_secret.csv', maxBytes: 1e9 });`
-			],
+		const child = spawnModule(
+			`const { receiveUpload } = await import(${sourcePath('src/lib/server/ingest/upload.ts')});
+			 const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('account_id,customer_id\\nA1,C1\\n'.repeat(1000))); } });
+			 setInterval(() => {}, 1000);
+			 await receiveUpload(null, body, { fileName: 'accounts_secret.csv', maxBytes: 1e9 });`,
 			{ env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' }
 		);
 		children.push(child);

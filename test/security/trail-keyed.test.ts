@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { canonical } from '../../src/lib/canonical.ts';
 import { exportCheckpoint, makeCheckpoint, readCheckpoints, type Checkpoint } from '../../src/lib/server/audit/checkpoints.ts';
 import { keyFromSecret, loadTrailKey, signText, type TrailKey } from '../../src/lib/server/audit/key.ts';
-import { recordAudit, recordHash, verifyTrail, type AuditRecord } from '../../src/lib/server/audit/trail.ts';
+import { recordAudit, recordHash, toRecord, verifyTrail, type AuditRecord } from '../../src/lib/server/audit/trail.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
@@ -25,25 +25,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-
 /** what an intruder with write access to the store does: delete some records, then renumber and re-hash the rest with `hash` */
 async function rewrite(store: Store, drop: (r: AuditRecord) => boolean, hash: (r: Omit<AuditRecord, 'hash'>) => string) {
-	const all = (await store.rows<Record<string, unknown>>(`SELECT * FROM audit_trail ORDER BY seq`)).map(
-		(r) =>
-			({
-				seq: Number(r.seq),
-				recorded_at: iso(r.recorded_at),
-				actor: String(r.actor),
-				role: (r.role as string | null) ?? null,
-				action: String(r.action),
-				target: (r.target as string | null) ?? null,
-				details: (r.details as string | null) ?? null,
-				ip: (r.ip as string | null) ?? null,
-				prev_hash: '',
-				hash: ''
-			}) as AuditRecord
-	);
+	const all = (await store.rows<Record<string, unknown>>(`SELECT * FROM audit_trail ORDER BY seq`)).map(toRecord);
 	await store.rows(`DELETE FROM audit_trail`);
 	let prev = '0'.repeat(64);
 	let seq = 0;

@@ -154,7 +154,8 @@ export function recordAudit(store: Store, e: AuditEvent): Promise<AuditRecord> {
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
-function toRecord(r: Record<string, unknown>): AuditRecord {
+/** a row of audit_trail as a record (timestamps as ISO text, as hashed) */
+export function toRecord(r: Record<string, unknown>): AuditRecord {
 	return {
 		seq: Number(r.seq),
 		recorded_at: iso(r.recorded_at),

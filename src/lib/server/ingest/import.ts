@@ -75,17 +75,20 @@ const colDef = (def: TableDef, name: string) => {
 	return c;
 };
 
-function detectFormat(path: string, fileName: string): Format {
-	const ext = extname(path).toLowerCase();
+/** the first `bytes` bytes of a file (fewer when it is shorter) */
+export function fileHead(path: string, bytes: number): Buffer {
 	const fd = openSync(path, 'r');
-	const head = Buffer.alloc(8192);
-	let n: number;
 	try {
-		n = readSync(fd, head, 0, head.length, 0);
+		const head = Buffer.alloc(bytes);
+		return head.subarray(0, readSync(fd, head, 0, head.length, 0));
 	} finally {
 		closeSync(fd);
 	}
-	const start = head.subarray(0, n);
+}
+
+function detectFormat(path: string, fileName: string): Format {
+	const ext = extname(path).toLowerCase();
+	const start = fileHead(path, 8192);
 	if (ext === '.parquet' || ext === '.pq' || start.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
 	if ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff)) {
 		throw new RejectedFile(`${fileName} is UTF-16 encoded; export it as UTF-8 CSV`);
@@ -178,16 +181,10 @@ function checkHeaderWidth(path: string, fileName: string): void {
 
 /** about how many rows a CSV file holds, from the length of its first lines (for progress only) */
 function estimateRows(path: string, bytes: number): number {
-	const fd = openSync(path, 'r');
-	try {
-		const buf = Buffer.alloc(Math.min(65536, bytes));
-		const n = readSync(fd, buf, 0, buf.length, 0);
-		let lines = 0;
-		for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
-		return lines > 1 ? Math.max(0, Math.round(bytes / (n / lines)) - 1) : 0;
-	} finally {
-		closeSync(fd);
-	}
+	const buf = fileHead(path, Math.min(65536, bytes));
+	let lines = 0;
+	for (let i = 0; i < buf.length; i++) if (buf[i] === 10) lines++;
+	return lines > 1 ? Math.max(0, Math.round(bytes / (buf.length / lines)) - 1) : 0;
 }
 
 function reader(format: Format, header = true): string {

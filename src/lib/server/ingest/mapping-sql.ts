@@ -12,12 +12,12 @@
  * A problem is reported by the mapping's file, the field and DuckDB's message.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { TABLE_NAMES, tableDef, type Column, type TableName } from '../../contract.ts';
 import type { ColumnSpec, TableSpec } from '../../mapping-schema.ts';
 import { lit, q } from './checks.ts';
-import { headerWidth } from './import.ts';
+import { fileHead, headerWidth } from './import.ts';
 import { MAX_COLUMNS } from './limits.ts';
 import { MappingError, type LoadedMapping } from './mapping.ts';
 
@@ -57,15 +57,7 @@ export function duckMessage(e: unknown): string {
 }
 
 function detectFormat(path: string, fileName: string, declared: SourceFormat | undefined): SourceFormat {
-	const fd = openSync(path, 'r');
-	const head = Buffer.alloc(4096);
-	let n: number;
-	try {
-		n = readSync(fd, head, 0, head.length, 0);
-	} finally {
-		closeSync(fd);
-	}
-	const start = head.subarray(0, n);
+	const start = fileHead(path, 4096);
 	const parquet = start.subarray(0, 4).toString('latin1') === 'PAR1';
 	const ext = extname(fileName).toLowerCase();
 	const format = declared ?? (parquet || ext === '.parquet' || ext === '.pq' ? 'parquet' : 'csv');
