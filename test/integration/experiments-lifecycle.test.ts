@@ -81,6 +81,8 @@ beforeAll(async () => {
 	await refreshSummaries(t.store); // the Overview's summary tables, fresh (imports rebuild them too)
 	await t.store.close();
 	copyFileSync(t.dbPath, join(t.dir, 'second.duckdb'));
+	// a keyed trail goes with its key (src/lib/server/audit/key.ts)
+	copyFileSync(`${t.dbPath}.trail-key`, join(t.dir, 'second.duckdb.trail-key'));
 	t.store = await Store.open({ path: t.dbPath, memoryLimit: '1GB' });
 	second = await Store.open({ path: join(t.dir, 'second.duckdb'), memoryLimit: '1GB' });
 	dir = join(t.dir, 'experiments');

@@ -16,7 +16,7 @@ import { recordAudit } from '../../src/lib/server/audit/trail.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { heavyRequest, QueryTimeoutError } from '../../src/lib/server/limits.ts';
-import { heavy, queueStats, TooManyRequestsError, UserLimit } from '../../src/lib/server/queue.ts';
+import { heavy, queueStats, TooManyRequestsError, UserLimit, userStats } from '../../src/lib/server/queue.ts';
 import { GET as trailCsv } from '../../src/routes/(app)/audit/export.csv/+server.ts';
 import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
 import { load as findingsPage } from '../../src/routes/(app)/compliance/findings/+page.server.ts';
@@ -65,7 +65,6 @@ function holdHeavyQueue() {
 	};
 }
 
-const flush = () => new Promise<void>((r) => setTimeout(r, 10));
 
 describe('the limit per user', () => {
 	test('counts what is in flight, refuses one more at once, per user, and forgets what ended (also a failure)', async () => {
@@ -91,7 +90,7 @@ describe('the limit per user', () => {
 		const release = holdHeavyQueue();
 		// two exports of ann's wait for the server's heavy slots
 		const first = [trailCsv(event('/audit/export.csv', 'ann')), trailCsv(event('/audit/export.csv?action=sign_in', 'ann'))];
-		await flush();
+		await expect.poll(() => userStats('ann').inFlight, { timeout: 60_000 }).toBe(2);
 		const third = await trailCsv(event('/audit/export.csv', 'ann'));
 		expect(third.status).toBe(429);
 		expect(third.headers.get('retry-after')).toBe('2');
@@ -112,7 +111,8 @@ describe('the limit per user', () => {
 	test('a chart computed from the raw tables counts; beyond the limit it gets 429', async () => {
 		const release = holdHeavyQueue();
 		const charts = ['pressure', 'digital_engagement'].map((q) => chartData(event(`/overview/data/${q}?format=json`, 'cy', { query: q })));
-		await flush();
+		// both in flight for cy (on a busy machine their checks before the count take a while)
+		await expect.poll(() => userStats('cy').inFlight, { timeout: 60_000 }).toBe(2);
 		const third = await chartData(event('/overview/data/roll_rate?format=json', 'cy', { query: 'roll_rate' }));
 		expect(third.status).toBe(429);
 		expect(third.headers.get('retry-after')).toBe('2');
@@ -134,7 +134,7 @@ describe('cheap requests while heavy ones run', () => {
 				settled++;
 			})
 		);
-		await flush();
+		await expect.poll(() => queueStats('heavy').waiting, { timeout: 60_000 }).toBe(4);
 		expect(queueStats('heavy')).toMatchObject({ running: 2, waiting: 4 });
 		// what every request does first (the session), and a page's short query
 		const session = await readSession(t.store, token);
