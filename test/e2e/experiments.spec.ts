@@ -1,7 +1,7 @@
 import { expect, request as pwRequest, test, type Page } from '@playwright/test';
 import { PASSWORD, signIn } from './auth';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 
 // Experiments in the browser, on the demo store and a copy of experiments/*.yaml in the e2e
@@ -250,4 +250,38 @@ test('the effect over time shows what the analysis said at the end of each week,
 	const headline = (await page.getByTestId('primary-sentence').innerText()).match(/[+−]\d+\.\d pp/)?.[0];
 	expect(headline).toBeTruthy();
 	await expect(rows.last()).toContainText(headline!);
+});
+
+test('a young experiment’s results are hidden until its minimum run ends, with the date and the days to go', async ({ page }) => {
+	// running since 27 June; the data end on 1 July: 3 of its 7 days of minimum run are left
+	const dir = process.env.CUREWISE_EXPERIMENTS_DIR!;
+	const young = YAML.parse(readFileSync(join(dir, 'supportive-reminder.yaml'), 'utf8'));
+	Object.assign(young, {
+		id: 'e2e-young',
+		title: 'A young experiment',
+		start: '2026-06-27',
+		population: { ...young.population, delinquency: { episode_started_on_or_after: '2026-06-27' }, exclude_experiments: ['supportive-reminder', 'daily-call-cadence'] }
+	});
+	writeFileSync(join(dir, 'e2e-young.yaml'), YAML.stringify(young));
+	// its assignments, imported as an outreach platform's export would be
+	const accounts = readFileSync(join(dirname(process.env.CUREWISE_E2E_DB!), 'demo', 'accounts.csv'), 'utf8').split('\n').slice(1, 41).map((l) => l.split(',')[0]);
+	const rows = accounts.map((a, i) => `e2e-young,${a},${i % 2 ? 'supportive' : 'control'},2026-06-28T10:00:00Z`);
+	const admin = await pwRequest.newContext({ baseURL: BASE });
+	expect((await admin.post('/login', { form: { username: 'e2e-admin', password: PASSWORD }, headers: { origin: BASE, accept: 'text/html' } })).ok()).toBe(true);
+	const upload = await admin.post('/data/imports', {
+		headers: { 'x-file-name': 'experiment_assignments_young.csv', 'x-table': 'experiment_assignments', origin: BASE },
+		data: ['experiment_id,account_id,variant,assigned_at', ...rows, ''].join('\n')
+	});
+	expect(upload.status(), await upload.text()).toBe(202);
+	const { job_id } = await upload.json();
+	await expect.poll(async () => (await (await admin.get(`/data/imports/${job_id}`)).json()).state, { timeout: 60_000 }).toBe('done');
+	await admin.dispose();
+
+	await signIn(page, 'strategist');
+	await page.goto('/experiments/e2e-young');
+	await expect(page.getByTestId('results-hidden')).toContainText('Hidden until 4 Jul 2026 (3 days of data to go), the end of the minimum run of 7 days set at launch');
+	await expect(page.getByTestId('primary-sentence')).toHaveCount(0);
+	await expect(page.locator('section[aria-labelledby=eot-h]')).toHaveCount(0);
+	// the guardrails are still watched meanwhile
+	await expect(page.getByTestId('results-hidden')).toContainText('The guardrails below are watched meanwhile');
 });
