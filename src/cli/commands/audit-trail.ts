@@ -60,7 +60,7 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 			return r.ok ? 0 : 1;
 		} catch (e) {
 			if (e instanceof CheckpointError || e instanceof TrailKeyError) {
-				say(`audit trail cannot be verified: ${e.message}`, { ok: false, error: e.message });
+				say(`${sub === 'verify' ? 'audit trail cannot be verified' : 'no checkpoint was exported'}: ${e.message}`, { ok: false, error: e.message });
 				return 1;
 			}
 			throw e;
