@@ -42,9 +42,9 @@ function say(line, { onPage = true } = {}) {
 /** the steps under way, named by the heartbeat and the page */
 const steps = new Map();
 const heartbeat = setInterval(() => {
-	if (!steps.size || Date.now() - lastLine < 5000) return;
+	if (!steps.size || Date.now() - lastLine < 4500) return;
 	say(`… ${[...steps.values()].join('; ')} (${elapsed()} since npm start)`);
-}, 500);
+}, 250);
 
 // build output that says nothing about the app: SvelteKit's advice to preview, the adapter's
 // banner and its bundler's notes on empty chunks (warnings and errors pass through)
@@ -58,13 +58,13 @@ const children = new Set();
 let stopping = false;
 
 /** runs a child, its lines printed (prefixed) as they come; resolves with its exit status */
-function run(label, args, { filter = [], env = process.env, onPage = true } = {}) {
+function run(label, args, { filter = [], env = process.env, onPage = true, rewrite = (l) => l } = {}) {
 	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
 	children.add(child);
 	for (const stream of [child.stdout, child.stderr])
 		readline.createInterface({ input: stream }).on('line', (line) => {
 			if (filter.some((re) => re.test(plain(line)))) return;
-			say(label ? `${label} ${line}` : line, { onPage });
+			say(label ? `${label} ${rewrite(line)}` : rewrite(line), { onPage });
 		});
 	return new Promise((resolve) =>
 		child.on('exit', (code, signal) => {
@@ -190,7 +190,7 @@ if (!existsSync(db)) {
 	steps.set('demo', `creating the demo store (${Number(accounts).toLocaleString('en-US')} accounts)`);
 	say(`no store at ${db}: creating the demo store (${Number(accounts).toLocaleString('en-US')} accounts) …`);
 	work.push(
-		run('demo:', [join(root, 'bin', 'curewise.js'), 'demo', '--db', partial, '--accounts', accounts]).then((code) => {
+		run('demo:', [join(root, 'bin', 'curewise.js'), 'demo', '--db', partial, '--accounts', accounts], { rewrite: (l) => l.replaceAll(partial, db) }).then((code) => {
 			steps.delete('demo');
 			if (code !== 0) throw new Error(`the demo store could not be made (exit ${code}); the lines above say why`);
 			for (const [from, to] of storeFiles(partial).map((f, i) => [f, storeFiles(db)[i]])) if (existsSync(from)) renameSync(from, to);

@@ -32,10 +32,10 @@ export function progressPrinter(stream: NodeJS.WriteStream, enabled: boolean, pr
 }
 
 /**
- * A line at least every `everyMs` while a long step runs: when nothing else was printed for
- * that long, "… <step> (<seconds> s)". `touch` says something else was just printed.
+ * A line at least every 5 seconds while a long step runs: when nothing else was printed for
+ * `everyMs`, "… <step> (<seconds> s)". `touch` says something else was just printed.
  */
-export function heartbeat(stream: NodeJS.WriteStream, everyMs = 5000) {
+export function heartbeat(stream: NodeJS.WriteStream, everyMs = 4500) {
 	let step: string | null = null;
 	let since = Date.now();
 	let last = Date.now();
@@ -44,7 +44,7 @@ export function heartbeat(stream: NodeJS.WriteStream, everyMs = 5000) {
 		if (stream.isTTY) stream.write('\r\x1b[2K');
 		stream.write(`… ${step} (${Math.round((Date.now() - since) / 1000)} s)\n`);
 		last = Date.now();
-	}, 500);
+	}, 250);
 	timer.unref();
 	return {
 		/** a new step begins (null: none) */
