@@ -120,7 +120,7 @@ const page = () => `<!doctype html>
 @media (prefers-color-scheme:dark){body{color:#eee;background:#16181d}pre{background:#23262d!important}}
 pre{background:#f3f4f6;padding:1rem;overflow-x:auto;font-size:13px;line-height:1.4;white-space:pre-wrap}</style></head>
 <body><h1>Curewise is starting</h1>
-<p>${steps.size ? esc([...steps.values()].join('; ')) : 'starting the server'} (${elapsed()} so far). This page reloads itself and turns into the sign-in page when the server is ready.</p>
+<p>${steps.size ? esc([...steps.values()].join('; ')) : 'starting the server'}: ${elapsed()} so far. This page reloads itself and turns into the sign-in page when the server is ready.</p>
 <pre>${esc(recent.join('\n'))}</pre></body></html>`;
 
 /** answers every request with the page until the server takes the socket over */
