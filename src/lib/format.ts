@@ -67,18 +67,29 @@ export function formatKpi(def: KpiDef, v: number | null | undefined): string {
 	}
 }
 
-/** the change against the previous period, and whether it is good news */
-export function formatChange(def: KpiDef, cur: number | null | undefined, prev: number | null | undefined): { text: string; tone: 'good' | 'bad' | 'flat' } | null {
+/**
+ * The change against the comparison period: its text, which way it went (the arrow: up or
+ * down) and whether that is good news (the colour and the word). A change that rounds to
+ * nothing at the shown precision is flat ("±0.0 pp", never "−0.0 pp").
+ */
+export function formatChange(
+	def: KpiDef,
+	cur: number | null | undefined,
+	prev: number | null | undefined
+): { text: string; tone: 'good' | 'bad' | 'flat'; direction: 'up' | 'down' | 'flat' } | null {
 	if (cur == null || prev == null) return null;
 	const d = cur - prev;
-	const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
 	const abs = Math.abs(d);
-	const text =
+	const shown =
 		def.format === 'percent'
-			? `${sign}${(abs * 100).toFixed(1)} pp`
+			? `${(abs * 100).toFixed(1)} pp`
 			: def.format === 'days'
-				? `${sign}${Math.round(abs)} day${Math.round(abs) === 1 ? '' : 's'}`
-				: `${sign}${abs.toLocaleString('en-US', { maximumFractionDigits: 1 })}`;
-	const tone = Math.abs(d) < 1e-9 ? 'flat' : (d > 0) === (def.better === 'up') ? 'good' : 'bad';
-	return { text, tone };
+				? `${Math.round(abs)} day${Math.round(abs) === 1 ? '' : 's'}`
+				: abs.toLocaleString('en-US', { maximumFractionDigits: 1 });
+	if (/^0(\.0)?( pp| days)?$/.test(shown)) return { text: `±${shown}`, tone: 'flat', direction: 'flat' };
+	const direction = d > 0 ? 'up' : 'down';
+	return { text: `${d > 0 ? '+' : '−'}${shown}`, tone: (d > 0) === (def.better === 'up') ? 'good' : 'bad', direction };
 }
+
+/** the arrow of a change's direction (its colour and word say whether it is good) */
+export const changeArrow = (direction: 'up' | 'down' | 'flat') => (direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■');

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatChange, formatDate, formatDateTime, formatKpi, formatTime } from '../../src/lib/format.ts';
+import { changeArrow, formatChange, formatDate, formatDateTime, formatKpi, formatTime } from '../../src/lib/format.ts';
 import { kpiDef } from '../../src/lib/kpis.ts';
 
 test('KPI values and changes are written as ux.md says, coloured by good or bad news', () => {
@@ -10,10 +10,17 @@ test('KPI values and changes are written as ux.md says, coloured by good or bad 
 	expect(formatKpi(cure, null)).toBe('no data');
 	expect(formatKpi(complaints, 4.25)).toBe('4.3');
 	expect(formatKpi(days, 1)).toBe('1 day');
-	expect(formatChange(cure, 0.421, 0.39)).toEqual({ text: '+3.1 pp', tone: 'good' });
-	expect(formatChange(complaints, 3, 4.5)).toEqual({ text: '−1.5', tone: 'good' });
-	expect(formatChange(days, 17, 16)).toEqual({ text: '+1 day', tone: 'bad' });
+	expect(formatChange(cure, 0.421, 0.39)).toEqual({ text: '+3.1 pp', tone: 'good', direction: 'up' });
+	expect(formatChange(complaints, 3, 4.5)).toEqual({ text: '−1.5', tone: 'good', direction: 'down' });
+	expect(formatChange(days, 17, 16)).toEqual({ text: '+1 day', tone: 'bad', direction: 'up' });
 	expect(formatChange(cure, null, 0.3)).toBeNull();
+	// complaints that rose: the arrow up, the news bad (issue 18: "▼ +5.3" read as a fall)
+	expect(formatChange(complaints, 9.8, 4.5)).toEqual({ text: '+5.3', tone: 'bad', direction: 'up' });
+	expect(changeArrow(formatChange(complaints, 9.8, 4.5)!.direction)).toBe('▲');
+	// a change too small to show is no change, never "−0.0 pp"
+	expect(formatChange(cure, 0.39999, 0.4)).toEqual({ text: '±0.0 pp', tone: 'flat', direction: 'flat' });
+	expect(formatChange(complaints, 4.52, 4.5)).toEqual({ text: '±0', tone: 'flat', direction: 'flat' });
+	expect(formatChange(days, 16.2, 16)).toEqual({ text: '±0 days', tone: 'flat', direction: 'flat' });
 });
 
 test('a date and time in UTC, whole or as its two halves', () => {
