@@ -65,10 +65,14 @@ describe('summary tables agree with the raw tables', () => {
 		const prev = await kpiSummary(t.store, { from: '2026-01-02', to: '2026-04-01', segment: 'retail' }, { source: 'raw' });
 		expectSame(p.current.kpis, cur.kpis, 'current');
 		expectSame(p.comparison.kpis, prev.kpis, 'previous');
-		// the sparkline's weeks: the first starts on the period's first day, the others on Mondays
-		expect(p.weekly!.buckets[0]).toBe('2026-04-02');
-		expect(p.weekly!.buckets[1]).toBe('2026-04-06');
-		expect(p.weekly!.buckets.at(-1)).toBe('2026-06-29');
+		// the sparkline's weeks: whole weeks only, Monday to Sunday; the period's cut first week
+		// (Thursday 2 April to Sunday) and last (Monday 29 and Tuesday 30 June) are left out
+		expect(p.weekly!.buckets[0]).toBe('2026-04-06');
+		expect(p.weekly!.buckets.at(-1)).toBe('2026-06-22');
+		expect(p.weekly!.buckets).toHaveLength(12);
+		expect(p.weekly!.kpis.cure_rate_30d).toHaveLength(12);
+		const trend = await kpiTrend(t.store, { from: '2026-04-02', to: '2026-06-30', as_of: AS_OF, segment: 'retail' }, 'week');
+		expect(p.weekly!.kpis.cure_rate_30d).toEqual(trend.kpis.cure_rate_30d!.slice(1, -1));
 	});
 
 	test('the comparison with the same days a year before agrees with each period computed alone', async () => {

@@ -469,6 +469,18 @@ function trendFrom(byBucket: Map<string, KpiCounts>, starts: string[], grain: 'w
 	};
 }
 
+/**
+ * The whole calendar weeks of a weekly trend (Monday to Sunday, inside the period): the
+ * sparklines leave out a first or last week the period cuts, which would otherwise end in a
+ * cliff (a week of two days holds two days' contacts).
+ */
+export function wholeWeeks(t: KpiTrend, to: string): KpiTrend {
+	const ends = [...t.buckets.slice(1).map((b) => Date.parse(b)), Date.parse(to) + DAY];
+	const keep = t.buckets.map((b, i) => new Date(b).getUTCDay() === 1 && ends[i]! - Date.parse(b) === 7 * DAY);
+	const pick = <T,>(xs: T[]) => xs.filter((_, i) => keep[i]);
+	return { ...t, buckets: pick(t.buckets), kpis: Object.fromEntries(Object.entries(t.kpis).map(([k, v]) => [k, pick(v)])), provisional: pick(t.provisional) };
+}
+
 /** every KPI per calendar week or month of the period */
 export async function kpiTrend(store: Store, input: KpiParams, grain: 'week' | 'month'): Promise<KpiTrend> {
 	const p = kpiParamsSchema.parse(input);
@@ -538,7 +550,7 @@ export async function kpiPeriods(store: Store, input: KpiParams, compare: Compar
 		current: make(p, 'summary', total(p.from)),
 		comparison: make(cmp, 'summary', total(cmp.from)),
 		compare,
-		weekly: trendFrom(weeks, bucketStarts(p.from, p.to, 'week'), 'week', p.contact_threshold),
+		weekly: wholeWeeks(trendFrom(weeks, bucketStarts(p.from, p.to, 'week'), 'week', p.contact_threshold), p.to),
 		groups: group ? groups : null
 	};
 }
