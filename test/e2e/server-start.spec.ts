@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/net';
 
 // A server of its own on a small demo store of its own: when it starts, it opens the store and
 // warms the Overview's chart cache without waiting for a first request (hooks.server.ts init),
@@ -11,15 +11,6 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-const freePort = () =>
-	new Promise<number>((resolve, reject) => {
-		const srv = net.createServer();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 
 test('the server warms the chart cache when it starts, before any request', async () => {
 	test.setTimeout(180_000);

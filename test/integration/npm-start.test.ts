@@ -13,6 +13,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { freePort } from '../support/net.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'curewise.js');
@@ -20,15 +21,6 @@ const BIN = join(ROOT, 'bin', 'curewise.js');
 let dir: string;
 let db: string;
 
-const freePort = () =>
-	new Promise<number>((resolve, reject) => {
-		const srv = net.createServer();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 
 const portOpen = (port: number) =>
 	new Promise<boolean>((resolve) => {
