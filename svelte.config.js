@@ -7,6 +7,9 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// scripts and styles by absolute paths (/_app/…): a page rendered for another address (the
+		// 403 page the hook serves at the refused one) finds them at any depth
+		paths: { relative: false },
 		// SvelteKit's own cross-site form check stays on (csrf.checkOrigin is true by default)
 		csp: {
 			mode: 'auto',

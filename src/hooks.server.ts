@@ -83,10 +83,9 @@ async function forbidden(event: RequestEvent, message: string): Promise<Response
 	const { method, headers } = event.request;
 	if ((method === 'GET' || method === 'HEAD') && (headers.get('accept') ?? '').includes('text/html')) {
 		try {
-			// rendered for this person (the session cookie goes along), through this hook again, at
-			// the refused address's depth: the page links its scripts and styles by relative paths
-			const depth = event.url.pathname.split('/').length - 2;
-			const page = await event.fetch(`/forbidden${'/_'.repeat(depth)}?${query}`, { headers: { accept: 'text/html' } });
+			// rendered for this person (the session cookie goes along), through this hook again; its
+			// scripts and styles are linked by absolute paths (svelte.config.js), so they load here too
+			const page = await event.fetch(`/forbidden?${query}`, { headers: { accept: 'text/html' } });
 			if (page.ok && page.headers.get('content-type')?.startsWith('text/html')) {
 				const answer = new Headers(page.headers); // its Content-Security-Policy holds the page's nonce
 				answer.set('cache-control', 'no-store');

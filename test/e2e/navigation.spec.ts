@@ -152,8 +152,8 @@ test('every route a role may not open answers a browser with the 403 page, and a
 			const body = await html.text();
 			expect(body, url).toContain('aria-label="Main"');
 			expect(body, url).toContain(`Your role (${role}) cannot open this page.`);
-			// its scripts and styles, linked by relative paths, are there from this address
-			const assets = [...body.matchAll(/(?:href|src)="(\.{1,2}\/[^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&'), new URL(url, 'http://x/')).pathname);
+			// its scripts and styles are there from this address
+			const assets = [...body.matchAll(/(?:href|src)="((?:\.{1,2}\/)*\/?_app\/[^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&'), new URL(url, 'http://x/')).pathname);
 			expect(assets.length, url).toBeGreaterThan(1);
 			for (const a of new Set(assets)) expect((await page.request.get(a)).status(), `${a} from ${url}`).toBe(200);
 			const head = await page.request.head(url, { headers: { accept: 'text/html' }, maxRedirects: 0 });
