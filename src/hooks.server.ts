@@ -10,7 +10,7 @@ import { redirect, type Handle, type HandleServerError, type RequestEvent, type 
 import { decide, refusal } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
-import { requestContext } from '$lib/server/audit/context';
+import { requestContext } from '$lib/server/trail/context';
 import { headersOnEveryResponse } from '$lib/server/security-headers';
 import { config } from '$lib/server/config';
 import { QueryTimeoutError, withQueryTimeLimit } from '$lib/server/db/query-limit';

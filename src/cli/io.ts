@@ -17,7 +17,7 @@ export interface Io {
 	input(): string | null;
 	/** runs `fn` with the store: opened for it and closed after, or the running server's own */
 	withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T>;
-	/** the operating-system user who runs the command (the audit trail's actor is cli:<user>) */
+	/** the operating-system user who runs the command (the trail's actor is cli:<user>) */
 	user: string;
 	/** 'local': this process opened the store; 'server': run by the server that holds it */
 	via: 'local' | 'server';
@@ -54,5 +54,5 @@ export function osUser(): string {
 	}
 }
 
-/** the audit trail's actor for a command run by `io.user` */
+/** the trail's actor for a command run by `io.user` */
 export const cliActor = (io: Io) => `cli:${io.user}`;

@@ -26,8 +26,11 @@ const commands: Record<string, Command> = {
 	users: { summary: 'add, list, disable or enable users, reset a password; demo users', load: () => import('./commands/users.ts') },
 	experiments: { summary: 'list, show, launch, stop or analyze message experiments', load: () => import('./commands/experiments.ts') },
 	audit: { summary: 'run the compliance audit and print its findings (text or --json)', load: () => import('./commands/audit.ts') },
-	'audit-trail': { summary: 'verify the audit trail; export a signed checkpoint of it', load: () => import('./commands/audit-trail.ts') }
+	trail: { summary: 'verify the trail (who did what, when); export a signed checkpoint of it', load: () => import('./commands/trail.ts') }
 };
+
+/** former names, still accepted (not listed in the help) */
+const ALIASES: Record<string, string> = { 'audit-trail': 'trail' };
 
 const help = `usage: curewise <command> [options]
 
@@ -40,7 +43,9 @@ Run 'curewise <command> --help' for a command's options. While the server runs o
 some commands are run by the server itself (see the README's command-line section).`;
 
 export async function main(argv: string[]): Promise<number> {
-	const [name, ...rest] = argv;
+	const [given, ...rest] = argv;
+	const name = given && Object.hasOwn(ALIASES, given) ? ALIASES[given]! : given;
+	if (name && given !== name) argv = [name, ...rest];
 	if (!name || name === '--help' || name === '-h' || name === 'help') {
 		(name ? process.stdout : process.stderr).write(help + '\n');
 		return name ? 0 : 2;

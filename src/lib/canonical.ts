@@ -1,6 +1,6 @@
 /**
  * JSON with sorted keys and undefined members left out, so the same value always gives the
- * same text: what the audit trail hashes, what a launch freezes, what an alert's evidence holds.
+ * same text: what the trail hashes, what a launch freezes, what an alert's evidence holds.
  */
 export function canonical(v: unknown): string {
 	if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);

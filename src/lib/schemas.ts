@@ -40,7 +40,7 @@ const isoDate = z
 	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'dates are written YYYY-MM-DD' })
 	.refine(isRealDate, { error: 'not a real date' });
 
-/** the audit trail's filters, from the URL */
+/** the trail's filters, from the URL */
 export const trailFilterSchema = z.object({
 	action: z
 		.string()

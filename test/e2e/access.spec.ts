@@ -144,7 +144,7 @@ test('a cross-site POST is refused', async () => {
 });
 
 test('SQL-injection strings in every filter and form field are refused or harmless', async () => {
-	const attacks = ["' OR '1'='1' --", "x'); DROP TABLE users; --", '1 OR 1=1', '"; DELETE FROM audit_trail; --'];
+	const attacks = ["' OR '1'='1' --", "x'); DROP TABLE users; --", '1 OR 1=1', '"; DELETE FROM trail; --'];
 	const anon = await pwRequest.newContext({ baseURL: BASE, maxRedirects: 0 });
 	for (const a of attacks) {
 		const res = await anon.post('/login', { form: { username: a, password: a }, headers: { origin: BASE, accept: 'text/html' } });
@@ -153,10 +153,10 @@ test('SQL-injection strings in every filter and form field are refused or harmle
 	const admin = await contextFor('admin');
 	for (const a of attacks) {
 		for (const field of ['action', 'actor', 'from', 'to']) {
-			const res = await admin.get(`/audit?${field}=${encodeURIComponent(a)}`);
+			const res = await admin.get(`/trail?${field}=${encodeURIComponent(a)}`);
 			expect(res.status(), `audit ${field}=${a}`).toBe(200);
 			expect(await res.text()).toContain('showing everything');
-			const csv = await admin.get(`/audit/export.csv?${field}=${encodeURIComponent(a)}`);
+			const csv = await admin.get(`/trail/export.csv?${field}=${encodeURIComponent(a)}`);
 			expect(csv.status()).toBe(400);
 		}
 		expect((await admin.get(`/data/batches/${encodeURIComponent(a)}`)).status()).toBe(400);
@@ -169,7 +169,7 @@ test('SQL-injection strings in every filter and form field are refused or harmle
 	}
 	// everything still works: users can sign in, the trail is intact
 	for (const role of ROLES) await (await contextFor(role)).dispose();
-	const trail = await (await admin.get('/audit')).text();
+	const trail = await (await admin.get('/trail')).text();
 	expect(trail).toContain('chain intact');
 	await admin.dispose();
 	await anon.dispose();

@@ -17,7 +17,7 @@ test('signing in and out; a wrong password gets a clear message; the trail recor
 	expect((await page.goto('/data'))?.url()).toContain('/login');
 
 	await signIn(page, 'compliance');
-	await page.goto('/audit?action=sign_in_failed');
+	await page.goto('/trail?action=sign_in_failed');
 	await expect(page.getByTestId('trail')).toContainText('e2e-admin');
 	await expect(page.getByTestId('chain-status')).toContainText('chain intact');
 });

@@ -67,10 +67,10 @@ test('a compliance officer edits the Massachusetts limit, sees the new version a
 	await expect(page.getByTestId('rule-ma_two_in_seven').getByTestId('limit')).toHaveText('more than 2 in 7 days, per debt');
 	await expect(page.getByText(`Version ${before + 1} is in force`)).toBeVisible();
 
-	// the list shows the version in force; the audit trail has the change
+	// the list shows the version in force; the trail has the change
 	await page.goto('/compliance/packs');
 	await expect(page.getByTestId('pack-us-ma').getByTestId('version')).toHaveText(String(before + 1));
-	await page.goto('/audit?action=policy_pack.save');
+	await page.goto('/trail?action=policy_pack.save');
 	await expect(page.locator('main')).toContainText('us-ma');
 
 	// put the shipped limit back (a new version: nothing is overwritten), for the specs after this one

@@ -88,13 +88,13 @@ test('leadership cannot open a timeline', async ({ page }) => {
 	await expect(page.getByTestId('timeline-calendar')).toHaveCount(0);
 });
 
-test('opening a timeline and the report is in the audit trail, with the address it came from', async ({ page }) => {
+test('opening a timeline and the report is in the trail, with the address it came from', async ({ page }) => {
 	await signIn(page, 'compliance');
 	const href = await firstFindingTimeline(page);
 	const customer = decodeURIComponent(href.split('/')[3]!.split('?')[0]!);
 	expect((await page.goto(href))?.status()).toBe(200);
 	expect((await page.goto('/compliance/report'))?.status()).toBe(200);
-	await page.goto('/audit?action=view&actor=e2e-compliance');
+	await page.goto('/trail?action=view&actor=e2e-compliance');
 	const rows = page.locator('table tbody tr');
 	await expect(rows.filter({ hasText: `timeline of customer ${customer}` }).first()).toContainText('127.0.0.1');
 	await expect(rows.filter({ hasText: 'compliance report of audit' }).first()).toContainText('127.0.0.1');

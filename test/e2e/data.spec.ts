@@ -48,8 +48,8 @@ test('upload a file with bad rows: progress, result, reasons, CSV download, fix 
 	expect(lines).toHaveLength(3);
 
 	const batchUrl = page.url();
-	// the download is in the audit trail
-	await page.goto('/audit?action=export');
+	// the download is in the trail
+	await page.goto('/trail?action=export');
 	await expect(page.getByTestId('trail')).toContainText(/quarantine of batch \d+/);
 
 	// fix: add the missing account, give the timestamp its offset, import the downloaded file again

@@ -229,7 +229,7 @@ test('a "must fix" check blocks a launch; an admin launches anyway only with a r
 	await launch.getByLabel(/^Launch although a check says "must fix"/).fill('Legal approved this wording for a one-week pilot.');
 	await launch.getByRole('button', { name: /^Launch: assign/ }).click();
 	await expect(page.getByTestId('action-done')).toContainText(/Launched: [\d,]+ accounts assigned/);
-	await page.goto('/audit?action=experiment.launch');
+	await page.goto('/trail?action=experiment.launch');
 	await expect(page.locator('body')).toContainText('Legal approved this wording for a one-week pilot.');
 });
 

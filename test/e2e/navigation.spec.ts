@@ -126,7 +126,7 @@ test('a link inside the app to a page the role may not open shows the 403 page w
 	// a link no menu shows (an old bookmark pasted in a message, say), followed by the app's router
 	await page.evaluate(() => {
 		const a = document.createElement('a');
-		a.href = '/audit';
+		a.href = '/trail';
 		a.textContent = 'the trail';
 		a.id = 'stray';
 		document.querySelector('main')!.append(a);
@@ -171,7 +171,7 @@ test('on a narrow screen the menu opens from a button and lists every section wi
 	const nav = page.getByRole('navigation', { name: 'Main' });
 	await expect(nav).toBeHidden();
 	await page.getByRole('button', { name: 'Menu' }).click();
-	await expect(nav.getByRole('link')).toHaveText(['Overview', 'Experiments', 'Guardrail alerts', 'Compliance', 'Findings', 'Report', 'Policy packs', 'Message check', 'Audit trail']);
+	await expect(nav.getByRole('link')).toHaveText(['Overview', 'Experiments', 'Guardrail alerts', 'Compliance', 'Findings', 'Report', 'Policy packs', 'Message check', 'Trail']);
 	await nav.getByRole('link', { name: 'Message check' }).click();
 	await expect(page).toHaveURL(/\/compliance\/check$/);
 	await expect(nav).toBeHidden();

@@ -1,8 +1,8 @@
-/** Users, passwords, sessions and the audit trail's hash chain, on a real store. */
+/** Users, passwords, sessions and the trail's hash chain, on a real store. */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { listTrail, recordAudit, verifyTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail, recordTrail, verifyTrail } from '../../src/lib/server/trail/trail.ts';
 import { hashPassword, verifyPassword } from '../../src/lib/server/auth/password.ts';
 import { decide, ACCESS } from '../../src/lib/server/auth/roles.ts';
 import { createSession, readSession, endSession } from '../../src/lib/server/auth/sessions.ts';
@@ -82,7 +82,7 @@ describe('roles', () => {
 		expect(decide('/(app)/data', 'admin')).toBe('allowed');
 		expect(decide('/(app)/data', 'leadership')).toBe('forbidden');
 		expect(decide('/(app)/compliance', 'compliance')).toBe('allowed');
-		expect(decide('/(app)/audit', 'strategist')).toBe('forbidden');
+		expect(decide('/(app)/trail', 'strategist')).toBe('forbidden');
 		expect(decide('/(app)/overview', null)).toBe('sign-in');
 		expect(decide('/(auth)/login', null)).toBe('public');
 		expect(decide('/(app)/not-in-the-table', 'admin')).toBe('forbidden');
@@ -97,20 +97,20 @@ describe('roles', () => {
 	});
 });
 
-describe('the audit trail', () => {
+describe('the trail', () => {
 	test('records chain by hash; verify catches an edited and a deleted record', async () => {
 		// record 1 is the seal written when the store was first opened (trail_keyed)
-		for (let i = 0; i < 5; i++) await recordAudit(t.store, { actor: 'ann', role: 'admin', action: 'sign_in', ip: '127.0.0.1', details: { i } });
+		for (let i = 0; i < 5; i++) await recordTrail(t.store, { actor: 'ann', role: 'admin', action: 'sign_in', ip: '127.0.0.1', details: { i } });
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: true, records: 6, broken: null, plain_records: 0 });
 		expect((await listTrail(t.store, { action: 'sign_in' })).map((r) => r.seq)).toEqual([6, 5, 4, 3, 2]);
 
-		await t.store.rows(`UPDATE audit_trail SET actor = 'mallory' WHERE seq = 3`);
+		await t.store.rows(`UPDATE trail SET actor = 'mallory' WHERE seq = 3`);
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 3, reason: 'its content does not match its keyed hash (edited, or written without the trail key)' } });
 
 		// recomputing the edited record's own hash (with the key, here) is not enough: the next record's link breaks
-		const { recordHash } = await import('../../src/lib/server/audit/trail.ts');
-		const { loadTrailKey } = await import('../../src/lib/server/audit/key.ts');
-		const [r3] = await t.store.rows<Record<string, unknown>>(`SELECT * FROM audit_trail WHERE seq = 3`);
+		const { recordHash } = await import('../../src/lib/server/trail/trail.ts');
+		const { loadTrailKey } = await import('../../src/lib/server/trail/key.ts');
+		const [r3] = await t.store.rows<Record<string, unknown>>(`SELECT * FROM trail WHERE seq = 3`);
 		const forged = recordHash({
 			seq: 3,
 			recorded_at: (r3!.recorded_at as Date).toISOString(),
@@ -122,25 +122,25 @@ describe('the audit trail', () => {
 			ip: r3!.ip as string,
 			prev_hash: r3!.prev_hash as string
 		}, loadTrailKey(t.dbPath));
-		await t.store.rows(`UPDATE audit_trail SET hash = $h WHERE seq = 3`, { h: forged });
+		await t.store.rows(`UPDATE trail SET hash = $h WHERE seq = 3`, { h: forged });
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 4, reason: 'its link to the record before does not match' } });
 
-		await t.store.rows(`DELETE FROM audit_trail WHERE seq IN (3, 4, 5, 6)`);
+		await t.store.rows(`DELETE FROM trail WHERE seq IN (3, 4, 5, 6)`);
 		// a cut tail looks whole to the chain alone (signed checkpoints find it: test/security/trail-keyed.test.ts)
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: true, records: 2, broken: null });
-		await recordAudit(t.store, { actor: 'ann', action: 'sign_out' });
-		await t.store.rows(`DELETE FROM audit_trail WHERE seq = 2`);
+		await recordTrail(t.store, { actor: 'ann', action: 'sign_out' });
+		await t.store.rows(`DELETE FROM trail WHERE seq = 2`);
 		expect(await verifyTrail(t.store)).toMatchObject({ ok: false, broken: { seq: 3, reason: 'record 2 is missing' } });
 	});
 
-	test('npx curewise audit-trail verify exits 1 on an edited trail', async () => {
-		await recordAudit(t.store, { actor: 'ann', action: 'export', target: 'audit_trail' });
-		await recordAudit(t.store, { actor: 'ann', action: 'sign_out' });
-		await t.store.rows(`UPDATE audit_trail SET target = 'nothing' WHERE seq = 2`);
+	test('npx curewise trail verify exits 1 on an edited trail', async () => {
+		await recordTrail(t.store, { actor: 'ann', action: 'export', target: 'trail' });
+		await recordTrail(t.store, { actor: 'ann', action: 'sign_out' });
+		await t.store.rows(`UPDATE trail SET target = 'nothing' WHERE seq = 2`);
 		await t.store.close();
-		const r = spawnSync(process.execPath, [resolve('bin/curewise.js'), 'audit-trail', 'verify', '--db', t.dbPath], { encoding: 'utf8' });
+		const r = spawnSync(process.execPath, [resolve('bin/curewise.js'), 'trail', 'verify', '--db', t.dbPath], { encoding: 'utf8' });
 		expect(r.status).toBe(1);
-		expect(r.stdout).toMatch(/audit trail BROKEN at record 2: its content does not match its keyed hash/);
+		expect(r.stdout).toMatch(/trail BROKEN at record 2: its content does not match its keyed hash/);
 	});
 
 	test('every import is recorded', async () => {

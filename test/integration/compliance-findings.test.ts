@@ -4,10 +4,10 @@
  * (runAudit), then the overview's counts by rule, pack and dimension, the findings per 10,000
  * contacts against contacts counted here by hand, the filters, paging and sort, the CSV (header,
  * escaping, every row), the pack versions used against those in force, the run from the page
- * (audit trail), and bad filter values.
+ * (trail), and bad filter values.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail } from '../../src/lib/server/trail/trail.ts';
 import { csvCell } from '../../src/lib/server/csv.ts';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import {
@@ -298,7 +298,7 @@ describe('the CSV', () => {
 });
 
 describe('pack versions and runs from the page', () => {
-	it('a pack changed after the audit shows as changed; the run is recorded in the audit trail', async () => {
+	it('a pack changed after the audit shows as changed; the run is recorded in the trail', async () => {
 		const before = await packVersionsVsCurrent(t.store, run);
 		expect(before.map((r) => r.status)).toEqual(before.map(() => 'same'));
 		const wa = (await currentPacks(t.store)).find((p) => p.pack.id === 'us-wa')!;

@@ -3,13 +3,13 @@
  * a re-sync changes nothing, a file with a raised version adds one, an in-place edit is
  * reported and not stored; a save from the product adds a version (the latest + 1, whatever
  * the text says), keeps the history, refuses bad text with its line or field, an empty comment
- * and an unchanged pack, and is in the audit trail.
+ * and an unchanged pack, and is in the trail.
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { currentPacks, packHistory, packVersion, savePack, syncPackFiles, yamlHash } from '../../src/lib/server/compliance/pack-store.ts';
-import { listTrail, verifyTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail, verifyTrail } from '../../src/lib/server/trail/trail.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;
@@ -78,7 +78,7 @@ describe('the policies folder', () => {
 });
 
 describe('a save from the product', () => {
-	test('adds the next version, keeps the history and is in the audit trail', async () => {
+	test('adds the next version, keeps the history and is in the trail', async () => {
 		await syncPackFiles(t.store, { dir });
 		// the text still says version 1: the store sets 2
 		const r = await savePack(t.store, { yaml: ma().replace('limit: 2', 'limit: 3'), comment: 'MA limit raised after counsel review', user, id: 'us-ma' }, { dir });

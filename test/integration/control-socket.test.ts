@@ -106,7 +106,7 @@ describe('while another process holds the store and answers on its control socke
 		expect(nobody.stderr).toContain(`there is no user named nobody ('curewise users list' shows who there is)`);
 	});
 
-	test('read-only commands answer: kpis --json, users list, audit-trail verify, experiments list', () => {
+	test('read-only commands answer: kpis --json, users list, trail verify, experiments list', () => {
 		const k = cli(['kpis', '--json']);
 		expect(k.stderr).toBe('');
 		expect(k.code).toBe(0);
@@ -115,9 +115,9 @@ describe('while another process holds the store and answers on its control socke
 		const u = cli(['users', 'list']);
 		expect(u.code).toBe(0);
 		expect(u.stdout).toMatch(/^admin\s+admin\s+active$/m);
-		const v = cli(['audit-trail', 'verify']);
+		const v = cli(['trail', 'verify']);
 		expect(v.code).toBe(0);
-		expect(v.stdout).toMatch(/^audit trail intact: \d+ records verified/);
+		expect(v.stdout).toMatch(/^trail intact: \d+ records verified/);
 		const e = cli(['experiments', 'list', '--json']);
 		expect(e.code).toBe(0);
 		expect(JSON.parse(e.stdout).experiments.length).toBeGreaterThan(0);
@@ -158,9 +158,9 @@ describe('while another process holds the store and answers on its control socke
 		const store = await Store.open({ path: db });
 		try {
 			expect(await signIn(store, 'admin', NEW_PASSWORD)).toMatchObject({ ok: true });
-			// each run through the socket is in the audit trail, as the command line's own records are
+			// each run through the socket is in the trail, as the command line's own records are
 			const trail = await store.rows<{ actor: string; action: string; target: string; details: string }>(
-				`SELECT actor, action, target, details FROM audit_trail WHERE action IN ('cli_command', 'cli_command_refused', 'user_password_reset') ORDER BY seq`
+				`SELECT actor, action, target, details FROM trail WHERE action IN ('cli_command', 'cli_command_refused', 'user_password_reset') ORDER BY seq`
 			);
 			const actor = expect.stringMatching(/^cli:/);
 			expect(trail).toContainEqual({ actor, action: 'cli_command', target: 'users reset-password', details: JSON.stringify({ args: ['reset-password', '--username', 'admin'], via: 'control socket' }) });

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { experimentSchema, type Experiment } from '../../src/lib/experiments/schema.ts';
-import { listTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail } from '../../src/lib/server/trail/trail.ts';
 import { acknowledgeAlert, evaluateRunningExperiments, listAlerts, type ExperimentAlert } from '../../src/lib/server/experiments/guardrails.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { runAudit } from '../../src/lib/server/compliance/audit.ts';
@@ -154,7 +154,7 @@ describe('raising and acknowledging', () => {
 		expect(await listAlerts(t.store, { experiment: 'quiet' })).toEqual([]);
 	});
 
-	test('an acknowledgement needs a reason, and is recorded in the audit trail', async () => {
+	test('an acknowledgement needs a reason, and is recorded in the trail', async () => {
 		const pv = first.find((a) => a.metric === 'presumed_violations')!;
 		const actor = { username: 'stella', role: 'strategist' };
 		await expect(acknowledgeAlert(t.store, pv.alert_id, { actor, reason: '' })).rejects.toThrow(/needs a reason/);

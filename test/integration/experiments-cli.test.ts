@@ -8,7 +8,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import YAML from 'yaml';
-import { listTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail } from '../../src/lib/server/trail/trail.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { tempStore, type TempStore } from '../support/store.ts';

@@ -3,7 +3,7 @@
  * two demo experiments' assignments) and a temporary copy of experiments/. The registry's
  * problems, saving a draft, launching it (deterministic, weights, eligibility, exclusions,
  * once only, frozen afterwards, undone when its file cannot be written), stopping and
- * concluding (who, when, why, in the file and in the audit trail), and the assignments file
+ * concluding (who, when, why, in the file and in the trail), and the assignments file
  * in CSV and Parquet read back with DuckDB.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -12,7 +12,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import YAML from 'yaml';
-import { listTrail, verifyTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail, verifyTrail } from '../../src/lib/server/trail/trail.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { assignmentsFile, concludeExperiment, eligibleAccounts, launchExperiment, previewAssignment, stopExperiment } from '../../src/lib/server/experiments/lifecycle.ts';
@@ -81,7 +81,7 @@ beforeAll(async () => {
 	await refreshSummaries(t.store); // the Overview's summary tables, fresh (imports rebuild them too)
 	await t.store.close();
 	copyFileSync(t.dbPath, join(t.dir, 'second.duckdb'));
-	// a keyed trail goes with its key (src/lib/server/audit/key.ts)
+	// a keyed trail goes with its key (src/lib/server/trail/key.ts)
 	copyFileSync(`${t.dbPath}.trail-key`, join(t.dir, 'second.duckdb.trail-key'));
 	t.store = await Store.open({ path: t.dbPath, memoryLimit: '1GB' });
 	second = await Store.open({ path: join(t.dir, 'second.duckdb'), memoryLimit: '1GB' });
@@ -280,7 +280,7 @@ describe('launching', () => {
 		expect(written.status).toBe('running');
 		expect(written.launched).toEqual({ by: 'ann', at: '2026-06-30T12:00:00.000Z', definition_hash: definitionHash(e) });
 
-		// the audit trail
+		// the trail
 		const [audit] = await listTrail(t.store, { action: 'experiment.launch' });
 		expect(audit).toMatchObject({ actor: 'ann', role: 'strategist', target: 'plan-offer' });
 		expect(JSON.parse(audit!.details!)).toMatchObject({ launched_at: '2026-06-30T12:00:00.000Z', definition_hash: definitionHash(e), eligible: n, assigned: r.assigned, batch_id: r.batch_id });
@@ -456,7 +456,7 @@ describe('the assignments file', () => {
 });
 
 describe('stopping and concluding', () => {
-	test('stop records who, when and why in the file and the audit trail; only a running experiment stops', async () => {
+	test('stop records who, when and why in the file and the trail; only a running experiment stops', async () => {
 		const before = Date.now();
 		const e = await stopExperiment(t.store, 'plan-offer', { actor: ann, reason: 'the dialer vendor changed the SMS template', dir });
 		expect(e.status).toBe('stopped');

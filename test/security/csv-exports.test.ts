@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { csvCell, csvText, looksLikeFormula, sqlNeutralised } from '../../src/lib/server/csv.ts';
 import { toCsv } from '../../src/lib/server/arrow.ts';
-import { listTrail, recordAudit, trailCsv } from '../../src/lib/server/audit/trail.ts';
+import { listTrail, recordTrail, trailCsv } from '../../src/lib/server/trail/trail.ts';
 import { quarantineCsvFile } from '../../src/lib/server/data/batches.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
@@ -57,8 +57,8 @@ describe('the exports', () => {
 	});
 	afterAll(() => t.close());
 
-	test('the audit trail: a user name typed at the sign-in page comes out as text', async () => {
-		await recordAudit(t.store, { actor: EVIL, role: null, action: 'sign_in_failed', target: '@SUM(1+1)', details: { note: '+cmd' } });
+	test('the trail: a user name typed at the sign-in page comes out as text', async () => {
+		await recordTrail(t.store, { actor: EVIL, role: null, action: 'sign_in_failed', target: '@SUM(1+1)', details: { note: '+cmd' } });
 		const text = trailCsv(await listTrail(t.store));
 		expect(text).toContain(`'${EVIL.replace(/"/g, '""')}`);
 		expect(live(text)).toEqual([]);

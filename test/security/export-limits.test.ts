@@ -6,11 +6,11 @@
  * limit at all. The route handlers are called as the server calls them, on a real store.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { recordAudit } from '../../src/lib/server/audit/trail.ts';
+import { recordTrail } from '../../src/lib/server/trail/trail.ts';
 import { runAudit } from '../../src/lib/server/compliance/audit.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
-import { GET as trailCsv } from '../../src/routes/(app)/audit/export.csv/+server.ts';
+import { GET as trailCsv } from '../../src/routes/(app)/trail/export.csv/+server.ts';
 import { GET as findingsCsv } from '../../src/routes/(app)/compliance/report.csv/+server.ts';
 import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
 import { parseCsv } from '../support/csv.ts';
@@ -28,7 +28,7 @@ beforeAll(async () => {
 	const calls = [1, 2, 3, 4].map((d) => interactionRow(`I${d}`, 'Z1', { occurred_at: `2026-04-1${d}T06:30:00-07:00`, contact_timezone: 'America/Phoenix', agent_id: `AG${d}` }));
 	await importFile(t.store, { path: t.file('interactions.csv', csv([interactionsHeader, ...calls])), source: 'cli' });
 	await runAudit(t.store, { trigger: 'manual', runBy: 'tester' });
-	for (const actor of ['ann', 'bob', 'cy', 'dan']) await recordAudit(t.store, { actor, role: 'compliance', action: 'sign_in', target: null });
+	for (const actor of ['ann', 'bob', 'cy', 'dan']) await recordTrail(t.store, { actor, role: 'compliance', action: 'sign_in', target: null });
 }, 120_000);
 afterAll(() => t.close());
 
@@ -46,11 +46,11 @@ const message = async (r: Response) => ((await r.json()) as { message: string })
 const dataRows = async (r: Response) => parseCsv(await r.text()).filter((row) => row.some((c) => c !== '')).length - 1;
 
 describe('an export larger than CUREWISE_MAX_EXPORT_ROWS', () => {
-	test('the audit trail: 400 with the limit and how to narrow it; a narrower export is made', async () => {
-		const big = await trailCsv(event('/audit/export.csv'));
+	test('the trail: 400 with the limit and how to narrow it; a narrower export is made', async () => {
+		const big = await trailCsv(event('/trail/export.csv'));
 		expect(big.status).toBe(400);
 		expect(await message(big)).toBe('This CSV would hold more than 3 rows; one holds at most 3. Narrow it with From and To (or an action or a person) and export each part.');
-		const narrow = await trailCsv(event('/audit/export.csv?actor=ann'));
+		const narrow = await trailCsv(event('/trail/export.csv?actor=ann'));
 		expect(narrow.status).toBe(200);
 		expect(await dataRows(narrow)).toBeGreaterThanOrEqual(1);
 	});

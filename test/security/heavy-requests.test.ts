@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
 import { addUser } from '../../src/lib/server/auth/users.ts';
 import { createSession, readSession } from '../../src/lib/server/auth/sessions.ts';
-import { recordAudit } from '../../src/lib/server/audit/trail.ts';
+import { recordTrail } from '../../src/lib/server/trail/trail.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { heavyRequest, QueryTimeoutError } from '../../src/lib/server/limits.ts';
 import { heavy, queueStats, TooManyRequestsError, UserLimit, userStats } from '../../src/lib/server/queue.ts';
-import { GET as trailCsv } from '../../src/routes/(app)/audit/export.csv/+server.ts';
+import { GET as trailCsv } from '../../src/routes/(app)/trail/export.csv/+server.ts';
 import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
 import { load as findingsPage } from '../../src/routes/(app)/compliance/findings/+page.server.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
 	// a little data, its summary tables not built: every chart is computed from the raw tables (heavy)
 	await importFile(t.store, { path: t.file('accounts.csv', csv([accountsHeader, accountRow('A1'), accountRow('A2')])), source: 'cli' });
 	await importFile(t.store, { path: t.file('interactions.csv', csv([interactionsHeader, interactionRow('I1', 'A1'), interactionRow('I2', 'A2')])), source: 'cli' });
-	await recordAudit(t.store, { actor: 'ann', role: 'compliance', action: 'sign_in', target: null });
+	await recordTrail(t.store, { actor: 'ann', role: 'compliance', action: 'sign_in', target: null });
 });
 afterAll(() => t.close());
 
@@ -89,9 +89,9 @@ describe('the limit per user', () => {
 	test('an export beyond the limit gets 429 with a message and Retry-After; another user is served', async () => {
 		const release = holdHeavyQueue();
 		// two exports of ann's wait for the server's heavy slots
-		const first = [trailCsv(event('/audit/export.csv', 'ann')), trailCsv(event('/audit/export.csv?action=sign_in', 'ann'))];
+		const first = [trailCsv(event('/trail/export.csv', 'ann')), trailCsv(event('/trail/export.csv?action=sign_in', 'ann'))];
 		await expect.poll(() => userStats('ann').inFlight, { timeout: 60_000 }).toBe(2);
-		const third = await trailCsv(event('/audit/export.csv', 'ann'));
+		const third = await trailCsv(event('/trail/export.csv', 'ann'));
 		expect(third.status).toBe(429);
 		expect(third.headers.get('retry-after')).toBe('2');
 		expect(((await third.json()) as { message: string }).message).toBe(
@@ -103,7 +103,7 @@ describe('the limit per user', () => {
 		expect(isHttpError(page) && page.status).toBe(429);
 		expect(e.headers['retry-after']).toBe('2');
 		// bob's export waits its turn
-		const bob = trailCsv(event('/audit/export.csv', 'bob'));
+		const bob = trailCsv(event('/trail/export.csv', 'bob'));
 		await release();
 		expect((await Promise.all([...first, bob])).map((r) => r.status)).toEqual([200, 200, 200]);
 	});

@@ -4,6 +4,7 @@
  * A header wider than MAX_COLUMNS is refused before DuckDB reads the file; a row with a value
  * longer than its column's limit is quarantined, with the column, the line and the limit.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { importFile } from '../../src/lib/server/ingest/import.ts';
 import { MAX_COLUMNS, MAX_EXTRA_VALUE_CHARS, MAX_VALUE_CHARS } from '../../src/lib/server/ingest/limits.ts';
@@ -21,8 +22,13 @@ afterAll(() => t.close());
 const accountsBase = 'account_id,customer_id,segment,product,region,timezone,opened_on';
 
 describe('columns per file', () => {
-	test('the limits are what the README says', () => {
+	test('the limits are what docs/importing.md says', () => {
 		expect([MAX_COLUMNS, MAX_VALUE_CHARS, MAX_EXTRA_VALUE_CHARS]).toEqual([500, 1_000, 10_000]);
+		const doc = readFileSync('docs/importing.md', 'utf8').replace(/\s+/g, ' ');
+		const n = (x: number) => x.toLocaleString('en-US');
+		expect(doc).toContain(`a file has at most **${n(MAX_COLUMNS)}** columns`);
+		expect(doc).toContain(`a value of a contract column is at most **${n(MAX_VALUE_CHARS)} characters**`);
+		expect(doc).toContain(`a value of an extra column at most **${n(MAX_EXTRA_VALUE_CHARS)}**`);
 	});
 
 	test('a 0.9 MB header of 130,000 columns is refused at once, saying how many and the limit', async () => {

@@ -6,7 +6,7 @@
  */
 import type { Cookies } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { listTrail } from '../../src/lib/server/audit/trail.ts';
+import { listTrail } from '../../src/lib/server/trail/trail.ts';
 import { login } from '../../src/lib/server/auth/flow.ts';
 import { resetThrottle, THROTTLE } from '../../src/lib/server/auth/throttle.ts';
 import { addUser, setPassword, signIn } from '../../src/lib/server/auth/users.ts';

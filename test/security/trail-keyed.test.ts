@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { canonical } from '../../src/lib/canonical.ts';
-import { exportCheckpoint, makeCheckpoint, readCheckpoints, type Checkpoint } from '../../src/lib/server/audit/checkpoints.ts';
-import { keyFromSecret, loadTrailKey, signText, type TrailKey } from '../../src/lib/server/audit/key.ts';
-import { recordAudit, recordHash, toRecord, verifyTrail, type AuditRecord } from '../../src/lib/server/audit/trail.ts';
+import { exportCheckpoint, makeCheckpoint, readCheckpoints, type Checkpoint } from '../../src/lib/server/trail/checkpoints.ts';
+import { keyFromSecret, loadTrailKey, signText, type TrailKey } from '../../src/lib/server/trail/key.ts';
+import { recordTrail, recordHash, toRecord, verifyTrail, type TrailRecord } from '../../src/lib/server/trail/trail.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
@@ -26,15 +26,15 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 /** what an intruder with write access to the store does: delete some records, then renumber and re-hash the rest with `hash` */
-async function rewrite(store: Store, drop: (r: AuditRecord) => boolean, hash: (r: Omit<AuditRecord, 'hash'>) => string) {
-	const all = (await store.rows<Record<string, unknown>>(`SELECT * FROM audit_trail ORDER BY seq`)).map(toRecord);
-	await store.rows(`DELETE FROM audit_trail`);
+async function rewrite(store: Store, drop: (r: TrailRecord) => boolean, hash: (r: Omit<TrailRecord, 'hash'>) => string) {
+	const all = (await store.rows<Record<string, unknown>>(`SELECT * FROM trail ORDER BY seq`)).map(toRecord);
+	await store.rows(`DELETE FROM trail`);
 	let prev = '0'.repeat(64);
 	let seq = 0;
 	for (const r of all.filter((x) => !drop(x))) {
 		const rec = { ...r, seq: ++seq, prev_hash: prev };
 		const h = hash(rec);
-		await store.rows(`INSERT INTO audit_trail VALUES ($seq, $at::TIMESTAMPTZ, $actor, $role, $action, $target, $details, $ip, $prev, $hash)`, {
+		await store.rows(`INSERT INTO trail VALUES ($seq, $at::TIMESTAMPTZ, $actor, $role, $action, $target, $details, $ip, $prev, $hash)`, {
 			seq: BigInt(rec.seq),
 			at: rec.recorded_at,
 			actor: rec.actor,
@@ -50,15 +50,15 @@ async function rewrite(store: Store, drop: (r: AuditRecord) => boolean, hash: (r
 	}
 }
 
-const publicFormula = (r: Omit<AuditRecord, 'hash'>) =>
+const publicFormula = (r: Omit<TrailRecord, 'hash'>) =>
 	createHash('sha256')
 		.update(canonical([r.seq, r.recorded_at, r.actor, r.role ?? '', r.action, r.target ?? '', r.details ?? '', r.ip ?? '', r.prev_hash]))
 		.digest('hex');
 
 async function someSignIns(store: Store) {
 	for (let i = 0; i < 3; i++) {
-		await recordAudit(store, { actor: 'ann', action: 'sign_in_failed', ip: '198.51.100.7' });
-		await recordAudit(store, { actor: 'ann', action: 'sign_in', ip: '198.51.100.7' });
+		await recordTrail(store, { actor: 'ann', action: 'sign_in_failed', ip: '198.51.100.7' });
+		await recordTrail(store, { actor: 'ann', action: 'sign_in', ip: '198.51.100.7' });
 	}
 }
 
@@ -67,12 +67,12 @@ describe('keyed records', () => {
 		const file = `${t.dbPath}.trail-key`;
 		expect(existsSync(file)).toBe(true);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
-		const [seal] = await t.store.rows<{ seq: number; action: string; details: string }>(`SELECT seq, action, details FROM audit_trail`);
+		const [seal] = await t.store.rows<{ seq: number; action: string; details: string }>(`SELECT seq, action, details FROM trail`);
 		expect(seal).toMatchObject({ seq: 1, action: 'trail_keyed' });
 		expect(JSON.parse(seal!.details)).toEqual({ key_id: loadTrailKey(t.dbPath)!.id, plain_records: 0 });
 		// the key is not in the store
 		const secret = readFileSync(file, 'utf8').trim();
-		const [hit] = await t.store.rows<{ n: number }>(`SELECT count(*) AS n FROM audit_trail WHERE contains(coalesce(details, '') || hash, $s)`, { s: secret });
+		const [hit] = await t.store.rows<{ n: number }>(`SELECT count(*) AS n FROM trail WHERE contains(coalesce(details, '') || hash, $s)`, { s: secret });
 		expect(hit!.n).toBe(0);
 	});
 
@@ -100,7 +100,7 @@ describe('keyed records', () => {
 	});
 
 	test('a store from before the keyed trail keeps its plain records, sealed by the first keyed one', async () => {
-		await t.store.rows(`DELETE FROM audit_trail`);
+		await t.store.rows(`DELETE FROM trail`);
 		await t.store.close();
 		unlinkSync(`${t.dbPath}.trail-key`);
 		// two records of an earlier release: plain SHA-256
@@ -109,19 +109,19 @@ describe('keyed records', () => {
 		for (const seq of [1, 2]) {
 			const rec = { seq, recorded_at: new Date(Date.UTC(2026, 0, seq)).toISOString(), actor: 'ann', role: null, action: 'sign_in', target: null, details: null, ip: null, prev_hash: prev };
 			const h = recordHash(rec, null);
-			await s.rows(`INSERT INTO audit_trail VALUES ($seq, $at::TIMESTAMPTZ, 'ann', NULL, 'sign_in', NULL, NULL, NULL, $prev, $h)`, { seq: BigInt(seq), at: rec.recorded_at, prev, h });
+			await s.rows(`INSERT INTO trail VALUES ($seq, $at::TIMESTAMPTZ, 'ann', NULL, 'sign_in', NULL, NULL, NULL, $prev, $h)`, { seq: BigInt(seq), at: rec.recorded_at, prev, h });
 			prev = h;
 		}
 		await s.close();
 		t.store = await Store.open({ path: t.dbPath });
-		await recordAudit(t.store, { actor: 'ann', action: 'sign_out' });
+		await recordTrail(t.store, { actor: 'ann', action: 'sign_out' });
 		const v = await verifyTrail(t.store);
 		expect(v).toMatchObject({ ok: true, records: 4, plain_records: 2 });
-		const [seal] = await t.store.rows<{ seq: number; details: string }>(`SELECT seq, details FROM audit_trail WHERE action = 'trail_keyed'`);
+		const [seal] = await t.store.rows<{ seq: number; details: string }>(`SELECT seq, details FROM trail WHERE action = 'trail_keyed'`);
 		expect(seal!.seq).toBe(3);
 		expect(JSON.parse(seal!.details).plain_records).toBe(2);
 		// the seal's count is under its keyed hash: moving the line (calling record 3 plain) breaks it
-		await t.store.rows(`UPDATE audit_trail SET details = '{"key_id":"x","plain_records":3}' WHERE seq = 3`);
+		await t.store.rows(`UPDATE trail SET details = '{"key_id":"x","plain_records":3}' WHERE seq = 3`);
 		expect((await verifyTrail(t.store)).ok).toBe(false);
 	});
 });
@@ -136,7 +136,7 @@ describe('signed checkpoints', () => {
 		expect(await verifyTrail(t.store, { checkpoints: readCheckpoints(file, key) })).toMatchObject({ ok: true, checkpoints: { checked: 1, latest: { seq: c.seq } } });
 
 		// the tail cut, by someone with access to the store: the chain alone looks whole
-		await t.store.rows(`DELETE FROM audit_trail WHERE seq >= $s`, { s: BigInt(c.seq - 2) });
+		await t.store.rows(`DELETE FROM trail WHERE seq >= $s`, { s: BigInt(c.seq - 2) });
 		expect((await verifyTrail(t.store)).ok).toBe(true);
 		const cut = await verifyTrail(t.store, { checkpoints: readCheckpoints(file, key) });
 		expect(cut.broken).toEqual({ seq: c.seq, reason: `record ${c.seq} is missing: the checkpoint signed at ${c.signed_at} saw it (records were removed from the end of the trail)` });
@@ -168,10 +168,10 @@ describe('signed checkpoints', () => {
 		expect(() => readCheckpoints(file, loadTrailKey(t.dbPath))).toThrow(/line 1 of .* is not signed by this trail key/);
 	});
 
-	test('curewise audit-trail checkpoint writes to a file or a webhook; verify checks against the file and exits 1 on a cut tail', async () => {
+	test('curewise trail checkpoint writes to a file or a webhook; verify checks against the file and exits 1 on a cut tail', async () => {
 		await someSignIns(t.store);
 		await t.store.close();
-		const cli = (...args: string[]) => spawnSync(process.execPath, [resolve('bin/curewise.js'), 'audit-trail', ...args, '--db', t.dbPath], { encoding: 'utf8', env: { ...process.env, CUREWISE_TRAIL_CHECKPOINTS: '' } });
+		const cli = (...args: string[]) => spawnSync(process.execPath, [resolve('bin/curewise.js'), 'trail', ...args, '--db', t.dbPath], { encoding: 'utf8', env: { ...process.env, CUREWISE_TRAIL_CHECKPOINTS: '' } });
 		const file = join(t.dir, 'elsewhere.jsonl');
 		const made = cli('checkpoint', '--to', file);
 		expect(made.status, made.stderr).toBe(0);
@@ -192,7 +192,7 @@ describe('signed checkpoints', () => {
 		const sent = await new Promise<ReturnType<typeof spawnSync>>((res) => {
 			// spawn asynchronously: the server answers from this process
 			import('node:child_process').then(({ spawn }) => {
-				const p = spawn(process.execPath, [resolve('bin/curewise.js'), 'audit-trail', 'checkpoint', '--to', `http://127.0.0.1:${port}/hook`, '--db', t.dbPath]);
+				const p = spawn(process.execPath, [resolve('bin/curewise.js'), 'trail', 'checkpoint', '--to', `http://127.0.0.1:${port}/hook`, '--db', t.dbPath]);
 				let out = '';
 				p.stdout.on('data', (d) => (out += d));
 				p.on('close', (status) => res({ status, stdout: out } as ReturnType<typeof spawnSync>));
@@ -204,14 +204,14 @@ describe('signed checkpoints', () => {
 
 		const ok = cli('verify', '--checkpoints', file);
 		expect(ok.status, ok.stdout + ok.stderr).toBe(0);
-		expect(ok.stdout).toMatch(/audit trail intact: 9 records verified with key [0-9a-f]{16}, 1 signed checkpoint matched/);
+		expect(ok.stdout).toMatch(/trail intact: 9 records verified with key [0-9a-f]{16}, 1 signed checkpoint matched/);
 
 		const s = await Store.open({ path: t.dbPath });
-		await s.rows(`DELETE FROM audit_trail WHERE seq >= 8`);
+		await s.rows(`DELETE FROM trail WHERE seq >= 8`);
 		await s.close();
 		const bad = cli('verify', '--checkpoints', file);
 		expect(bad.status).toBe(1);
-		expect(bad.stdout).toMatch(/audit trail BROKEN at record 8: record 8 is missing: the checkpoint signed at .* saw it/);
+		expect(bad.stdout).toMatch(/trail BROKEN at record 8: record 8 is missing: the checkpoint signed at .* saw it/);
 		t.store = await Store.open({ path: t.dbPath, keyTrail: false });
 	});
 

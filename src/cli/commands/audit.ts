@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { z } from 'zod';
-import { recordAudit } from '../../lib/server/audit/trail.ts';
+import { recordTrail } from '../../lib/server/trail/trail.ts';
 import { AuditInputError, auditFindings, runAudit, type AuditFinding } from '../../lib/server/compliance/audit.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { parse, UsageError } from '../args.ts';
@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
 			if (e instanceof AuditInputError) throw new UsageError(`${e.message.replace(/(^|; )(from|to):/g, '$1--$2:')}\n\n${usage}`);
 			throw e;
 		}
-		await recordAudit(store, {
+		await recordTrail(store, {
 			actor: `cli:${userInfo().username}`,
 			action: 'compliance.audit_run',
 			target: `audit ${a.audit_id}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../../lib/server/audit/trail.ts';
+import { recordTrail } from '../../lib/server/trail/trail.ts';
 import { randomPassword } from '../../lib/server/auth/password.ts';
 import { ROLES } from '../../lib/server/auth/roles.ts';
 import { addUser, findUser, listUsers, resetPassword, roleSchema, setDisabled, setPassword, UserError, usernameSchema } from '../../lib/server/auth/users.ts';
@@ -18,7 +18,7 @@ input, or made and printed with --generate) and ends the user's open sessions. '
 demo store one user per role (named after the role) with a new random password each time, and
 prints the passwords; it refuses on a store that holds imported data.
 While the server runs on the store, every command but 'demo' is run by the server (through
-its control socket, <store>.sock) and recorded in its audit trail.`;
+its control socket, <store>.sock) and recorded in its trail.`;
 
 const SUBCOMMANDS = ['add', 'reset-password', 'list', 'disable', 'enable', 'demo'];
 
@@ -50,11 +50,11 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 		try {
 			if (sub === 'add') {
 				const u = await addUser(store, { username: values.username!, role: values.role!, password });
-				await recordAudit(store, { ...actor, action: 'user_added', target: u.username, details: { role: u.role } });
+				await recordTrail(store, { ...actor, action: 'user_added', target: u.username, details: { role: u.role } });
 				out(`added ${u.username} (${u.role})`);
 			} else if (sub === 'reset-password') {
 				const { user, sessionsEnded } = await resetPassword(store, values.username!, password);
-				await recordAudit(store, { ...actor, action: 'user_password_reset', target: user.username, details: { sessions_ended: sessionsEnded } });
+				await recordTrail(store, { ...actor, action: 'user_password_reset', target: user.username, details: { sessions_ended: sessionsEnded } });
 				const ended = sessionsEnded ? `; ${sessionsEnded} open session${sessionsEnded === 1 ? '' : 's'} ended` : '';
 				out(`${user.username} has a new password${values.generate ? `: ${password}` : ''}${ended}`);
 				if (user.disabled) out(`(${user.username} is disabled: curewise users enable --username ${user.username} lets them sign in)`);
@@ -64,7 +64,7 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 				else for (const u of users) out(`${u.username.padEnd(24)} ${u.role.padEnd(12)} ${u.disabled ? 'disabled' : 'active'}`);
 			} else if (sub === 'disable' || sub === 'enable') {
 				const u = await setDisabled(store, values.username!, sub === 'disable');
-				await recordAudit(store, { ...actor, action: sub === 'disable' ? 'user_disabled' : 'user_enabled', target: u.username });
+				await recordTrail(store, { ...actor, action: sub === 'disable' ? 'user_disabled' : 'user_enabled', target: u.username });
 				out(`${u.username} is ${u.disabled ? 'disabled' : 'active'}`);
 			} else {
 				const [{ n }] = (await store.rows<{ n: number }>(`SELECT count(*) AS n FROM import_batches WHERE source NOT IN ('demo', 'launch')`)) as [{ n: number }];
@@ -82,7 +82,7 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 					else await addUser(store, { username: role, role, password: pw });
 					out(`  ${role.padEnd(11)} password ${pw}`);
 				}
-				await recordAudit(store, { ...actor, action: 'demo_users_reset', details: { users: [...ROLES] } });
+				await recordTrail(store, { ...actor, action: 'demo_users_reset', details: { users: [...ROLES] } });
 			}
 			return 0;
 		} catch (e) {

@@ -6,7 +6,7 @@ const schema = z.object({
 	CUREWISE_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048),
 	CUREWISE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 	CUREWISE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-	/** the server signs a checkpoint of the audit trail this often (0: never; audit/checkpoints.ts) */
+	/** the server signs a checkpoint of the trail this often (0: never; audit/checkpoints.ts) */
 	CUREWISE_TRAIL_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
 	/** the most one query may run while the server answers a request (imports, rebuilds and the CLI have no limit) */
 	CUREWISE_QUERY_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(60),

@@ -1,5 +1,5 @@
 /**
- * The one CSV writer of every export (the findings, the audit trail, the charts' and breakdown's
+ * The one CSV writer of every export (the findings, the trail, the charts' and breakdown's
  * data, the quarantined rows, the assignments file): RFC 4180 quoting, CRLF line ends, and cells
  * that a spreadsheet would run as a formula neutralised.
  *

@@ -35,7 +35,7 @@ export const SECTIONS: readonly Section[] = [
 		]
 	},
 	{ route: '/(app)/data', label: 'Data', blurb: 'Imports, quarantine and freshness' },
-	{ route: '/(app)/audit', label: 'Audit trail', blurb: 'Who did what, when, from where' },
+	{ route: '/(app)/trail', label: 'Trail', blurb: 'Who did what, when, from where' },
 	{ route: '/(app)/admin/users', label: 'Admin', blurb: 'Users and roles' }
 ];
 

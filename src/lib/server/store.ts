@@ -24,10 +24,10 @@ function openStore(): void {
 	void g.__curewiseStore.then((s) => import('./control/server.ts').then((m) => m.startControlSocket(s))).catch(() => {});
 	// warm the Overview's chart cache in the background once the store is open
 	// (the line it prints when done tells the benchmark the server is warm)
-	// signed checkpoints of the audit trail, on the schedule CUREWISE_TRAIL_CHECKPOINT_MINUTES sets
+	// signed checkpoints of the trail, on the schedule CUREWISE_TRAIL_CHECKPOINT_MINUTES sets
 	void g.__curewiseStore
 		.then(async (s) => {
-			const [{ scheduleCheckpoints }, { config }] = await Promise.all([import('./audit/checkpoints.ts'), import('./config.ts')]);
+			const [{ scheduleCheckpoints }, { config }] = await Promise.all([import('./trail/checkpoints.ts'), import('./config.ts')]);
 			scheduleCheckpoints(s, config().CUREWISE_TRAIL_CHECKPOINT_MINUTES, (m) => console.error(m));
 		})
 		.catch(() => {});

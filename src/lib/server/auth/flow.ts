@@ -1,7 +1,7 @@
 /** Sign-in and sign-out as the pages use them: checks, session, cookie and audit record in one place. */
 import type { Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { cookieOptions, createSession, endSession, SESSION_COOKIE, type SessionUser } from './sessions.ts';
 import { signIn } from './users.ts';
@@ -31,10 +31,10 @@ export async function login(
 	const r = await signIn(store, form.username, form.password, new Date(), meta.ip);
 	// every attempt is in the trail before it is answered
 	if (!r.ok) {
-		await recordAudit(store, { actor: form.username.slice(0, 64), action: 'sign_in_failed', details: { reason: r.reason }, ip: meta.ip });
+		await recordTrail(store, { actor: form.username.slice(0, 64), action: 'sign_in_failed', details: { reason: r.reason }, ip: meta.ip });
 		return { ok: false, message: r.message };
 	}
-	await recordAudit(store, { actor: r.user.username, role: r.user.role, action: 'sign_in', ip: meta.ip });
+	await recordTrail(store, { actor: r.user.username, role: r.user.role, action: 'sign_in', ip: meta.ip });
 	const token = await createSession(store, r.user.user_id, meta);
 	cookies.set(SESSION_COOKIE, token, cookieOptions(meta.secure));
 	return { ok: true };
@@ -43,5 +43,5 @@ export async function login(
 export async function logout(store: Store, cookies: Cookies, user: SessionUser | null, ip: string | null): Promise<void> {
 	await endSession(store, cookies.get(SESSION_COOKIE));
 	cookies.delete(SESSION_COOKIE, { path: '/' });
-	if (user) await recordAudit(store, { actor: user.username, role: user.role, action: 'sign_out', ip });
+	if (user) await recordTrail(store, { actor: user.username, role: user.role, action: 'sign_out', ip });
 }

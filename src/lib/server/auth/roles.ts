@@ -44,8 +44,8 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)/compliance/packs/[id]/edit': ['compliance', 'admin'],
 	// strategists check their messages before a launch too
 	'/(app)/compliance/check': ['strategist', 'compliance', 'admin'],
-	'/(app)/audit': ['compliance', 'admin'],
-	'/(app)/audit/export.csv': ['compliance', 'admin'],
+	'/(app)/trail': ['compliance', 'admin'],
+	'/(app)/trail/export.csv': ['compliance', 'admin'],
 	'/(app)/data': ['admin'],
 	'/(app)/data/batches/[id]': ['admin'],
 	'/(app)/data/batches/[id]/quarantine.csv': ['admin'],

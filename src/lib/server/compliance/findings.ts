@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { CHANNELS, type PolicyPack, type PolicyRule } from '../../compliance/packs.ts';
 import { rows as dbRows, type Store } from '../db/store.ts';
 import { querySql, queryStatements } from '../paths.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { csvCell } from '../csv.ts';
 import { auditNumberSchema, pageNumberSchema } from '../../schemas.ts';
@@ -829,12 +829,12 @@ export const runAuditFormSchema = z
 
 /**
  * A run of the audit asked for from the Compliance page: runs it (trigger 'manual', by the
- * user), records it in the audit trail, and starts counting its contacts for the pages.
+ * user), records it in the trail, and starts counting its contacts for the pages.
  */
 export async function runAuditFromPage(store: Store, period: z.infer<typeof runAuditFormSchema>, who: { username: string; role: Role; ip?: string | null }): Promise<AuditRun> {
 	// the whole audit, however long its statements (not cut by the request's time limit, db/query-limit.ts)
 	const run = await withoutQueryTimeLimit(() => runAudit(store, { from: period.from, to: period.to, trigger: 'manual', runBy: who.username }));
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: who.username,
 		role: who.role,
 		action: 'compliance.audit_run',
@@ -846,11 +846,11 @@ export async function runAuditFromPage(store: Store, period: z.infer<typeof runA
 	return run;
 }
 
-/** the CSV export, recorded in the audit trail */
+/** the CSV export, recorded in the trail */
 export async function exportFindingsCsv(store: Store, auditId: number, f: FindingsFilter, who: { username: string; role: Role; ip?: string | null }) {
 	const out = await findingsCsv(store, auditId, f);
 	const filters = Object.fromEntries(FILTER_KEYS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]!]));
-	await recordAudit(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: auditId, ...filters, rows: out.rows }, ip: who.ip ?? null });
+	await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: auditId, ...filters, rows: out.rows }, ip: who.ip ?? null });
 	return out;
 }
 

@@ -17,7 +17,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { canonical } from '../../canonical.ts';
 import type { PolicyPack } from '../../compliance/packs.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { parsePackText, policiesDir, readPackFiles, type PackProblem } from './packs.ts';
 
@@ -283,7 +283,7 @@ export type SavePackResult = { ok: true; stored: StoredPack; previous: number | 
  * Saves a pack from the product as a new version: the text is parsed and validated (every
  * problem with its field and line), a comment is required, an unchanged pack is refused; the
  * version is the latest stored + 1 (written into the stored text, whatever the text said). A
- * new id is a new pack (version 1). Recorded in the audit trail (policy_pack.save) after the
+ * new id is a new pack (version 1). Recorded in the trail (policy_pack.save) after the
  * commit (the trail keeps its own chain and connection).
  */
 export async function savePack(store: Store, input: SavePackInput, opts: { dir?: string } = {}): Promise<SavePackResult> {
@@ -328,7 +328,7 @@ export async function savePack(store: Store, input: SavePackInput, opts: { dir?:
 	});
 	if (!result.ok) return result;
 	synced.delete(store);
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: input.user.username,
 		role: input.user.role ?? null,
 		action: 'policy_pack.save',

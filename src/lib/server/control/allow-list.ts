@@ -5,7 +5,7 @@
  *
  * On the list: what a person needs while the server runs, and nothing that competes with it
  * for the store (imports, a demo, launches, compliance audits): resetting, adding, disabling
- * and enabling users, listing them, the KPIs, verifying the audit trail, listing and analysing
+ * and enabling users, listing them, the KPIs, verifying the trail, listing and analysing
  * experiments. Never SQL: a request names a command and its arguments, which the command parses
  * exactly as on the command line.
  */
@@ -21,7 +21,7 @@ interface Entry {
 export const ALLOWED: Readonly<Record<string, Entry>> = {
 	users: { subs: ['reset-password', 'list', 'add', 'disable', 'enable'] },
 	kpis: {},
-	'audit-trail': { subs: ['verify'], paths: ['--checkpoints'] },
+	trail: { subs: ['verify'], paths: ['--checkpoints'] },
 	experiments: { subs: ['list', 'analyze'] }
 };
 
@@ -33,7 +33,7 @@ export const ALLOWED_TEXT = Object.entries(ALLOWED)
 /** "users reset-password", "kpis": the command and, when it takes one, its sub-command */
 export function commandName(argv: readonly string[]): string {
 	const [c = '', s] = argv;
-	return s && !s.startsWith('-') && ['users', 'audit-trail', 'experiments'].includes(c) ? `${c} ${s}` : c;
+	return s && !s.startsWith('-') && ['users', 'trail', 'experiments'].includes(c) ? `${c} ${s}` : c;
 }
 
 export function isAllowed(argv: readonly string[]): boolean {
@@ -113,7 +113,7 @@ export function insteadWhileServing(argv: readonly string[]): string {
 		case 'experiments':
 			if (s === 'launch' || s === 'stop') return `${s} it on the experiment's page of the running server (as an admin), ${STOP_FIRST}`;
 			break;
-		case 'audit-trail':
+		case 'trail':
 			if (s === 'checkpoint')
 				return `the running server writes a signed checkpoint every CUREWISE_TRAIL_CHECKPOINT_MINUTES (default 60); for one now, stop the server and run the command again`;
 			break;

@@ -19,7 +19,7 @@ export const requestSchema = z.object({
 	v: z.literal(1),
 	/** the command line after `curewise`, --db left out, file options made absolute */
 	argv: z.array(z.string().max(4096)).min(1).max(64),
-	/** who runs it (the operating-system user name): the audit trail's actor is cli:<user> */
+	/** who runs it (the operating-system user name): the trail's actor is cli:<user> */
 	user: z
 		.string()
 		.min(1)

@@ -3,7 +3,7 @@
  * server holds the store (DuckDB lets one process open a file for writing and refuses every
  * other open, read-only ones too). Only the commands in allow-list.ts are taken; each is run by
  * the same code as on the command line (src/cli/run.ts) against the server's open store, its
- * output sent back as it is printed, and each run (or refusal) is recorded in the audit trail.
+ * output sent back as it is printed, and each run (or refusal) is recorded in the trail.
  *
  * The socket is made with mode 0600 (the umask is narrowed while it is bound, so it is never
  * open to others), removed when the server shuts down or exits, and a stale one left by a killed
@@ -12,7 +12,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import type { Store } from '../db/store.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import { commandName, insteadWhileServing, isAllowed } from './allow-list.ts';
 import { controlSocketPath, MAX_REQUEST_BYTES, MAX_SOCKET_PATH_BYTES, requestSchema, type Reply, type Request } from './protocol.ts';
 import { socketAnswers } from './client.ts';
@@ -22,7 +22,7 @@ import { runCommand, type CommandModule } from '../../../cli/run.ts';
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 	users: () => import('../../../cli/commands/users.ts'),
 	kpis: () => import('../../../cli/commands/kpis.ts'),
-	'audit-trail': () => import('../../../cli/commands/audit-trail.ts'),
+	trail: () => import('../../../cli/commands/trail.ts'),
 	experiments: () => import('../../../cli/commands/experiments.ts')
 };
 
@@ -138,16 +138,16 @@ async function serve(store: Store, socket: net.Socket, log: (m: string) => void)
 	const name = commandName(req.argv);
 	const actor = `cli:${req.user}`;
 	if (!isAllowed(req.argv)) {
-		await recordAudit(store, { actor, role: null, action: 'cli_command_refused', target: name, details: { via: 'control socket', args: req.argv.slice(1) } }).catch(() => {});
+		await recordTrail(store, { actor, role: null, action: 'cli_command_refused', target: name, details: { via: 'control socket', args: req.argv.slice(1) } }).catch(() => {});
 		log(`curewise ${name} refused on the control socket (${actor}): not on the allow-list`);
 		send({ err: `curewise ${name}: the Curewise server is running on the store ${store.path} and does not run this command for you: ${insteadWhileServing(req.argv)}\n` });
 		return finish(1);
 	}
 	try {
 		// recorded before it runs: a command cut short by a crash is in the trail too
-		await recordAudit(store, { actor, role: null, action: 'cli_command', target: name, details: { via: 'control socket', args: req.argv.slice(1) } });
+		await recordTrail(store, { actor, role: null, action: 'cli_command', target: name, details: { via: 'control socket', args: req.argv.slice(1) } });
 	} catch (e) {
-		send({ err: `curewise ${name}: the server could not record the command in its audit trail, so it did not run it: ${e instanceof Error ? e.message : e}\n` });
+		send({ err: `curewise ${name}: the server could not record the command in its trail, so it did not run it: ${e instanceof Error ? e.message : e}\n` });
 		return finish(1);
 	}
 	const [command, ...args] = req.argv as [string, ...string[]];

@@ -136,7 +136,7 @@ CREATE TABLE experiment_assignments (
 	},
 	{
 		version: 2,
-		name: 'users, sessions and the audit trail',
+		name: 'users, sessions and the trail',
 		sql: `
 CREATE SEQUENCE user_seq START 1;
 CREATE TABLE users (
@@ -500,6 +500,13 @@ ALTER TABLE kpi_summary_state ADD COLUMN appended_rows BIGINT DEFAULT 0;
 -- (src/lib/server/auth/throttle.ts); no account is locked, so nobody can lock out another
 ALTER TABLE users DROP COLUMN failed_attempts;
 ALTER TABLE users DROP COLUMN locked_until;
+`
+	},
+	{
+		version: 15,
+		name: 'one word per idea: the trail (who did what) is the table trail; "audit" is only the compliance audit',
+		sql: `
+ALTER TABLE audit_trail RENAME TO trail;
 `
 	}
 ];

@@ -62,7 +62,7 @@ export interface SessionsTable {
 	user_agent: string | null;
 }
 
-export interface AuditTrailTable {
+export interface TrailTable {
 	seq: number;
 	recorded_at: Timestamp;
 	actor: string;
@@ -81,5 +81,5 @@ export interface AppDatabase {
 	quarantine: QuarantineTable;
 	users: UsersTable;
 	sessions: SessionsTable;
-	audit_trail: AuditTrailTable;
+	trail: TrailTable;
 }

@@ -27,7 +27,7 @@ export interface StoreOptions {
 	/** DuckDB memory_limit, e.g. '2GB'; CUREWISE_MEMORY_LIMIT overrides the default */
 	memoryLimit?: string;
 	threads?: number;
-	/** key the audit trail at open (default); `false` for a command that only reads it (audit-trail verify) */
+	/** key the trail at open (default); `false` for a command that only reads it (trail verify) */
 	keyTrail?: boolean;
 }
 
@@ -96,10 +96,10 @@ export class Store {
 		}
 		const store = new Store(path, instance);
 		await store.migrate();
-		// the audit trail is keyed from the first open on (the key is created beside the store when none is set)
+		// the trail is keyed from the first open on (the key is created beside the store when none is set)
 		if (opts.keyTrail !== false) {
 			try {
-				await (await import('../audit/trail.ts')).keyTrail(store);
+				await (await import('../trail/trail.ts')).keyTrail(store);
 			} catch (e) {
 				await store.close();
 				throw e;

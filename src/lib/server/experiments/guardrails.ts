@@ -34,7 +34,7 @@ import type { Experiment, ExperimentMetric, Guardrail } from '../../experiments/
 import { EXPERIMENT_METRICS } from '../../experiments/schema.ts';
 import { poissonRateTest } from '../../stats/rare.ts';
 import { DEFAULT_TUNING_N, oneSidedMixtureTest, rhoSquared, sequentialCompare } from '../../stats/sequential.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { analyzeExperiment, type ExperimentAnalysis, type MetricResult } from './analyze.ts';
 import { loadExperiments } from './registry.ts';
@@ -478,7 +478,7 @@ export class AlertError extends Error {
 	}
 }
 
-/** acknowledges an open alert with a reason (required); records alert.acknowledge in the audit trail */
+/** acknowledges an open alert with a reason (required); records alert.acknowledge in the trail */
 export async function acknowledgeAlert(
 	store: Store,
 	alertId: number,
@@ -498,7 +498,7 @@ export async function acknowledgeAlert(
 		{ id: BigInt(alertId), by: input.actor.username, reason }
 	);
 	if (!updated) throw already();
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: input.actor.username,
 		role: input.actor.role,
 		action: 'alert.acknowledge',

@@ -4,11 +4,11 @@
  * account to an arm by a deterministic hash of (experiment id, salt, account id) — all in SQL,
  * queries/experiments/eligible.sql and assign.sql — and stores the assignments in
  * experiment_assignments under an import batch of their own (source 'launch'). Each action is
- * written back to experiments/<id>.yaml and recorded in the audit trail with who did it.
+ * written back to experiments/<id>.yaml and recorded in the trail with who did it.
  */
 import { BIGINT, BOOLEAN, LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Experiment } from '../../experiments/schema.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { LAUNCH_SOURCE } from '../ingest/import.ts';
 import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
@@ -157,9 +157,9 @@ export interface LaunchOptions {
 	dir?: string;
 	/** the launch moment, ISO 8601 (default now): assigned_at of every assignment and launched.at */
 	at?: string;
-	/** why it is launched now: required, recorded in the audit trail */
+	/** why it is launched now: required, recorded in the trail */
 	reason?: string;
-	/** an admin's reason to launch although a check of an arm says "must fix" (recorded in the audit trail) */
+	/** an admin's reason to launch although a check of an arm says "must fix" (recorded in the trail) */
 	override?: string;
 	/** the rules of the message and cadence checks (default: the store's, checkRules) */
 	rules?: CheckRules;
@@ -202,7 +202,7 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 		const e = need(getExperiment(id, opts.dir), id);
 		if (e.status !== 'draft') throw new ExperimentError(`experiment ${id} is ${e.status}: only a draft can be launched (stopping and relaunching is a new version, under a new id)`);
 		const reason = opts.reason?.trim() ?? '';
-		if (!reason) throw new ExperimentError(`experiment ${id} was not launched: say why it is launched now (a reason is required; it is recorded in the audit trail)`);
+		if (!reason) throw new ExperimentError(`experiment ${id} was not launched: say why it is launched now (a reason is required; it is recorded in the trail)`);
 		// the checks of every arm's messages: a "must fix" blocks the launch, unless an admin overrides it with a reason
 		const { mustFix } = launchChecks(e.arms, opts.rules ?? (await checkRules(store)));
 		const override = opts.override?.trim() ?? '';
@@ -271,7 +271,7 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 			);
 		}
 		const result: LaunchResult = { id, launched_at: at, definition_hash: hash, batch_id: batchId, eligible, assigned, duration_ms: Date.now() - t0 };
-		await recordAudit(store, {
+		await recordTrail(store, {
 			actor: actor.username,
 			role: actor.role,
 			action: 'experiment.launch',
@@ -380,7 +380,7 @@ export function stopExperiment(store: Store, id: string, input: StopInput): Prom
 		if (e.status !== 'running') throw new ExperimentError(`experiment ${id} is ${e.status}: only a running experiment can be stopped`);
 		const at = new Date().toISOString();
 		const written = updateExperimentFile(id, { status: 'stopped', stopped: { by: input.actor.username, at, reason } }, input.dir);
-		await recordAudit(store, { actor: input.actor.username, role: input.actor.role, action: 'experiment.stop', target: id, details: { at, reason, from: 'running' } });
+		await recordTrail(store, { actor: input.actor.username, role: input.actor.role, action: 'experiment.stop', target: id, details: { at, reason, from: 'running' } });
 		return written;
 	});
 }
@@ -414,7 +414,7 @@ export function concludeExperiment(store: Store, id: string, input: ConcludeInpu
 		const at = new Date().toISOString();
 		const decision = { decision: input.decision, ...(winner ? { winner } : {}), by: input.actor.username, at, reason };
 		const written = updateExperimentFile(id, { status: 'concluded', decision }, input.dir);
-		await recordAudit(store, {
+		await recordTrail(store, {
 			actor: input.actor.username,
 			role: input.actor.role,
 			action: 'experiment.conclude',

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { describeIssues, experimentSchema, renamedMetricMessage, renameOldMetrics, type Experiment } from '../../experiments/schema.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { projectRoot } from '../paths.ts';
 import { getStore } from '../store.ts';
@@ -299,7 +299,7 @@ export interface SavedDraft {
 /**
  * Validates a definition and writes it as experiments/<id>.yaml, only while the experiment is a
  * draft or new; a running, stopped or concluded experiment is refused with an ExperimentError
- * that names what its definition would change. Records experiment.draft_saved in the audit trail
+ * that names what its definition would change. Records experiment.draft_saved in the trail
  * of `store` (default: the server's store).
  */
 export async function saveDraft(input: unknown, actor: Actor, dir?: string, store?: Store): Promise<SavedDraft> {
@@ -333,7 +333,7 @@ export async function saveDraft(input: unknown, actor: Actor, dir?: string, stor
 		doc.commentBefore = header(e, actor, at);
 		writeAtomically(folder, file, doc.toString(WRITE_OPTIONS));
 		const target = store ?? (await getStore());
-		await recordAudit(target, {
+		await recordTrail(target, {
 			actor: actor.username,
 			role: actor.role,
 			action: 'experiment.draft_saved',

@@ -12,7 +12,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { replacedRowColumns } from '../kpi/summaries.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
@@ -45,7 +45,7 @@ export interface ImportOptions {
 	fileName?: string;
 	table?: TableName;
 	source: ImportSource;
-	/** who imports, for the audit trail (default: the source, e.g. cli) */
+	/** who imports, for the trail (default: the source, e.g. cli) */
 	actor?: { username: string; role: string | null; ip?: string | null };
 	onProgress?: (p: ImportProgress) => void;
 }
@@ -385,7 +385,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 	}
 	result.duration_ms = Date.now() - started;
 	const { batch_id, table: t, status, error, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined } = result;
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: opts.actor?.username ?? opts.source,
 		role: opts.actor?.role ?? null,
 		action: 'import',

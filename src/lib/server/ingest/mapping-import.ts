@@ -2,7 +2,7 @@
  * Importing a file through a mapping (docs/mappings.md): the mapping turns the file into one CSV
  * file per table in the contract's columns (mapping-sql.ts), then each goes through the one
  * import path every export takes (import.ts: checks, quarantine, limits, upsert, the import
- * history and the audit trail), in the contract's order, accounts first. Each table is imported
+ * history and the trail), in the contract's order, accounts first. Each table is imported
  * all or nothing, as a file is; a table that is rejected stops the tables after it.
  *
  * A mapping that does not fit the file, or a file that cannot be read, imports nothing: the
@@ -10,7 +10,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import { emptyResult, importFile, recordRejected, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';
@@ -70,7 +70,7 @@ export async function importMapped(store: Store, opts: MappedImportOptions): Pro
 	}
 }
 
-/** records the attempt as a rejected import (import history, audit trail) */
+/** records the attempt as a rejected import (import history, trail) */
 async function rejected(store: Store, opts: MappedImportOptions, shown: string, error: string, format: SourceFormat | null, started: number): Promise<ImportResult> {
 	const result: ImportResult = { ...emptyResult(shown, null), error };
 	let bytes: number | null = null;
@@ -86,7 +86,7 @@ async function rejected(store: Store, opts: MappedImportOptions, shown: string, 
 		conn.closeSync();
 	}
 	result.duration_ms = Date.now() - started;
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: opts.actor?.username ?? opts.source,
 		role: opts.actor?.role ?? null,
 		action: 'import',

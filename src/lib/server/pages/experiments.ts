@@ -9,7 +9,7 @@ import { checkRules } from '../compliance/message-rules.ts';
 import { error } from '@sveltejs/kit';
 import { join } from 'node:path';
 import type { Experiment } from '../../experiments/schema.ts';
-import { recordAudit } from '../audit/trail.ts';
+import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
 import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import { assignmentCounts, assignmentsFile, launchExperiment, type LaunchResult } from '../experiments/lifecycle.ts';
@@ -52,7 +52,7 @@ export interface Download {
 
 /**
  * The assignments of a launched experiment as CSV or Parquet, written by the back end into a
- * temporary folder (the route streams it and removes the folder), recorded in the audit trail
+ * temporary folder (the route streams it and removes the folder), recorded in the trail
  * as an export with who asked.
  */
 export async function assignmentsDownload(store: Store, id: string, format: 'csv' | 'parquet', actor: Actor & { ip?: string }): Promise<Download> {
@@ -63,7 +63,7 @@ export async function assignmentsDownload(store: Store, id: string, format: 'csv
 	const name = `${e.id}_assignments.${format}`;
 	try {
 		const f = await assignmentsFile(store, e.id, format, join(dir, name));
-		await recordAudit(store, { actor: actor.username, role: actor.role, action: 'export', target: `assignments of ${e.id}`, details: { format, rows: f.rows }, ip: actor.ip });
+		await recordTrail(store, { actor: actor.username, role: actor.role, action: 'export', target: `assignments of ${e.id}`, details: { format, rows: f.rows }, ip: actor.ip });
 		return { path: f.path, dir, name, rows: f.rows, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet' };
 	} catch (err) {
 		removeTempDir(dir);

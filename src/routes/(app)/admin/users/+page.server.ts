@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { recordAudit } from '$lib/server/audit/trail';
+import { recordTrail } from '$lib/server/trail/trail';
 import { addUser, listUsers, setDisabled, UserError, usernameSchema } from '$lib/server/auth/users';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +15,7 @@ export const actions: Actions = {
 		const store = await getStore();
 		try {
 			const user = await addUser(store, { username: String(form.username ?? ''), role: String(form.role ?? ''), password: String(form.password ?? '') });
-			await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'user_added', target: user.username, details: { role: user.role }, ip: getClientAddress() });
+			await recordTrail(store, { actor: locals.user!.username, role: locals.user!.role, action: 'user_added', target: user.username, details: { role: user.role }, ip: getClientAddress() });
 			return { added: user.username };
 		} catch (e) {
 			if (e instanceof UserError) return fail(400, { message: e.message, username: String(form.username ?? '').slice(0, 64) });
@@ -29,7 +29,7 @@ export const actions: Actions = {
 		const store = await getStore();
 		try {
 			const user = await setDisabled(store, parsed.data.username, parsed.data.disabled === 'true');
-			await recordAudit(store, {
+			await recordTrail(store, {
 				actor: locals.user!.username,
 				role: locals.user!.role,
 				action: user.disabled ? 'user_disabled' : 'user_enabled',

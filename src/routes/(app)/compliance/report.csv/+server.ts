@@ -1,4 +1,4 @@
-/** The findings of an audit as CSV (ISO dates, the findings list's filters); the export is recorded in the audit trail. */
+/** The findings of an audit as CSV (ISO dates, the findings list's filters); the export is recorded in the trail. */
 import { error } from '@sveltejs/kit';
 import { exportFindingsCsv } from '$lib/server/compliance/findings';
 import { answered, heavyRequest } from '$lib/server/limits';

@@ -1,7 +1,7 @@
 /** The printable audit report: summary, method, pack versions and findings, under the findings list's filters. */
 import { auditPacks, complianceOverview, findingsPage, packVersionsVsCurrent, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
-import { recordAudit } from '$lib/server/audit/trail';
+import { recordTrail } from '$lib/server/trail/trail';
 import { heavyRequest, pageWork } from '$lib/server/limits';
 import type { PageServerLoad } from './$types';
 
@@ -12,7 +12,7 @@ async function report(url: URL, locals: App.Locals) {
 	const { store, parsed, audit, problems } = await findingsRequest(url);
 	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
 	// who opened the report (personal data of every account with a finding), before it is shown
-	await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `compliance report of audit ${audit.audit_id}`, details: { filters: url.search || null } });
+	await recordTrail(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `compliance report of audit ${audit.audit_id}`, details: { filters: url.search || null } });
 	const filter = { ...parsed.filter, sort: 'asc' as const, page: 1 };
 	const packs = await auditPacks(store, audit);
 	const [overview, findings, versions] = await Promise.all([complianceOverview(store, audit, filter, { packs }), findingsPage(store, audit.audit_id, filter, REPORT_MAX_ROWS), packVersionsVsCurrent(store, audit)]);

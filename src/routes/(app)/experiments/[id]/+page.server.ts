@@ -72,7 +72,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { action: 'conclude', message: firstIssue(parsed.error) });
 		return attempt('conclude', async () => {
 			await concludeExperiment(await getStore(), event.params.id, { actor: who, ...parsed.data });
-			return { action: 'conclude', done: 'Concluded: the decision is recorded in the definition file and the audit trail.' };
+			return { action: 'conclude', done: 'Concluded: the decision is recorded in the definition file and the trail.' };
 		});
 	},
 	acknowledge: async (event) => acknowledge(await getStore(), event.request, actor(event))

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { searchObject } from '$lib/schemas';
 import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
-import { recordAudit } from '$lib/server/audit/trail';
+import { recordTrail } from '$lib/server/trail/trail';
 import { pageWork, timeLimited } from '$lib/server/limits';
 import type { PageServerLoad, PageServerLoadEvent } from './$types';
 
@@ -33,7 +33,7 @@ async function timeline({ params, url, locals }: PageServerLoadEvent) {
 		const store = await getStore();
 		const view = await accountTimeline(store, customer.data, p, { role: locals.user!.role });
 		// who opened a customer's timeline, before it is shown
-		await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `timeline of customer ${customer.data}`, details: p.account ? { account: p.account } : undefined });
+		await recordTrail(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `timeline of customer ${customer.data}`, details: p.account ? { account: p.account } : undefined });
 		return { view, problems, auditAsked: p.audit !== undefined };
 	} catch (e) {
 		if (e instanceof TimelinePartyRedirect) {

@@ -3,7 +3,7 @@ import { error } from '@sveltejs/kit';
 import { batchIdSchema } from '$lib/schemas';
 import { createReadStream, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { recordAudit } from '$lib/server/audit/trail';
+import { recordTrail } from '$lib/server/trail/trail';
 import { getBatch, quarantineCsvFile } from '$lib/server/data/batches';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
@@ -16,7 +16,7 @@ export const GET: RequestHandler = async ({ params, locals, getClientAddress }) 
 	if (!batch) error(404, `there is no import batch ${id.data}`);
 	const name = `${(batch.file_name.replace(/\.[^.]+$/, '') || 'batch').replace(/[^\w.-]+/g, '_')}_quarantine_batch${batch.batch_id}.csv`;
 	const { path, dir } = await quarantineCsvFile(store, id.data);
-	await recordAudit(store, {
+	await recordTrail(store, {
 		actor: locals.user!.username,
 		role: locals.user!.role,
 		action: 'export',

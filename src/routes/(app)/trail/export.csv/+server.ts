@@ -1,7 +1,7 @@
-/** The audit trail (filtered as on the page) as CSV; the export itself is recorded. */
+/** The trail (filtered as on the page) as CSV; the export itself is recorded. */
 import { error } from '@sveltejs/kit';
 import { searchObject, trailFilterSchema } from '$lib/schemas';
-import { listTrail, recordAudit, trailCsv } from '$lib/server/audit/trail';
+import { listTrail, recordTrail, trailCsv } from '$lib/server/trail/trail';
 import { answered, heavyRequest, maxExportRows, ResultTooLargeError } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
@@ -17,9 +17,9 @@ export const GET: RequestHandler = async ({ url, locals, getClientAddress }) => 
 			const max = maxExportRows();
 			const records = await listTrail(store, { ...parsed.data, limit: max + 1 });
 			if (records.length > max) throw new ResultTooLargeError('CSV', null, max, 'Narrow it with From and To (or an action or a person) and export each part.');
-			await recordAudit(store, { actor: locals.user!.username, role: locals.user!.role, action: 'export', target: 'audit_trail', details: { ...parsed.data, rows: records.length }, ip: getClientAddress() });
+			await recordTrail(store, { actor: locals.user!.username, role: locals.user!.role, action: 'export', target: 'trail', details: { ...parsed.data, rows: records.length }, ip: getClientAddress() });
 			return new Response(trailCsv(records), {
-				headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="curewise_audit_trail.csv"' }
+				headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="curewise_trail.csv"' }
 			});
 		})
 	);

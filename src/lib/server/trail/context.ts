@@ -1,6 +1,6 @@
 /**
  * The request a trail record is written in: the server hook runs every request inside
- * requestContext.run({ ip }), so that recordAudit gives every record written while answering it
+ * requestContext.run({ ip }), so that recordTrail gives every record written while answering it
  * the client's address, whichever code writes it (a pack save, a draft, an export, …). Outside a
  * request (the CLI, background work) there is none.
  */

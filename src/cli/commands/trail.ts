@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { CheckpointError, checkpointTarget, exportCheckpoint, isWebhook, makeCheckpoint, readCheckpoints } from '../../lib/server/audit/checkpoints.ts';
-import { loadTrailKey, TrailKeyError } from '../../lib/server/audit/key.ts';
-import { verifyTrail } from '../../lib/server/audit/trail.ts';
+import { CheckpointError, checkpointTarget, exportCheckpoint, isWebhook, makeCheckpoint, readCheckpoints } from '../../lib/server/trail/checkpoints.ts';
+import { loadTrailKey, TrailKeyError } from '../../lib/server/trail/key.ts';
+import { verifyTrail } from '../../lib/server/trail/trail.ts';
 import { existsSync } from 'node:fs';
 import { parse, UsageError } from '../args.ts';
 import { localIo, type Io } from '../io.ts';
 
-export const usage = `usage: curewise audit-trail verify [--db FILE] [--checkpoints FILE] [--json]
-       curewise audit-trail checkpoint [--db FILE] [--to FILE|URL] [--json]
+export const usage = `usage: curewise trail verify [--db FILE] [--checkpoints FILE] [--json]
+       curewise trail checkpoint [--db FILE] [--to FILE|URL] [--json]
 
-verify      checks the audit trail: every record must carry the hash of the one before and
+verify      checks the trail: every record must carry the hash of the one before and
             match its own hash, keyed with the trail key (CUREWISE_TRAIL_KEY, or the file
             CUREWISE_TRAIL_KEY_FILE, or <store>.trail-key); and every signed checkpoint in
             --checkpoints (default: CUREWISE_TRAIL_CHECKPOINTS or <store>.trail-checkpoints.jsonl,
@@ -55,12 +55,12 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 			const r = await verifyTrail(store, { key, checkpoints });
 			const where = checkpoints.length ? `, ${checkpoints.length} signed checkpoint${checkpoints.length === 1 ? '' : 's'} matched (${file})` : ', no checkpoints to check against';
 			const plain = r.plain_records ? ` (${r.plain_records} from before the trail was keyed, checked unkeyed)` : '';
-			if (r.ok) say(`audit trail intact: ${r.records} records verified${plain}${key ? ` with key ${key.id}` : ''}${where}`, r);
-			else say(`audit trail BROKEN at record ${r.broken!.seq}: ${r.broken!.reason} (${r.records} records)`, r);
+			if (r.ok) say(`trail intact: ${r.records} records verified${plain}${key ? ` with key ${key.id}` : ''}${where}`, r);
+			else say(`trail BROKEN at record ${r.broken!.seq}: ${r.broken!.reason} (${r.records} records)`, r);
 			return r.ok ? 0 : 1;
 		} catch (e) {
 			if (e instanceof CheckpointError || e instanceof TrailKeyError) {
-				say(`${sub === 'verify' ? 'audit trail cannot be verified' : 'no checkpoint was exported'}: ${e.message}`, { ok: false, error: e.message });
+				say(`${sub === 'verify' ? 'trail cannot be verified' : 'no checkpoint was exported'}: ${e.message}`, { ok: false, error: e.message });
 				return 1;
 			}
 			throw e;

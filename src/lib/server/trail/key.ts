@@ -1,5 +1,5 @@
 /**
- * The trail key: a secret that lives outside the store and keys the audit trail.
+ * The trail key: a secret that lives outside the store and keys the trail.
  *
  * - Each record's hash is an HMAC-SHA256 under a key derived from the secret, so a person who
  *   can write to the store but does not hold the secret cannot recompute the chain after

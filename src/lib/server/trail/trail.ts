@@ -1,5 +1,5 @@
 /**
- * The audit trail: an append-only record of sign-ins, imports, experiment decisions, alert
+ * The trail: an append-only record of sign-ins, imports, experiment decisions, alert
  * acknowledgements, policy changes, exports and views of account timelines. Each record
  * carries the hash of the one before and of its own content, keyed with the trail key
  * (audit/key.ts: HMAC-SHA256 under a secret kept outside the store), so an edit or a deletion
@@ -19,7 +19,7 @@ import { canonical } from '../../canonical.ts';
 import { csvText } from '../csv.ts';
 import { requestIp } from './context.ts';
 
-export interface AuditEvent {
+export interface TrailEvent {
 	actor: string;
 	role?: string | null;
 	action: string;
@@ -28,7 +28,7 @@ export interface AuditEvent {
 	ip?: string | null;
 }
 
-export interface AuditRecord {
+export interface TrailRecord {
 	seq: number;
 	recorded_at: string;
 	actor: string;
@@ -48,7 +48,7 @@ export const GENESIS = '0'.repeat(64);
 export const KEYED_ACTION = 'trail_keyed';
 
 /** a record's hash: keyed (HMAC-SHA256) when a key is given, plain SHA-256 for records written before the trail was keyed */
-export function recordHash(r: Omit<AuditRecord, 'hash'>, key: TrailKey | null): string {
+export function recordHash(r: Omit<TrailRecord, 'hash'>, key: TrailKey | null): string {
 	const text = canonical([r.seq, r.recorded_at, r.actor, r.role ?? '', r.action, r.target ?? '', r.details ?? '', r.ip ?? '', r.prev_hash]);
 	return key ? hmacHex(key, text) : createHash('sha256').update(text).digest('hex');
 }
@@ -57,14 +57,14 @@ export function recordHash(r: Omit<AuditRecord, 'hash'>, key: TrailKey | null): 
 const keyed = new WeakMap<Store, TrailKey>();
 
 async function lastRecord(store: Store): Promise<{ seq: number; hash: string } | undefined> {
-	const [last] = await store.rows<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1`);
+	const [last] = await store.rows<{ seq: number; hash: string }>(`SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1`);
 	return last;
 }
 
-async function insert(store: Store, full: AuditRecord): Promise<void> {
+async function insert(store: Store, full: TrailRecord): Promise<void> {
 	const conn = await store.conn();
 	await conn.run(
-		`INSERT INTO audit_trail VALUES ($seq, $at::TIMESTAMPTZ, $actor, $role, $action, $target, $details, $ip, $prev, $hash)`,
+		`INSERT INTO trail VALUES ($seq, $at::TIMESTAMPTZ, $actor, $role, $action, $target, $details, $ip, $prev, $hash)`,
 		{
 			seq: BigInt(full.seq),
 			at: full.recorded_at,
@@ -88,18 +88,18 @@ async function insert(store: Store, full: AuditRecord): Promise<void> {
 async function keyFor(store: Store): Promise<TrailKey> {
 	const known = keyed.get(store);
 	if (known) return known;
-	const [seal] = await store.rows<{ seq: number; details: string }>(`SELECT seq, details FROM audit_trail WHERE action = '${KEYED_ACTION}' ORDER BY seq LIMIT 1`);
+	const [seal] = await store.rows<{ seq: number; details: string }>(`SELECT seq, details FROM trail WHERE action = '${KEYED_ACTION}' ORDER BY seq LIMIT 1`);
 	// a keyed trail whose key is gone gets no new key: that would hide whatever happened to it
 	const key = seal ? loadTrailKey(store.path) : ensureTrailKey(store.path);
 	if (!key) {
 		throw new TrailKeyError(
-			`the audit trail of ${store.path} is keyed (record ${seal!.seq}, ${seal!.details}) and its key is not here: ` +
+			`the trail of ${store.path} is keyed (record ${seal!.seq}, ${seal!.details}) and its key is not here: ` +
 				`set CUREWISE_TRAIL_KEY or CUREWISE_TRAIL_KEY_FILE, or put the key file back at ${keyFilePath(store.path)}`
 		);
 	}
 	if (!seal) {
 		const last = await lastRecord(store);
-		const rec: Omit<AuditRecord, 'hash'> = {
+		const rec: Omit<TrailRecord, 'hash'> = {
 			seq: (last?.seq ?? 0) + 1,
 			recorded_at: new Date().toISOString(),
 			actor: 'system',
@@ -130,11 +130,11 @@ export function keyTrail(store: Store): Promise<TrailKey> {
 	return serial(() => keyFor(store));
 }
 
-export function recordAudit(store: Store, e: AuditEvent): Promise<AuditRecord> {
+export function recordTrail(store: Store, e: TrailEvent): Promise<TrailRecord> {
 	return serial(async () => {
 		const key = await keyFor(store);
 		const last = await lastRecord(store);
-		const rec: Omit<AuditRecord, 'hash'> = {
+		const rec: Omit<TrailRecord, 'hash'> = {
 			seq: (last?.seq ?? 0) + 1,
 			recorded_at: new Date().toISOString(),
 			actor: e.actor,
@@ -142,11 +142,11 @@ export function recordAudit(store: Store, e: AuditEvent): Promise<AuditRecord> {
 			action: e.action,
 			target: e.target ?? null,
 			details: e.details ? canonical(e.details) : null,
-			// the address given, else that of the request being answered (src/lib/server/audit/context.ts)
+			// the address given, else that of the request being answered (src/lib/server/trail/context.ts)
 			ip: e.ip ?? requestIp(),
 			prev_hash: last?.hash ?? GENESIS
 		};
-		const full: AuditRecord = { ...rec, hash: recordHash(rec, key) };
+		const full: TrailRecord = { ...rec, hash: recordHash(rec, key) };
 		await insert(store, full);
 		return full;
 	});
@@ -154,8 +154,8 @@ export function recordAudit(store: Store, e: AuditEvent): Promise<AuditRecord> {
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
 
-/** a row of audit_trail as a record (timestamps as ISO text, as hashed) */
-export function toRecord(r: Record<string, unknown>): AuditRecord {
+/** a row of trail as a record (timestamps as ISO text, as hashed) */
+export function toRecord(r: Record<string, unknown>): TrailRecord {
 	return {
 		seq: Number(r.seq),
 		recorded_at: iso(r.recorded_at),
@@ -192,7 +192,7 @@ export interface VerifyOptions {
 
 export async function verifyTrail(store: Store, opts: VerifyOptions = {}): Promise<VerifyResult> {
 	const key = opts.key === undefined ? loadTrailKey(store.path) : opts.key;
-	const rows = (await store.rows(`SELECT * FROM audit_trail ORDER BY seq`)).map(toRecord);
+	const rows = (await store.rows(`SELECT * FROM trail ORDER BY seq`)).map(toRecord);
 	const sealIndex = rows.findIndex((r) => r.action === KEYED_ACTION);
 	const cps = opts.checkpoints ?? [];
 	const latest = cps.reduce<Checkpoint | null>((a, c) => (!a || c.seq > a.seq ? c : a), null);
@@ -252,9 +252,9 @@ export interface TrailFilter {
 	limit?: number;
 }
 
-export async function listTrail(store: Store, f: TrailFilter = {}): Promise<AuditRecord[]> {
+export async function listTrail(store: Store, f: TrailFilter = {}): Promise<TrailRecord[]> {
 	const rows = await store.rows(
-		`SELECT * FROM audit_trail
+		`SELECT * FROM trail
 		 WHERE ($action IS NULL OR action = $action)
 		   AND ($actor IS NULL OR actor = $actor)
 		   AND ($from IS NULL OR recorded_at >= $from::DATE)
@@ -266,10 +266,10 @@ export async function listTrail(store: Store, f: TrailFilter = {}): Promise<Audi
 }
 
 export async function trailActions(store: Store): Promise<string[]> {
-	return (await store.rows<{ action: string }>(`SELECT DISTINCT action FROM audit_trail ORDER BY 1`)).map((r) => r.action);
+	return (await store.rows<{ action: string }>(`SELECT DISTINCT action FROM trail ORDER BY 1`)).map((r) => r.action);
 }
 
-export function trailCsv(records: AuditRecord[]): string {
+export function trailCsv(records: TrailRecord[]): string {
 	const cols = ['seq', 'recorded_at', 'actor', 'role', 'action', 'target', 'details', 'ip', 'prev_hash', 'hash'] as const;
 	return csvText(cols, records.map((r) => cols.map((c) => (r[c] == null ? null : String(r[c])))));
 }

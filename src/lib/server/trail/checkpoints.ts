@@ -1,5 +1,5 @@
 /**
- * Signed checkpoints of the audit trail: the newest record's number and hash at a moment,
+ * Signed checkpoints of the trail: the newest record's number and hash at a moment,
  * signed with the trail key's Ed25519 key (audit/key.ts). A checkpoint kept off the machine
  * (a file copied elsewhere, or sent to a webhook) lets verifyTrail find records removed from
  * the end of the trail, and a chain rewritten by someone who got hold of the key after the
@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { canonical } from '../../canonical.ts';
 import type { Store } from '../db/store.ts';
 import { signText, verifySignature, type TrailKey } from './key.ts';
-import { keyTrail, recordAudit } from './trail.ts';
+import { keyTrail, recordTrail } from './trail.ts';
 
 export const CHECKPOINT_FORMAT = 'curewise-trail-checkpoint/1';
 export const CHECKPOINT_ACTION = 'trail_checkpoint';
@@ -53,7 +53,7 @@ function signedText(c: Omit<Checkpoint, 'signature'>): string {
  */
 export async function makeCheckpoint(store: Store, actor: { username: string; role?: string | null }, target: string): Promise<Checkpoint> {
 	const key = await keyTrail(store);
-	const head = await recordAudit(store, { actor: actor.username, role: actor.role ?? null, action: CHECKPOINT_ACTION, target: isWebhook(target) ? new URL(target).origin : target });
+	const head = await recordTrail(store, { actor: actor.username, role: actor.role ?? null, action: CHECKPOINT_ACTION, target: isWebhook(target) ? new URL(target).origin : target });
 	const unsigned: Omit<Checkpoint, 'signature'> = {
 		format: CHECKPOINT_FORMAT,
 		seq: head.seq,
@@ -130,10 +130,10 @@ export function scheduleCheckpoints(store: Store, minutes: number, log: (m: stri
 		if (running) return;
 		running = true;
 		try {
-			const [last] = await store.rows<{ action: string }>(`SELECT action FROM audit_trail ORDER BY seq DESC LIMIT 1`);
+			const [last] = await store.rows<{ action: string }>(`SELECT action FROM trail ORDER BY seq DESC LIMIT 1`);
 			if (last && last.action !== CHECKPOINT_ACTION) await exportCheckpoint(await makeCheckpoint(store, { username: 'system' }, target), target);
 		} catch (e) {
-			log(`the audit trail checkpoint could not be written: ${e instanceof Error ? e.message : e}`);
+			log(`the trail checkpoint could not be written: ${e instanceof Error ? e.message : e}`);
 		} finally {
 			running = false;
 		}

@@ -1,7 +1,7 @@
 import { searchObject, trailFilterSchema, type TrailFilterInput } from '$lib/schemas';
-import { listTrail, trailActions, verifyTrail } from '$lib/server/audit/trail';
-import { CheckpointError, defaultCheckpoints } from '$lib/server/audit/checkpoints';
-import { loadTrailKey, TrailKeyError } from '$lib/server/audit/key';
+import { listTrail, trailActions, verifyTrail } from '$lib/server/trail/trail';
+import { CheckpointError, defaultCheckpoints } from '$lib/server/trail/checkpoints';
+import { loadTrailKey, TrailKeyError } from '$lib/server/trail/key';
 import { getStore } from '$lib/server/store';
 import { config } from '$lib/server/config';
 import { pageWork, timeLimited } from '$lib/server/limits';
