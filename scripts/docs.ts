@@ -1,7 +1,8 @@
-// npm run docs: writes into README.md the parts generated from the code: the export format
-// (src/lib/contract.ts, between <!-- contract:start --> and <!-- contract:end -->) and the
-// metrics (src/lib/metrics/catalogue.ts and counts.ts, between <!-- metrics:start --> and
-// <!-- metrics:end -->). The unit tests compare both parts of README.md with these functions.
+// npm run docs: writes the parts of the docs generated from the code: the export format
+// (src/lib/contract.ts) into docs/data-contract.md, between <!-- contract:start --> and
+// <!-- contract:end -->, and the metrics (src/lib/metrics/catalogue.ts and counts.ts) into
+// docs/metrics.md, between <!-- metrics:start --> and <!-- metrics:end -->. The unit tests
+// compare both parts with these functions.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +76,7 @@ function table(header: string[], rows: string[][]): string {
 	return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
 }
 
-/** the README's metrics: the Overview's KPIs, the experiment metrics and the renamed experiment metrics */
+/** docs/metrics.md's catalogue: the Overview's KPIs, the experiment metrics and the renamed experiment metrics */
 export function metricsMarkdown(): string {
 	const kpis = table(
 		['name', 'label', 'unit', 'better', 'grain', 'computed as', 'maturity', 'definition'],
@@ -114,27 +115,40 @@ export function metricsMarkdown(): string {
 	].join('\n');
 }
 
-/** README text with the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by body */
+/** a document's text with the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by body */
 export function replaceBlock(readme: string, name: string, body: string): string {
 	const start = `<!-- ${name}:start -->\n`;
 	const end = `<!-- ${name}:end -->`;
 	const i = readme.indexOf(start);
 	const j = readme.indexOf(end, i + start.length);
-	if (i < 0 || j < 0) throw new Error(`README.md has no ${start.trim()} … ${end} markers`);
+	if (i < 0 || j < 0) throw new Error(`no ${start.trim()} … ${end} markers`);
 	return readme.slice(0, i + start.length) + body + readme.slice(j);
 }
 
-/** the README's generated part between `<!-- NAME:start -->` and `<!-- NAME:end -->`, or null */
+/** a document's generated part between `<!-- NAME:start -->` and `<!-- NAME:end -->`, or null */
 export function readBlock(readme: string, name: string): string | null {
 	const m = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme);
 	return m ? m[1]! : null;
 }
 
+/** the generated blocks: which file holds each, and its text */
+export const GENERATED = [
+	{ file: 'docs/data-contract.md', block: 'contract', body: contractMarkdown },
+	{ file: 'docs/metrics.md', block: 'metrics', body: metricsMarkdown }
+] as const;
+
 function main() {
-	const readme = readFileSync('README.md', 'utf8');
-	const next = replaceBlock(replaceBlock(readme, 'contract', contractMarkdown()), 'metrics', metricsMarkdown());
-	writeFileSync('README.md', next);
-	console.log('README.md export format and metrics updated');
+	for (const g of GENERATED) {
+		const text = readFileSync(g.file, 'utf8');
+		let next: string;
+		try {
+			next = replaceBlock(text, g.block, g.body());
+		} catch (e) {
+			throw new Error(`${g.file}: ${(e as Error).message}`);
+		}
+		if (next !== text) writeFileSync(g.file, next);
+		console.log(`${g.file}: ${g.block} ${next === text ? 'up to date' : 'updated'}`);
+	}
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -12,9 +12,9 @@ test('the table is taken from the file name', () => {
 	expect(tableFromFileName('export.csv')).toBeNull();
 });
 
-test("the README's export format is the one generated from the contract (run npm run docs after changing it)", () => {
-	const readme = readFileSync('README.md', 'utf8');
-	const m = /<!-- contract:start -->\n([\s\S]*?)<!-- contract:end -->/.exec(readme);
-	expect(m, 'README has the contract markers').not.toBeNull();
+test("docs/data-contract.md's export format is the one generated from the contract (run npm run docs after changing it)", () => {
+	const doc = readFileSync('docs/data-contract.md', 'utf8');
+	const m = /<!-- contract:start -->\n([\s\S]*?)<!-- contract:end -->/.exec(doc);
+	expect(m, 'docs/data-contract.md has the contract markers').not.toBeNull();
 	expect(m![1]).toBe(contractMarkdown());
 });

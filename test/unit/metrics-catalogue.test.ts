@@ -1,7 +1,7 @@
 /**
  * The metric catalogue (src/lib/metrics) is the one place a metric is defined: it is well formed,
  * no query file or page defines a metric or a named count by hand, the vocabularies are written
- * once (src/lib/vocabulary.ts), the SQL it generates is valid DuckDB, and the README's metrics
+ * once (src/lib/vocabulary.ts), the SQL it generates is valid DuckDB, and docs/metrics.md's metrics
  * table is the one generated from it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -511,8 +511,8 @@ describe('the generated SQL', () => {
 	});
 });
 
-test('the README says what each metric means in the words of the catalogue (run npm run docs after changing it)', () => {
-	const block = readBlock(readFileSync('README.md', 'utf8'), 'metrics');
-	expect(block, 'README has the <!-- metrics:start --> and <!-- metrics:end --> markers').not.toBeNull();
+test('docs/metrics.md says what each metric means in the words of the catalogue (run npm run docs after changing it)', () => {
+	const block = readBlock(readFileSync('docs/metrics.md', 'utf8'), 'metrics');
+	expect(block, 'docs/metrics.md has the <!-- metrics:start --> and <!-- metrics:end --> markers').not.toBeNull();
 	expect(block).toBe(metricsMarkdown());
 });
