@@ -508,5 +508,26 @@ ALTER TABLE users DROP COLUMN locked_until;
 		sql: `
 ALTER TABLE audit_trail RENAME TO trail;
 `
+	},
+	{
+		version: 16,
+		name: 'compliance: the audits owed by imports that committed and were not audited yet',
+		sql: `
+-- an import that changed rows writes here, in its own transaction, that an audit is owed: which
+-- batch, how many rows it changed, how many of them are interactions and their dates; a finished
+-- audit of all interactions with every pack in force deletes, in its own transaction, the rows it
+-- read (src/lib/server/compliance/owed.ts). A row left here (a process killed between the import
+-- and its audit) makes the compliance pages say what is not audited yet, and the server audit at start.
+CREATE TABLE audit_owed (
+	batch_id BIGINT PRIMARY KEY,
+	table_name VARCHAR NOT NULL,
+	file_name VARCHAR NOT NULL,
+	changed_rows BIGINT NOT NULL,     -- rows inserted or replaced
+	interactions BIGINT NOT NULL,     -- of which interactions (0 for the other tables)
+	interactions_from TIMESTAMPTZ,    -- the first and last occurred_at of those interactions
+	interactions_to TIMESTAMPTZ,
+	recorded_at TIMESTAMPTZ NOT NULL
+);
+`
 	}
 ];
