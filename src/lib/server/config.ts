@@ -11,7 +11,9 @@ const schema = z.object({
 	/** the most one query may run while the server answers a request (imports, rebuilds and the CLI have no limit) */
 	CUREWISE_QUERY_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(60),
 	/** the most rows one CSV export holds; a larger one is refused with a 400 that says how to narrow it */
-	CUREWISE_MAX_EXPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000)
+	CUREWISE_MAX_EXPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000),
+	/** the server runs, when it starts, the audit an import owes (compliance/owed.ts); false: a person runs it */
+	CUREWISE_AUDIT_OWED_AT_START: z.stringbool().default(true)
 });
 
 export type Config = z.infer<typeof schema>;
