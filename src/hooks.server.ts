@@ -10,6 +10,7 @@ import { redirect, type Handle, type HandleServerError, type RequestEvent, type 
 import { decide, refusal } from '$lib/server/auth/roles';
 import { readSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { getStore } from '$lib/server/store';
+import { startServer } from '$lib/server/startup';
 import { requestContext } from '$lib/server/trail/context';
 import { headersOnEveryResponse } from '$lib/server/security-headers';
 import { config } from '$lib/server/config';
@@ -19,9 +20,9 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	// static files, redirects and error pages too (src/lib/server/security-headers.ts)
 	headersOnEveryResponse();
-	// not awaited: the server listens at once; a store that cannot be opened now (held by an
-	// import in another process) is opened by the first request instead, which then says why
-	void getStore().catch((e) => console.error(`the store could not be opened at start: ${e instanceof Error ? e.message : e}`));
+	// the store, and what runs beside it (src/lib/server/startup.ts); not awaited: the server
+	// listens at once
+	startServer();
 };
 
 /** a request that changes something (any method but GET, HEAD and OPTIONS) must come from this site */

@@ -1,15 +1,31 @@
-/** The server's one store, opened on first use (CUREWISE_DB or ./data/curewise.duckdb). */
+/**
+ * The server's one store, opened on first use (CUREWISE_DB or ./data/curewise.duckdb).
+ *
+ * This module only opens the store: what the server runs beside it once it is open (the control
+ * socket, the trail's checkpoints, the summary tables' rebuild and the Overview's cache warming)
+ * is started by startup.ts, which the server's hook calls. That keeps this module at the bottom of
+ * the import graph: every server module may import it without loading the Overview.
+ */
 import { Store } from './db/store.ts';
 import { sweepTempDirsAndSay } from './tempfiles.ts';
 import { withoutQueryTimeLimit } from './db/query-limit.ts';
 
-const g = globalThis as unknown as { __curewiseStore?: Promise<Store> };
+type OnOpen = (store: Store) => void;
+const g = globalThis as unknown as { __curewiseStore?: Promise<Store>; __curewiseOnOpen?: OnOpen };
 
 export function getStore(): Promise<Store> {
 	// the store is opened, and its background work started, outside the time limit of the request
 	// that happens to ask first (db/query-limit.ts): a summary rebuild must not be cut
 	if (!g.__curewiseStore) void withoutQueryTimeLimit(async () => openStore());
 	return g.__curewiseStore!;
+}
+
+/**
+ * What to start each time the store is opened (startup.ts sets it before the first getStore).
+ * A store that could not be opened is opened again by a later request, which then starts it.
+ */
+export function whenStoreOpens(start: OnOpen): void {
+	g.__curewiseOnOpen = start;
 }
 
 function openStore(): void {
@@ -19,26 +35,6 @@ function openStore(): void {
 		g.__curewiseStore = undefined;
 		throw e;
 	});
-	// the control socket beside the store (<store>.sock): the 'curewise' commands that may run
-	// while this server holds the store are sent there and run here (control/server.ts)
-	void g.__curewiseStore.then((s) => import('./control/server.ts').then((m) => m.startControlSocket(s))).catch(() => {});
-	// warm the Overview's chart cache in the background once the store is open
-	// (the line it prints when done tells the benchmark the server is warm)
-	// signed checkpoints of the trail, on the schedule CUREWISE_TRAIL_CHECKPOINT_MINUTES sets
-	void g.__curewiseStore
-		.then(async (s) => {
-			const [{ scheduleCheckpoints }, { config }] = await Promise.all([import('./trail/checkpoints.ts'), import('./config.ts')]);
-			scheduleCheckpoints(s, config().CUREWISE_TRAIL_CHECKPOINT_MINUTES, (m) => console.error(m));
-		})
-		.catch(() => {});
-	void g.__curewiseStore
-		.then(async (s) => {
-			// summaries built by an earlier release's SQL are rebuilt first (the raw tables answer meanwhile)
-			await import('./kpi/summaries.ts').then((m) => m.ensureSummaries(s, (msg) => console.error(msg))).catch(() => null);
-			return import('./kpi/warm.ts').then((w) => w.warmChartCache(s, (m) => console.error(m)));
-		})
-		.then((ms) => {
-			if (ms) console.log(`chart cache warmed in ${ms} ms`);
-		})
-		.catch(() => {});
+	const start = g.__curewiseOnOpen;
+	if (start) void g.__curewiseStore.then(start).catch(() => {});
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/store.ts';
-import { filterArgs } from './summary.ts';
+import { filterArgs } from './filter-args.ts';
 import { raiseMemoryLimit } from '../compliance/audit.ts';
 import { querySql, queryStatements } from '../paths.ts';
 import type { DuckDBValue } from '@duckdb/node-api';

@@ -11,6 +11,7 @@ import { rows as connRows, type Store } from '../db/store.ts';
 import { storeOverview } from '../data/overview.ts';
 import { querySql } from '../paths.ts';
 import { freshSummaries } from './summaries.ts';
+import { filterArgs } from './filter-args.ts';
 import { comparisonPeriod, type ComparisonId } from '../../periods.ts';
 import { KPIS } from '../../metrics/catalogue.ts';
 import { COUNTS, EPISODE_COUNT_NAMES, type CountName } from '../../metrics/counts.ts';
@@ -64,9 +65,7 @@ export const kpiParamsSchema = z
 // contacts: defined once in the vocabulary
 export { CONTACT_FILTERS, FILTER_KEYS, type FilterKey };
 
-export function filterArgs(p: Partial<Record<FilterKey, string | boolean | undefined>>): Record<FilterKey, string | boolean | null> {
-	return Object.fromEntries(FILTER_KEYS.map((k) => [k, p[k] ?? null])) as Record<FilterKey, string | boolean | null>;
-}
+export { filterArgs };
 export type KpiParams = z.input<typeof kpiParamsSchema>;
 
 export interface KpiValue {

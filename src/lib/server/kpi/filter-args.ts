@@ -1,0 +1,10 @@
+/**
+ * The filters every KPI query takes, as bound parameters (NULL: no filter). Its own module so
+ * that the summary tables' refresh (summaries.ts) and the KPI queries (summary.ts) both use it
+ * without importing each other.
+ */
+import { FILTER_KEYS, type FilterKey } from '../../vocabulary.ts';
+
+export function filterArgs(p: Partial<Record<FilterKey, string | boolean | undefined>>): Record<FilterKey, string | boolean | null> {
+	return Object.fromEntries(FILTER_KEYS.map((k) => [k, p[k] ?? null])) as Record<FilterKey, string | boolean | null>;
+}
