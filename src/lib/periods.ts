@@ -104,3 +104,39 @@ export function comparisonWords(p: Period, compare: ComparisonId): string {
 	const len = daysBetween(p.from, p.to);
 	return `the previous ${len} day${len === 1 ? '' : 's'}`;
 }
+
+const fmtDay = (d: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(d + 'T00:00:00Z'));
+
+/**
+ * A preset whose period has only just begun: "quarter to date" on the first days of a quarter
+ * and "year to date" on the first days of a year hold so few days that most KPIs have nothing
+ * to count yet. As in Metabase's "this quarter", the preset keeps meaning the calendar quarter
+ * so far (it is never silently stretched); the page says so and offers the whole period before
+ * in one click. Null for any other period, or once the period holds at least `minDays` days.
+ */
+export function earlyPeriodNote(
+	p: Period,
+	asOf: string,
+	minDays = 7
+): { text: string; suggestion: { id: PresetId; label: string; period: Period } } | null {
+	const id = presetOf(p, asOf);
+	if (id !== 'quarter_to_date' && id !== 'year_to_date') return null;
+	const days = daysBetween(p.from, p.to);
+	if (days >= minDays) return null;
+	const what = id === 'quarter_to_date' ? 'quarter' : 'year';
+	const began = p.from === asOf ? `began on ${fmtDay(p.from)}, the last day of the data` : `began on ${fmtDay(p.from)}`;
+	const text = `The ${what} ${began}: ${what} to date holds ${days === 1 ? 'that one day' : `${days} days`} so far, too few for most KPIs (an episode is counted once it is 30 days old).`;
+	const sid: PresetId = id === 'quarter_to_date' ? 'last_quarter' : 'last_12_months';
+	return { text, suggestion: { id: sid, label: PRESETS.find((x) => x.id === sid)!.label, period: presetPeriod(sid, asOf) } };
+}
+
+/**
+ * The first day on which an episode that began in [from, to] can be `days` days old, when none
+ * is yet at the as-of date (every episode of the period began after asOf − days): the earliest
+ * start such an episode can have, plus `days`. `exact` when that start is the period's only
+ * possible day (the period is one day, or ends where the immature part begins).
+ */
+export function firstMatureOn(p: Period, asOf: string, days: number): { on: string; exact: boolean } {
+	const earliest = [p.from, addDays(asOf, -days + 1)].sort().at(-1)!;
+	return { on: addDays(earliest, days), exact: earliest >= p.to };
+}
