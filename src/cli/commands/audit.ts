@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordTrail } from '../../lib/server/trail/trail.ts';
 import { AuditInputError, auditFindings, runAudit, type AuditFinding } from '../../lib/server/compliance/audit.ts';
 import { Store } from '../../lib/server/db/store.ts';
+import { describeOwed, owedAudit } from '../../lib/server/compliance/owed.ts';
 import { parse, UsageError } from '../args.ts';
 
 export const usage = `usage: curewise audit [--db FILE] [--from DATE] [--to DATE] [--pack NAME]... [--json]
@@ -13,6 +14,9 @@ repeated), stores it like an audit from the Compliance page, and prints its find
 --json prints an array of objects with rule, pack, pack_version, kind, customer_id,
 account_id, window_start, window_end (for findings over a window of dates), occurred_at (for
 single-contact findings), interaction_ids and detail.
+An audit without --from, --to and --pack also checks the interactions of imports whose own
+audit never ran (a process stopped in between), and says so; the Compliance pages then stop
+warning about them.
 Exit status 0 when the audit ran (whatever it found), 1 when it could not run.`;
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date is written YYYY-MM-DD' });
@@ -41,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
 	);
 	const store = await Store.open({ path: values.db });
 	try {
+		const owedBefore = await owedAudit(store);
 		let a;
 		try {
 			a = await runAudit(store, { trigger: 'cli', runBy: `cli:${userInfo().username}`, from: values.from, to: values.to, packIds: values.pack });
@@ -52,8 +57,23 @@ export async function run(argv: string[]): Promise<number> {
 			actor: `cli:${userInfo().username}`,
 			action: 'compliance.audit_run',
 			target: `audit ${a.audit_id}`,
-			details: { trigger: 'cli', from: a.period_from, to: a.period_to, packs: a.packs.map((p) => `${p.pack_id}@${p.version}`), findings: a.findings }
+			details: {
+				trigger: 'cli',
+				from: a.period_from,
+				to: a.period_to,
+				packs: a.packs.map((p) => `${p.pack_id}@${p.version}`),
+				findings: a.findings,
+				...(owedBefore ? { owed_batches: owedBefore.batches.map((b) => b.batch_id) } : {})
+			}
 		});
+		// the audits imports owed: cleared by this one, or still owed (a period or some packs only)
+		const owedAfter = await owedAudit(store);
+		if (owedBefore && !owedAfter) process.stderr.write(`this audit also checked what no audit had yet: ${describeOwed(owedBefore)}\n`);
+		if (owedAfter) {
+			process.stderr.write(
+				`not audited yet: ${describeOwed(owedAfter)}; an audit of a period or of some packs does not cover them: run curewise audit without --from, --to and --pack\n`
+			);
+		}
 		const findings = await auditFindings(store, a.audit_id);
 		if (values.json) {
 			process.stdout.write(JSON.stringify(findings.map(findingJson), null, 2) + '\n');

@@ -22,7 +22,8 @@ import { querySql, queryStatements } from '../paths.ts';
 import { dropIndexTemps, refreshContactIndex, type IndexRefresh } from './contact-index.ts';
 import { currentPacks } from './pack-store.ts';
 
-export const AUDIT_TRIGGERS = ['import', 'manual', 'cli'] as const;
+/** owed: run by the server at start for imports no audit had checked (owed.ts) */
+export const AUDIT_TRIGGERS = ['import', 'manual', 'cli', 'owed'] as const;
 export type AuditTrigger = (typeof AUDIT_TRIGGERS)[number];
 
 export interface AuditPackRef {
@@ -258,6 +259,11 @@ export function auditFindings(store: Store, auditId: number): Promise<AuditFindi
 
 /** one audit at a time per process (the import's and a user's would race for the next id) */
 let queue: Promise<unknown> = Promise.resolve();
+/** audits queued or running in this process */
+let inFlight = 0;
+
+/** whether an audit is queued or running in this process (the compliance pages say so) */
+export const auditInProgress = () => inFlight > 0;
 
 /**
  * Runs the audit over all interactions, or those of a period (local dates, both included; the
@@ -270,7 +276,8 @@ export function runAudit(store: Store, options: AuditOptions): Promise<AuditRun>
 	if (!parsed.success) {
 		return Promise.reject(new AuditInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'audit'}: ${i.message}`).join('; ')));
 	}
-	const run = queue.then(() => audit(store, parsed.data));
+	inFlight++;
+	const run = queue.then(() => audit(store, parsed.data)).finally(() => inFlight--);
 	queue = run.catch(() => undefined);
 	return run;
 }
@@ -301,6 +308,10 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	};
 	const timed = (name: string, f: () => Promise<unknown>) => timedValue(name, f);
 	let index: IndexRefresh | undefined;
+	// an audit of all interactions with every pack in force clears the audits the imports it read
+	// owed (audit_owed, owed.ts): the rows there when it read the data, deleted with its findings
+	const clearsOwed = fromDay === null && toDay === null && !o.packIds?.length;
+	let owed: number[] = [];
 	// what the flags were made from: the latest import batch and the number of interactions
 	const marker = async () => JSON.stringify(await rows(conn, `SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS b, (SELECT count(*) FROM interactions) AS n`));
 	try {
@@ -312,6 +323,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		for (let attempt = 1; ; attempt++) {
 			await conn.run('BEGIN TRANSACTION');
 			made = await marker();
+			if (clearsOwed) owed = (await rows<{ b: number }>(conn, `SELECT batch_id AS b FROM audit_owed`)).map((r) => Math.trunc(Number(r.b)));
 			index = await timedValue('contact_index', () => refreshContactIndex(conn));
 			if (fromDay === null && toDay === null) await conn.run('CREATE OR REPLACE TEMP VIEW aud_c AS SELECT * FROM contact_index');
 			else {
@@ -378,6 +390,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 					duration
 				}
 			);
+			if (owed.length) await conn.run(`DELETE FROM audit_owed WHERE batch_id IN (${owed.join(', ')})`);
 			await timed('audit_prune', () => run(conn, `DELETE FROM compliance_findings WHERE audit_id <= $oldest`, { oldest: auditId - KEEP_FINDINGS_OF }));
 			await timed('commit', () => conn.run('COMMIT'));
 		} catch (e) {

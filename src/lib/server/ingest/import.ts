@@ -15,6 +15,7 @@ import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type Ta
 import { recordTrail } from '../trail/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { replacedRowColumns } from '../kpi/summaries.ts';
+import { recordOwedAudit } from '../compliance/owed.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
 import { anyBroken, checkPlan, enumRawKept, lengthCheck, lit, passThrough, q, quarantinedRaw, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 import { MAX_COLUMNS, MAX_EXTRA_VALUE_CHARS, MAX_LINE_BYTES, MAX_VALUE_CHARS, maxChars } from './limits.ts';
@@ -312,6 +313,17 @@ async function testHold(): Promise<void> {
 	await new Promise((r) => setTimeout(r, 120_000));
 }
 
+/**
+ * for tests of the audit an import owes (compliance/owed.ts): CUREWISE_TEST_HOLD_AFTER_COMMIT=1
+ * parks the import just after its COMMIT, before anything that follows it (the trail record,
+ * the summaries, the audit), and says so on stderr, so that a test can kill it there
+ */
+async function testHoldAfterCommit(): Promise<void> {
+	if (process.env.CUREWISE_TEST_HOLD_AFTER_COMMIT !== '1') return;
+	process.stderr.write('CUREWISE_TEST_COMMITTED\n');
+	await new Promise((r) => setTimeout(r, 120_000));
+}
+
 /** a result that imported nothing (the starting point, and what a rejected file reports) */
 export const emptyResult = (file: string, table: TableName | null): ImportResult => ({
 	batch_id: null,
@@ -370,6 +382,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 			await testHold();
 			await conn.run('COMMIT');
 			Object.assign(result, counts, { status: 'imported' as const });
+			await testHoldAfterCommit();
 		} catch (e) {
 			await conn.run('ROLLBACK').catch(() => {});
 			throw e;
@@ -634,6 +647,18 @@ async function importInTransaction(
 	step('upsert');
 	progress('writing', 98, rowsRead);
 
+	// the interactions the import added or replaced, with their dates: what the audit it owes must check
+	let owedInteractions: { n: number; from: string | null; to: string | null } | null = null;
+	if (def.name === 'interactions' && inserted + updated > 0) {
+		const utc = (x: string) => `strftime(${x} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') || 'Z'`;
+		const changedRows = existing ? `(SELECT c.occurred_at FROM cw_good c JOIN cw_match m ON c._row = m._row WHERE m.is_new OR m.is_changed)` : good;
+		const [r] = await rows<{ n: number; f: string | null; t: string | null }>(
+			conn,
+			`SELECT count(*) AS n, ${utc('min(occurred_at)')} AS f, ${utc('max(occurred_at)')} AS t FROM ${changedRows}`
+		);
+		owedInteractions = { n: Number(r?.n ?? 0), from: r?.f ?? null, to: r?.t ?? null };
+	}
+
 	// 6. rows quarantined by earlier imports and now imported: mark them resolved
 	const [{ n: open }] = (await rows<{ n: number }>(
 		conn,
@@ -669,6 +694,8 @@ async function importInTransaction(
 			bad: BigInt(quarantined)
 		}
 	);
+	// the audit the import owes, in its transaction: an import that commits is never left unaudited unseen
+	await recordOwedAudit(conn, { batch, table: def.name, file: fileName, changedRows: inserted + updated, interactions: owedInteractions });
 	return {
 		batch_id: batchId,
 		rows_read: rowsRead,
