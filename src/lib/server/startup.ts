@@ -1,8 +1,8 @@
 /**
  * What the server starts beside its store (called once by the hook's init, src/hooks.server.ts):
  * the store is opened at once, and once it is open, the control socket, the trail's signed
- * checkpoints, the rebuild of summary tables an earlier release built, and the warming of the
- * Overview's chart cache. The store module itself imports none of these (store.ts), so opening
+ * checkpoints, the audit an import owes, the rebuild of summary tables an earlier release built,
+ * and the warming of the Overview's chart cache. The store module itself imports none of these (store.ts), so opening
  * the store from the CLI or a test starts nothing, and no import cycle runs through it.
  */
 import type { Store } from './db/store.ts';
@@ -23,6 +23,11 @@ function startBeside(s: Store): void {
 	void Promise.all([import('./trail/checkpoints.ts'), import('./config.ts')])
 		.then(([{ scheduleCheckpoints }, { config }]) => scheduleCheckpoints(s, config().CUREWISE_TRAIL_CHECKPOINT_MINUTES, (m) => console.error(m)))
 		.catch(() => {});
+	// the audit an import owes (a process killed between an import and its audit): run in the
+	// background, said in the log and recorded in the trail (compliance/owed.ts)
+	void Promise.all([import('./compliance/owed.ts'), import('./config.ts')])
+		.then(([{ auditOwedAtStart }, { config }]) => auditOwedAtStart(s, (m) => console.error(m), { enabled: config().CUREWISE_AUDIT_OWED_AT_START }))
+		.catch((e) => console.error(`the owed audit could not run: ${e instanceof Error ? e.message : e}`));
 	// warm the Overview's chart cache in the background (the line it prints when done tells the
 	// benchmark the server is warm); summaries built by an earlier release's SQL are rebuilt
 	// first (the raw tables answer meanwhile)
