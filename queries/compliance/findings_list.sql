@@ -1,9 +1,11 @@
 -- compliance/findings_list: one page of the findings of audit $audit_id that match the
--- filters (findings_scope.sql), sorted by the finding's local date ($sort 'desc' newest first,
--- 'asc' oldest first; then by the moment of the contact and the finding's number), with the
--- number of interactions that make up each (contacts). findings_total.sql counts all pages.
+-- filters (findings_scope.sql), with the number of interactions that make up each (contacts).
+-- The ORDER BY is filled in by src/lib/server/compliance/findings/query.ts from a fixed list, one
+-- per column of the findings list (?order=date|rule|pack|kind|person|debt|contacts|evidence|
+-- channel|agent|template, ?sort=asc|desc), each ending in a total order: the text is picked by
+-- the validated column name, never written from the URL. findings_total.sql counts all pages.
 -- $limit NULL returns every row (the CSV export).
--- Parameters: those of findings_scope.sql, $sort, $limit, $offset.
+-- Parameters: those of findings_scope.sql, $limit, $offset.
 WITH f AS ({{findings_scope}})
 SELECT
 	f.audit_id,
@@ -28,10 +30,5 @@ SELECT
 	array_to_string(f.interaction_ids, ' ') AS interaction_ids,
 	f.detail
 FROM f
-ORDER BY
-	CASE WHEN $sort = 'asc' THEN f.local_date END ASC,
-	CASE WHEN $sort = 'asc' THEN f.occurred_at END ASC,
-	CASE WHEN $sort <> 'asc' THEN f.local_date END DESC,
-	CASE WHEN $sort <> 'asc' THEN f.occurred_at END DESC,
-	f.finding_id
+ORDER BY {{order_by}}
 LIMIT $limit OFFSET $offset;

@@ -485,7 +485,7 @@ describe('an audit of a period', () => {
 
 describe('older audits', () => {
 	it('keep their summary when their findings are removed; the findings pages say so', async () => {
-		const { pickAudit } = await import('../../src/lib/server/compliance/findings.ts');
+		const { pickAudit } = await import('../../src/lib/server/compliance/findings/audits.ts');
 		const { KEEP_FINDINGS_OF } = await import('../../src/lib/server/compliance/audit.ts');
 		let last = run;
 		for (let i = 0; i < KEEP_FINDINGS_OF; i++) last = await runAudit(t.store, { trigger: 'cli', packIds: ['regulation-f'] });

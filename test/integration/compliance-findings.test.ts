@@ -10,21 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTrail } from '../../src/lib/server/trail/trail.ts';
 import { csvCell } from '../../src/lib/server/csv.ts';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
-import {
-	CSV_COLUMNS,
-	auditContacts,
-	auditPacks,
-	complianceOverview,
-	findingsCounts,
-	findingsCsv,
-	findingsFilterSchema,
-	findingsPage,
-	packVersionsVsCurrent,
-	parseFindingsFilter,
-	pickAudit,
-	runAuditFromPage,
-	type FindingsFilter
-} from '../../src/lib/server/compliance/findings.ts';
+import { pickAudit } from '../../src/lib/server/compliance/findings/audits.ts';
+import { auditContacts } from '../../src/lib/server/compliance/findings/cache.ts';
+import { CSV_COLUMNS, findingsCsv } from '../../src/lib/server/compliance/findings/csv.ts';
+import { findingsFilterSchema, parseFindingsFilter, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
+import { auditPacks, packVersionsVsCurrent } from '../../src/lib/server/compliance/findings/packs.ts';
+import { runAuditFromPage } from '../../src/lib/server/compliance/findings/pages.ts';
+import { complianceOverview, findingsCounts, findingsPage } from '../../src/lib/server/compliance/findings/query.ts';
 import { currentPacks, savePack } from '../../src/lib/server/compliance/pack-store.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 import { parseCsv } from '../support/csv.ts';

@@ -3,7 +3,7 @@
  * number of 0 or beyond what the store can hold, a date that is not in the calendar.
  */
 import { describe, expect, test } from 'vitest';
-import { parseFindingsFilter } from '../../src/lib/server/compliance/findings.ts';
+import { parseFindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { trailFilterSchema, uploadHeadersSchema } from '../../src/lib/schemas.ts';
 
 describe('the compliance pages\' filters', () => {

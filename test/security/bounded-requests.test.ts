@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
 import { MAX_PAGE, MAX_TABLE_ROWS, pageNumberSchema } from '../../src/lib/schemas.ts';
-import { parseFindingsFilter } from '../../src/lib/server/compliance/findings.ts';
+import { parseFindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { ChartParamsError, runChartQuery } from '../../src/lib/server/kpi/charts.ts';

@@ -8,7 +8,7 @@ import type { Store } from '../db/store.ts';
 import { CHART_QUERIES, runChartQuery, type ChartQueryName } from './charts.ts';
 import { overviewParams } from './overview.ts';
 import { latestAudit } from '../compliance/audit.ts';
-import { auditContacts } from '../compliance/findings.ts';
+import { auditContacts } from '../compliance/findings/cache.ts';
 
 export async function warmChartCache(store: Store, log: (msg: string) => void = () => {}): Promise<number> {
 	const t0 = Date.now();

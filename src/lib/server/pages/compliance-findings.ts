@@ -5,7 +5,8 @@
  * error (404 / 400).
  */
 import { error } from '@sveltejs/kit';
-import { FindingsError, parseFindingsFilter, pickAudit } from '../compliance/findings.ts';
+import { FindingsError, pickAudit } from '../compliance/findings/audits.ts';
+import { parseFindingsFilter } from '../compliance/findings/filters.ts';
 import { getStore } from '../store.ts';
 
 export async function findingsRequest(url: URL) {

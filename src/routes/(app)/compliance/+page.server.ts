@@ -5,16 +5,11 @@
  */
 import { fail, redirect } from '@sveltejs/kit';
 import { AuditInputError } from '$lib/server/compliance/audit';
-import {
-	auditContactsReady,
-	auditPacks,
-	complianceOverview,
-	filterValues,
-	packVersionsVsCurrent,
-	recentAudits,
-	runAuditFormSchema,
-	runAuditFromPage
-} from '$lib/server/compliance/findings';
+import { recentAudits } from '$lib/server/compliance/findings/audits';
+import { auditContactsReady } from '$lib/server/compliance/findings/cache';
+import { auditPacks, packVersionsVsCurrent } from '$lib/server/compliance/findings/packs';
+import { complianceOverview, filterValues } from '$lib/server/compliance/findings/query';
+import { runAuditFormSchema, runAuditFromPage } from '$lib/server/compliance/findings/pages';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { pageWork, timeLimited } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';

@@ -1,5 +1,6 @@
 /** The findings of an audit (default: the latest finished one), filtered, paged and sorted by date; filters in the URL. */
-import { auditPacks, filterValues, findingsPage } from '$lib/server/compliance/findings';
+import { auditPacks } from '$lib/server/compliance/findings/packs';
+import { filterValues, findingsPage } from '$lib/server/compliance/findings/query';
 import { heavyRequest, pageWork } from '$lib/server/limits';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 /** The findings of an audit as CSV (ISO dates, the findings list's filters); the export is recorded in the trail. */
 import { error } from '@sveltejs/kit';
-import { exportFindingsCsv } from '$lib/server/compliance/findings';
+import { exportFindingsCsv } from '$lib/server/compliance/findings/csv';
 import { answered, heavyRequest } from '$lib/server/limits';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { RequestHandler } from './$types';

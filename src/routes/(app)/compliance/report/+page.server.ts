@@ -1,5 +1,7 @@
 /** The printable audit report: summary, method, pack versions and findings, under the findings list's filters. */
-import { auditPacks, complianceOverview, findingsPage, packVersionsVsCurrent, REPORT_MAX_ROWS } from '$lib/server/compliance/findings';
+import { auditPacks, packVersionsVsCurrent } from '$lib/server/compliance/findings/packs';
+import { complianceOverview, findingsPage } from '$lib/server/compliance/findings/query';
+import { REPORT_MAX_ROWS } from '$lib/server/compliance/findings/pages';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { recordTrail } from '$lib/server/trail/trail';
 import { heavyRequest, pageWork } from '$lib/server/limits';
