@@ -1,5 +1,6 @@
 -- The compliance audit, last step: the findings of audit $audit_id from aud_f, with the ids of
--- their interactions (from the row ids) and the attributes of the contact that made each one,
+-- their interactions (from the row ids) and the attributes of the contact that made each one
+-- (its channel, agent, template, arm and contact point: the number, address or e-mail),
 -- numbered by date, keeping those whose local date is in the audited period ($from_day ≤ local
 -- day ≤ $to_day, NULL for no bound). A finding per debt names the debt's customer (use_owner).
 -- The interactions are read once, for the distinct row ids of all findings; a finding of one
@@ -12,7 +13,7 @@ WITH f AS (
 ), u AS (
 	SELECT rid FROM f UNION SELECT unnest(rids) FROM f WHERE NOT single
 ), r AS (
-	SELECT u.rid, i.interaction_id, i.customer_id, i.account_id, i.occurred_at, i.channel, i.agent_id, i.template_id, i.experiment_id, i.variant
+	SELECT u.rid, i.interaction_id, i.customer_id, i.account_id, i.occurred_at, i.channel, i.agent_id, i.template_id, i.experiment_id, i.variant, i.contact_point
 	FROM u JOIN interactions i ON i.rowid = u.rid
 ), n AS (
 	SELECT f.fno, (row_number() OVER (ORDER BY f.ld, f.pack_id, f.rule_id, r.customer_id, r.account_id, r.occurred_at, r.interaction_id))::INTEGER AS finding_id
@@ -27,7 +28,7 @@ SELECT $audit_id,
 	f.pack_id, f.pack_version, f.rule_id, f.rule_type, f.kind,
 	CASE WHEN f.use_owner THEN a.customer_id ELSE r.customer_id END, r.account_id, f.window_start, f.window_end,
 	r.occurred_at, (DATE '1970-01-01' + f.ld::INTEGER), r.channel, r.agent_id, r.template_id, r.experiment_id, r.variant,
-	CASE WHEN f.single THEN [r.interaction_id] ELSE ids.iids END, f.detail
+	CASE WHEN f.single THEN [r.interaction_id] ELSE ids.iids END, f.detail, r.contact_point
 FROM f
 JOIN r ON r.rid = f.rid
 LEFT JOIN ids ON ids.fno = f.fno

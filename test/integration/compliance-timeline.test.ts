@@ -96,7 +96,7 @@ beforeAll(async () => {
 	const finding = (audit: number, id: number, f: { rule_id: string; rule_type: string; kind: string; customer_id: string; account_id: string | null; window?: [string, string]; occurred_at: string; local_date: string; ids: string[]; detail: string }) =>
 		t.store.rows(
 			`INSERT INTO compliance_findings VALUES ($audit, $id, 'regulation-f', 1, $rule_id, $rule_type, $kind, $customer_id, $account_id,
-				$ws::DATE, $we::DATE, $occurred_at, $local_date, 'call', 'agent-1', 'T1', NULL, NULL, string_split($ids, ','), $detail)`,
+				$ws::DATE, $we::DATE, $occurred_at, $local_date, 'call', 'agent-1', 'T1', NULL, NULL, string_split($ids, ','), $detail, NULL)`,
 			{
 				audit,
 				id,

@@ -529,5 +529,16 @@ CREATE TABLE audit_owed (
 	recorded_at TIMESTAMPTZ NOT NULL
 );
 `
+	},
+	{
+		version: 17,
+		name: 'compliance: the contact number of each finding',
+		sql: `
+-- the contact point (phone number, address or e-mail) of the contact that made a finding, as the
+-- interactions hold it, so that the ranked views group findings by number without reading the
+-- interactions (src/lib/server/compliance/findings/ranked.ts). The findings of audits run
+-- before have none: the ranked view by number says to run the audit again.
+ALTER TABLE compliance_findings ADD COLUMN contact_point VARCHAR;
+`
 	}
 ];
