@@ -100,3 +100,15 @@ export function reasonText(r: NoDataReason): string {
 	const s = r.why.charAt(0).toUpperCase() + r.why.slice(1);
 	return r.when ? `${s}; ${r.when}.` : `${s}.`;
 }
+
+/** the few words a table cell shows instead of a value: "no episode 30 days old yet", "no outbound calls" */
+export function shortNoData(name: string): string {
+	const c = metricDef(name)?.compute;
+	if (c?.kind === 'ratio') {
+		const mature = /^mature_(\d+)$/.exec(c.denominator);
+		if (mature) return `no episode ${mature[1]} days old yet`;
+		return `no ${metricDef(name)?.words?.population ?? 'cases'}`;
+	}
+	if (c?.kind === 'km_quantile') return 'not reached yet';
+	return 'nothing to count';
+}

@@ -123,3 +123,136 @@ export const FILTER_LABELS: Record<FilterKey, string> = {
 
 /** SQL list literal of a vocabulary's values, for generated SQL (the values are constants of this file) */
 export const sqlValues = (xs: readonly string[]) => xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ');
+
+/**
+ * An id as words, for a value no vocabulary lists (an arm, an experiment metric's key, a detail
+ * of a trail record): daily_call → "Daily call", max_rows → "Max rows". Never the raw id.
+ */
+export function humanize(id: string): string {
+	const s = id.replace(/[_.]+/g, ' ').replace(/\s+/g, ' ').trim();
+	return s ? s.charAt(0).toUpperCase() + s.slice(1) : id;
+}
+
+export const OUTCOME = vocabulary(OUTCOMES, {
+	no_answer: 'No answer',
+	busy: 'Busy',
+	not_in_service: 'Not in service',
+	voicemail_left: 'Voicemail left',
+	voicemail_no_message: 'Voicemail, no message',
+	answered_dropped: 'Answered, dropped',
+	conversation: 'Conversation',
+	wrong_number: 'Wrong number',
+	sent: 'Sent',
+	delivered: 'Delivered',
+	bounced: 'Bounced',
+	opened: 'Opened',
+	clicked: 'Clicked',
+	replied: 'Replied',
+	opted_out: 'Opted out'
+});
+
+/** the kinds of a compliance finding */
+export const FINDING_KIND = vocabulary(['presumed_violation', 'violation', 'risk_flag'] as const, {
+	presumed_violation: 'Presumed violation',
+	violation: 'Violation',
+	risk_flag: 'Risk flag'
+});
+
+/** the kinds of an experiment's guardrail, and what a breach of each means in words */
+export const GUARDRAIL_KIND = vocabulary(['harm', 'non_inferiority', 'hard_limit'] as const, {
+	harm: 'Harm',
+	non_inferiority: 'Non-inferiority margin',
+	hard_limit: 'Hard limit'
+});
+export const GUARDRAIL_BREACH: Record<(typeof GUARDRAIL_KIND.values)[number], string> = {
+	harm: 'is clearly worse than in the control group',
+	non_inferiority: 'is worse than in the control group by more than the experiment allows',
+	hard_limit: 'went over the limit the experiment set'
+};
+
+/** the roles, as the pages name them */
+export const ROLE = vocabulary(['leadership', 'strategist', 'compliance', 'admin'] as const, {
+	leadership: 'Leadership',
+	strategist: 'Strategist',
+	compliance: 'Compliance officer',
+	admin: 'Administrator'
+});
+
+/** what a record of the trail says was done */
+export const TRAIL_ACTION = vocabulary(
+	[
+		'sign_in',
+		'sign_in_failed',
+		'sign_out',
+		'import',
+		'export',
+		'view',
+		'user_added',
+		'user_password_reset',
+		'user_disabled',
+		'user_enabled',
+		'demo_users_reset',
+		'cli_command',
+		'cli_command_refused',
+		'experiment.draft_saved',
+		'experiment.launch',
+		'experiment.stop',
+		'experiment.conclude',
+		'alert.acknowledge',
+		'compliance.audit_run',
+		'policy_pack.save',
+		'trail_keyed',
+		'trail_checkpoint'
+	] as const,
+	{
+		sign_in: 'Signed in',
+		sign_in_failed: 'Sign-in failed',
+		sign_out: 'Signed out',
+		import: 'Imported data',
+		export: 'Exported',
+		view: 'Viewed',
+		user_added: 'Added a user',
+		user_password_reset: 'Reset a password',
+		user_disabled: 'Disabled a user',
+		user_enabled: 'Enabled a user',
+		demo_users_reset: 'Reset the demo users',
+		cli_command: 'Ran a command',
+		cli_command_refused: 'Command refused',
+		'experiment.draft_saved': 'Saved an experiment draft',
+		'experiment.launch': 'Launched an experiment',
+		'experiment.stop': 'Stopped an experiment',
+		'experiment.conclude': 'Concluded an experiment',
+		'alert.acknowledge': 'Acknowledged an alert',
+		'compliance.audit_run': 'Ran the compliance audit',
+		'policy_pack.save': 'Saved a contact-policy pack',
+		trail_keyed: 'Keyed the trail',
+		trail_checkpoint: 'Signed a trail checkpoint'
+	}
+);
+/** an action's label; an action no list knows yet as words, never its raw id */
+export const actionLabel = (a: string) => (TRAIL_ACTION.labels as Record<string, string>)[a] ?? humanize(a);
+
+/** the shape of a contact-policy pack that its labels come from (its own title and its rules' titles) */
+export interface LabelledPack {
+	id: string;
+	title: string;
+	rules: readonly { id: string; title: string }[];
+}
+
+/** a pack's short name: its title without a trailing parenthesis ("Regulation F (12 CFR part 1006)" → "Regulation F") */
+export const packShortTitle = (title: string) => title.replace(/\s*\([^)]*\)\s*$/, '').trim() || title;
+
+/**
+ * The labels of packs and rules, from the packs' own titles (one source: the pack files and the
+ * packs saved in the product). An id no pack knows (a pack since removed) becomes words.
+ */
+export function packLabels(packs: readonly LabelledPack[]) {
+	const byPack = new Map(packs.map((p) => [p.id, p]));
+	return {
+		pack: (id: string) => {
+			const p = byPack.get(id);
+			return p ? packShortTitle(p.title) : humanize(id);
+		},
+		rule: (packId: string, ruleId: string) => byPack.get(packId)?.rules.find((r) => r.id === ruleId)?.title ?? humanize(ruleId)
+	};
+}

@@ -2,9 +2,40 @@ import { searchObject } from '$lib/schemas';
 import { overviewPage } from '$lib/server/kpi/overview';
 import { pageWork, timeLimited } from '$lib/server/limits';
 import { getStore } from '$lib/server/store';
+import { currentPacks } from '$lib/server/compliance/pack-store';
+import { getExperiment } from '$lib/server/experiments/registry';
+import { metricDef } from '$lib/metrics/catalogue';
+import { humanize, packLabels } from '$lib/vocabulary';
 import type { PageServerLoad } from './$types';
 
 // every query time-limited (a 503 page that says so); not counted as a heavy request: the page's
 // own charts are, and the tiles read the summary tables
 export const load: PageServerLoad = async ({ url, locals, setHeaders }) =>
-	pageWork(setHeaders, async () => timeLimited(async () => overviewPage(await getStore(), searchObject(url.searchParams), locals.user?.role ?? null)));
+	pageWork(setHeaders, async () =>
+		timeLimited(async () => {
+			const store = await getStore();
+			const page = await overviewPage(store, searchObject(url.searchParams), locals.user?.role ?? null);
+			return { ...page, ...(await labelled(store, page)) };
+		})
+	);
+
+/**
+ * The strips' labels (docs/wording.md): the rules and packs by their own titles, the experiments
+ * by their titles, arms and metrics by their names; never a raw id on the Overview.
+ */
+async function labelled(store: Awaited<ReturnType<typeof getStore>>, page: Awaited<ReturnType<typeof overviewPage>>) {
+	const packs = page.compliance?.top_rules.length ? await currentPacks(store).catch(() => []) : [];
+	const labels = packLabels(packs.map((p) => ({ id: p.pack.id, title: p.pack.title, rules: p.pack.rules })));
+	const title = (id: string) => {
+		try {
+			return getExperiment(id)?.title ?? humanize(id);
+		} catch {
+			return humanize(id);
+		}
+	};
+	return {
+		compliance: page.compliance && { ...page.compliance, top_rules: page.compliance.top_rules.map((r) => ({ ...r, rule: labels.rule(r.pack_id, r.rule_id), pack: labels.pack(r.pack_id) })) },
+		experiment_titles: Object.fromEntries((page.overview.options.experiment ?? []).map((id) => [id, title(id)])),
+		alerts: page.alerts.map((a) => ({ ...a, experiment: title(a.experiment_id), arm_label: humanize(a.arm), metric_label: metricDef(a.metric)?.label ?? humanize(a.metric) }))
+	};
+}
