@@ -40,7 +40,7 @@ ${Object.entries(commands)
 	.join('\n')}
 
 Run 'curewise <command> --help' for a command's options. While the server runs on the store,
-some commands are run by the server itself (see the README's command-line section).`;
+some commands are run by the server itself (see docs/cli.md).`;
 
 export async function main(argv: string[]): Promise<number> {
 	const [given, ...rest] = argv;

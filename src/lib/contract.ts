@@ -1,6 +1,6 @@
 /**
  * The data contract (../shared/spec/data-contract.md) as data: one catalogue that the
- * importer turns into SQL checks, the migrations are tested against, and the README's
+ * importer turns into SQL checks, the migrations are tested against, and docs/data-contract.md's
  * export-format section is generated from (`npm run docs`), so the three cannot drift.
  *
  * Shared by server and browser: no I/O here.
@@ -342,7 +342,7 @@ const TYPE_LABELS: Record<ColumnType, string> = {
 	currency: 'ISO 4217 code'
 };
 
-/** What the export format section of the README says: generated from CONTRACT. */
+/** What docs/data-contract.md says: generated from CONTRACT. */
 export function contractMarkdown(): string {
 	const out: string[] = [];
 	for (const t of tables) {

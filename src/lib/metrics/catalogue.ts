@@ -5,7 +5,7 @@
  * of two named counts, a Kaplan–Meier quantile, a quantile of the contact-load distribution),
  * its maturity rule and its definition in words. The named counts and the per-episode facts they
  * are counted from are in counts.ts; the SQL is generated from both by sql.ts through a dialect
- * (dialect.ts). The tiles, charts, breakdowns, experiment analysis, CLI and README read this list.
+ * (dialect.ts). The tiles, charts, breakdowns, experiment analysis, CLI and docs/metrics.md read this list.
  *
  * One name means one quantity: an experiment metric measured differently from the KPI of a
  * similar name has its own name (complaints_per_1k_assigned, not complaints_per_1k_contacted).

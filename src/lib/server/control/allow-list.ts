@@ -25,7 +25,7 @@ export const ALLOWED: Readonly<Record<string, Entry>> = {
 	experiments: { subs: ['list', 'analyze'] }
 };
 
-/** the allowed commands in words, for the README and messages */
+/** the allowed commands in words, for docs/cli.md and messages */
 export const ALLOWED_TEXT = Object.entries(ALLOWED)
 	.map(([c, e]) => (e.subs ? e.subs.map((s) => `${c} ${s}`).join(', ') : c))
 	.join(', ');

@@ -1,5 +1,5 @@
 /**
- * The importer's limits on the shape of a file, in one place (README: "Importing" and
+ * The importer's limits on the shape of a file, in one place (docs/importing.md: "Importing" and
  * "Security"). A header with more columns than MAX_COLUMNS is refused before DuckDB reads the
  * file (130,000 columns ran DuckDB out of memory after 11 s); a row with a value longer than its
  * column's limit is quarantined with the reason (one 1 MB cell made every Overview 3.2 MB).
