@@ -5,9 +5,11 @@
  * 2. No module under src/lib/server/ imports `@sveltejs/kit` or `$app/*` (types included): server
  *    modules throw their own errors (src/lib/server/errors.ts) and the routes turn them into
  *    responses, so the CLI can use the same modules.
- * 3. Only the server side reaches into src/lib/server/: a `.svelte` file, a module of src/lib
- *    outside server/, or a universal load (+page.ts, +layout.ts) that imports `$lib/server/…` —
- *    types included, the types the pages use live in shared modules — fails.
+ * 3. Only the server side reaches into src/lib/server/ (src/lib/server itself, the routes'
+ *    +page.server.ts, +layout.server.ts and +server.ts, hooks.server.ts, the CLI, and server-only
+ *    `*.server.ts` modules of src/lib such as http.server.ts): a `.svelte` file, another module of
+ *    src/lib, or a universal load (+page.ts, +layout.ts) that imports `$lib/server/…` — types
+ *    included, the types the pages use live in shared modules — fails.
  *
  * The import graph is built here by a small walker over the TypeScript parser (the `typescript`
  * package the project already has), not by a dependency tool: it reads every `import … from`,
@@ -48,8 +50,9 @@ function scriptOf(path: string): string {
 	if (!path.endsWith('.svelte')) return text;
 	let out = text.replace(/[^\n]/g, ' ');
 	for (const m of text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)) {
+		const body = m[1] ?? '';
 		const start = m.index + m[0].indexOf('>') + 1;
-		out = out.slice(0, start) + m[1] + out.slice(start + m[1].length);
+		out = out.slice(0, start) + body + out.slice(start + body.length);
 	}
 	return out;
 }
@@ -187,6 +190,9 @@ const serverSide = (p: string) => {
 	const r = rel(p);
 	return (
 		r.startsWith('src/lib/server/') ||
+		// a server-only module of src/lib (SvelteKit keeps *.server.ts out of the browser): the one
+		// that turns the server's errors into answers, src/lib/http.server.ts
+		/^src\/lib\/.*\.server\.(ts|js)$/.test(r) ||
 		r.startsWith('src/cli/') ||
 		/^src\/hooks\.server\.(ts|js)$/.test(r) ||
 		/\/\+(page|layout)\.server\.(ts|js)$/.test(r) ||

@@ -16,6 +16,7 @@
  */
 import { error, json } from '@sveltejs/kit';
 import { config } from './config.ts';
+import { CurewiseError } from './errors.ts';
 import { QueryTimeoutError, withQueryTimeLimit } from './db/query-limit.ts';
 import { BusyError, heavy, perUser, TooManyRequestsError } from './queue.ts';
 
@@ -25,7 +26,7 @@ export { TooManyRequestsError } from './queue.ts';
 const int = (n: number) => n.toLocaleString('en-US');
 
 /** a request whose result would be larger than one answer may hold */
-export class ResultTooLargeError extends Error {
+export class ResultTooLargeError extends CurewiseError {
 	constructor(
 		/** what would have been made, e.g. "CSV" */
 		readonly what: string,
@@ -35,7 +36,7 @@ export class ResultTooLargeError extends Error {
 		/** how to narrow the request */
 		readonly narrow: string
 	) {
-		super(`This ${what} would hold ${rows === null ? `more than ${int(max)}` : int(rows)} rows; one holds at most ${int(max)}. ${narrow}`);
+		super(400, `This ${what} would hold ${rows === null ? `more than ${int(max)}` : int(rows)} rows; one holds at most ${int(max)}. ${narrow}`);
 		this.name = 'ResultTooLargeError';
 	}
 }

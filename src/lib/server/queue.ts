@@ -12,6 +12,7 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import { z } from 'zod';
+import { CurewiseError } from './errors.ts';
 
 const envSchema = z.object({
 	CUREWISE_HEAVY_QUERIES: z.coerce.number().int().min(1).max(32).default(2),
@@ -24,9 +25,11 @@ const envSchema = z.object({
 export const RETRY_AFTER_S = 2;
 
 /** too many requests already wait: the caller should answer 503 and ask to retry */
-export class BusyError extends Error {
+export class BusyError extends CurewiseError {
+	declare readonly retryAfter: number;
 	constructor(readonly waiting: number) {
-		super(`the server is busy: ${waiting} requests are waiting; try again in a moment`);
+		super(503, `the server is busy: ${waiting} requests are waiting; try again in a moment`, { retryAfter: RETRY_AFTER_S });
+		this.name = 'BusyError';
 	}
 }
 
@@ -99,12 +102,14 @@ export class Limiter {
 }
 
 /** the user already has as many heavy requests in flight as one may: the caller answers 429 with Retry-After */
-export class TooManyRequestsError extends Error {
-	readonly retryAfter = RETRY_AFTER_S;
+export class TooManyRequestsError extends CurewiseError {
+	declare readonly retryAfter: number;
 	constructor(readonly limit: number) {
 		super(
+			429,
 			`You already have ${limit} heavy requests in progress (charts read from the raw tables, exports, findings, experiment results), ` +
-				`the most one person may have at once. Wait for them to finish, then try again.`
+				`the most one person may have at once. Wait for them to finish, then try again.`,
+			{ retryAfter: RETRY_AFTER_S }
 		);
 		this.name = 'TooManyRequestsError';
 	}

@@ -1,5 +1,4 @@
 /** Sign-in and sign-out as the pages use them: checks, session, cookie and audit record in one place. */
-import type { Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
 import { recordTrail } from '../trail/trail.ts';
 import type { Store } from '../db/store.ts';
@@ -16,6 +15,16 @@ export function safeNext(next: string | null): string {
 	return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
 }
 
+/**
+ * The cookies of a request, as far as signing in and out needs them: SvelteKit's `cookies`
+ * (a route passes its own) has this shape; a server module does not import SvelteKit.
+ */
+export interface CookieJar {
+	get(name: string): string | undefined;
+	set(name: string, value: string, opts: ReturnType<typeof cookieOptions>): void;
+	delete(name: string, opts: { path: string }): void;
+}
+
 export interface RequestMeta {
 	ip: string | null;
 	userAgent: string | null;
@@ -24,7 +33,7 @@ export interface RequestMeta {
 
 export async function login(
 	store: Store,
-	cookies: Cookies,
+	cookies: CookieJar,
 	form: { username: string; password: string },
 	meta: RequestMeta
 ): Promise<{ ok: true } | { ok: false; message: string }> {
@@ -40,7 +49,7 @@ export async function login(
 	return { ok: true };
 }
 
-export async function logout(store: Store, cookies: Cookies, user: SessionUser | null, ip: string | null): Promise<void> {
+export async function logout(store: Store, cookies: CookieJar, user: SessionUser | null, ip: string | null): Promise<void> {
 	await endSession(store, cookies.get(SESSION_COOKIE));
 	cookies.delete(SESSION_COOKIE, { path: '/' });
 	if (user) await recordTrail(store, { actor: user.username, role: user.role, action: 'sign_out', ip });

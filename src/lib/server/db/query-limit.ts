@@ -10,15 +10,17 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { CurewiseError } from '../errors.ts';
 
 const limit = new AsyncLocalStorage<{ ms: number } | null>();
 
 const seconds = (ms: number) => (ms / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** a statement ran past the limit and was stopped */
-export class QueryTimeoutError extends Error {
+export class QueryTimeoutError extends CurewiseError {
 	constructor(readonly ms: number) {
 		super(
+			503,
 			`This took longer than ${seconds(ms)} s, the most one query may run while the server answers a request, and was stopped. ` +
 				`Narrow the period or add a filter, then try again.`
 		);

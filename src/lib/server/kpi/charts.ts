@@ -14,6 +14,7 @@ import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
 import { countsOfRow, dataAsOf, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, summaryChartQuery, summaryUsable, withEpisodeFacts, type Source } from './summary.ts';
+import { BadRequestError } from '../errors.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;
 
@@ -229,7 +230,8 @@ export const chartQueryNameSchema = z.enum(Object.keys(CHART_QUERIES) as [ChartQ
 	error: `unknown query; the queries are ${Object.keys(CHART_QUERIES).join(', ')}`
 });
 
-export class ChartParamsError extends Error {}
+/** a chart's parameters that cannot be answered (a 400) */
+export class ChartParamsError extends BadRequestError {}
 
 /**
  * Whether the summary tables answer this chart for these parameters: then it is a light query

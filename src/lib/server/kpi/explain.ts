@@ -14,10 +14,11 @@ import { RATIO_KPIS as CATALOGUE_RATIOS, type MetricDef as KpiDef } from '../../
 import { comparisonPeriod, comparisonSchema, comparisonWords, addDays, type ComparisonId, type Period } from '../../periods.ts';
 import { decompose, type DecomposeGroup, type GroupEffect } from '../../stats/decompose.ts';
 import type { Store } from '../db/store.ts';
+import { BadRequestError } from '../errors.ts';
 import { ACCOUNT_DIMENSIONS, dataAsOf, kpiParamsSchema, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type KpiFilters } from './summary.ts';
 
 /** a request that cannot be answered as asked: an unknown or non-ratio KPI, a bad period or filter */
-export class ExplainInputError extends Error {
+export class ExplainInputError extends BadRequestError {
 	constructor(message: string) {
 		super(message);
 		this.name = 'ExplainInputError';

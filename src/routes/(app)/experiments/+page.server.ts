@@ -1,5 +1,6 @@
 import { canActOnExperiments } from '$lib/server/auth/roles';
-import { pageWork, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { experimentList } from '$lib/server/pages/experiments';
 import { getStore } from '$lib/server/store';
 import type { PageServerLoad } from './$types';

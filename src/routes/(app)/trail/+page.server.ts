@@ -4,7 +4,8 @@ import { CheckpointError, defaultCheckpoints } from '$lib/server/trail/checkpoin
 import { loadTrailKey, TrailKeyError } from '$lib/server/trail/key';
 import { getStore } from '$lib/server/store';
 import { config } from '$lib/server/config';
-import { pageWork, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import type { PageServerLoad } from './$types';
 
 /** the most records the page lists (the newest); the CSV has up to CUREWISE_MAX_EXPORT_ROWS */

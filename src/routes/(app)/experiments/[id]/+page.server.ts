@@ -6,7 +6,8 @@ import { experimentEffectOverTime, experimentView, launchFromPage } from '$lib/s
 import { concludeSchema, firstIssue, formObject, launchSchema, stopSchema } from '$lib/server/pages/forms';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { canOpenCheck } from '$lib/server/pages/compliance-check';
-import { heavyRequest, pageWork } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad, PageServerLoadEvent, RequestEvent } from './$types';
 

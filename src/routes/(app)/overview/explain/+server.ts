@@ -6,9 +6,10 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { searchObject } from '$lib/schemas';
-import { ExplainInputError, explainKpi } from '$lib/server/kpi/explain';
+import { explainKpi } from '$lib/server/kpi/explain';
 import { cached } from '$lib/server/kpi/cache';
-import { limitAnswer, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { errorAnswer } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
@@ -45,8 +46,8 @@ export const GET: RequestHandler = async ({ url }) => {
 		// answered from the result cache while the data is the same, as the charts are; each query time-limited
 		return json(await timeLimited(() => cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input))));
 	} catch (e) {
-		if (e instanceof ExplainInputError) return json({ message: e.message }, { status: 400 });
-		const refused = limitAnswer(e);
+		// a bad KPI, period or filter (400), a query stopped by the time limit (503)
+		const refused = errorAnswer(e);
 		if (refused) return refused;
 		throw e;
 	}

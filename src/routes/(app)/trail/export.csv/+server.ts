@@ -2,7 +2,8 @@
 import { error } from '@sveltejs/kit';
 import { searchObject, trailFilterSchema } from '$lib/schemas';
 import { listTrail, recordTrail, trailCsv } from '$lib/server/trail/trail';
-import { answered, heavyRequest, maxExportRows, ResultTooLargeError } from '$lib/server/limits';
+import { heavyRequest, maxExportRows, ResultTooLargeError } from '$lib/server/limits';
+import { answered } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 

@@ -3,7 +3,8 @@ import { searchObject } from '$lib/schemas';
 import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
 import { recordTrail } from '$lib/server/trail/trail';
-import { pageWork, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import type { PageServerLoad, PageServerLoadEvent } from './$types';
 
 /** the URL's parameters; a bad one is named and left out (the page says so) instead of failing the page */

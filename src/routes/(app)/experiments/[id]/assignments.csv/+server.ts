@@ -1,7 +1,8 @@
 /** A launched experiment's assignments as CSV (experiment_id, account_id, variant, assigned_at), for the outreach platform. */
 import { streamDownload } from '$lib/server/pages/download';
 import { assignmentsDownload } from '$lib/server/pages/experiments';
-import { answered, heavyRequest } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { answered } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
