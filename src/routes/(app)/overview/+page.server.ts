@@ -1,6 +1,7 @@
 import { searchObject } from '$lib/schemas';
 import { overviewPage } from '$lib/server/kpi/overview';
-import { pageWork, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import { currentPacks } from '$lib/server/compliance/pack-store';
 import { getExperiment } from '$lib/server/experiments/registry';
