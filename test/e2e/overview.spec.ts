@@ -64,11 +64,15 @@ test('the charts draw, and the breakdown sorts and downloads as CSV', async ({ p
 	expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
 	const download = page.waitForEvent('download');
 	await page.getByTestId('breakdown-csv').click();
-	const stream = await (await download).createReadStream();
-	const text = Buffer.concat(await stream.toArray()).toString('utf8');
-	// each metric, then its value in the comparison period
-	const metrics = ['cure_rate_30d', 'cure_rate_60d', 'mature_30', 'accounts_contacted', 'outbound_contacts', 'right_party_contact_rate', 'complaints_per_1k_contacted'];
-	expect(text.split(/\r?\n/)[0]).toBe(['segment', ...metrics.flatMap((m) => [m, `${m}__comparison`])].join(','));
+	const file = await download;
+	expect(file.suggestedFilename()).toMatch(/^curewise_breakdown-by-segment_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
+	const text = Buffer.concat(await (await file.createReadStream()).toArray()).toString('utf8');
+	// what, the period, the filters and the as-of date as # lines; then each metric by its label and
+	// its value in the comparison period, formatted as on the page (docs/exports.md)
+	const lines = text.replace(/^\ufeff/, '').split(/\r?\n/);
+	expect(lines[0]).toBe('# Breakdown by segment');
+	expect(lines.find((l) => !l.startsWith('#'))).toMatch(/^Segment,Cure rate \(30 days\),Cure rate \(30 days\) \(comparison period\),/);
+	expect(text).toMatch(/,\d+\.\d%,/);
 });
 
 test('filters live in the URL, show as removable chips, and the back button works', async ({ page }) => {

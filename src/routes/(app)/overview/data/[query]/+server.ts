@@ -1,6 +1,7 @@
 /** Chart and table data for the Overview: Arrow IPC by default, JSON or CSV with ?format=. */
 import { error, json } from '@sveltejs/kit';
 import { chartFormatSchema, MAX_TABLE_ROWS, searchObject } from '$lib/schemas';
+import { breakdownCsv } from '$lib/chart-export';
 import { toArrowIPC, toCsv } from '$lib/server/arrow';
 import { largestRows, type BreakdownDimension } from '$lib/server/kpi/breakdown';
 import { ChartParamsError, chartQueryNameSchema, runChartQuery, type Columns } from '$lib/server/kpi/charts';
@@ -40,8 +41,14 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 			if (format === 'csv') {
 				// a CSV holds every row, up to the export limit (a breakdown by agent has one per agent)
 				if (rowsOf(columns) > maxExportRows()) throw new ResultTooLargeError('CSV', rowsOf(columns), maxExportRows(), 'Narrow the period or add a filter.');
-				return new Response(toCsv(columns), {
-					headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="curewise_${name.data}.csv"` }
+				// the breakdown's CSV explains itself (what, period, filters, as-of date; numbers as on the page);
+				// the other queries' CSV is their raw columns, for scripts
+				const file =
+					name.data === 'breakdown'
+						? breakdownCsv(String(chartParams.dimension), columns, chartParams)
+						: { text: toCsv(columns), fileName: `curewise_${name.data}_${chartParams.from}_${chartParams.to}.csv` };
+				return new Response(file.text, {
+					headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file.fileName}"` }
 				});
 			}
 			if (name.data === 'breakdown') {
