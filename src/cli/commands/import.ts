@@ -69,6 +69,8 @@ export async function run(argv: string[]): Promise<number> {
 			table: values.table,
 			mapping,
 			source: 'cli',
+			// the command line's words for naming the table
+			tableRemedy: 'give --table NAME',
 			actor: { username: `cli:${userInfo().username}`, role: null },
 			onProgress: progressPrinter(process.stderr, true),
 			onLog: (m) => process.stderr.write(m + '\n'),

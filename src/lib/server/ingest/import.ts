@@ -49,6 +49,12 @@ export interface ImportOptions {
 	/** who imports, for the trail (default: the source, e.g. cli) */
 	actor?: { username: string; role: string | null; ip?: string | null };
 	onProgress?: (p: ImportProgress) => void;
+	/**
+	 * how the caller's user names a file's table, for the message of a file whose name does not
+	 * say it (the CLI: "give --table NAME"; the Data page: "choose its table in the form"); the
+	 * shared wording names no flag and no form
+	 */
+	tableRemedy?: string;
 }
 
 export interface ImportResult {
@@ -362,7 +368,7 @@ export async function importFile(store: Store, opts: ImportOptions): Promise<Imp
 	try {
 		if (!table) {
 			throw new RejectedFile(
-				`cannot tell which table ${fileName} is for: name the file after its table (e.g. interactions_2026-03.csv) or give --table`
+				`cannot tell which table ${fileName} is for: name the file after its table (e.g. interactions_2026-03.csv) or ${opts.tableRemedy ?? 'say which table it is'}`
 			);
 		}
 		try {

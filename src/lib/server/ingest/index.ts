@@ -54,6 +54,8 @@ export interface ImportManyOptions {
 	onResult?: (r: ImportResult) => void;
 	/** messages that are not about one file (a failed rebuild of the KPI summary tables) */
 	onLog?: (msg: string) => void;
+	/** how the caller's user names a file's table (ImportOptions.tableRemedy) */
+	tableRemedy?: string;
 	/** the rebuild of the KPI summary tables after the files (null: nothing changed, or it failed) */
 	onSummaries?: (r: SummaryRefresh | null) => void;
 	/** the compliance audit after the files (null: nothing changed, or it failed) */
@@ -67,7 +69,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportMan
 	const results: ImportResult[] = [];
 	for (const path of importOrder(expandPaths(paths), opts.table)) {
 		const base = { path, source: opts.source, actor: opts.actor, onProgress: opts.onProgress };
-		const rs = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping, onLog: opts.onLog }) : [await importFile(store, { ...base, table: opts.table })];
+		const rs = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping, onLog: opts.onLog }) : [await importFile(store, { ...base, table: opts.table, tableRemedy: opts.tableRemedy })];
 		for (const r of rs) {
 			opts.onResult?.(r);
 			results.push(r);

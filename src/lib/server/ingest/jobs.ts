@@ -46,7 +46,9 @@ export function startImportJob(
 		job.state = 'running';
 		try {
 			const base = { path: opts.path, fileName: opts.fileName, source: 'upload' as const, actor: opts.actor, onProgress: (p: ImportProgress) => (job.progress = p) };
-			job.results = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping }) : [await importFile(store, { ...base, table: opts.table })];
+			// the Data page's words for naming the table (never a CLI flag)
+			const tableRemedy = 'choose its table under Table in the form (or, for an export laid out otherwise, a mapping under Mapping)';
+			job.results = opts.mapping ? await importMapped(store, { ...base, mapping: opts.mapping }) : [await importFile(store, { ...base, table: opts.table, tableRemedy })];
 			job.result = job.results.find((r) => r.status === 'rejected') ?? job.results.at(-1) ?? null;
 		} catch (e) {
 			job.result = {
