@@ -9,6 +9,7 @@
  * - pageWork(setHeaders, work): a page's load; a CurewiseError becomes the page's error with its
  *   status (Retry-After through setHeaders).
  * - formFailure(e, data): a form action's failure (the form shows the message beside its data).
+ * - httpError(e): for a call outside those, e.g. `await work().catch(httpError)`.
  *
  * Any other error passes unchanged (SvelteKit answers it with a 500 and logs it). A `.server.ts`
  * module: SvelteKit keeps it out of the browser, like src/lib/server/.
@@ -35,8 +36,11 @@ export async function answered(work: () => Promise<Response>): Promise<Response>
 	}
 }
 
-/** throws a server module's refusal as the page's error with its status; other errors pass */
-export function pageError(e: unknown, setHeaders?: (h: Record<string, string>) => void): never {
+/**
+ * throws a server module's refusal as SvelteKit's error with its status and message (a page shows
+ * it as its error; an endpoint answers it); other errors pass
+ */
+export function httpError(e: unknown, setHeaders?: (h: Record<string, string>) => void): never {
 	if (e instanceof CurewiseError) {
 		const h = retryHeaders(e);
 		if (setHeaders && Object.keys(h).length) setHeaders(h);
@@ -50,7 +54,7 @@ export async function pageWork<T>(setHeaders: (h: Record<string, string>) => voi
 	try {
 		return await work();
 	} catch (e) {
-		pageError(e, setHeaders);
+		httpError(e, setHeaders);
 	}
 }
 

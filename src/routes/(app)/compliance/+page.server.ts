@@ -11,7 +11,8 @@ import { auditPacks, packVersionsVsCurrent } from '$lib/server/compliance/findin
 import { complianceOverview, filterValues } from '$lib/server/compliance/findings/query';
 import { runAuditFormSchema, runAuditFromPage } from '$lib/server/compliance/findings/pages';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
-import { pageWork, timeLimited } from '$lib/server/limits';
+import { timeLimited } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { Actions, PageServerLoad } from './$types';
 

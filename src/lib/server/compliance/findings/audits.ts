@@ -1,5 +1,6 @@
 /** The audit a findings page shows: the one asked for (?audit=N), else the latest finished one. */
 import type { Store } from '../../db/store.ts';
+import { CurewiseError } from '../../errors.ts';
 import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, type AuditRun } from '../audit.ts';
 
 export type AuditInfo = AuditRun;
@@ -8,12 +9,11 @@ export type AuditInfo = AuditRun;
 export const recentAudits = (store: Store, limit = 20) => listAudits(store, limit);
 
 /** a request the findings pages cannot answer: the status it gets and what to do, in words */
-export class FindingsError extends Error {
-	constructor(
-		readonly status: 400 | 404 | 410,
-		message: string
-	) {
-		super(message);
+export class FindingsError extends CurewiseError {
+	declare readonly status: 400 | 404 | 410;
+	constructor(status: 400 | 404 | 410, message: string) {
+		super(status, message);
+		this.name = 'FindingsError';
 	}
 }
 

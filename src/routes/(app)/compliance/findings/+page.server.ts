@@ -1,7 +1,8 @@
 /** The findings of an audit (default: the latest finished one), filtered, paged and sorted by date; filters in the URL. */
 import { auditPacks } from '$lib/server/compliance/findings/packs';
 import { filterValues, findingsPage } from '$lib/server/compliance/findings/query';
-import { heavyRequest, pageWork } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 

@@ -1,14 +1,15 @@
 /** The findings of an audit as CSV (ISO dates, the findings list's filters); the export is recorded in the trail. */
 import { error } from '@sveltejs/kit';
 import { exportFindingsCsv } from '$lib/server/compliance/findings/csv';
-import { answered, heavyRequest } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { answered, httpError } from '$lib/http.server';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { RequestHandler } from './$types';
 
 // a heavy request (429 beyond the user's limit, each query time-limited); more findings than one
 // CSV holds (CUREWISE_MAX_EXPORT_ROWS) get a 400 that says how to narrow them
 export const GET: RequestHandler = async ({ url, locals, getClientAddress }) => {
-	const { store, parsed, audit } = await findingsRequest(url);
+	const { store, parsed, audit } = await findingsRequest(url).catch(httpError);
 	if (!parsed.ok) error(400, `The CSV was not made: ${parsed.problems.join('; ')}`);
 	if (!audit) error(404, 'No audit has finished on this store yet: run one from the Compliance page, then export its findings.');
 	return answered(() =>

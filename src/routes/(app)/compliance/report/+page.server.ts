@@ -4,7 +4,8 @@ import { complianceOverview, findingsPage } from '$lib/server/compliance/finding
 import { REPORT_MAX_ROWS } from '$lib/server/compliance/findings/pages';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { recordTrail } from '$lib/server/trail/trail';
-import { heavyRequest, pageWork } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import type { PageServerLoad } from './$types';
 
 // a heavy request: time-limited, counted against the user's heavy requests, queued with the heavy work
