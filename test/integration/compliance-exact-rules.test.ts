@@ -1,0 +1,126 @@
+/**
+ * The compliance audit's rules as the regulations word them (issue 16 item 3, "Exact rules"),
+ * against a real DuckDB store with hand-made rows: each case cites the rule's text it holds to,
+ * and checks that the finding appears, or does not. One audit runs over all the cases of the
+ * first store (each case its own person and debt).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
+import { tempStore, type TempStore } from '../support/store.ts';
+
+interface Finding {
+	pack_id: string;
+	rule_id: string;
+	customer_id: string;
+	account_id: string;
+	local_date: string;
+	interaction_ids: string[];
+	detail: string;
+}
+
+let t: TempStore;
+let run: AuditRun;
+let all: Finding[] = [];
+let seq = 0;
+const accounts: Record<string, unknown>[] = [];
+const interactions: Record<string, unknown>[] = [];
+const prefs: Record<string, unknown>[] = [];
+
+function account(id: string, cust: string, region = 'US-AZ', zone = 'America/Phoenix', more: Record<string, unknown> = {}) {
+	accounts.push({ account_id: id, customer_id: cust, segment: 'retail', product: 'card', region, timezone: zone, opened_on: '2025-01-01', currency: 'USD', vulnerable: false, import_batch_id: 0, ...more });
+}
+interface Contact {
+	acct: string;
+	cust?: string;
+	party?: string;
+	channel?: string;
+	direction?: string;
+	outcome?: string;
+	point?: string;
+	ctz?: string | null;
+	id?: string;
+}
+/** one interaction at an instant written with its offset */
+function contact(at: string, c: Contact): string {
+	const id = c.id ?? `${c.acct}-${++seq}`;
+	interactions.push({
+		interaction_id: id, account_id: c.acct, customer_id: c.cust ?? 'C-' + c.acct, party: c.party ?? 'consumer', channel: c.channel ?? 'call',
+		direction: c.direction ?? 'outbound', occurred_at: at, outcome: c.outcome ?? 'no_answer', contact_point: c.point ?? 'P-' + c.acct,
+		contact_timezone: c.ctz ?? null, agent_id: 'AG1', import_batch_id: 0
+	});
+	return id;
+}
+function pref(id: string, cust: string, acct: string | null, channel: string, kind: string, at: string, more: { until?: string; start?: string; end?: string } = {}) {
+	prefs.push({ event_id: id, customer_id: cust, account_id: acct, channel, kind, effective_at: at, until_at: more.until ?? null, local_start: more.start ?? null, local_end: more.end ?? null, import_batch_id: 0 });
+}
+const of = (acct: string, rule?: string) => all.filter((f) => f.account_id === acct && (!rule || f.rule_id === rule));
+const ids = (acct: string, rule: string) => of(acct, rule).map((f) => f.interaction_ids);
+
+// Phoenix is UTC-7 all year (no daylight saving)
+const az = (date: string, time: string) => `${date}T${time}-07:00`;
+
+/** rows inserted by column name (the tables have more columns than a case sets) */
+async function insert(table: string, data: Record<string, unknown>[]) {
+	const c = await t.store.conn();
+	for (const r of data) {
+		const cols = Object.keys(r);
+		await c.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => '$' + (i + 1)).join(', ')})`, Object.values(r) as never);
+	}
+}
+
+beforeAll(async () => {
+	t = await tempStore();
+
+	// ---- 1. only communications with the consumer
+	// 12 CFR 1006.6(b)(1)(i): "a debt collector must not communicate or attempt to communicate with a
+	// consumer ... at any unusual time"; 1006.6(a): the consumer is the person obligated, a spouse, a
+	// parent or guardian of a minor, an executor or administrator. A call to the creditor at 07:00,
+	// to the consumer's attorney at 21:30 and to a neighbour (third party) at 07:30 are not; the
+	// consumer at 07:30 is.
+	account('TD1', 'C-TD1');
+	contact(az('2026-03-02', '07:00:00'), { acct: 'TD1', cust: 'CRED-1', party: 'creditor', point: 'CRED', id: 'TD1-creditor' });
+	contact(az('2026-03-02', '21:30:00'), { acct: 'TD1', cust: 'ATT-1', party: 'consumer_attorney', point: 'LAW', id: 'TD1-attorney' });
+	contact(az('2026-03-03', '07:30:00'), { acct: 'TD1', cust: 'TP-1', party: 'third_party', point: 'NEIGHBOUR', id: 'TD1-neighbour' });
+	contact(az('2026-03-04', '07:30:00'), { acct: 'TD1', id: 'TD1-consumer' });
+	// 940 CMR 7.04(1)(f): "initiating a communication with any debtor via telephone ... in excess of
+	// two such communications in each seven-day period": 2 calls to the debtor and 1 location call
+	// to a third party about a Massachusetts debt are 2, not 3; 3 to the debtor are 3.
+	account('MA1', 'C-MA1', 'US-MA', 'America/New_York');
+	contact('2026-03-02T10:00:00-05:00', { acct: 'MA1' });
+	contact('2026-03-03T10:00:00-05:00', { acct: 'MA1', cust: 'TP-MA1', party: 'third_party', point: 'TP' });
+	contact('2026-03-04T10:00:00-05:00', { acct: 'MA1' });
+	account('MA2', 'C-MA2', 'US-MA', 'America/New_York');
+	for (const d of ['02', '03', '04']) contact(`2026-03-${d}T10:00:00-05:00`, { acct: 'MA2' });
+	// Washington (RCW 19.16.250: contacts "with the debtor"): 4 location calls to a third party in 7
+	// days are no contact with the debtor (they counted for the third party before)
+	account('WA1', 'C-WA1', 'US-WA', 'America/Los_Angeles');
+	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA1', cust: 'TP-WA1', party: 'third_party', point: 'TP' });
+
+	await insert('accounts', accounts);
+	await insert('interactions', interactions);
+	await insert('contact_preferences', prefs);
+	run = await runAudit(t.store, { trigger: 'manual', runBy: 'tester' });
+	all = await t.store.rows<Finding>(
+		`SELECT pack_id, rule_id, customer_id, account_id, local_date::VARCHAR AS local_date, interaction_ids, detail
+		FROM compliance_findings WHERE audit_id = $a ORDER BY finding_id`,
+		{ a: run.audit_id }
+	);
+}, 60_000);
+
+afterAll(async () => {
+	await t?.close();
+});
+
+describe('1. only communications with the consumer', () => {
+	it('12 CFR 1006.6(b)(1)(i) with 1006.6(a): the time of day binds contacts with the consumer, not calls to the creditor, an attorney or a third party', () => {
+		expect(run.status).toBe('done');
+		expect(ids('TD1', 'inconvenient_hours')).toEqual([['TD1-consumer']]);
+	});
+	it('940 CMR 7.04(1)(f): Massachusetts counts communications with the debtor, not a location call to a third party', () => {
+		expect(of('MA1', 'ma_two_in_seven')).toEqual([]);
+		expect(of('MA2', 'ma_two_in_seven')).toHaveLength(1);
+	});
+	it('RCW 19.16.250: Washington counts contacts with the debtor', () => {
+		expect(of('WA1', 'wa_three_per_week')).toEqual([]);
+	});
+});
