@@ -96,6 +96,34 @@ beforeAll(async () => {
 	account('WA1', 'C-WA1', 'US-WA', 'America/Los_Angeles');
 	for (const d of ['02', '03', '04', '05']) contact(`2026-03-${d}T10:00:00-08:00`, { acct: 'WA1', cust: 'TP-WA1', party: 'third_party', point: 'TP' });
 
+	// ---- 2. opt-ins narrower than an opt-out
+	// 12 CFR 1006.14(h)(1): a debt collector must not communicate through a medium the person has
+	// requested it not use; an opt-in of one medium or one debt withdraws the request for that medium
+	// or debt only. An opt-out of every channel, then an opt-in of SMS: an SMS is allowed, an e-mail
+	// and a call are not.
+	account('OA', 'C-OA');
+	pref('EVOA-out', 'C-OA', null, 'all', 'opt_out', az('2026-03-02', '10:00:00'));
+	pref('EVOA-in', 'C-OA', null, 'sms', 'opt_in', az('2026-03-03', '10:00:00'));
+	contact(az('2026-03-02', '12:00:00'), { acct: 'OA', channel: 'sms', outcome: 'delivered', id: 'OA-sms-before-opt-in' });
+	contact(az('2026-03-04', '10:00:00'), { acct: 'OA', channel: 'sms', outcome: 'delivered', id: 'OA-sms' });
+	contact(az('2026-03-04', '11:00:00'), { acct: 'OA', channel: 'email', outcome: 'delivered', id: 'OA-email' });
+	contact(az('2026-03-04', '12:00:00'), { acct: 'OA', id: 'OA-call' });
+	// an opt-out of every channel for every debt, then an opt-in of every channel for one debt: that
+	// debt may be contacted again, the other not
+	account('OB1', 'C-OB');
+	account('OB2', 'C-OB');
+	pref('EVOB-out', 'C-OB', null, 'all', 'opt_out', az('2026-03-02', '10:00:00'));
+	pref('EVOB-in', 'C-OB', 'OB1', 'all', 'opt_in', az('2026-03-03', '10:00:00'));
+	contact(az('2026-03-04', '10:00:00'), { acct: 'OB1', cust: 'C-OB', channel: 'email', outcome: 'delivered', id: 'OB1-email' });
+	contact(az('2026-03-04', '11:00:00'), { acct: 'OB2', cust: 'C-OB', channel: 'email', outcome: 'delivered', id: 'OB2-email' });
+	// an opt-in of calls lifts an opt-out of calls for ringless voicemail too; an opt-in of SMS does not
+	account('OC', 'C-OC');
+	pref('EVOC-out', 'C-OC', null, 'call', 'opt_out', az('2026-03-02', '10:00:00'));
+	pref('EVOC-in', 'C-OC', null, 'sms', 'opt_in', az('2026-03-03', '10:00:00'));
+	pref('EVOC-in2', 'C-OC', null, 'call', 'opt_in', az('2026-03-05', '10:00:00'));
+	contact(az('2026-03-04', '10:00:00'), { acct: 'OC', channel: 'ringless_voicemail', outcome: 'voicemail_left', id: 'OC-rvm-1' });
+	contact(az('2026-03-06', '10:00:00'), { acct: 'OC', channel: 'ringless_voicemail', outcome: 'voicemail_left', id: 'OC-rvm-2' });
+
 	await insert('accounts', accounts);
 	await insert('interactions', interactions);
 	await insert('contact_preferences', prefs);
@@ -122,5 +150,18 @@ describe('1. only communications with the consumer', () => {
 	});
 	it('RCW 19.16.250: Washington counts contacts with the debtor', () => {
 		expect(of('WA1', 'wa_three_per_week')).toEqual([]);
+	});
+});
+
+describe('2. opt-ins narrower than an opt-out', () => {
+	it('12 CFR 1006.14(h): an opt-out of every channel and then an opt-in of SMS lifts it for SMS only', () => {
+		expect(ids('OA', 'contact_after_opt_out')).toEqual([['OA-sms-before-opt-in'], ['OA-email'], ['OA-call']]);
+	});
+	it('12 CFR 1006.14(h): an opt-in for one debt lifts an opt-out of every debt for that debt only', () => {
+		expect(of('OB1', 'contact_after_opt_out')).toEqual([]);
+		expect(ids('OB2', 'contact_after_opt_out')).toEqual([['OB2-email']]);
+	});
+	it('an opt-in of calls lifts the opt-out of calls for ringless voicemail too; an opt-in of SMS does not', () => {
+		expect(ids('OC', 'contact_after_opt_out')).toEqual([['OC-rvm-1']]);
 	});
 });
