@@ -93,3 +93,15 @@ export function formatChange(
 
 /** the arrow of a change's direction (its colour and word say whether it is good) */
 export const changeArrow = (direction: 'up' | 'down' | 'flat') => (direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■');
+
+/**
+ * A count of things that is an average ("new eligible accounts a day"): a whole number, said as
+ * about ("about 368"), never "367.9 accounts"; under one, "fewer than 1".
+ */
+export function formatAboutCount(n: number | null | undefined): string {
+	if (n == null || !Number.isFinite(n)) return '—';
+	if (n === 0) return '0';
+	if (n < 1) return 'fewer than 1';
+	const r = Math.round(n);
+	return r === n ? formatInt(r) : `about ${formatInt(r)}`;
+}

@@ -57,3 +57,11 @@ test('quarter to date on the first day of a quarter says so and offers last quar
 	// on 2 Jan the year and the quarter to date are the same two days: the note names the quarter
 	expect(earlyPeriodNote(presetPeriod('year_to_date', '2026-01-02'), '2026-01-02')!.text).toContain('quarter to date holds 2 days so far');
 });
+
+test('an average count of things is a whole number, said as about', async () => {
+	const { formatAboutCount } = await import('../../src/lib/format.ts');
+	expect(formatAboutCount(367.9)).toBe('about 368');
+	expect(formatAboutCount(12)).toBe('12');
+	expect(formatAboutCount(0.4)).toBe('fewer than 1');
+	expect(formatAboutCount(null)).toBe('—');
+});
