@@ -31,7 +31,8 @@ test('a compliance officer edits the Massachusetts limit, sees the new version a
 	const problems = page.getByTestId('pack-problems');
 	await expect(problems).toContainText('Not saved: 1 problem');
 	const limitLine = bad.split('\n').findIndex((l) => l.includes('limit: three')) + 1;
-	await expect(problems).toContainText(`line ${limitLine} · rules.0.limit`);
+	// the field as the text shows it: the rule by its number and id, not rules.0.limit
+	await expect(problems).toContainText(`line ${limitLine}, rule 1 (ma_two_in_seven), limit`);
 	await expect(yamlBox(page)).toHaveValue(bad);
 	await expect(page.getByLabel(/^Why does it change/)).toHaveValue('try a word');
 	// the "go to line" button selects the line in the text

@@ -44,7 +44,9 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 	await expect(weight).toHaveAttribute('aria-invalid', 'true');
 	// saving refuses, with the whole list on top
 	await page.getByRole('button', { name: 'Save draft' }).click();
-	await expect(page.getByTestId('draft-problems')).toContainText('arms.1.weight: weight must be at most 1');
+	// the field as the form shows it, not the schema's path (arms.1.weight)
+	await expect(page.getByTestId('draft-problems')).toContainText('Arm 2 (Plan offer): weight: weight must be at most 1');
+	await expect(page.getByTestId('draft-problems')).not.toContainText('arms.1');
 	await expect(page.getByTestId('draft-problems')).toContainText('the arm weights add up to 2, not 1');
 	await weight.fill('0.5');
 	await expect(page.getByTestId('error-arms.1.weight')).toHaveCount(0);
@@ -149,7 +151,7 @@ test('leadership reads the experiments and their results, without any action', a
 	await page.getByTestId('experiment-supportive-reminder').getByRole('link').first().click();
 	await expect(page.getByTestId('primary-sentence')).toContainText(/cure rate \(30 days\)/i);
 	// the chance to beat control comes with its meaning, beside the decision, never as the headline
-	await expect(page.getByTestId('chance-words').first()).toContainText(/for reading beside the decision, not instead of it: .* it is not the chance that the decision is right/);
+	await expect(page.getByTestId('chance-words').first()).toContainText(/beside the decision, not instead of it: .* it is not the chance that the decision is right/);
 	await expect(page.getByTestId('verdict')).not.toContainText(/chance/i);
 	// the scan for uneven effects is named, vulnerable customers included; a flagged segment is called out
 	await expect(page.getByTestId('uneven-effects')).toContainText(/(Uneven effect: .* Look at this segment before shipping to everyone\.|No segment's effect differs from the rest's: .* vulnerable customers always included, Holm-corrected over the \d+ comparisons of the scan\.)/);
