@@ -1,10 +1,23 @@
 -- The compliance audit, risk flag repeat_unanswered: two counted (unanswered) calls to the same
--- contact point of a person within $minutes minutes; one flag per second call.
+-- number within $minutes minutes, whoever they were about (12 CFR 1006.14(b)(1): a telephone
+-- rung repeatedly, "any person at the called number"; a household's shared number rings for each
+-- of its people); one flag per second call. The calls are first put in order by the index's
+-- 32-bit hash of the number, which may put two numbers together: every call with a neighbour
+-- within $minutes there is read again with the number itself (from the interactions, for those
+-- few rows) and paired with the previous call to the same number. A call's previous call to its
+-- own number within $minutes is among them: every call between the two is within $minutes too.
 WITH u AS (
-	SELECT c.rid, c.cid, c.pk, c.ts, c.la FROM aud_c c WHERE {{counted}}
+	SELECT c.rid, c.pk, c.ts, c.la FROM aud_c c WHERE {{counted}}
+), n AS (
+	SELECT u.*, lag(u.ts) OVER w AS prev_ts, lead(u.ts) OVER w AS next_ts
+	FROM u WINDOW w AS (PARTITION BY u.pk ORDER BY u.ts, u.rid)
+), k AS MATERIALIZED (
+	SELECT n.rid, n.ts, n.la, i.contact_point AS point
+	FROM n JOIN interactions i ON i.rowid = n.rid
+	WHERE n.ts - n.prev_ts <= $minutes * 60000000 OR n.next_ts - n.ts <= $minutes * 60000000
 ), l AS (
-	SELECT u.*, lag(u.ts) OVER w AS prev_ts, lag(u.rid) OVER w AS prev_rid
-	FROM u WINDOW w AS (PARTITION BY u.cid, u.pk ORDER BY u.ts, u.rid)
+	SELECT k.*, lag(k.ts) OVER w AS prev_ts, lag(k.rid) OVER w AS prev_rid
+	FROM k WINDOW w AS (PARTITION BY k.point ORDER BY k.ts, k.rid)
 )
 SELECT rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, la // 86400000000 AS ld, [prev_rid, rid] AS rids,
 	printf('two unanswered calls to the same number %s apart; flagged within %d minutes',

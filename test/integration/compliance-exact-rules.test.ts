@@ -124,6 +124,37 @@ beforeAll(async () => {
 	contact(az('2026-03-04', '10:00:00'), { acct: 'OC', channel: 'ringless_voicemail', outcome: 'voicemail_left', id: 'OC-rvm-1' });
 	contact(az('2026-03-06', '10:00:00'), { acct: 'OC', channel: 'ringless_voicemail', outcome: 'voicemail_left', id: 'OC-rvm-2' });
 
+	// ---- 3. the risk flags count a number across people
+	// 12 CFR 1006.14(b)(1): "place telephone calls or engage any person in telephone conversation
+	// repeatedly or continuously with intent to annoy, abuse, or harass any person at the called
+	// number": the flags are about a telephone rung again and again, so the calls about two people
+	// of one household who share a number count together. An unanswered call about HH1 at 10:00 and
+	// one about HH2 at 10:03 to the shared number: a flag; 4 calls about HH1 and 3 about HH2 to it on
+	// one day: 7 calls to one number.
+	account('HH1', 'C-HH1');
+	account('HH2', 'C-HH2');
+	contact(az('2026-03-02', '10:00:00'), { acct: 'HH1', point: 'HOME-555', id: 'HH1-a' });
+	contact(az('2026-03-02', '10:03:00'), { acct: 'HH2', point: 'HOME-555', outcome: 'voicemail_no_message', id: 'HH2-b' });
+	for (let k = 0; k < 7; k++) contact(az('2026-03-04', `${10 + k}:00:00`), { acct: k % 2 ? 'HH2' : 'HH1', point: 'HOME-555', outcome: 'answered_dropped', id: `HH-day-${k}` });
+	// the other side: one person's two numbers are two telephones; unanswered calls to each 2
+	// minutes apart, and 4 + 3 calls to them on one day, are no flag
+	account('HP', 'C-HP');
+	contact(az('2026-03-02', '10:00:00'), { acct: 'HP', point: 'HP-MOBILE' });
+	contact(az('2026-03-02', '10:02:00'), { acct: 'HP', point: 'HP-HOME' });
+	for (let k = 0; k < 7; k++) contact(az('2026-03-04', `${10 + k}:00:00`), { acct: 'HP', point: k < 4 ? 'HP-MOBILE' : 'HP-HOME', outcome: 'answered_dropped' });
+	// two numbers of different people whose 32-bit hashes are equal (the index keeps the number as
+	// such a hash): 4 + 3 calls on one day, and two unanswered calls a minute apart, are no flag
+	account('HX1', 'C-HX1');
+	account('HX2', 'C-HX2');
+	for (let k = 0; k < 7; k++) contact(az('2026-03-04', `${10 + k}:00:00`), { acct: k < 4 ? 'HX1' : 'HX2', point: k < 4 ? 'N-11333' : 'N-372937', outcome: 'answered_dropped' });
+	contact(az('2026-03-05', '10:00:00'), { acct: 'HX1', point: 'N-11333' });
+	contact(az('2026-03-05', '10:01:00'), { acct: 'HX2', point: 'N-372937' });
+	// the creditor's line is not a person's telephone: 7 calls to it on one day about 7 debts are no flag
+	for (let k = 0; k < 7; k++) {
+		account(`HC${k}`, `C-HC${k}`);
+		contact(az('2026-03-04', `${10 + k}:00:00`), { acct: `HC${k}`, cust: 'CRED-HC', party: 'creditor', point: 'CREDITOR-LINE', outcome: 'answered_dropped' });
+	}
+
 	await insert('accounts', accounts);
 	await insert('interactions', interactions);
 	await insert('contact_preferences', prefs);
@@ -163,5 +194,28 @@ describe('2. opt-ins narrower than an opt-out', () => {
 	});
 	it('an opt-in of calls lifts the opt-out of calls for ringless voicemail too; an opt-in of SMS does not', () => {
 		expect(ids('OC', 'contact_after_opt_out')).toEqual([['OC-rvm-1']]);
+	});
+});
+
+describe('3. the risk flags count a number across people', () => {
+	it('12 CFR 1006.14(b)(1), "any person at the called number": two unanswered calls about two people to their shared number within 5 minutes', () => {
+		expect(ids('HH2', 'repeat_unanswered_calls')).toEqual([['HH1-a', 'HH2-b']]);
+		expect(of('HH1', 'repeat_unanswered_calls')).toEqual([]);
+	});
+	it('12 CFR 1006.14(b)(1): 7 calls to a shared number on one day, about two people', () => {
+		const f = all.filter((x) => x.rule_id === 'calls_per_number_per_day' && x.interaction_ids.some((id) => id.startsWith('HH-day-')));
+		expect(f.map((x) => x.interaction_ids)).toEqual([[...Array(7).keys()].map((k) => `HH-day-${k}`)]);
+	});
+	it("one person's two numbers are two telephones: no flag", () => {
+		expect(of('HP', 'repeat_unanswered_calls')).toEqual([]);
+		expect(of('HP', 'calls_per_number_per_day')).toEqual([]);
+	});
+	it('two numbers whose 32-bit hashes are equal are still two numbers', async () => {
+		const [h] = await t.store.rows<{ same: boolean }>(`SELECT hash('N-11333') % 4294967296 = hash('N-372937') % 4294967296 AS same`);
+		expect(h!.same).toBe(true);
+		expect([...of('HX1'), ...of('HX2')].filter((f) => f.rule_id !== 'inconvenient_hours')).toEqual([]);
+	});
+	it("the creditor's line is not counted", () => {
+		expect(all.filter((f) => f.account_id.startsWith('HC'))).toEqual([]);
 	});
 });
