@@ -124,6 +124,7 @@ test('an import killed before its audit: the compliance pages and the report say
 		await page.emulateMedia({ media: 'print' });
 		await expect(page.getByTestId('audit-owed')).toBeVisible();
 		await expect(page.getByTestId('audit-owed-run')).toBeHidden();
+		await expect(page.getByText('What is printed here leaves them out')).toBeVisible();
 		await page.emulateMedia({ media: 'screen' });
 
 		await page.getByTestId('audit-owed-run').click();

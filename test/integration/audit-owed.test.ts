@@ -12,7 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { latestAudit, latestFullAudit, runAudit } from '../../src/lib/server/compliance/audit.ts';
-import { auditOwedAtStart, owedAudit } from '../../src/lib/server/compliance/owed.ts';
+import { auditOwedAtStart, auditWillFollow, owedAudit } from '../../src/lib/server/compliance/owed.ts';
+import { importFile } from '../../src/lib/server/ingest/import.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
@@ -153,6 +154,37 @@ test('`curewise audit` clears what killed imports owe, accounts included; with -
 	try {
 		expect(await owedAudit(store)).toBeNull();
 		expect((await latestFullAudit(store))!.contacts).toBe(5);
+	} finally {
+		await store.close();
+	}
+});
+
+test('the pages are told whether the audit owed is running, about to run, or failed', async () => {
+	const store = await Store.open({ path: t.dbPath });
+	try {
+		// imported in this process without the follow-up: owed, and nothing here runs it
+		await importFile(store, { path: t.file('accounts.csv', csv([accountsHeader, accountRow('A1')])), source: 'cli' });
+		await importFile(store, { path: march(), source: 'cli' });
+		expect(await owedAudit(store)).toMatchObject({ interactions: 3, changed_rows: 4, state: 'idle', error: null });
+		// an import's follow-up has started (the summaries first): about to run
+		const followed = auditWillFollow();
+		expect((await owedAudit(store))!.state).toBe('waiting');
+		const run = runAudit(store, { trigger: 'import' });
+		expect((await owedAudit(store))!.state).toBe('running');
+		await run;
+		followed(null);
+		expect(await owedAudit(store)).toBeNull();
+		// a follow-up that failed says why, until an audit runs
+		await importFile(store, { path: t.file('interactions_2026-04.csv', csv([interactionsHeader, interactionRow('J1', 'A1', { occurred_at: '2026-04-02T10:00:00-04:00' })])), source: 'cli' });
+		auditWillFollow()('the disk holding the store is full');
+		expect(await owedAudit(store)).toMatchObject({ interactions: 1, state: 'failed', error: 'the disk holding the store is full' });
+		// an import that changes nothing owes nothing more
+		await runAudit(store, { trigger: 'manual' });
+		await importFile(store, { path: t.file('interactions_again.csv', csv([interactionsHeader, interactionRow('J1', 'A1', { occurred_at: '2026-04-02T10:00:00-04:00' })])), table: 'interactions', source: 'cli' });
+		expect(await owedAudit(store)).toBeNull();
+		// and the failure is forgotten once an audit of everything has run since
+		await importFile(store, { path: t.file('interactions_2026-05.csv', csv([interactionsHeader, interactionRow('J2', 'A1', { occurred_at: '2026-05-02T10:00:00-04:00' })])), source: 'cli' });
+		expect(await owedAudit(store)).toMatchObject({ interactions: 1, state: 'idle', error: null });
 	} finally {
 		await store.close();
 	}

@@ -11,7 +11,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rows, type Store } from '../db/store.ts';
 import { recordTrail } from '../trail/trail.ts';
-import { auditInProgress, runAudit, type AuditRun } from './audit.ts';
+import { auditInProgress, latestFullAudit, runAudit, type AuditRun } from './audit.ts';
 
 /** one import whose changes no audit has checked yet */
 export interface OwedBatch {
@@ -75,8 +75,8 @@ export async function recordOwedAudit(
 }
 
 /** this process's follow-ups: audits that will run, and the last one's failure */
-const g = globalThis as unknown as { __curewiseOwed?: { waiting: number; error: string | null } };
-const state = (g.__curewiseOwed ??= { waiting: 0, error: null });
+const g = globalThis as unknown as { __curewiseOwed?: { waiting: number; error: string | null; errorAt: number } };
+const state = (g.__curewiseOwed ??= { waiting: 0, error: null, errorAt: 0 });
 
 /**
  * Marks that an audit will follow (an import's follow-up, the server's start); the function it
@@ -90,6 +90,7 @@ export function auditWillFollow(): (error: string | null) => void {
 		done = true;
 		state.waiting--;
 		state.error = error;
+		state.errorAt = Date.now();
 	};
 }
 
@@ -107,6 +108,11 @@ export async function owedAudit(store: Store): Promise<OwedAudit | null> {
 	if (!batches.length) return null;
 	const dates = (k: 'interactions_from' | 'interactions_to') => batches.map((b) => b[k]).filter((d): d is string => d !== null).sort();
 	const running = auditInProgress();
+	// a failure is forgotten once an audit of everything has run since (from the page, the CLI)
+	if (state.error && !running && state.waiting === 0) {
+		const last = await latestFullAudit(store);
+		if (last?.finished_at && Date.parse(last.finished_at) > state.errorAt) state.error = null;
+	}
 	return {
 		batches,
 		changed_rows: batches.reduce((s, b) => s + b.changed_rows, 0),
