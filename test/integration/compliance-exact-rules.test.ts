@@ -155,6 +155,31 @@ beforeAll(async () => {
 		contact(az('2026-03-04', `${10 + k}:00:00`), { acct: `HC${k}`, cust: 'CRED-HC', party: 'creditor', point: 'CREDITOR-LINE', outcome: 'answered_dropped' });
 	}
 
+	// ---- 4. ruled-out ranges are kept apart
+	// 12 CFR 1006.6(b)(1): a collector must not communicate at a time it knows or should know is
+	// inconvenient to the consumer. 12:00–13:00 ruled out on 1 Mar and 18:00–19:00 on 2 Mar: both
+	// are inconvenient afterwards; the second does not end the first.
+	account('IR1', 'C-IR1');
+	pref('EVIR1-a', 'C-IR1', null, 'all', 'inconvenient_time', az('2026-03-01', '09:00:00'), { start: '12:00:00', end: '13:00:00' });
+	pref('EVIR1-b', 'C-IR1', null, 'all', 'inconvenient_time', az('2026-03-02', '09:00:00'), { start: '18:00:00', end: '19:00:00' });
+	contact(az('2026-03-04', '12:30:00'), { acct: 'IR1', id: 'IR1-1230' });
+	contact(az('2026-03-04', '15:00:00'), { acct: 'IR1', id: 'IR1-1500' });
+	contact(az('2026-03-04', '18:30:00'), { acct: 'IR1', id: 'IR1-1830' });
+	// overlapping ranges 12:00–14:00 and (later) 13:00–15:00: 12:15 falls in the first only, 14:30
+	// in the second only, 13:30 in both (named by the later one)
+	account('IR2', 'C-IR2');
+	pref('EVIR2-a', 'C-IR2', 'IR2', 'call', 'inconvenient_time', az('2026-03-01', '09:00:00'), { start: '12:00:00', end: '14:00:00' });
+	pref('EVIR2-b', 'C-IR2', 'IR2', 'call', 'inconvenient_time', az('2026-03-02', '09:00:00'), { start: '13:00:00', end: '15:00:00' });
+	contact(az('2026-03-04', '12:15:00'), { acct: 'IR2', id: 'IR2-1215' });
+	contact(az('2026-03-04', '13:30:00'), { acct: 'IR2', id: 'IR2-1330' });
+	contact(az('2026-03-04', '14:30:00'), { acct: 'IR2', id: 'IR2-1430' });
+	// an event with an empty range (start = end) withdraws the earlier ranges of that channel and debt
+	account('IR3', 'C-IR3');
+	pref('EVIR3-a', 'C-IR3', null, 'all', 'inconvenient_time', az('2026-03-01', '09:00:00'), { start: '12:00:00', end: '13:00:00' });
+	pref('EVIR3-b', 'C-IR3', null, 'all', 'inconvenient_time', az('2026-03-03', '09:00:00'), { start: '00:00:00', end: '00:00:00' });
+	contact(az('2026-03-02', '12:30:00'), { acct: 'IR3', id: 'IR3-before' });
+	contact(az('2026-03-04', '12:30:00'), { acct: 'IR3', id: 'IR3-after' });
+
 	await insert('accounts', accounts);
 	await insert('interactions', interactions);
 	await insert('contact_preferences', prefs);
@@ -217,5 +242,19 @@ describe('3. the risk flags count a number across people', () => {
 	});
 	it("the creditor's line is not counted", () => {
 		expect(all.filter((f) => f.account_id.startsWith('HC'))).toEqual([]);
+	});
+});
+
+describe('4. ruled-out ranges are kept apart', () => {
+	it('12 CFR 1006.6(b)(1): a second ruled-out range does not end the first', () => {
+		expect(ids('IR1', 'person_inconvenient_time')).toEqual([['IR1-1230'], ['IR1-1830']]);
+	});
+	it('12 CFR 1006.6(b)(1): overlapping ranges are each checked; the finding names the latest range the contact falls in', () => {
+		const f = of('IR2', 'person_inconvenient_time');
+		expect(f.map((x) => x.interaction_ids[0])).toEqual(['IR2-1215', 'IR2-1330', 'IR2-1430']);
+		expect(f.map((x) => /\((EVIR2-\w)\)/.exec(x.detail)?.[1])).toEqual(['EVIR2-a', 'EVIR2-b', 'EVIR2-b']);
+	});
+	it('an event with an empty range withdraws the earlier ones', () => {
+		expect(ids('IR3', 'person_inconvenient_time')).toEqual([['IR3-before']]);
 	});
 });
