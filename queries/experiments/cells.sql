@@ -4,7 +4,7 @@
 -- m__n, the accounts in its denominator (a NULL outcome is not), m__sum_y = Σy,
 -- m__sum_y2 = Σy², and for CUPED the covariate's m__sum_x = Σx, m__sum_x2 = Σx²,
 -- m__sum_xy = Σxy (x: settled payments in the 30 days before the assignment), over the
--- same accounts. Sums are additive: src/lib/server/experiments/analyze.ts adds the cells up
+-- same accounts. Sums are additive: src/lib/server/experiments/analysis/cells.ts adds the cells up
 -- per arm, per arm and segment, and per arm over the weeks up to each entry_week (the effect
 -- over time), so no per-account row leaves the database.
 -- Also per cell: assigned (all accounts), with_episode (those with an episode since their

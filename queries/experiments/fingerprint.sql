@@ -1,7 +1,7 @@
 -- experiments/fingerprint: what the statistics of experiment $experiment depend on besides
 -- its definition and the as-of date: the latest import that changed a row (any table), and
 -- the experiment's assignments (how many, the latest, and a hash of all of them, so that a
--- relaunch or a removed assignment shows). src/lib/server/experiments/analyze.ts keeps the
+-- relaunch or a removed assignment shows). src/lib/server/experiments/analysis/cache.ts keeps the
 -- statistics it computed and reuses them while this stays the same.
 -- Parameters: $experiment (id).
 SELECT

@@ -3,7 +3,7 @@
 -- RMST (src/lib/stats/km.ts, survival.ts): per arm × account segment × vulnerable cell,
 -- measure (days_to_pay, time_to_cure, time_to_first_contact) and day t, how many had the
 -- event that day and how many were censored. Additive: src/lib/server/experiments/
--- analyze.ts adds the cells up per arm and per arm and segment.
+-- analysis/cells.ts adds the cells up per arm and per arm and segment.
 -- No parameters.
 WITH m AS (
 	{{metrics:experiment_times(exp_outcomes, arm, segment, vulnerable)}}

@@ -1,6 +1,6 @@
 -- experiments/units: one row per account assigned to experiment $experiment (intention to
 -- treat: every assigned account, reached or not), with what the other queries of this
--- folder need (src/lib/server/experiments/analyze.ts keeps it in the temporary table
+-- folder need (src/lib/server/experiments/analysis/sql.ts keeps it in the temporary table
 -- exp_units):
 -- - k, a row number: the other queries join and group on it rather than on account_id;
 -- - arm (the assignment's variant), assigned_at, and ws, the first day the account counts

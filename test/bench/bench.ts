@@ -294,8 +294,8 @@ const expDir = join(dir, 'experiments');
 mkdirSync(expDir, { recursive: true });
 const { saveDraft } = await import('../../src/lib/server/experiments/registry.ts');
 const { launchExperiment } = await import('../../src/lib/server/experiments/lifecycle.ts');
-const { analyzeExperiment } = await import('../../src/lib/server/experiments/analyze.ts');
-const { clearExperimentStatsCache } = await import('../../src/lib/server/experiments/analyze.ts');
+const { analyzeExperiment } = await import('../../src/lib/server/experiments/analysis/analyze.ts');
+const { clearExperimentStatsCache } = await import('../../src/lib/server/experiments/analysis/cache.ts');
 const actor = { username: 'bench', role: 'admin' };
 const draft = (id: string, population: Record<string, unknown>, start: string) => ({
 	id,

@@ -1,5 +1,5 @@
 /**
- * Guardrail alerts (src/lib/server/experiments/guardrails.ts) on a real DuckDB store: an alert
+ * Guardrail alerts (src/lib/server/experiments/guardrails/) on a real DuckDB store: an alert
  * is raised once per experiment, arm, metric and rule while it is open (a re-evaluation only
  * moves last_seen_at), acknowledged with a reason (an empty one refused, recorded in the audit
  * trail), raised again by a breach after the acknowledgement; the webhook is posted to a local
@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { experimentSchema, type Experiment } from '../../src/lib/experiments/schema.ts';
 import { listTrail } from '../../src/lib/server/trail/trail.ts';
-import { acknowledgeAlert, evaluateRunningExperiments, listAlerts, type ExperimentAlert } from '../../src/lib/server/experiments/guardrails.ts';
+import { acknowledgeAlert, listAlerts, type ExperimentAlert } from '../../src/lib/server/experiments/guardrails/alerts-store.ts';
+import { evaluateRunningExperiments } from '../../src/lib/server/experiments/guardrails/evaluate-running.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { runAudit } from '../../src/lib/server/compliance/audit.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';

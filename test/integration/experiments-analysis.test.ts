@@ -1,5 +1,5 @@
 /**
- * The experiment analysis (src/lib/server/experiments/analyze.ts and the queries of
+ * The experiment analysis (src/lib/server/experiments/analysis/ and the queries of
  * queries/experiments/) against real DuckDB stores:
  *
  * 1. A small hand-built experiment whose outcomes are worked out below, account by account:
@@ -20,7 +20,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { experimentSchema, type Experiment } from '../../src/lib/experiments/schema.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
-import { analyzeExperiment, clearExperimentStatsCache, effectOverTime, snapshotDates, type ExperimentAnalysis, type MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import type { ExperimentAnalysis, MetricResult } from '../../src/lib/experiments/analysis-types.ts';
+import { analyzeExperiment } from '../../src/lib/server/experiments/analysis/analyze.ts';
+import { clearExperimentStatsCache } from '../../src/lib/server/experiments/analysis/cache.ts';
+import { effectOverTime, snapshotDates } from '../../src/lib/server/experiments/analysis/over-time.ts';
 import { loadExperiments } from '../../src/lib/server/experiments/registry.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { runAudit } from '../../src/lib/server/compliance/audit.ts';

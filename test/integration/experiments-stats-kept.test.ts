@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
-import { analyzeExperiment, clearExperimentStatsCache } from '../../src/lib/server/experiments/analyze.ts';
+import { analyzeExperiment } from '../../src/lib/server/experiments/analysis/analyze.ts';
+import { clearExperimentStatsCache } from '../../src/lib/server/experiments/analysis/cache.ts';
 import { getExperiment } from '../../src/lib/server/experiments/registry.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';

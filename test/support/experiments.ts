@@ -1,5 +1,5 @@
 /** Test helpers for the experiment pages' wording: a hand-made result of the primary metric. */
-import type { MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import type { MetricResult } from '../../src/lib/experiments/analysis-types.ts';
 
 /** supportive's cure rate within 30 days against control, significant and better; override any field */
 export const cureResult = (over: Partial<MetricResult> = {}): MetricResult =>

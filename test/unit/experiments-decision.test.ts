@@ -6,9 +6,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { decideExperiment, type DecisionInput } from '../../src/lib/experiments/decision.ts';
-import type { MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import type { MetricResult } from '../../src/lib/experiments/analysis-types.ts';
 import { cureResult } from '../support/experiments.ts';
-import type { GuardrailVerdict } from '../../src/lib/server/experiments/guardrails.ts';
+import type { GuardrailVerdict } from '../../src/lib/experiments/analysis-types.ts';
 
 // supportive's cure rate, with the interval of the decision's sentences
 const cure = (arm: string, over: Partial<MetricResult> = {}): MetricResult => cureResult({ arm, difference: { estimate: 0.031, se: 0.006, lower: 0.006, upper: 0.056 }, ...over });

@@ -2,7 +2,7 @@
 import { cureResult } from '../support/experiments.ts';
 import { expect, test } from 'vitest';
 import { ends, formatDiff, formatInterval, formatLift, formatP, formatValue, primarySentence, verdict } from '../../src/lib/experiments/results.ts';
-import type { MetricResult } from '../../src/lib/server/experiments/analyze.ts';
+import type { MetricResult } from '../../src/lib/experiments/analysis-types.ts';
 
 test('values and differences in the units of ux.md', () => {
 	expect(formatValue('share', 0.3853)).toBe('38.5%');

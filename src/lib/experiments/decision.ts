@@ -17,27 +17,11 @@
  * the sample-ratio check does not trust is said so first. Pure: shared by the server (the list,
  * the CLI, the alert webhook) and the page.
  */
-import type { ExperimentAnalysis, MetricResult } from '../server/experiments/analyze.ts';
+import type { ExperimentAnalysis, ExperimentDecision, MetricResult } from './analysis-types.ts';
 import { ends, formatDiff, verdict } from './results.ts';
 import { MIN_RUN_DAYS } from './schema.ts';
 
-export type DecisionKind = 'ship' | 'stop' | 'keep_running' | 'inconclusive' | 'waiting';
-
-export interface ExperimentDecision {
-	decision: DecisionKind;
-	/** the arm to ship, or the arms to stop */
-	arms: string[];
-	/** good news, bad news or neither, for the colour and the words */
-	tone: 'good' | 'bad' | 'neutral';
-	/** the decision in one sentence */
-	sentence: string;
-	/** why, one line each */
-	reasons: string[];
-	/** days from the data's as-of date to the planned end (keep running) or to the day the results open (too early), else null */
-	days_left: number | null;
-	/** the results are hidden until this day (the minimum run after the launch); null once open */
-	results_open_on: string | null;
-}
+export type { DecisionKind, ExperimentDecision } from './analysis-types.ts';
 
 export interface DecisionInput {
 	analysis: Pick<ExperimentAnalysis, 'as_of' | 'alpha' | 'mode' | 'metrics' | 'guardrails' | 'trustworthy' | 'arms' | 'control'>;

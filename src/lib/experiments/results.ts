@@ -1,10 +1,10 @@
 /**
- * How the experiment pages write the analysis (src/lib/server/experiments/analyze.ts) in
+ * How the experiment pages write the analysis (src/lib/server/experiments/analysis/) in
  * ux.md's formats: shares as 38.5% and their differences in percentage points (+3.1 pp),
  * counts per 1,000 accounts with one decimal, days, p-values, and the primary result in one
  * sentence. Pure: shared by the server (the list) and the browser (charts, tables).
  */
-import type { IntervalOut, MetricResult, MetricUnit } from '../server/experiments/analyze.ts';
+import type { IntervalOut, MetricResult, MetricUnit } from './analysis-types.ts';
 
 const MINUS = '−';
 const signed = (v: number, text: string) => (v > 0 ? `+${text}` : v < 0 ? `${MINUS}${text}` : text);

@@ -238,3 +238,20 @@ export function bayesMeans(
 		difference: { mean: d, sd }
 	};
 }
+
+/**
+ * The same normal-approximation chance to beat and expected losses from a difference already
+ * estimated, arm − control = d with standard error se (flat priors: the posterior is N(d, se²));
+ * the experiment analysis uses it for the RMST difference of a time to event. A se that is not
+ * positive gives the degenerate posterior at d.
+ */
+export function bayesNormalDifference(d: number, se: number, options: BayesOptions = {}): { chanceToBeat: number; expectedLossArm: number; expectedLossControl: number } {
+	const g = options.lowerIsBetter ? -d : d;
+	if (!(se > 0)) return { chanceToBeat: g > 0 ? 1 : g < 0 ? 0 : 0.5, expectedLossArm: Math.max(0, -g), expectedLossControl: Math.max(0, g) };
+	const z = g / se;
+	return {
+		chanceToBeat: normalCdf(z),
+		expectedLossArm: Math.max(0, se * normalPdf(z) - g * normalCdf(-z)),
+		expectedLossControl: Math.max(0, se * normalPdf(z) + g * normalCdf(z))
+	};
+}

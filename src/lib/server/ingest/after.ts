@@ -5,7 +5,7 @@
  * the definition says so). Each step's failure is logged and leaves the data as imported.
  */
 import type { Store } from '../db/store.ts';
-import { evaluateRunningExperiments } from '../experiments/guardrails.ts';
+import { evaluateRunningExperiments } from '../experiments/guardrails/evaluate-running.ts';
 import { stopExperiment } from '../experiments/lifecycle.ts';
 import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
 import { runAudit, type AuditRun } from '../compliance/audit.ts';

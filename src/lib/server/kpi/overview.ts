@@ -3,7 +3,7 @@ import { ACCESS, type Role } from '../auth/roles.ts';
 import { latestFullAudit } from '../compliance/audit.ts';
 import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
 import type { Store } from '../db/store.ts';
-import { listAlerts } from '../experiments/guardrails.ts';
+import { listAlerts } from '../experiments/guardrails/alerts-store.ts';
 import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColumns, largestRows, type BreakdownDimension } from './breakdown.ts';
 import { MAX_TABLE_ROWS } from '../../schemas.ts';
 import { querySql } from '../paths.ts';

@@ -1,11 +1,11 @@
 /**
  * The guardrail alerts as the pages show them (the list, and each experiment's open ones), and
  * the acknowledge action both pages share. The alerts themselves are raised by
- * src/lib/server/experiments/guardrails.ts after every import.
+ * src/lib/server/experiments/guardrails/evaluate-running.ts after every import.
  */
 import { fail } from '@sveltejs/kit';
 import type { Store } from '../db/store.ts';
-import { acknowledgeAlert, AlertError, listAlerts, type ExperimentAlert } from '../experiments/guardrails.ts';
+import { acknowledgeAlert, AlertError, listAlerts, type ExperimentAlert } from '../experiments/guardrails/alerts-store.ts';
 import { loadExperiments, type Actor } from '../experiments/registry.ts';
 import { acknowledgeSchema, firstIssue, formObject } from './forms.ts';
 

@@ -17,7 +17,10 @@ import { ExperimentError, getExperiment, loadExperiments, type Actor } from '../
 import { dataAsOf } from '../kpi/summary.ts';
 import { draftBaselines, populationPreview, type Baseline, type DraftPreview } from './experiment-drafts.ts';
 import { alertsPage, openAlertCounts, type AlertRow } from './experiment-alerts.ts';
-import { analyzeExperiment, effectOverTime, experimentStats, type EffectOverTime, type ExperimentAnalysis, type MetricResult } from '../experiments/analyze.ts';
+import type { EffectOverTime, ExperimentAnalysis, MetricResult } from '../../experiments/analysis-types.ts';
+import { analyzeExperiment } from '../experiments/analysis/analyze.ts';
+import { experimentStats } from '../experiments/analysis/cache.ts';
+import { effectOverTime } from '../experiments/analysis/over-time.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 import { withoutQueryTimeLimit } from '../db/query-limit.ts';
 
@@ -189,7 +192,7 @@ export async function experimentView(store: Store, id: string, rules?: CheckRule
 }
 
 /**
- * The experiment page's effect over time (as-of snapshots, analyze.ts effectOverTime): null for
+ * The experiment page's effect over time (as-of snapshots, analysis/over-time.ts effectOverTime): null for
  * a draft or an experiment without assignments. Computing a snapshot the store does not keep
  * yet reads the assigned accounts' interactions, so the page streams it after the rest.
  */

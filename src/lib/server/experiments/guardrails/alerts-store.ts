@@ -1,0 +1,153 @@
+/**
+ * The storage of guardrail alerts: the experiment_alerts table (migration 4). One open
+ * (unacknowledged) alert per experiment, arm, metric and rule; an alert stays until someone
+ * acknowledges it with a reason (recorded in the trail). evaluate-running.ts raises them; the
+ * alerts page, the Overview's alert strip and the CLI read them.
+ */
+import type { Store } from '../../db/store.ts';
+import { recordTrail } from '../../trail/trail.ts';
+import { canonical } from '../../../canonical.ts';
+
+export interface ExperimentAlert {
+	alert_id: number;
+	experiment_id: string;
+	arm: string;
+	metric: string;
+	rule_kind: string;
+	threshold: number | null;
+	evidence: Record<string, unknown>;
+	message: string;
+	fired_at: string;
+	last_seen_at: string;
+	acknowledged_at: string | null;
+	acknowledged_by: string | null;
+	ack_reason: string | null;
+	stopped_experiment: boolean;
+	webhook_status: string | null;
+}
+
+const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+
+function toAlert(r: Record<string, unknown>): ExperimentAlert {
+	let evidence: Record<string, unknown> = {};
+	try {
+		evidence = JSON.parse(String(r.evidence));
+	} catch {
+		/* kept empty */
+	}
+	return {
+		alert_id: Number(r.alert_id),
+		experiment_id: String(r.experiment_id),
+		arm: String(r.arm),
+		metric: String(r.metric),
+		rule_kind: String(r.rule_kind),
+		threshold: r.threshold == null ? null : Number(r.threshold),
+		evidence,
+		message: String(r.message),
+		fired_at: iso(r.fired_at)!,
+		last_seen_at: iso(r.last_seen_at)!,
+		acknowledged_at: iso(r.acknowledged_at),
+		acknowledged_by: (r.acknowledged_by as string | null) ?? null,
+		ack_reason: (r.ack_reason as string | null) ?? null,
+		stopped_experiment: Boolean(r.stopped_experiment),
+		webhook_status: (r.webhook_status as string | null) ?? null
+	};
+}
+
+/** what identifies an open alert: one per experiment, arm, metric and rule */
+export interface AlertKey {
+	experiment: string;
+	arm: string;
+	metric: string;
+	rule: string;
+}
+
+/** the id of the open alert for `key`, or null */
+export async function openAlertId(store: Store, key: AlertKey): Promise<number | null> {
+	const [open] = await store.rows<{ alert_id: number }>(
+		`SELECT alert_id FROM experiment_alerts
+		 WHERE experiment_id = $experiment AND arm = $arm AND metric = $metric AND rule_kind = $rule AND acknowledged_at IS NULL
+		 ORDER BY alert_id DESC LIMIT 1`,
+		{ ...key }
+	);
+	return open ? Number(open.alert_id) : null;
+}
+
+/** the open alert was seen again at `now` (ISO) */
+export async function touchAlert(store: Store, id: number, now: string): Promise<void> {
+	await store.rows(`UPDATE experiment_alerts SET last_seen_at = $now::TIMESTAMPTZ WHERE alert_id = $id`, { now, id: BigInt(id) });
+}
+
+/** raises a new alert, fired and last seen at `now` (ISO) */
+export async function insertAlert(
+	store: Store,
+	key: AlertKey,
+	a: { threshold: number; evidence: Record<string, unknown>; message: string; now: string }
+): Promise<ExperimentAlert> {
+	const [row] = await store.rows<Record<string, unknown>>(
+		`INSERT INTO experiment_alerts (alert_id, experiment_id, arm, metric, rule_kind, threshold, evidence, message, fired_at, last_seen_at, stopped_experiment, webhook_status)
+		 VALUES (nextval('experiment_alert_seq'), $experiment, $arm, $metric, $rule, $threshold, $evidence, $message, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ, false, NULL)
+		 RETURNING *`,
+		{ ...key, threshold: a.threshold, evidence: canonical(a.evidence), message: a.message, now: a.now }
+	);
+	return toAlert(row!);
+}
+
+/** the alert's breach stopped its experiment */
+export async function markAlertStopped(store: Store, id: number): Promise<void> {
+	await store.rows(`UPDATE experiment_alerts SET stopped_experiment = true WHERE alert_id = $id`, { id: BigInt(id) });
+}
+
+/** what the webhook answered: `delivered` or `failed: <why>` */
+export async function setWebhookStatus(store: Store, id: number, status: string): Promise<void> {
+	await store.rows(`UPDATE experiment_alerts SET webhook_status = $status WHERE alert_id = $id`, { status, id: BigInt(id) });
+}
+
+/** the alerts, newest first; open: only (or, false, never) the unacknowledged ones */
+export async function listAlerts(store: Store, filter: { open?: boolean; experiment?: string } = {}): Promise<ExperimentAlert[]> {
+	const rows = await store.rows<Record<string, unknown>>(
+		`SELECT * FROM experiment_alerts
+		 WHERE ($experiment IS NULL OR experiment_id = $experiment)
+		   AND ($open IS NULL OR (acknowledged_at IS NULL) = $open)
+		 ORDER BY fired_at DESC, alert_id DESC`,
+		{ experiment: filter.experiment ?? null, open: filter.open ?? null }
+	);
+	return rows.map(toAlert);
+}
+
+export class AlertError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'AlertError';
+	}
+}
+
+/** acknowledges an open alert with a reason (required); records alert.acknowledge in the trail */
+export async function acknowledgeAlert(
+	store: Store,
+	alertId: number,
+	input: { actor: { username: string; role: string }; reason: string }
+): Promise<ExperimentAlert> {
+	const reason = input.reason?.trim();
+	if (!reason) throw new AlertError('acknowledging an alert needs a reason');
+	const [row] = await store.rows<Record<string, unknown>>(`SELECT * FROM experiment_alerts WHERE alert_id = $id`, { id: BigInt(alertId) });
+	if (!row) throw new AlertError(`there is no alert ${alertId}`);
+	const before = toAlert(row);
+	const already = () => new AlertError(`alert ${alertId} was already acknowledged by ${before.acknowledged_by ?? 'someone'}${before.acknowledged_at ? ` at ${before.acknowledged_at}` : ''}`);
+	if (before.acknowledged_at) throw already();
+	// only an open alert: of two acknowledgements at once, one wins
+	const [updated] = await store.rows<Record<string, unknown>>(
+		`UPDATE experiment_alerts SET acknowledged_at = now(), acknowledged_by = $by, ack_reason = $reason
+		 WHERE alert_id = $id AND acknowledged_at IS NULL RETURNING *`,
+		{ id: BigInt(alertId), by: input.actor.username, reason }
+	);
+	if (!updated) throw already();
+	await recordTrail(store, {
+		actor: input.actor.username,
+		role: input.actor.role,
+		action: 'alert.acknowledge',
+		target: before.experiment_id,
+		details: { alert_id: alertId, arm: before.arm, metric: before.metric, rule: before.rule_kind, reason }
+	});
+	return toAlert(updated);
+}
