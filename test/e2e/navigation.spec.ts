@@ -171,7 +171,7 @@ test('on a narrow screen the menu opens from a button and lists every section wi
 	const nav = page.getByRole('navigation', { name: 'Main' });
 	await expect(nav).toBeHidden();
 	await page.getByRole('button', { name: 'Menu' }).click();
-	await expect(nav.getByRole('link')).toHaveText(['Overview', 'Experiments', 'Guardrail alerts', 'Compliance', 'Findings', 'Report', 'Policy packs', 'Message check', 'Trail']);
+	await expect(nav.getByRole('link')).toHaveText(['Overview', 'Experiments', 'Guardrail alerts', 'Compliance', 'Findings', 'Ranked', 'Report', 'Policy packs', 'Message check', 'Trail']);
 	await nav.getByRole('link', { name: 'Message check' }).click();
 	await expect(page).toHaveURL(/\/compliance\/check$/);
 	await expect(nav).toBeHidden();

@@ -203,8 +203,8 @@ export interface RankedRow {
 	latest: string;
 	/** findings per week, one number per week of RankedView.weeks */
 	weeks: number[];
-	/** the account with the most findings in the row (the first by id among equals): the timeline it opens */
-	top: { account_id: string; customer_id: string; findings: number; local_date: string } | null;
+	/** the account with the most findings in the row (the first by id among equals; without a debt, the person): the timeline it opens */
+	top: { account_id: string | null; customer_id: string; findings: number; local_date: string } | null;
 	/** the findings list's filter that shows the row's findings (null: the list has no such filter) */
 	filter: Record<string, string> | null;
 }

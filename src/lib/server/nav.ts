@@ -29,6 +29,7 @@ export const SECTIONS: readonly Section[] = [
 		blurb: 'Contact frequency and timing audits',
 		pages: [
 			{ route: '/(app)/compliance/findings', label: 'Findings' },
+			{ route: '/(app)/compliance/ranked', label: 'Ranked' },
 			{ route: '/(app)/compliance/report', label: 'Report' },
 			{ route: '/(app)/compliance/packs', label: 'Policy packs' },
 			{ route: '/(app)/compliance/check', label: 'Message check', blurb: 'Check a message and its cadence against the contact rules before a launch' }

@@ -35,6 +35,7 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)/experiments/[id]/assignments.parquet': ['strategist', 'compliance', 'admin'],
 	'/(app)/compliance': ['compliance', 'admin'],
 	'/(app)/compliance/findings': ['compliance', 'admin'],
+	'/(app)/compliance/ranked': ['compliance', 'admin'],
 	'/(app)/compliance/report': ['compliance', 'admin'],
 	'/(app)/compliance/report.csv': ['compliance', 'admin'],
 	'/(app)/compliance/people/[customer_id]': ['compliance', 'admin'],

@@ -12,6 +12,7 @@ import { isoDate } from './filters.ts';
 export const COMPLIANCE_TABS = [
 	{ href: '/compliance', label: 'Overview', route: '/(app)/compliance' },
 	{ href: '/compliance/findings', label: 'Findings', route: '/(app)/compliance/findings' },
+	{ href: '/compliance/ranked', label: 'Ranked', route: '/(app)/compliance/ranked' },
 	{ href: '/compliance/report', label: 'Report', route: '/(app)/compliance/report' },
 	{ href: '/compliance/packs', label: 'Policy packs', route: '/(app)/compliance/packs' },
 	{ href: '/compliance/check', label: 'Message check', route: '/(app)/compliance/check' }

@@ -1,0 +1,80 @@
+-- compliance/findings_ranked: the ranked views. The findings of audit $audit_id that match the
+-- filters (findings_scope.sql) grouped by one value (the key: an account, customer, agent,
+-- template, contact number, or pack and rule), counted in all and per kind, with the accounts
+-- they are about and their first and last local dates; one page of the groups in the order asked
+-- for; for the groups of that page, the findings per week (the Monday of the local date, as
+-- "YYYY-MM-DD=n" words) and the account with the most findings (the first by id among equals),
+-- with its customer and its latest finding's date, for the link to its timeline. One statement
+-- over the findings table alone, every value a bound parameter.
+-- Filled in by src/lib/server/compliance/findings/ranked.ts from fixed lists (never from the
+-- URL): KEY, the key's expression over the findings (f.account_id, f.customer_id, f.agent_id,
+-- f.template_id, f.contact_point, or f.pack_id || '/' || f.rule_id) and ORDER, the order of
+-- the groups (each ending in the key, so it is total).
+-- A finding without a value for the key (no debt, agent, template or number) is in no group:
+-- the one-row scope s counts them (unranked), with every finding in scope and the first and last
+-- local dates; with no group on the page the statement returns that row alone (key NULL).
+-- Parameters: those of findings_scope.sql, $limit, $offset.
+WITH f AS ({{findings_scope}}),
+g AS (
+	SELECT {{key}} AS key, f.kind, f.local_date, f.customer_id, f.account_id
+	FROM f
+),
+s AS (
+	SELECT count(*) AS scope_findings, count(*) FILTER (WHERE key IS NULL) AS unranked,
+		strftime(min(local_date), '%Y-%m-%d') AS scope_first, strftime(max(local_date), '%Y-%m-%d') AS scope_last
+	FROM g
+),
+r AS (
+	SELECT key,
+		count(*) AS findings,
+		count(*) FILTER (WHERE kind = 'violation') AS violation,
+		count(*) FILTER (WHERE kind = 'presumed_violation') AS presumed_violation,
+		count(*) FILTER (WHERE kind = 'risk_flag') AS risk_flag,
+		count(DISTINCT account_id) AS accounts,
+		count(DISTINCT customer_id) AS customers,
+		min(customer_id) AS customer_id,
+		min(local_date) AS first,
+		max(local_date) AS latest
+	FROM g
+	WHERE key IS NOT NULL
+	GROUP BY key
+),
+page AS (
+	SELECT *, count(*) OVER () AS total
+	FROM r
+	ORDER BY {{order}}
+	LIMIT $limit OFFSET $offset
+),
+acc AS (
+	SELECT g.key, g.customer_id, g.account_id, count(*) AS n, max(g.local_date) AS last_date
+	FROM g SEMI JOIN page ON page.key = g.key
+	GROUP BY g.key, g.customer_id, g.account_id
+),
+top AS (
+	SELECT key,
+		first(account_id ORDER BY (account_id IS NULL), n DESC, account_id, customer_id) AS top_account,
+		first(customer_id ORDER BY (account_id IS NULL), n DESC, account_id, customer_id) AS top_customer,
+		first(n ORDER BY (account_id IS NULL), n DESC, account_id, customer_id) AS top_findings,
+		first(last_date ORDER BY (account_id IS NULL), n DESC, account_id, customer_id) AS top_date
+	FROM acc
+	GROUP BY key
+),
+wk AS (
+	SELECT key, string_agg(strftime(week, '%Y-%m-%d') || '=' || n, ' ' ORDER BY week) AS weeks
+	FROM (
+		SELECT g.key, date_trunc('week', g.local_date) AS week, count(*) AS n
+		FROM g SEMI JOIN page ON page.key = g.key
+		GROUP BY ALL
+	)
+	GROUP BY key
+)
+SELECT s.scope_findings, s.unranked, s.scope_first, s.scope_last,
+	p.key, p.findings, p.violation, p.presumed_violation, p.risk_flag, p.accounts, p.customers, p.customer_id, p.total,
+	strftime(p.first, '%Y-%m-%d') AS first, strftime(p.latest, '%Y-%m-%d') AS latest,
+	t.top_account, t.top_customer, t.top_findings, strftime(t.top_date, '%Y-%m-%d') AS top_date,
+	wk.weeks
+FROM s
+LEFT JOIN page p ON true
+LEFT JOIN top t ON t.key = p.key
+LEFT JOIN wk ON wk.key = p.key
+ORDER BY {{order}};

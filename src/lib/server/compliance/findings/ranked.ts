@@ -1,0 +1,208 @@
+/**
+ * The ranked views (issue 16 item 2): the findings of an audit under the findings pages' filters,
+ * grouped by account, customer, agent, template, contact number or rule, with the counts per
+ * kind, the accounts they are about, the trend per week and the account with the most findings
+ * (its timeline one click away); sorted by findings, severity, a kind, accounts, the latest
+ * finding or the name. One grouped statement over the findings table
+ * (queries/compliance/findings_ranked.sql) whose key and order are picked from the fixed lists
+ * below by the validated URL values; every value is a bound parameter. No interaction is read.
+ */
+import { z } from 'zod';
+import {
+	FINDING_KINDS,
+	RANKED_BY,
+	RANKED_BY_KEYS,
+	RANKED_ORDER_KEYS,
+	RANKED_ORDERS,
+	type FindingKind,
+	type PackInfo,
+	type RankedBy,
+	type RankedOrder,
+	type RankedRow,
+	type RankedView,
+	type SortDirection
+} from '../../../compliance/findings.ts';
+import type { Store } from '../../db/store.ts';
+import { FindingsError } from './audits.ts';
+import { describeProblems, findingsFilterSchema, scopeArgs, scoped, sortDirectionSchema, urlValues, type FindingsFilter } from './filters.ts';
+
+export const RANKED_PAGE_SIZE = 50;
+
+/** the key of each grouping, as SQL over the findings (f) */
+const KEY_SQL: Record<RankedBy, string> = {
+	account: 'f.account_id',
+	customer: 'f.customer_id',
+	agent: 'f.agent_id',
+	template: 'f.template_id',
+	number: 'f.contact_point',
+	rule: "f.pack_id || '/' || f.rule_id"
+};
+
+/** the order of the groups for each ?order=, in a direction; the key last, ascending, so every order is total */
+const ORDER_SQL: Record<RankedOrder, (d: 'ASC' | 'DESC') => string> = {
+	findings: (d) => `findings ${d}`,
+	// the most violations first, then presumed violations, then risk flags
+	severity: (d) => `violation ${d}, presumed_violation ${d}, risk_flag ${d}`,
+	violation: (d) => `violation ${d}, findings ${d}`,
+	presumed_violation: (d) => `presumed_violation ${d}, findings ${d}`,
+	risk_flag: (d) => `risk_flag ${d}, findings ${d}`,
+	accounts: (d) => `accounts ${d}, findings ${d}`,
+	latest: (d) => `latest ${d}, findings ${d}`,
+	name: (d) => `key ${d}`
+};
+
+export function rankedOrderSql(order: RankedOrder, sort: SortDirection): string {
+	if (!(order in ORDER_SQL)) throw new Error(`unknown order ${order}`);
+	return `${ORDER_SQL[order](sort === 'asc' ? 'ASC' : 'DESC')}, key ASC`;
+}
+
+/** the ranked view's own URL values: what to group by, the order and its direction, the page */
+export const rankedParamsSchema = z.object({
+	by: z.enum(RANKED_BY_KEYS, { error: `by is what to rank, one of ${RANKED_BY_KEYS.join(', ')}` }).default('account'),
+	order: z.enum(RANKED_ORDER_KEYS, { error: `order is the column to sort by, one of ${RANKED_ORDER_KEYS.join(', ')}` }).default('findings'),
+	sort: sortDirectionSchema
+});
+export type RankedParams = z.infer<typeof rankedParamsSchema>;
+
+export interface RankedRequest {
+	filter: FindingsFilter;
+	params: RankedParams;
+}
+
+/**
+ * The ranked view's filters and parameters from the URL: the findings pages' filters (from, to,
+ * pack, rule, kind, channel, agent, template, experiment, arm, person, audit, page) and by,
+ * order, sort. Any bad value is a FindingsError 400 that names each field, what it takes and what
+ * it got: a ranking under other filters than asked would pass for the one asked.
+ */
+export function parseRankedRequest(params: URLSearchParams): RankedRequest {
+	const raw = urlValues(params);
+	const { by, order, sort, ...rest } = raw;
+	const p = rankedParamsSchema.safeParse({ by, order, sort });
+	const f = findingsFilterSchema.safeParse(rest);
+	const problems = [...(p.success ? [] : describeProblems(p.error.issues, raw)), ...(f.success ? [] : describeProblems(f.error.issues, raw))];
+	if (problems.length || !p.success || !f.success) throw new FindingsError(400, `The ranking was not made: ${problems.join('; ')}.`);
+	return { filter: f.data, params: p.data };
+}
+
+interface RankedSqlRow {
+	scope_findings: number;
+	unranked: number;
+	scope_first: string | null;
+	scope_last: string | null;
+	key: string | null;
+	findings: number;
+	violation: number;
+	presumed_violation: number;
+	risk_flag: number;
+	accounts: number;
+	customers: number;
+	customer_id: string | null;
+	total: number;
+	first: string;
+	latest: string;
+	top_account: string | null;
+	top_customer: string | null;
+	top_findings: number | null;
+	top_date: string | null;
+	weeks: string | null;
+}
+
+const DAY = 86_400_000;
+/** the Monday of an ISO date's week */
+const mondayOf = (iso: string) => {
+	const t = Date.parse(iso + 'T00:00:00Z');
+	const dow = (new Date(t).getUTCDay() + 6) % 7;
+	return new Date(t - dow * DAY).toISOString().slice(0, 10);
+};
+/** the Mondays from the week of `first` to the week of `last` */
+export function weeksBetween(first: string | null, last: string | null): string[] {
+	if (!first || !last) return [];
+	const out: string[] = [];
+	for (let t = Date.parse(mondayOf(first) + 'T00:00:00Z'), end = Date.parse(mondayOf(last) + 'T00:00:00Z'); t <= end; t += 7 * DAY) out.push(new Date(t).toISOString().slice(0, 10));
+	return out;
+}
+
+/** the findings list's filter that shows a row's findings (the list filters by person, agent, template and rule) */
+function listFilter(by: RankedBy, key: string, rulePack: string | null): Record<string, string> | null {
+	switch (by) {
+		case 'account':
+		case 'customer':
+			return { person: key };
+		case 'agent':
+			return { agent: key };
+		case 'template':
+			return { template: key };
+		case 'rule':
+			return rulePack ? { pack: rulePack, rule: key.slice(rulePack.length + 1) } : null;
+		case 'number':
+			return null;
+	}
+}
+
+/**
+ * One page of a ranked view. `packs` (the audit's) give the rules their titles and citations.
+ * The weeks run from the first to the last finding in the filters' scope.
+ */
+export async function rankedFindings(store: Store, auditId: number, f: FindingsFilter, params: RankedParams, packs: PackInfo[] = [], pageSize = RANKED_PAGE_SIZE): Promise<RankedView> {
+	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order: rankedOrderSql(params.order, params.sort) });
+	const rows = await store.rows<RankedSqlRow>(sql, { ...scopeArgs(auditId, f), limit: pageSize, offset: (f.page - 1) * pageSize });
+	const head = rows[0];
+	const weeks = weeksBetween(head?.scope_first ?? null, head?.scope_last ?? null);
+	const weekIndex = new Map(weeks.map((w, i) => [w, i]));
+	const rules = new Map<string, { title: string; citation: string }>(packs.flatMap((p) => p.rules.map((r) => [`${p.pack_id}/${r.rule_id}`, r] as const)));
+	const first = (f.page - 1) * pageSize;
+	const out: RankedRow[] = rows
+		.filter((r) => r.key !== null)
+		.map((r, i) => {
+			const key = r.key!;
+			const series = new Array<number>(weeks.length).fill(0);
+			for (const word of (r.weeks ?? '').split(' ').filter(Boolean)) {
+				const [w, n] = word.split('=') as [string, string];
+				const at = weekIndex.get(w);
+				if (at !== undefined) series[at] = Number(n);
+			}
+			const by_kind = Object.fromEntries(FINDING_KINDS.map((k) => [k, Number(r[k])])) as Record<FindingKind, number>;
+			const rule = params.by === 'rule' ? rules.get(key) : undefined;
+			const rulePack = params.by === 'rule' ? key.slice(0, key.indexOf('/')) : null;
+			return {
+				rank: first + i + 1,
+				key,
+				label: rule?.title ?? key,
+				note:
+					params.by === 'account'
+						? `customer ${r.top_customer ?? r.customer_id}${r.customers > 1 ? ` and ${r.customers - 1} other ${r.customers === 2 ? 'person' : 'people'} contacted` : ''}`
+						: params.by === 'rule'
+							? [rulePack, rule?.citation].filter(Boolean).join(' · ')
+							: null,
+				findings: Number(r.findings),
+				by_kind,
+				accounts: Number(r.accounts),
+				first: r.first,
+				latest: r.latest,
+				weeks: series,
+				top: r.top_customer ? { account_id: r.top_account, customer_id: r.top_customer, findings: Number(r.top_findings), local_date: r.top_date! } : null,
+				filter: listFilter(params.by, key, rulePack)
+			};
+		});
+	// a page past the last one has no group to carry the count: the first page's count
+	const total = head && head.key !== null ? Number(head.total) : f.page > 1 && Number(head?.scope_findings ?? 0) > Number(head?.unranked ?? 0) ? (await rankedFindings(store, auditId, { ...f, page: 1 }, params, packs, 1)).total : 0;
+	return {
+		by: params.by,
+		order: params.order,
+		sort: params.sort,
+		rows: out,
+		total,
+		page: f.page,
+		pages: Math.max(1, Math.ceil(total / pageSize)),
+		page_size: pageSize,
+		findings: Number(head?.scope_findings ?? 0),
+		unranked: Number(head?.unranked ?? 0),
+		weeks
+	};
+}
+
+/** "accounts" etc.: the words of a grouping (for messages) */
+export const rankedWords = (by: RankedBy) => RANKED_BY[by];
+/** the direction an order sorts on its first click */
+export const firstDirection = (order: RankedOrder) => RANKED_ORDERS[order].first;

@@ -1,0 +1,39 @@
+/**
+ * The ranked views: the findings of an audit (default: the latest finished one) by account,
+ * customer, agent, template, contact number or rule, worst first, under the findings list's
+ * filters (in the URL with ?by=, ?order=, ?sort=); a bad value is a 400 that says which and why.
+ */
+import { error } from '@sveltejs/kit';
+import { FindingsError } from '$lib/server/compliance/findings/audits';
+import { auditPacks } from '$lib/server/compliance/findings/packs';
+import { filterValues } from '$lib/server/compliance/findings/query';
+import { parseRankedRequest, rankedFindings } from '$lib/server/compliance/findings/ranked';
+import { heavyRequest, pageWork } from '$lib/server/limits';
+import { findingsRequest } from '$lib/server/pages/compliance-findings';
+import type { PageServerLoad } from './$types';
+
+// a heavy request: time-limited, counted against the user's heavy requests, queued with the heavy work
+export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
+	let req: ReturnType<typeof parseRankedRequest>;
+	try {
+		req = parseRankedRequest(url.searchParams);
+	} catch (e) {
+		if (e instanceof FindingsError) error(e.status, e.message);
+		throw e;
+	}
+	return pageWork(setHeaders, () =>
+		heavyRequest(locals.user, async () => {
+			const { store, audit } = await findingsRequest(url);
+			const shown = { ...req.filter, ...req.params };
+			if (!audit) return { audit: null, filter: shown, values: null, view: null };
+			const packs = await auditPacks(store, audit);
+			const [view, values] = await Promise.all([rankedFindings(store, audit.audit_id, req.filter, req.params, packs), filterValues(store, audit.audit_id)]);
+			return {
+				audit: { audit_id: audit.audit_id, started_at: audit.started_at, trigger: audit.trigger },
+				filter: shown,
+				values,
+				view
+			};
+		})
+	);
+};
