@@ -5,7 +5,7 @@
  */
 import { CHANNEL, CHANNEL_DISPLAY_ORDER } from '../../vocabulary.ts';
 import { PALETTE } from '../echarts.ts';
-import type { OutcomeGroup } from '$lib/server/compliance/timeline';
+import type { OutcomeGroup } from '$lib/compliance/timeline';
 
 /** the same colours as CHANNEL_COLOUR in OverviewCharts.svelte */
 export const CHANNEL_COLOUR: Record<string, string> = {

@@ -19,38 +19,16 @@ import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
 import type { Store } from '../db/store.ts';
 import { rows } from '../db/store.ts';
 import { querySql, queryStatements } from '../paths.ts';
-import { dropIndexTemps, refreshContactIndex, type IndexRefresh } from './contact-index.ts';
+import { dropIndexTemps, refreshContactIndex } from './contact-index.ts';
+import type { AuditFinding, AuditPackRef, AuditRun, IndexRefresh } from '../../compliance/audit.ts';
+
+// the shapes of a run and its findings live in src/lib/compliance/audit.ts (shared with the browser)
+export type { AuditFinding, AuditPackRef, AuditRun };
 import { currentPacks } from './pack-store.ts';
 
 /** owed: run by the server at start for imports no audit had checked (owed.ts) */
 export const AUDIT_TRIGGERS = ['import', 'manual', 'cli', 'owed'] as const;
 export type AuditTrigger = (typeof AUDIT_TRIGGERS)[number];
-
-export interface AuditPackRef {
-	pack_id: string;
-	version: number;
-	hash: string;
-	title: string;
-}
-
-export interface AuditRun {
-	audit_id: number;
-	started_at: string;
-	finished_at: string | null;
-	period_from: string | null;
-	period_to: string | null;
-	packs: AuditPackRef[];
-	trigger: string;
-	run_by: string | null;
-	contacts: number;
-	findings: number;
-	duration_ms: number;
-	status: string;
-	/** milliseconds per step of this run (only on the run that just finished; for the benchmark) */
-	steps?: Record<string, number>;
-	/** what the run did to the contact index (only on the run that just finished) */
-	index?: IndexRefresh;
-}
 
 const isoDate = z
 	.string()
@@ -104,7 +82,8 @@ function countedParams(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes): Re
 		exclude_party_bits: bits(c.exclude_parties, codes.party),
 		only_outcome_bits: bits(c.only_outcomes ?? [], codes.outcome),
 		all_regions: pack.applies_to === 'all',
-		effective_day: dayNumber(pack.effective_from)
+		effective_day: dayNumber(pack.effective_from),
+		...(pack.localities?.length ? { localities: strList(pack.localities) } : {})
 	};
 }
 
@@ -128,11 +107,12 @@ const enumLiteral = (value: string, type: string, values: readonly string[]) => 
  */
 export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, regionIds?: readonly number[]): { sql: string; params: Record<string, DuckDBValue> } {
 	// a line marked "-- only if X" belongs to the fragment when the rule's counts.X is true
-	// ("regional": when the pack applies to some regions only)
+	// ("regional": when the pack applies to some regions only; "local": to some localities only)
 	// ("excludes_outcomes", "excludes_parties", "lists_outcomes": when the rule has such a set)
 	const flags: Record<string, unknown> = {
 		...rule.counts,
 		regional: pack.applies_to !== 'all',
+		local: (pack.localities?.length ?? 0) > 0,
 		excludes_outcomes: rule.counts.exclude_outcomes.length > 0,
 		excludes_parties: rule.counts.exclude_parties.length > 0,
 		lists_outcomes: rule.counts.only_outcomes !== undefined
@@ -223,26 +203,6 @@ export async function latestFullAudit(store: Store): Promise<AuditRun | null> {
 export async function listAudits(store: Store, limit = 20): Promise<AuditRun[]> {
 	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits ORDER BY audit_id DESC LIMIT $limit`, { limit });
 	return r.map(toRun);
-}
-
-export interface AuditFinding {
-	audit_id: number;
-	finding_id: number;
-	pack_id: string;
-	pack_version: number;
-	rule_id: string;
-	rule_type: string;
-	kind: string;
-	customer_id: string;
-	account_id: string | null;
-	window_start: string | null;
-	window_end: string | null;
-	/** ISO 8601 in UTC */
-	occurred_at: string;
-	local_date: string;
-	channel: string | null;
-	interaction_ids: string[];
-	detail: string;
 }
 
 /** every finding of an audit, by date */

@@ -14,15 +14,9 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { rows } from '../db/store.ts';
 import { queryStatements } from '../paths.ts';
+import type { IndexRefresh } from '../../compliance/audit.ts';
 
-export interface IndexRefresh {
-	/** current: nothing to add; append: the new interactions; rebuild: every interaction again */
-	mode: 'current' | 'append' | 'rebuild';
-	/** rows added to the index */
-	rows: number;
-	/** why it was rebuilt, in words */
-	reason?: string;
-}
+export type { IndexRefresh };
 
 interface State {
 	batch_id: number;

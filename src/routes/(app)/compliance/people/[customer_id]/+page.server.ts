@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { searchObject } from '$lib/schemas';
-import { accountTimeline, customerIdSchema, TimelineError, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
+import { accountTimeline, customerIdSchema, TimelinePartyRedirect, timelineParamsSchema, type TimelineParams } from '$lib/server/compliance/timeline';
 import { getStore } from '$lib/server/store';
 import { recordTrail } from '$lib/server/trail/trail';
 import { timeLimited } from '$lib/server/limits';
@@ -43,7 +43,7 @@ async function timeline({ params, url, locals }: PageServerLoadEvent) {
 			q.set('party', e.party);
 			redirect(307, `/compliance/people/${encodeURIComponent(e.owner)}?${q}`);
 		}
-		if (e instanceof TimelineError) error(e.status, e.message);
+		// a TimelineError (404, 400) is the page's error through pageWork
 		throw e;
 	}
 }
