@@ -1,6 +1,5 @@
 /** State of one upload on the Data page: the file's transfer, then the import job's progress. */
-import type { ImportJob } from '$lib/server/ingest/jobs';
-import type { ImportResult } from '$lib/server/ingest/import';
+import type { ImportJob, ImportResult } from '$lib/imports';
 import { uploadTooLarge } from '$lib/upload-limit';
 
 export type UploadPhase = 'idle' | 'uploading' | 'importing' | 'done' | 'failed';

@@ -19,6 +19,7 @@ import { recordOwedAudit } from '../compliance/owed.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
 import { anyBroken, checkPlan, enumRawKept, lengthCheck, lit, passThrough, q, quarantinedRaw, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 import { MAX_COLUMNS, MAX_EXTRA_VALUE_CHARS, MAX_LINE_BYTES, MAX_VALUE_CHARS, maxChars } from './limits.ts';
+import type { ImportPhase, ImportProgress, ImportResult } from '../../imports.ts';
 
 export type ImportSource = 'cli' | 'upload' | 'demo';
 /**
@@ -27,17 +28,8 @@ export type ImportSource = 'cli' | 'upload' | 'demo';
  * import, so the import history and the "last import" leave it out.
  */
 export const LAUNCH_SOURCE = 'launch';
-export type ImportPhase = 'reading' | 'checking' | 'writing' | 'done';
-
-export interface ImportProgress {
-	file: string;
-	phase: ImportPhase;
-	/** 0–100 for the whole file */
-	percent: number;
-	rows: number;
-	rowsPerSecond: number;
-	elapsedMs: number;
-}
+// an import's progress and result: shapes shared with the Data page (src/lib/imports.ts)
+export type { ImportPhase, ImportProgress, ImportResult };
 
 export interface ImportOptions {
 	/** the file on disk */
@@ -55,20 +47,6 @@ export interface ImportOptions {
 	 * shared wording names no flag and no form
 	 */
 	tableRemedy?: string;
-}
-
-export interface ImportResult {
-	batch_id: number | null;
-	file: string;
-	table: TableName | null;
-	rows_read: number;
-	rows_inserted: number;
-	rows_updated: number;
-	rows_unchanged: number;
-	rows_quarantined: number;
-	status: 'imported' | 'rejected';
-	error: string | null;
-	duration_ms: number;
 }
 
 /** a file that cannot be read as the table at all */

@@ -12,23 +12,12 @@ import { withoutQueryTimeLimit } from '../db/query-limit.ts';
 import { afterImport } from './after.ts';
 import { warmChartCache } from '../kpi/warm.ts';
 import { changedRows } from './index.ts';
-import { emptyResult, importFile, type ImportOptions, type ImportProgress, type ImportResult } from './import.ts';
+import { emptyResult, importFile, type ImportOptions } from './import.ts';
+import type { ImportJob, ImportProgress, ImportResult } from '../../imports.ts';
 import type { LoadedMapping } from './mapping.ts';
 import { importMapped } from './mapping-import.ts';
 
-export interface ImportJob {
-	id: string;
-	file: string;
-	state: 'queued' | 'running' | 'done';
-	progress: ImportProgress | null;
-	/** when done: the file's result; through a mapping, the first rejected table's or else the last table's */
-	result: ImportResult | null;
-	/** when done: one result per table (one for a file; through a mapping, one per table it made) */
-	results: ImportResult[];
-	/** the mapping the file is imported through, or null */
-	mapping: string | null;
-	created_at: number;
-}
+export type { ImportJob };
 
 const g = globalThis as unknown as { __curewiseJobs?: Map<string, ImportJob>; __curewiseQueue?: Promise<unknown> };
 const jobs = (g.__curewiseJobs ??= new Map());
