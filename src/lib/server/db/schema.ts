@@ -75,6 +75,26 @@ export interface TrailTable {
 	hash: string;
 }
 
+/** guardrail alerts (migration 4; src/lib/server/experiments/guardrails/alerts-store.ts) */
+export interface ExperimentAlertsTable {
+	alert_id: number;
+	experiment_id: string;
+	arm: string;
+	metric: string;
+	rule_kind: string;
+	threshold: number | null;
+	/** canonical JSON */
+	evidence: string;
+	message: string;
+	fired_at: Timestamp;
+	last_seen_at: Timestamp;
+	acknowledged_at: Timestamp | null;
+	acknowledged_by: string | null;
+	ack_reason: string | null;
+	stopped_experiment: Generated<boolean>;
+	webhook_status: string | null;
+}
+
 export interface AppDatabase {
 	schema_migrations: SchemaMigrationsTable;
 	import_batches: ImportBatchesTable;
@@ -82,4 +102,5 @@ export interface AppDatabase {
 	users: UsersTable;
 	sessions: SessionsTable;
 	trail: TrailTable;
+	experiment_alerts: ExperimentAlertsTable;
 }

@@ -1,9 +1,12 @@
 /**
- * The storage of guardrail alerts: the experiment_alerts table (migration 4). One open
+ * The storage of guardrail alerts: the experiment_alerts table (migration 4), through Kysely
+ * (db/schema.ts ExperimentAlertsTable), as every table the product itself writes. One open
  * (unacknowledged) alert per experiment, arm, metric and rule; an alert stays until someone
  * acknowledges it with a reason (recorded in the trail). evaluate-running.ts raises them; the
  * alerts page, the Overview's alert strip and the CLI read them.
  */
+import { sql, type Selectable } from 'kysely';
+import type { ExperimentAlertsTable } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { recordTrail } from '../../trail/trail.ts';
 import { canonical } from '../../../canonical.ts';
@@ -28,7 +31,10 @@ export interface ExperimentAlert {
 
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
-function toAlert(r: Record<string, unknown>): ExperimentAlert {
+/** an ISO moment as the TIMESTAMPTZ it is */
+const at = (iso: string) => sql<Date>`CAST(${iso} AS TIMESTAMPTZ)`;
+
+function toAlert(r: Selectable<ExperimentAlertsTable>): ExperimentAlert {
 	let evidence: Record<string, unknown> = {};
 	try {
 		evidence = JSON.parse(String(r.evidence));
@@ -64,18 +70,23 @@ export interface AlertKey {
 
 /** the id of the open alert for `key`, or null */
 export async function openAlertId(store: Store, key: AlertKey): Promise<number | null> {
-	const [open] = await store.rows<{ alert_id: number }>(
-		`SELECT alert_id FROM experiment_alerts
-		 WHERE experiment_id = $experiment AND arm = $arm AND metric = $metric AND rule_kind = $rule AND acknowledged_at IS NULL
-		 ORDER BY alert_id DESC LIMIT 1`,
-		{ ...key }
-	);
+	const open = await store.kysely
+		.selectFrom('experiment_alerts')
+		.select('alert_id')
+		.where('experiment_id', '=', key.experiment)
+		.where('arm', '=', key.arm)
+		.where('metric', '=', key.metric)
+		.where('rule_kind', '=', key.rule)
+		.where('acknowledged_at', 'is', null)
+		.orderBy('alert_id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
 	return open ? Number(open.alert_id) : null;
 }
 
 /** the open alert was seen again at `now` (ISO) */
 export async function touchAlert(store: Store, id: number, now: string): Promise<void> {
-	await store.rows(`UPDATE experiment_alerts SET last_seen_at = $now::TIMESTAMPTZ WHERE alert_id = $id`, { now, id: BigInt(id) });
+	await store.kysely.updateTable('experiment_alerts').set({ last_seen_at: at(now) }).where('alert_id', '=', id).execute();
 }
 
 /** raises a new alert, fired and last seen at `now` (ISO) */
@@ -84,34 +95,43 @@ export async function insertAlert(
 	key: AlertKey,
 	a: { threshold: number; evidence: Record<string, unknown>; message: string; now: string }
 ): Promise<ExperimentAlert> {
-	const [row] = await store.rows<Record<string, unknown>>(
-		`INSERT INTO experiment_alerts (alert_id, experiment_id, arm, metric, rule_kind, threshold, evidence, message, fired_at, last_seen_at, stopped_experiment, webhook_status)
-		 VALUES (nextval('experiment_alert_seq'), $experiment, $arm, $metric, $rule, $threshold, $evidence, $message, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ, false, NULL)
-		 RETURNING *`,
-		{ ...key, threshold: a.threshold, evidence: canonical(a.evidence), message: a.message, now: a.now }
-	);
-	return toAlert(row!);
+	const row = await store.kysely
+		.insertInto('experiment_alerts')
+		.values({
+			alert_id: sql<number>`nextval('experiment_alert_seq')`,
+			experiment_id: key.experiment,
+			arm: key.arm,
+			metric: key.metric,
+			rule_kind: key.rule,
+			threshold: a.threshold,
+			evidence: canonical(a.evidence),
+			message: a.message,
+			fired_at: at(a.now),
+			last_seen_at: at(a.now),
+			stopped_experiment: false,
+			webhook_status: null
+		})
+		.returningAll()
+		.executeTakeFirstOrThrow();
+	return toAlert(row);
 }
 
 /** the alert's breach stopped its experiment */
 export async function markAlertStopped(store: Store, id: number): Promise<void> {
-	await store.rows(`UPDATE experiment_alerts SET stopped_experiment = true WHERE alert_id = $id`, { id: BigInt(id) });
+	await store.kysely.updateTable('experiment_alerts').set({ stopped_experiment: true }).where('alert_id', '=', id).execute();
 }
 
 /** what the webhook answered: `delivered` or `failed: <why>` */
 export async function setWebhookStatus(store: Store, id: number, status: string): Promise<void> {
-	await store.rows(`UPDATE experiment_alerts SET webhook_status = $status WHERE alert_id = $id`, { status, id: BigInt(id) });
+	await store.kysely.updateTable('experiment_alerts').set({ webhook_status: status }).where('alert_id', '=', id).execute();
 }
 
 /** the alerts, newest first; open: only (or, false, never) the unacknowledged ones */
 export async function listAlerts(store: Store, filter: { open?: boolean; experiment?: string } = {}): Promise<ExperimentAlert[]> {
-	const rows = await store.rows<Record<string, unknown>>(
-		`SELECT * FROM experiment_alerts
-		 WHERE ($experiment IS NULL OR experiment_id = $experiment)
-		   AND ($open IS NULL OR (acknowledged_at IS NULL) = $open)
-		 ORDER BY fired_at DESC, alert_id DESC`,
-		{ experiment: filter.experiment ?? null, open: filter.open ?? null }
-	);
+	let q = store.kysely.selectFrom('experiment_alerts').selectAll();
+	if (filter.experiment != null) q = q.where('experiment_id', '=', filter.experiment);
+	if (filter.open != null) q = q.where('acknowledged_at', filter.open ? 'is' : 'is not', null);
+	const rows = await q.orderBy('fired_at', 'desc').orderBy('alert_id', 'desc').execute();
 	return rows.map(toAlert);
 }
 
@@ -130,17 +150,19 @@ export async function acknowledgeAlert(
 ): Promise<ExperimentAlert> {
 	const reason = input.reason?.trim();
 	if (!reason) throw new AlertError('acknowledging an alert needs a reason');
-	const [row] = await store.rows<Record<string, unknown>>(`SELECT * FROM experiment_alerts WHERE alert_id = $id`, { id: BigInt(alertId) });
+	const row = await store.kysely.selectFrom('experiment_alerts').selectAll().where('alert_id', '=', alertId).executeTakeFirst();
 	if (!row) throw new AlertError(`there is no alert ${alertId}`);
 	const before = toAlert(row);
 	const already = () => new AlertError(`alert ${alertId} was already acknowledged by ${before.acknowledged_by ?? 'someone'}${before.acknowledged_at ? ` at ${before.acknowledged_at}` : ''}`);
 	if (before.acknowledged_at) throw already();
 	// only an open alert: of two acknowledgements at once, one wins
-	const [updated] = await store.rows<Record<string, unknown>>(
-		`UPDATE experiment_alerts SET acknowledged_at = now(), acknowledged_by = $by, ack_reason = $reason
-		 WHERE alert_id = $id AND acknowledged_at IS NULL RETURNING *`,
-		{ id: BigInt(alertId), by: input.actor.username, reason }
-	);
+	const updated = await store.kysely
+		.updateTable('experiment_alerts')
+		.set({ acknowledged_at: sql<Date>`now()`, acknowledged_by: input.actor.username, ack_reason: reason })
+		.where('alert_id', '=', alertId)
+		.where('acknowledged_at', 'is', null)
+		.returningAll()
+		.executeTakeFirst();
 	if (!updated) throw already();
 	await recordTrail(store, {
 		actor: input.actor.username,
