@@ -30,7 +30,7 @@ test('the message check runs the message rules: a missing disclosure is a proble
 	const r = checkArmMessage(sms, rules);
 	expect(r.ok).toBe(false);
 	expect(r.findings.map((f) => f.rule)).toEqual(['debt_collector_disclosure']);
-	expect(r.findings[0]).toMatchObject({ severity: 'error', citation: '12 CFR 1006.18(e)', span: null });
+	expect(r.findings[0]).toMatchObject({ severity: 'error', citation: '15 U.S.C. 1692e(11); 12 CFR 1006.18(e)', span: null });
 
 	const text = 'This is a communication from a debt collector. Pay now or face arrest. Reply STOP to opt out.';
 	const t = checkArmMessage({ ...sms, text }, rules);
