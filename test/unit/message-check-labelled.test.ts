@@ -14,7 +14,9 @@
  * 0.95 on both overall, and for the disclosure and threat kinds each; docs/message-check.md
  * reports the numbers this test prints. A second set of 50 (holdout.yaml), written after the
  * check was built, is scored the same way: its first run is reported in the docs; the check was
- * then improved, so it is no longer unseen, and it is held to 0.95 overall.
+ * then improved, so it is no longer unseen, and it is held to 0.95 overall. A third set of 30
+ * (unseen.yaml), written after that, was scored once (precision 0.833, recall 0.625: new
+ * phrasings of threats the patterns did not describe) and is held to at least that.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +49,8 @@ const read = (name: string): Message[] => z.array(messageSchema).parse(parse(rea
 const messages = read('labelled.yaml');
 /** a second set, written after the check was built (its first run is in docs/message-check.md) */
 const second = read('holdout.yaml');
+/** a third set, written last; its first run is the honest measure of text the check had not seen */
+const unseen = read('unseen.yaml');
 
 interface Expected {
 	kind: Kind;
@@ -109,7 +113,7 @@ function report(title: string, r: ReturnType<typeof score>) {
 describe('the labelled set', () => {
 	test('is at least 150 messages of every tone, on text, e-mail and call scripts, each quote copied from its text', () => {
 		expect(messages.length).toBeGreaterThanOrEqual(150);
-		for (const set of [messages, second]) {
+		for (const set of [messages, second, unseen]) {
 			expect(new Set(set.map((m) => m.id)).size).toBe(set.length);
 			for (const m of set)
 				for (const e of expectedOf(m)) {
@@ -140,5 +144,12 @@ describe('the labelled set', () => {
 		report(`message check on ${second.length} messages of the second set (holdout.yaml)`, r);
 		expect(precision(r.overall)).toBeGreaterThanOrEqual(0.95);
 		expect(recall(r.overall)).toBeGreaterThanOrEqual(0.95);
+	});
+
+	test('the third set, written last: never worse than its first run (precision 0.833, recall 0.625)', () => {
+		const r = score(unseen);
+		report(`message check on ${unseen.length} messages of the third set (unseen.yaml)`, r);
+		expect(precision(r.overall)).toBeGreaterThanOrEqual(0.833);
+		expect(recall(r.overall)).toBeGreaterThanOrEqual(0.625);
 	});
 });
