@@ -1,6 +1,7 @@
 -- The compliance audit: the contacts a rule counts (spliced as {{counted}} into the rule
 -- queries): its channels and direction, minus the excluded outcomes and parties, only the listed
--- outcomes when there is a list, accounts in the pack's regions, local dates from the pack's
+-- outcomes when there is a list, accounts in the pack's regions (and localities, when it names
+-- some: accounts.locality), local dates from the pack's
 -- effective_from, minus calls to wrong numbers and calls inside consent_to_call windows when the
 -- rule says so (a line marked "only if X" is part of the fragment when the rule's X is true).
 -- The rule's channels and a regional pack's region numbers are written in as constants
@@ -16,6 +17,7 @@ AND (CAST($exclude_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 0 -- 
 AND (CAST($exclude_party_bits AS INTEGER) >> enum_code(c.party)) & 1 = 0 -- only if excludes_parties
 AND (CAST($only_outcome_bits AS INTEGER) >> enum_code(c.outcome)) & 1 = 1 -- only if lists_outcomes
 AND c.rg IN ({{regions}}) -- only if regional
+AND c.aid IN (SELECT aid FROM aud_a WHERE list_contains($localities, locality)) -- only if local
 AND c.la >= $effective_day * 86400000000
 AND NOT (c.party = 'consumer'::contact_party AND c.channel IN ('call'::contact_channel, 'ringless_voicemail'::contact_channel) AND (c.cid, c.pk) IN (SELECT (cid, pk) FROM aud_wrong)) -- only if exclude_wrong_numbers
 AND c.rid NOT IN (SELECT rid FROM aud_consented) -- only if exclude_consent_windows

@@ -91,6 +91,9 @@ const tableSchema = z.object({
 });
 export type TableDef = z.infer<typeof tableSchema>;
 
+/** cities or counties with debt-collection rules of their own (accounts.locality; a pack's localities) */
+export const LOCALITIES = ['new_york_city'] as const;
+
 const callOutcomes: readonly string[] = CALL_OUTCOMES;
 const messageOutcomes: readonly string[] = MESSAGE_OUTCOMES;
 export { CALL_OUTCOMES, MESSAGE_OUTCOMES };
@@ -114,7 +117,14 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'risk_score', type: 'int', required: false, min: 0, max: 1000, doc: 'risk score' },
 			{ name: 'vulnerable', type: 'bool', required: false, default: 'false', doc: 'customer flagged as vulnerable (hardship, health, bereavement)' },
 			{ name: 'closed_on', type: 'date', required: false, doc: 'the day the account was closed' },
-			{ name: 'closed_reason', type: 'enum', required: false, values: [...CLOSED_REASONS], doc: 'set when closed_on is' }
+			{ name: 'closed_reason', type: 'enum', required: false, values: [...CLOSED_REASONS], doc: 'set when closed_on is' },
+			{
+				name: 'locality',
+				type: 'enum',
+				required: false,
+				values: [...LOCALITIES],
+				doc: "a city or county with debt-collection rules of its own where the customer lives: new_york_city (one of the five boroughs) for the New York City pack; empty for none"
+			}
 		],
 		rules: [
 			{
@@ -126,6 +136,11 @@ const tables = z.array(tableSchema).parse([
 				broken: 'closed_on IS NULL AND closed_reason IS NOT NULL',
 				message: `'closed_reason "' || closed_reason || '" is set but closed_on is empty'`,
 				doc: 'closed_reason is only set together with closed_on'
+			},
+			{
+				broken: `locality = 'new_york_city' AND region <> 'US-NY'`,
+				message: `'locality new_york_city is in US-NY, but region is ' || region`,
+				doc: 'locality new_york_city goes with region US-NY'
 			},
 			{
 				broken: 'closed_on IS NOT NULL AND opened_on IS NOT NULL AND closed_on < opened_on',
@@ -251,7 +266,7 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'kind', type: 'enum', required: true, values: [...PREFERENCE_KINDS], doc: 'kind of request' },
 			{ name: 'effective_at', type: 'timestamptz', required: true, doc: 'when the request was received' },
 			{ name: 'until_at', type: 'timestamptz', required: false, doc: 'end of a consent_to_call window or a temporary opt-out' },
-			{ name: 'local_start', type: 'time', required: false, doc: 'for inconvenient_time: start of the local clock range the person ruled out' },
+			{ name: 'local_start', type: 'time', required: false, doc: 'for inconvenient_time: start of the local clock range the person ruled out (equal to local_end: the person withdraws the ranges ruled out before for that channel and debt)' },
 			{ name: 'local_end', type: 'time', required: false, doc: 'for inconvenient_time: end of that range' }
 		],
 		references: [{ column: 'account_id', table: 'accounts', key: 'account_id', required: false, expose: ['customer_id'] }],

@@ -33,8 +33,9 @@ const accounts: unknown[][] = [];
 const interactions: unknown[][] = [];
 const prefs: unknown[][] = [];
 
-function account(id: string, cust: string, region = 'US-AZ', zone = 'America/Phoenix') {
-	accounts.push([id, cust, 'retail', 'card', region, zone, '2025-01-01', 'USD', null, false, null, null, null, 0]);
+function account(id: string, cust: string, region = 'US-AZ', zone = 'America/Phoenix', locality: string | null = null) {
+	// ..., extra, import_batch_id, locality (migration 18)
+	accounts.push([id, cust, 'retail', 'card', region, zone, '2025-01-01', 'USD', null, false, null, null, null, 0, locality]);
 }
 interface Contact {
 	acct: string;
@@ -233,14 +234,14 @@ beforeAll(async () => {
 	account('R2', 'C-R2');
 	for (let k = 0; k < 7; k++) contact(az('2026-03-04', `${10 + k}:00:00`), { acct: 'R2', outcome: 'answered_dropped' });
 
-	// New York City (in force from 2026-09-01): 4 contacts on all channels in 7 days about a US-NY debt break it
-	// in October; the same in March, before the pack took effect, do not
-	account('NY1', 'C-NY1', 'US-NY', 'America/New_York');
+	// New York City (in force from 2026-09-01): 4 contacts on all channels in 7 days about a New York City debt
+	// break it in October; the same in March, before the pack took effect, do not
+	account('NY1', 'C-NY1', 'US-NY', 'America/New_York', 'new_york_city');
 	contact('2026-10-05T10:00:00-04:00', { acct: 'NY1', id: 'NY1-call' });
 	contact('2026-10-06T10:00:00-04:00', { acct: 'NY1', channel: 'sms', outcome: 'delivered', id: 'NY1-sms' });
 	contact('2026-10-07T10:00:00-04:00', { acct: 'NY1', channel: 'email', outcome: 'delivered', id: 'NY1-email' });
 	contact('2026-10-08T10:00:00-04:00', { acct: 'NY1', channel: 'letter', outcome: 'sent', id: 'NY1-letter' });
-	account('NY2', 'C-NY2', 'US-NY', 'America/New_York');
+	account('NY2', 'C-NY2', 'US-NY', 'America/New_York', 'new_york_city');
 	for (const [d, ch] of [['02', 'call'], ['03', 'sms'], ['04', 'email'], ['05', 'letter']] as const)
 		contact(`2026-03-${d}T10:00:00-05:00`, { acct: 'NY2', channel: ch, outcome: ch === 'call' ? 'no_answer' : 'delivered' });
 	// Washington: 4 contacts with the debtor in 7 days break it; 3, or 4 with one busy, do not

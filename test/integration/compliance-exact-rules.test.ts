@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
+import { loadPacks, packsFor } from '../../src/lib/server/compliance/packs.ts';
+import { importFile } from '../../src/lib/server/ingest/index.ts';
+import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
 
 interface Finding {
 	pack_id: string;
@@ -180,6 +182,18 @@ beforeAll(async () => {
 	contact(az('2026-03-02', '12:30:00'), { acct: 'IR3', id: 'IR3-before' });
 	contact(az('2026-03-04', '12:30:00'), { acct: 'IR3', id: 'IR3-after' });
 
+	// ---- 5. the New York City pack applies in New York City
+	// The New York City rules bind collection from consumers in the city (NYC Rules, Title 6, Chapter
+	// 5, Subchapter S), not all of New York State: 4 contacts in 7 days in October about a Manhattan
+	// debt (locality new_york_city) break the pack; the same about a Buffalo debt (US-NY, no locality)
+	// do not. A location call to a third party is no contact with the consumer.
+	account('NYC1', 'C-NYC1', 'US-NY', 'America/New_York', { locality: 'new_york_city' });
+	account('UPS1', 'C-UPS1', 'US-NY', 'America/New_York');
+	account('NYC2', 'C-NYC2', 'US-NY', 'America/New_York', { locality: 'new_york_city' });
+	for (const a of ['NYC1', 'UPS1']) for (const d of ['05', '06', '07', '08']) contact(`2026-10-${d}T10:00:00-04:00`, { acct: a, channel: 'sms', outcome: 'delivered', id: `${a}-${d}` });
+	for (const d of ['05', '06', '07']) contact(`2026-10-${d}T10:00:00-04:00`, { acct: 'NYC2', channel: 'email', outcome: 'delivered' });
+	contact('2026-10-08T10:00:00-04:00', { acct: 'NYC2', cust: 'TP-NYC2', party: 'third_party', point: 'TP' });
+
 	await insert('accounts', accounts);
 	await insert('interactions', interactions);
 	await insert('contact_preferences', prefs);
@@ -256,5 +270,43 @@ describe('4. ruled-out ranges are kept apart', () => {
 	});
 	it('an event with an empty range withdraws the earlier ones', () => {
 		expect(ids('IR3', 'person_inconvenient_time')).toEqual([['IR3-before']]);
+	});
+});
+
+describe('5. the New York City pack applies in New York City', () => {
+	it('NYC Rules, Title 6, Chapter 5, Subchapter S: a New York City debt (accounts.locality), not every US-NY debt', () => {
+		expect(ids('NYC1', 'nyc_three_in_seven')).toEqual([['NYC1-05', 'NYC1-06', 'NYC1-07', 'NYC1-08']]);
+		expect(of('UPS1', 'nyc_three_in_seven')).toEqual([]);
+	});
+	it('counts contacts with the consumer, not a location call to a third party', () => {
+		expect(of('NYC2', 'nyc_three_in_seven')).toEqual([]);
+	});
+	it("the timeline's packs that apply: New York City for a New York City debt only", () => {
+		const { packs } = loadPacks();
+		expect(packsFor(packs, 'US-NY', 'new_york_city').map((p) => p.id).sort()).toEqual(['regulation-f', 'us-nyc']);
+		expect(packsFor(packs, 'US-NY', null).map((p) => p.id)).toEqual(['regulation-f']);
+	});
+});
+
+describe('5. the data contract carries the locality', () => {
+	it('the importer takes accounts.locality, and says what is wrong with a bad one', async () => {
+		const s = await tempStore();
+		try {
+			const rows = [
+				[...accountRow('L1', { region: 'US-NY' }), 'new_york_city'],
+				[...accountRow('L2', { region: 'US-NY' }), ''],
+				[...accountRow('L3', { region: 'US-MA' }), 'new_york_city'],
+				[...accountRow('L4', { region: 'US-NY' }), 'brooklyn']
+			];
+			const r = await importFile(s.store, { path: s.file('accounts.csv', csv([[...accountsHeader, 'locality'], ...rows])), source: 'cli' });
+			expect(r).toMatchObject({ status: 'imported', rows_inserted: 2, rows_quarantined: 2 });
+			expect(await s.store.rows(`SELECT account_id, locality FROM accounts ORDER BY 1`)).toEqual([{ account_id: 'L1', locality: 'new_york_city' }, { account_id: 'L2', locality: null }]);
+			const q = await s.store.rows<{ record_key: string; reasons: string[] }>(`SELECT record_key, reasons FROM quarantine ORDER BY line_number`);
+			expect(q.map((x) => x.record_key)).toEqual(['L3', 'L4']);
+			expect(q[0]!.reasons.join(' ')).toContain('locality new_york_city is in US-NY, but region is US-MA');
+			expect(q[1]!.reasons.join(' ')).toMatch(/locality/);
+		} finally {
+			await s.close();
+		}
 	});
 });

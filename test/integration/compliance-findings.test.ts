@@ -32,7 +32,7 @@ const regionOf: Record<string, string> = {};
 
 function account(id: string, cust: string, region: string, zone: string) {
 	regionOf[id] = region;
-	accounts.push([id, cust, 'retail', 'card', region, zone, '2025-01-01', 'USD', null, false, null, null, null, 0]);
+	accounts.push([id, cust, 'retail', 'card', region, zone, '2025-01-01', 'USD', null, false, null, null, null, 0, null]); // ..., extra, import_batch_id, locality
 }
 interface Contact {
 	acct: string;

@@ -168,7 +168,8 @@ describe('the person and their debts', () => {
 		const d1 = v.accounts.find((a) => a.account_id === 'D1')!;
 		const d2 = v.accounts.find((a) => a.account_id === 'D2')!;
 		expect(d1.packs.map((p) => p.pack_id).sort()).toEqual(['regulation-f', 'us-ma']);
-		expect(d2.packs.map((p) => p.pack_id).sort()).toEqual(['regulation-f', 'us-nyc']);
+		// a US-NY debt outside New York City (no accounts.locality): not the New York City pack
+		expect(d2.packs.map((p) => p.pack_id).sort()).toEqual(['regulation-f']);
 		expect([d1.contacts, d2.contacts]).toEqual([8, 1]);
 		// contacts of both debts, third party and attorney included, nobody else's
 		const ids = v.contacts.map((c) => c.interaction_id);

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 
+import { LOCALITIES } from '../contract.ts';
 import { CALL_OUTCOMES, CHANNELS, MESSAGE_OUTCOMES, OUTCOMES, PARTIES } from '../vocabulary.ts';
 
 export { CALL_OUTCOMES, CHANNELS, MESSAGE_OUTCOMES, PARTIES };
@@ -103,6 +104,8 @@ export const packSchema = z
 		title: z.string().min(1, { error: 'title is empty' }),
 		/** ISO 3166-2 regions the pack applies to (by the account's region), or 'all' */
 		applies_to: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, { error: 'a region is an ISO 3166-2 code like US-MA' })).min(1)]),
+		/** when set, the pack applies only to the accounts of its regions in these localities (accounts.locality) */
+		localities: z.array(z.enum(LOCALITIES, { error: `localities are ${LOCALITIES.join(', ')}` })).min(1, { error: 'name at least one locality, or leave localities out' }).optional(),
 		/** the first date the pack is in force (inclusive) */
 		effective_from: z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'effective_from is a date YYYY-MM-DD' })),
 		rules: z.array(ruleSchema).min(1, { error: 'a pack has at least one rule' })

@@ -107,7 +107,7 @@ export function loadPacks(dir?: string): { packs: PolicyPack[]; problems: { file
 	};
 }
 
-/** the packs that apply to an account's region */
-export function packsFor(packs: readonly PolicyPack[], region: string): PolicyPack[] {
-	return packs.filter((p) => p.applies_to === 'all' || p.applies_to.includes(region));
+/** the packs that apply to an account's region (and locality: a pack with localities applies in those only) */
+export function packsFor(packs: readonly PolicyPack[], region: string, locality?: string | null): PolicyPack[] {
+	return packs.filter((p) => (p.applies_to === 'all' || p.applies_to.includes(region)) && (!p.localities?.length || (!!locality && (p.localities as readonly string[]).includes(locality))));
 }

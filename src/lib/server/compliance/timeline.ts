@@ -147,6 +147,7 @@ interface AccountRow {
 	closed_on: string | null;
 	closed_reason: string | null;
 	vulnerable: boolean;
+	locality: string | null;
 }
 interface PreferenceRow extends PreferenceEvent {
 	effective_local_date: string;
@@ -476,7 +477,7 @@ export async function accountTimeline(store: Store, customerId: string, params: 
 		closed_on: a.closed_on,
 		closed_reason: a.closed_reason,
 		vulnerable: a.vulnerable,
-		packs: packsFor(packs, a.region).map((p) => ({ pack_id: p.id, title: p.title })),
+		packs: packsFor(packs, a.region, a.locality).map((p) => ({ pack_id: p.id, title: p.title })),
 		contacts: allContacts.filter((c) => c.account_id === a.account_id).length,
 		findings: findingRows.filter((f) => f.account_id === a.account_id).length
 	}));

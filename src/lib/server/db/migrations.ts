@@ -540,5 +540,16 @@ CREATE TABLE audit_owed (
 -- before have none: the ranked view by number says to run the audit again.
 ALTER TABLE compliance_findings ADD COLUMN contact_point VARCHAR;
 `
+	},
+	{
+		version: 18,
+		name: 'accounts: the locality (a city with debt-collection rules of its own)',
+		sql: `
+-- the data contract's optional accounts.locality (new_york_city): a pack with localities applies
+-- to the accounts of its regions in those localities only (the New York City pack to New York
+-- City, not to all of US-NY)
+ALTER TABLE accounts ADD COLUMN locality VARCHAR;
+`
 	}
 ];
+

@@ -924,7 +924,9 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 			select: `SELECT ${accId('ac.a')} AS account_id, ${custId('C', 'ac.c')} AS customer_id,
 			  ${lit(SEGMENTS)}[ac.seg + 1] AS segment, ${lit(PRODUCTS)}[ac.product + 1] AS product,
 			  st.region, z.zone AS timezone, demo_date(ac.opened_ld) AS opened_on, 'USD' AS currency,
-			  ac.risk AS risk_score, ac.vuln AS vulnerable, demo_date(cl.closed_ld) AS closed_on, cl.reason AS closed_reason
+			  ac.risk AS risk_score, ac.vuln AS vulnerable, demo_date(cl.closed_ld) AS closed_on, cl.reason AS closed_reason,
+			  -- about 43% of New York State's people live in New York City (the New York City pack's scope)
+			  CASE WHEN st.region = 'US-NY' AND hash(${S}, 320, ac.a) % 100 < 43 THEN 'new_york_city' END AS locality
 			FROM demo_accounts ac
 			JOIN demo_states st ON st.sid = ac.sid JOIN demo_zones z ON z.zid = ac.zid
 			LEFT JOIN demo_close cl ON cl.a = ac.a
