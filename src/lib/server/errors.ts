@@ -28,6 +28,7 @@ export class CurewiseError extends Error {
 
 /** 400: the request itself is wrong (a bad id, a bad parameter) */
 export class BadRequestError extends CurewiseError {
+	declare readonly status: 400;
 	constructor(message: string, opts: { cause?: unknown } = {}) {
 		super(400, message, opts);
 		this.name = 'BadRequestError';
@@ -36,6 +37,7 @@ export class BadRequestError extends CurewiseError {
 
 /** 404: what the request names does not exist */
 export class NotFoundError extends CurewiseError {
+	declare readonly status: 404;
 	constructor(message: string) {
 		super(404, message);
 		this.name = 'NotFoundError';
@@ -44,6 +46,7 @@ export class NotFoundError extends CurewiseError {
 
 /** 422: a stored file or definition the request needs is invalid (an experiment's file, say) */
 export class InvalidDefinitionError extends CurewiseError {
+	declare readonly status: 422;
 	constructor(message: string, opts: { cause?: unknown } = {}) {
 		super(422, message, opts);
 		this.name = 'InvalidDefinitionError';

@@ -6,7 +6,6 @@
  */
 import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
 import { checkRules } from '../compliance/message-rules.ts';
-import { error } from '@sveltejs/kit';
 import { join } from 'node:path';
 import type { Experiment } from '../../experiments/schema.ts';
 import { recordTrail } from '../trail/trail.ts';
@@ -14,7 +13,7 @@ import type { Store } from '../db/store.ts';
 import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import { assignmentCounts, assignmentsFile, launchExperiment, type LaunchResult } from '../experiments/lifecycle.ts';
 import { ExperimentError, getExperiment, loadExperiments, type Actor } from '../experiments/registry.ts';
-import { dataAsOf } from '../kpi/summary.ts';
+import { dataAsOf } from '../kpi/as-of.ts';
 import { draftBaselines, populationPreview, type Baseline, type DraftPreview } from './experiment-drafts.ts';
 import { alertsPage, openAlertCounts, type AlertRow } from './experiment-alerts.ts';
 import type { EffectOverTime, ExperimentAnalysis, MetricResult } from '../../experiments/analysis-types.ts';
@@ -23,17 +22,25 @@ import { experimentStats } from '../experiments/analysis/cache.ts';
 import { effectOverTime } from '../experiments/analysis/over-time.ts';
 import { kaplanMeier, kmQuantile, lastTime, type TimeCount } from '../../stats/km.ts';
 import { withoutQueryTimeLimit } from '../db/query-limit.ts';
+import { BadRequestError, InvalidDefinitionError, NotFoundError } from '../errors.ts';
 
-/** the experiment of a URL, or the error page that says why not (404 none, 400 a bad id, 422 an invalid file) */
+/**
+ * The experiment of a URL, or the error that says why not: NotFoundError (404) none,
+ * BadRequestError (400) a bad id, InvalidDefinitionError (422) an invalid file; the route shows
+ * it as the page's error (pageWork) or the endpoint's answer (answered).
+ */
 export function experimentOrError(id: string): Experiment {
 	let e: Experiment | null;
 	try {
 		e = getExperiment(id);
 	} catch (err) {
-		if (err instanceof ExperimentError) error(/not an experiment id/.test(err.message) ? 400 : 422, err.message.replace(/\n/g, '; '));
+		if (err instanceof ExperimentError) {
+			const message = err.message.replace(/\n/g, '; ');
+			throw /not an experiment id/.test(err.message) ? new BadRequestError(message, { cause: err }) : new InvalidDefinitionError(message, { cause: err });
+		}
 		throw err;
 	}
-	if (!e) error(404, `There is no experiment ${id}.`);
+	if (!e) throw new NotFoundError(`There is no experiment ${id}.`);
 	return e;
 }
 
@@ -61,7 +68,7 @@ export interface Download {
 export async function assignmentsDownload(store: Store, id: string, format: 'csv' | 'parquet', actor: Actor & { ip?: string }): Promise<Download> {
 	const e = experimentOrError(id);
 	const assigned = await assignedOf(store, e.id);
-	if (!Object.keys(assigned).length) error(404, `${e.id} has no assignments yet: they are made when it is launched.`);
+	if (!Object.keys(assigned).length) throw new NotFoundError(`${e.id} has no assignments yet: they are made when it is launched.`);
 	const dir = makeTempDir('assignments');
 	const name = `${e.id}_assignments.${format}`;
 	try {

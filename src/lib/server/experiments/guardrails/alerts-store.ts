@@ -10,24 +10,11 @@ import type { ExperimentAlertsTable } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { recordTrail } from '../../trail/trail.ts';
 import { canonical } from '../../../canonical.ts';
+import type { ExperimentAlert } from '../../../experiments/alerts.ts';
+import { BadRequestError } from '../../errors.ts';
 
-export interface ExperimentAlert {
-	alert_id: number;
-	experiment_id: string;
-	arm: string;
-	metric: string;
-	rule_kind: string;
-	threshold: number | null;
-	evidence: Record<string, unknown>;
-	message: string;
-	fired_at: string;
-	last_seen_at: string;
-	acknowledged_at: string | null;
-	acknowledged_by: string | null;
-	ack_reason: string | null;
-	stopped_experiment: boolean;
-	webhook_status: string | null;
-}
+// the shape of an alert lives in src/lib/experiments/alerts.ts (shared with the pages)
+export type { ExperimentAlert };
 
 const iso = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
@@ -135,7 +122,8 @@ export async function listAlerts(store: Store, filter: { open?: boolean; experim
 	return rows.map(toAlert);
 }
 
-export class AlertError extends Error {
+/** an acknowledgement that cannot be made (no reason, no such alert, already acknowledged): a 400 */
+export class AlertError extends BadRequestError {
 	constructor(message: string) {
 		super(message);
 		this.name = 'AlertError';

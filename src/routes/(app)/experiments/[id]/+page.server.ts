@@ -76,5 +76,8 @@ export const actions: Actions = {
 			return { action: 'conclude', done: 'Concluded: the decision is recorded in the definition file and the trail.' };
 		});
 	},
-	acknowledge: async (event) => acknowledge(await getStore(), event.request, actor(event))
+	acknowledge: async (event) => {
+		const r = await acknowledge(await getStore(), event.request, actor(event));
+		return r.ok ? r.data : fail(r.status, r.data);
+	}
 };

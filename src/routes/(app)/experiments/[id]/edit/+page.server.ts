@@ -6,15 +6,18 @@ import { experimentOrError } from '$lib/server/pages/experiments';
 import { checkRules } from '$lib/server/compliance/message-rules';
 import { canOpenCheck } from '$lib/server/pages/compliance-check';
 import { getStore } from '$lib/server/store';
+import { pageWork } from '$lib/http.server';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
-	const e = experimentOrError(params.id);
-	if (e.status !== 'draft') redirect(303, `/experiments/${e.id}`);
-	const store = await getStore();
-	const [{ baselines }, options, rules] = await Promise.all([draftBaselines(store), populationOptions(store), checkRules(store)]);
-	return { id: e.id, form: fromDefinition(e), baselines, options, checkRules: rules, canOpenCheck: canOpenCheck(locals.user!.role) };
-};
+// no such experiment (404), a bad id (400) or an invalid file (422): the page's error
+export const load: PageServerLoad = async ({ params, locals, setHeaders }) =>
+	pageWork(setHeaders, async () => {
+		const e = experimentOrError(params.id);
+		if (e.status !== 'draft') redirect(303, `/experiments/${e.id}`);
+		const store = await getStore();
+		const [{ baselines }, options, rules] = await Promise.all([draftBaselines(store), populationOptions(store), checkRules(store)]);
+		return { id: e.id, form: fromDefinition(e), baselines, options, checkRules: rules, canOpenCheck: canOpenCheck(locals.user!.role) };
+	});
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
