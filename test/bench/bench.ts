@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { tableDef } from '../../src/lib/contract.ts';
 import { generateDemoFiles } from '../../src/lib/server/demo/generate.ts';
 import { importOrder, importPaths, type ImportResult as ImportResultT } from '../../src/lib/server/ingest/index.ts';
-import type { SummaryRefresh as SummaryRefreshT } from '../../src/lib/server/kpi/summaries.ts';
+import type { SummaryRefresh as SummaryRefreshT } from '../../src/lib/server/kpi/summary-tables.ts';
 import { loadReport, loadTest, type LoadResult } from './load.ts';
 import { benchViews, quantile, searchOf, seeded } from './views.ts';
 
@@ -138,9 +138,9 @@ if (summaries) console.log(`KPI summary tables rebuilt after the import in ${(su
 const { Store } = await import('../../src/lib/server/db/store.ts');
 const { overviewPage, overviewParams } = await import('../../src/lib/server/kpi/overview.ts');
 const { CHART_QUERIES, runChartQuery } = await import('../../src/lib/server/kpi/charts.ts');
-const { dataAsOf } = await import('../../src/lib/server/kpi/summary.ts');
+const { dataAsOf } = await import('../../src/lib/server/kpi/as-of.ts');
 const { querySql } = await import('../../src/lib/server/paths.ts');
-const { refreshSummaries } = await import('../../src/lib/server/kpi/summaries.ts');
+const { refreshSummaries } = await import('../../src/lib/server/kpi/summary-tables.ts');
 type ChartName = keyof typeof CHART_QUERIES;
 type StoreT = Awaited<ReturnType<typeof Store.open>>;
 const store = await Store.open({ path: db });

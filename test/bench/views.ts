@@ -9,7 +9,7 @@
  */
 import type { Store } from '../../src/lib/server/db/store.ts';
 import { overviewParams } from '../../src/lib/server/kpi/overview.ts';
-import { dataAsOf } from '../../src/lib/server/kpi/summary.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { addDays, daysBetween, PRESETS, presetPeriod } from '../../src/lib/periods.ts';
 
 export interface BenchView {

@@ -17,7 +17,7 @@ import { Store } from '../../src/lib/server/db/store.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { assignmentsFile, concludeExperiment, eligibleAccounts, launchExperiment, previewAssignment, stopExperiment } from '../../src/lib/server/experiments/lifecycle.ts';
 import { definitionHash, ExperimentError, getExperiment, loadExperiments, saveDraft } from '../../src/lib/server/experiments/registry.ts';
-import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summary-tables.ts';
 import { getBatch, listBatches } from '../../src/lib/server/data/batches.ts';
 import { storeOverview } from '../../src/lib/server/data/overview.ts';
 import { launchChecks } from '../../src/lib/experiments/checks.ts';

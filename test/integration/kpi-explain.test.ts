@@ -15,8 +15,9 @@ import { KPIS } from '../../src/lib/kpis.ts';
 import { comparisonPeriod } from '../../src/lib/periods.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { ExplainInputError, explainKpi, explanationSentence, RATIO_KPIS, type Explanation } from '../../src/lib/server/kpi/explain.ts';
-import { dataAsOf, kpiSummary } from '../../src/lib/server/kpi/summary.ts';
-import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { kpiSummary } from '../../src/lib/server/kpi/values.ts';
+import { refreshSummaries } from '../../src/lib/server/kpi/summary-tables.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;

@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { breakdown } from '../../src/lib/server/kpi/breakdown.ts';
 import { runChartQuery } from '../../src/lib/server/kpi/charts.ts';
-import { refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
-import { dataAsOf, kpiParamsSchema, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts, summaryUsable, type KpiParams } from '../../src/lib/server/kpi/summary.ts';
+import { refreshSummaries } from '../../src/lib/server/kpi/summary-tables.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { kpiParamsSchema, type KpiParams } from '../../src/lib/server/kpi/params.ts';
+import { kpiPeriods, kpiSummary, kpiTrend, kpisFromCounts } from '../../src/lib/server/kpi/values.ts';
+import { rawCounts, summaryUsable } from '../../src/lib/server/kpi/counts.ts';
 
 type KpiFilters = Omit<KpiParams, 'from' | 'to'>;
 import { expectSameKpis } from '../support/kpi.ts';

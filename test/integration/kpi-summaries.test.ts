@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
-import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summaries.ts';
-import { dataAsOf, kpiPeriods, kpiSummary, kpiTrend, rawCounts, kpisFromCounts } from '../../src/lib/server/kpi/summary.ts';
-import { kpiParamsSchema } from '../../src/lib/server/kpi/summary.ts';
+import { freshSummaries, refreshSummaries } from '../../src/lib/server/kpi/summary-tables.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { kpiPeriods, kpiSummary, kpiTrend, kpisFromCounts } from '../../src/lib/server/kpi/values.ts';
+import { rawCounts } from '../../src/lib/server/kpi/counts.ts';
+import { kpiParamsSchema } from '../../src/lib/server/kpi/params.ts';
 import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
 import { expectSameKpis } from '../support/kpi.ts';
 

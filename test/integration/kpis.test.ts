@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
-import { kpiSummary } from '../../src/lib/server/kpi/summary.ts';
+import { kpiSummary } from '../../src/lib/server/kpi/values.ts';
 import { kaplanMeier, kmQuantile } from '../../src/lib/stats/km.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 

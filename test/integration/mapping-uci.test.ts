@@ -15,7 +15,8 @@ import { afterImport } from '../../src/lib/server/ingest/after.ts';
 import { loadMapping } from '../../src/lib/server/ingest/mapping.ts';
 import { importMapped } from '../../src/lib/server/ingest/mapping-import.ts';
 import type { ImportResult } from '../../src/lib/server/ingest/import.ts';
-import { dataAsOf, kpiSummary, type KpiValue } from '../../src/lib/server/kpi/summary.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { kpiSummary, type KpiValue } from '../../src/lib/server/kpi/values.ts';
 import { expectSameKpis } from '../support/kpi.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 

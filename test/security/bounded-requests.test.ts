@@ -14,7 +14,7 @@ import type { Store } from '../../src/lib/server/db/store.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { ChartParamsError, runChartQuery } from '../../src/lib/server/kpi/charts.ts';
 import { overviewPage } from '../../src/lib/server/kpi/overview.ts';
-import { kpiParamsSchema, MAX_PERIOD_DAYS } from '../../src/lib/server/kpi/summary.ts';
+import { kpiParamsSchema, MAX_PERIOD_DAYS } from '../../src/lib/server/kpi/params.ts';
 import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
 import { parseCsv } from '../support/csv.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';

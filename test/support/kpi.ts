@@ -1,6 +1,6 @@
 /** Test helpers for the KPIs: two sets of KPI values must agree to the last digit (sums of fractions to 1e-12). */
 import { expect } from 'vitest';
-import type { KpiValue } from '../../src/lib/server/kpi/summary.ts';
+import type { KpiValue } from '../../src/lib/server/kpi/values.ts';
 
 export function expectSameKpis(a: Record<string, KpiValue>, b: Record<string, KpiValue>, where: string) {
 	expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());

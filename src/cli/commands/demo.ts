@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { resolveDbPath, Store } from '../../lib/server/db/store.ts';
 import { generateDemoFiles } from '../../lib/server/demo/generate.ts';
 import type { AuditRun } from '../../lib/server/compliance/audit.ts';
-import { describeRefresh, type SummaryRefresh } from '../../lib/server/kpi/summaries.ts';
+import { describeRefresh, type SummaryRefresh } from '../../lib/server/kpi/summary-tables.ts';
 import { importPaths } from '../../lib/server/ingest/index.ts';
 import { intArg, parse } from '../args.ts';
 import { heartbeat, progressPrinter } from '../progress.ts';

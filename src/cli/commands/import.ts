@@ -4,7 +4,7 @@ import { tableNameSchema } from '../../lib/contract.ts';
 import { Store } from '../../lib/server/db/store.ts';
 import { importPaths, type ImportResult } from '../../lib/server/ingest/index.ts';
 import { loadMapping, mappingNames, MappingError, type LoadedMapping } from '../../lib/server/ingest/mapping.ts';
-import { describeRefresh } from '../../lib/server/kpi/summaries.ts';
+import { describeRefresh } from '../../lib/server/kpi/summary-tables.ts';
 import { sweepTempDirsAndSay } from '../../lib/server/tempfiles.ts';
 import { parse, UsageError } from '../args.ts';
 import { progressPrinter } from '../progress.ts';

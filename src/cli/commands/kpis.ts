@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { KPIS } from '../../lib/kpis.ts';
 import { explainableKpi, explainCompare, ExplainInputError, explainKpi, RATIO_KPIS, type Explanation } from '../../lib/server/kpi/explain.ts';
-import { dataAsOf, kpiSummary } from '../../lib/server/kpi/summary.ts';
+import { dataAsOf } from '../../lib/server/kpi/as-of.ts';
+import { kpiSummary } from '../../lib/server/kpi/values.ts';
 import { parse, UsageError } from '../args.ts';
 import { localIo, type Io } from '../io.ts';
 

@@ -31,7 +31,7 @@ function startBeside(s: Store): void {
 	// warm the Overview's chart cache in the background (the line it prints when done tells the
 	// benchmark the server is warm); summaries built by an earlier release's SQL are rebuilt
 	// first (the raw tables answer meanwhile)
-	void import('./kpi/summaries.ts')
+	void import('./kpi/summary-tables.ts')
 		.then((m) => m.ensureSummaries(s, (msg) => console.error(msg)))
 		.catch(() => null)
 		.then(() => import('./kpi/warm.ts'))

@@ -374,7 +374,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
  * The audit's rules sort and hash up to 30 M rows of the contact index, and a rebuild of the
  * index writes them all; under the store's default memory limit (2 GB) that spills to disk (the
  * in-memory copy the index replaced took four times as long there). For its run the limit is raised to CUREWISE_AUDIT_MEMORY_LIMIT, default the smaller of 8 GB and
- * half the machine's memory (never lowered), and put back after. The summary rebuild (kpi/summaries.ts) does the same.
+ * half the machine's memory (never lowered), and put back after. The summary rebuild (kpi/summary-tables.ts) does the same.
  */
 export async function raiseMemoryLimit(conn: DuckDBConnection): Promise<() => Promise<void>> {
 	const [cur] = await rows<{ v: string }>(conn, `SELECT current_setting('memory_limit') AS v`).catch(() => [] as { v: string }[]);

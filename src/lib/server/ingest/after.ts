@@ -7,7 +7,7 @@
 import type { Store } from '../db/store.ts';
 import { evaluateRunningExperiments } from '../experiments/guardrails/evaluate-running.ts';
 import { stopExperiment } from '../experiments/lifecycle.ts';
-import { refreshAfterImport, type SummaryRefresh } from '../kpi/summaries.ts';
+import { refreshAfterImport, type SummaryRefresh } from '../kpi/summary-tables.ts';
 import { runAudit, type AuditRun } from '../compliance/audit.ts';
 import { auditWillFollow } from '../compliance/owed.ts';
 

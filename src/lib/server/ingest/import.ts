@@ -14,7 +14,7 @@ import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
 import { recordTrail } from '../trail/trail.ts';
 import { rows, type Store } from '../db/store.ts';
-import { replacedRowColumns } from '../kpi/summaries.ts';
+import { replacedRowColumns } from '../kpi/summary-tables.ts';
 import { recordOwedAudit } from '../compliance/owed.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
 import { anyBroken, checkPlan, enumRawKept, lengthCheck, lit, passThrough, q, quarantinedRaw, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_NAMES, tableFromFileName, type TableName } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
-import type { SummaryRefresh } from '../kpi/summaries.ts';
+import type { SummaryRefresh } from '../kpi/summary-tables.ts';
 import { afterImport } from './after.ts';
 import type { AuditRun } from '../compliance/audit.ts';
 import { importFile, type ImportOptions, type ImportProgress, type ImportResult, type ImportSource } from './import.ts';

@@ -6,7 +6,10 @@
  */
 import type { Store } from '../db/store.ts';
 import { querySql } from '../paths.ts';
-import { ACCOUNT_DIMENSIONS, countsOfRow, filterArgs, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type kpiParamsSchema } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, countsOfRow, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts } from './counts.ts';
+import { filterArgs } from './filter-args.ts';
+import { kpisFromCounts } from './values.ts';
+import type { kpiParamsSchema } from './params.ts';
 import type { z } from 'zod';
 
 export const BREAKDOWN_DIMENSIONS = ['segment', 'product', 'region', 'channel', 'template', 'agent'] as const;

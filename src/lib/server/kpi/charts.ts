@@ -13,7 +13,11 @@ import { heavy, light, perUser } from '../queue.ts';
 import { ENGAGEMENT_STAGES } from '../../vocabulary.ts';
 import { breakdownCompared, BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { countsOfRow, dataAsOf, filterArgs, kpiParamsSchema, kpisFromCounts, kpiTrend, summaryChartQuery, summaryUsable, withEpisodeFacts, type Source } from './summary.ts';
+import { countsOfRow, summaryChartQuery, summaryUsable, withEpisodeFacts, type Source } from './counts.ts';
+import { dataAsOf } from './as-of.ts';
+import { filterArgs } from './filter-args.ts';
+import { kpiParamsSchema } from './params.ts';
+import { kpisFromCounts, kpiTrend } from './values.ts';
 import { BadRequestError } from '../errors.ts';
 
 export type Columns = Record<string, (string | number | null)[]>;

@@ -4,7 +4,7 @@
  * the change is decomposed into mix (the population shifted between the groups) and rate (the
  * KPI moved inside them) by src/lib/stats/decompose.ts; the contributions of one dimension add
  * up to the change exactly. The biggest contributions are ranked and said in one sentence.
- * The counts come from the summary tables (summary.ts); with a filter they cannot answer
+ * The counts come from the summary tables (counts.ts); with a filter they cannot answer
  * (another as-of date, an arm launched since the last rebuild, a rebuild under way) the
  * explanation is unavailable rather than a scan of the raw tables.
  * The Overview's What changed panel (/overview/explain) and `curewise kpis --explain` call this.
@@ -15,7 +15,10 @@ import { comparisonPeriod, comparisonSchema, comparisonWords, addDays, type Comp
 import { decompose, type DecomposeGroup, type GroupEffect } from '../../stats/decompose.ts';
 import type { Store } from '../db/store.ts';
 import { BadRequestError } from '../errors.ts';
-import { ACCOUNT_DIMENSIONS, dataAsOf, kpiParamsSchema, kpisFromCounts, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts, type KpiFilters } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, summaryCounts, summaryUsable, type AccountDimension, type KpiCounts } from './counts.ts';
+import { dataAsOf } from './as-of.ts';
+import { kpiParamsSchema, type KpiFilters } from './params.ts';
+import { kpisFromCounts } from './values.ts';
 
 /** a request that cannot be answered as asked: an unknown or non-ratio KPI, a bad period or filter */
 export class ExplainInputError extends BadRequestError {

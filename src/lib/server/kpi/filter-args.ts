@@ -1,6 +1,6 @@
 /**
  * The filters every KPI query takes, as bound parameters (NULL: no filter). Its own module so
- * that the summary tables' refresh (summaries.ts) and the KPI queries (summary.ts) both use it
+ * that the summary tables' refresh (summary-tables.ts) and the KPI counts (counts.ts) both use it
  * without importing each other.
  */
 import { FILTER_KEYS, type FilterKey } from '../../vocabulary.ts';

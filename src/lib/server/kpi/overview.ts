@@ -8,7 +8,11 @@ import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColu
 import { MAX_TABLE_ROWS } from '../../schemas.ts';
 import { querySql } from '../paths.ts';
 import { comparisonPeriod, comparisonSchema, type ComparisonId } from '../../periods.ts';
-import { ACCOUNT_DIMENSIONS, dataAsOf, FILTER_KEYS, kpiParamsSchema, kpiPeriods, type AccountDimension, type KpiPeriods, type KpiSummary, type KpiTrend } from './summary.ts';
+import { ACCOUNT_DIMENSIONS, type AccountDimension } from './counts.ts';
+import { dataAsOf } from './as-of.ts';
+import { FILTER_KEYS } from '../../vocabulary.ts';
+import { kpiParamsSchema } from './params.ts';
+import { kpiPeriods, type KpiPeriods, type KpiSummary, type KpiTrend } from './values.ts';
 
 export interface OverviewData {
 	empty: boolean;

@@ -9,7 +9,8 @@ import { RESERVED_IDS, type FieldIssue, issuesOf, fromDefinition, newDraft, type
 import type { Store } from '../db/store.ts';
 import { previewAssignment } from '../experiments/lifecycle.ts';
 import { ExperimentError, getExperiment, loadExperiments, saveDraft, type Actor } from '../experiments/registry.ts';
-import { dataAsOf, kpiSummary } from '../kpi/summary.ts';
+import { dataAsOf } from '../kpi/as-of.ts';
+import { kpiSummary } from '../kpi/values.ts';
 import { querySql } from '../paths.ts';
 import { formatDate } from '../../format.ts';
 import { SHARED_METRICS } from '../../metrics/catalogue.ts';

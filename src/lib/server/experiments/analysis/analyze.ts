@@ -13,7 +13,7 @@ import { decideExperiment } from '../../../experiments/decision.ts';
 import { DEFAULT_TUNING_N } from '../../../stats/sequential.ts';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../../../stats/srm.ts';
 import type { Store } from '../../db/store.ts';
-import { dataAsOf } from '../../kpi/summary.ts';
+import { dataAsOf } from '../../kpi/as-of.ts';
 import { guardrailVerdicts } from '../guardrails/verdicts.ts';
 import { experimentStats } from './cache.ts';
 import { addUp } from './cells.ts';

@@ -6,7 +6,7 @@
 import type { Experiment } from '../../../experiments/schema.ts';
 import type { EffectOverTime, EffectPoint } from '../../../experiments/analysis-types.ts';
 import type { Store } from '../../db/store.ts';
-import { dataAsOf } from '../../kpi/summary.ts';
+import { dataAsOf } from '../../kpi/as-of.ts';
 import type { AnalyzeOptions } from './analyze.ts';
 import { experimentStats } from './cache.ts';
 import { addUp, kindOf } from './cells.ts';
