@@ -19,8 +19,8 @@ export const FILTER_LABEL: Record<string, string> = {
 	person: 'customer or account'
 };
 
-/** findings per 10,000 contacts: one decimal, thousands separators; "—" without contacts */
-export const formatRate = (v: number | null | undefined) => (v == null ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+/** findings per 10,000 contacts: one decimal, thousands separators; "no contacts" without contacts (nothing to divide by) */
+export const formatRate = (v: number | null | undefined) => (v == null ? 'no contacts' : v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
 
 /**
  * "?pack=…&rule=…" from a filter, with some keys changed (null removes one); page resets to 1.
