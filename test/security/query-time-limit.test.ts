@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isHttpError } from '@sveltejs/kit';
 import { rows } from '../../src/lib/server/db/store.ts';
 import { QueryTimeoutError, queryTimeLimitMs, withoutQueryTimeLimit, withQueryTimeLimit } from '../../src/lib/server/db/query-limit.ts';
-import { limitAnswer, pageWork } from '../../src/lib/server/limits.ts';
+import { errorAnswer, pageWork } from '../../src/lib/http.server.ts';
 import { heavy } from '../../src/lib/server/queue.ts';
 import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
 
@@ -120,7 +120,7 @@ describe('work a request starts that must not be cut', () => {
 
 describe('the answer', () => {
 	test('an endpoint answers 503 with the message; a page shows its own 503 error', async () => {
-		const answer = limitAnswer(new QueryTimeoutError(60_000))!;
+		const answer = errorAnswer(new QueryTimeoutError(60_000))!;
 		expect(answer.status).toBe(503);
 		expect(((await answer.json()) as { message: string }).message).toMatch(/^This took longer than 60 s, .* Narrow the period or add a filter/);
 		const err = await pageWork(

@@ -11,14 +11,16 @@
  * - a result larger than a page or an export may hold is refused with a 400 that names the limit
  *   (ResultTooLargeError), or cut and said so where a page shows a table (the Overview's breakdown).
  *
+ * Each refusal is a CurewiseError (errors.ts) with its status and Retry-After; the routes answer
+ * it through src/lib/http.server.ts (pageWork, answered), the command line prints its message.
+ *
  * The Overview's charts take their per-user slot and queue inside runChartQuery (kpi/charts.ts):
  * only a chart computed from the raw tables is heavy.
  */
-import { error, json } from '@sveltejs/kit';
 import { config } from './config.ts';
 import { CurewiseError } from './errors.ts';
 import { QueryTimeoutError, withQueryTimeLimit } from './db/query-limit.ts';
-import { BusyError, heavy, perUser, TooManyRequestsError } from './queue.ts';
+import { heavy, perUser } from './queue.ts';
 
 export { QueryTimeoutError } from './db/query-limit.ts';
 export { TooManyRequestsError } from './queue.ts';
@@ -59,45 +61,4 @@ let seq = 0;
  */
 export function heavyRequest<T>(user: { username: string } | null | undefined, work: () => Promise<T>, opts: { queue?: boolean } = {}): Promise<T> {
 	return perUser(user?.username ?? '', () => timeLimited(() => (opts.queue === false ? work() : heavy(`request#${++seq}`, work))));
-}
-
-/** the refusals of this module and of the queue, as the answer of an endpoint (null: not one of them) */
-export function limitAnswer(e: unknown): Response | null {
-	if (e instanceof TooManyRequestsError) return json({ message: e.message }, { status: 429, headers: { 'retry-after': String(e.retryAfter) } });
-	if (e instanceof BusyError) return json({ message: e.message }, { status: 503, headers: { 'retry-after': '2' } });
-	if (e instanceof QueryTimeoutError) return json({ message: e.message }, { status: 503 });
-	if (e instanceof ResultTooLargeError) return json({ message: e.message }, { status: 400 });
-	return null;
-}
-
-/**
- * An endpoint's work, its refusals answered: 429 with Retry-After, 503 (busy, with Retry-After;
- * a query stopped by the time limit), 400 (a result too large). Other errors pass.
- */
-export async function answered(work: () => Promise<Response>): Promise<Response> {
-	try {
-		return await work();
-	} catch (e) {
-		const r = limitAnswer(e);
-		if (r) return r;
-		throw e;
-	}
-}
-
-/**
- * A page's work, its refusals shown as the page's error with the same status (and Retry-After,
- * through the load's setHeaders, for a 429 or a busy server).
- */
-export async function pageWork<T>(setHeaders: (h: Record<string, string>) => void, work: () => Promise<T>): Promise<T> {
-	try {
-		return await work();
-	} catch (e) {
-		if (e instanceof TooManyRequestsError || e instanceof BusyError) {
-			setHeaders({ 'retry-after': String(e instanceof TooManyRequestsError ? e.retryAfter : 2) });
-			error(e instanceof TooManyRequestsError ? 429 : 503, e.message);
-		}
-		if (e instanceof QueryTimeoutError) error(503, e.message);
-		if (e instanceof ResultTooLargeError) error(400, e.message);
-		throw e;
-	}
 }

@@ -8,7 +8,8 @@ import { FindingsError } from '$lib/server/compliance/findings/audits';
 import { auditPacks } from '$lib/server/compliance/findings/packs';
 import { filterValues } from '$lib/server/compliance/findings/query';
 import { parseRankedRequest, rankedFindings } from '$lib/server/compliance/findings/ranked';
-import { heavyRequest, pageWork } from '$lib/server/limits';
+import { heavyRequest } from '$lib/server/limits';
+import { pageWork } from '$lib/http.server';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 

@@ -6,7 +6,8 @@ import { toArrowIPC, toCsv } from '$lib/server/arrow';
 import { largestRows, type BreakdownDimension } from '$lib/server/kpi/breakdown';
 import { ChartParamsError, chartQueryNameSchema, runChartQuery, type Columns } from '$lib/server/kpi/charts';
 import { overviewParams } from '$lib/server/kpi/overview';
-import { answered, maxExportRows, ResultTooLargeError, timeLimited } from '$lib/server/limits';
+import { maxExportRows, ResultTooLargeError, timeLimited } from '$lib/server/limits';
+import { answered } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import type { RequestHandler } from './$types';
 
