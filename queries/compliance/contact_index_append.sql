@@ -3,8 +3,9 @@
 -- (30 M rows): rid is the interaction's row id (the findings get their ids and attributes from
 -- it at the end), aid the account (aud_a), rg its region's number, cid a hash of the person
 -- (customer_id), pk a hash of the contact point (32 bits: it only tells one person's numbers
--- apart); la the local time at the account's address and lc, when the contact point's zone
--- differs, there, as µs since the local epoch (local date = la // 86400000000, clock time =
+-- apart); za the zone of the account's address when the contact was made (account_zones, through
+-- aud_hz) and la the local time there, and lc, when the contact point's zone differs, the local
+-- time there, as µs since the local epoch (local date = la // 86400000000, clock time =
 -- la % 86400000000), from the UTC offsets per zone and day of aud_off (audit_offsets.sql).
 -- The contract's enums are the ENUM types contact_party, contact_channel, contact_direction and
 -- contact_outcome (one byte a value), made by a macro that looks the text up in a list of the
@@ -28,12 +29,16 @@ CREATE OR REPLACE TEMP MACRO aud_outcome(v) AS
 	[list_position(['no_answer', 'busy', 'not_in_service', 'voicemail_left', 'voicemail_no_message', 'answered_dropped',
 		'conversation', 'wrong_number', 'sent', 'delivered', 'bounced', 'opened', 'clicked', 'replied', 'opted_out'], v)];
 INSERT INTO contact_index
-WITH i AS (
-	SELECT i.rowid AS rid, a.aid, a.rg, a.zid AS za, hash(i.customer_id) AS cid, (hash(i.contact_point) % 4294967296)::UINTEGER AS pk,
+WITH i0 AS (
+	SELECT i.rowid AS rid, a.aid, a.rg, a.zid AS zcur, hash(i.customer_id) AS cid, (hash(i.contact_point) % 4294967296)::UINTEGER AS pk,
 		aud_party(i.party) AS party, aud_channel(i.channel) AS channel, aud_direction(i.direction) AS direction,
 		aud_outcome(i.outcome) AS outcome, i.contact_timezone, epoch_us(i.occurred_at) AS ts
 	FROM interactions i JOIN aud_a a ON a.account_id = i.account_id
 	WHERE i.rowid > $after_rid
+), i AS (
+	-- the address's zone when the contact was made (aud_hz: the accounts whose zone changed)
+	SELECT i0.* EXCLUDE (zcur), coalesce(hz.zid, i0.zcur) AS za
+	FROM i0 LEFT JOIN aud_hz hz ON hz.aid = i0.aid AND i0.ts >= hz.from_ts AND i0.ts < hz.to_ts
 ), z AS (
 	SELECT i.*, CASE WHEN zc.zid <> i.za THEN zc.zid END AS zc
 	FROM i LEFT JOIN aud_zone zc ON zc.zone = i.contact_timezone

@@ -1,5 +1,5 @@
 -- The contact index, step 1: the numbers it uses for zones and regions. Zones the accounts'
--- addresses or the new interactions' contact_timezone name ($after_rid: the largest row id
+-- addresses (now and before: account_zones) or the new interactions' contact_timezone name ($after_rid: the largest row id
 -- already in the index, -1 for none), and the accounts' regions, that have no number yet get the
 -- next ones; numbers never change. Then the audit's names for them (temp views on this
 -- connection): aud_zone (zid, zone) and aud_region (rg, region).
@@ -7,6 +7,8 @@ INSERT INTO contact_index_zones
 SELECT (SELECT coalesce(max(zid), 0) FROM contact_index_zones) + row_number() OVER (ORDER BY zone), zone
 FROM (
 	SELECT DISTINCT timezone AS zone FROM accounts
+	UNION
+	SELECT DISTINCT timezone FROM account_zones
 	UNION
 	SELECT DISTINCT contact_timezone FROM interactions WHERE rowid > $after_rid AND contact_timezone IS NOT NULL
 )

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import { loadPacks, packsFor } from '../../src/lib/server/compliance/packs.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
-import { accountRow, accountsHeader, csv, tempStore, type TempStore } from '../support/store.ts';
+import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 interface Finding {
 	pack_id: string;
@@ -27,6 +27,7 @@ let seq = 0;
 const accounts: Record<string, unknown>[] = [];
 const interactions: Record<string, unknown>[] = [];
 const prefs: Record<string, unknown>[] = [];
+const zones: Record<string, unknown>[] = [];
 
 function account(id: string, cust: string, region = 'US-AZ', zone = 'America/Phoenix', more: Record<string, unknown> = {}) {
 	accounts.push({ account_id: id, customer_id: cust, segment: 'retail', product: 'card', region, timezone: zone, opened_on: '2025-01-01', currency: 'USD', vulnerable: false, import_batch_id: 0, ...more });
@@ -194,7 +195,33 @@ beforeAll(async () => {
 	for (const d of ['05', '06', '07']) contact(`2026-10-${d}T10:00:00-04:00`, { acct: 'NYC2', channel: 'email', outcome: 'delivered' });
 	contact('2026-10-08T10:00:00-04:00', { acct: 'NYC2', cust: 'TP-NYC2', party: 'third_party', point: 'TP' });
 
+	// ---- 6. zones as they were, every zone known for the person
+	// 12 CFR 1006.6(b)(1)(i): a convenient time is "between 8:00 a.m. and 9:00 p.m. local time at the
+	// consumer's location", which is where the consumer was when the call was made. An account in Los
+	// Angeles until 10 Mar, then in New York (a re-export changed its zone): a call at 10:30 New York
+	// time on 4 Mar was 07:30 where the person lived then; after the move, 07:30 New York time is
+	// early and 10:30 is not.
+	account('MV', 'C-MV', 'US-NY', 'America/New_York');
+	zones.push({ account_id: 'MV', timezone: 'America/Los_Angeles', valid_from: '-infinity', import_batch_id: 0 });
+	zones.push({ account_id: 'MV', timezone: 'America/New_York', valid_from: '2026-03-10T00:00:00Z', import_batch_id: 1 });
+	contact('2026-03-04T10:30:00-05:00', { acct: 'MV', id: 'MV-before-move' });
+	contact('2026-03-12T10:30:00-04:00', { acct: 'MV', id: 'MV-after-move-1030' });
+	contact('2026-03-13T07:30:00-04:00', { acct: 'MV', id: 'MV-after-move-0730' });
+	// comment 6(b)(1)(i)-1: in the absence of knowledge to the contrary, a collector that has
+	// conflicting or ambiguous information about the consumer's location must comply in every
+	// location it knows of. A person with a debt at a Los Angeles address and one at a New York
+	// address: a call about the New York debt at 10:30 New York time is 07:30 in Los Angeles.
+	account('PZ1', 'C-PZ', 'US-CA', 'America/Los_Angeles');
+	account('PZ2', 'C-PZ', 'US-NY', 'America/New_York');
+	contact('2026-03-04T10:30:00-05:00', { acct: 'PZ2', cust: 'C-PZ', id: 'PZ2-1030-ny' });
+	contact('2026-03-04T13:00:00-05:00', { acct: 'PZ2', cust: 'C-PZ', id: 'PZ2-1300-ny' });
+	// two debts at addresses in the same zone: nothing more to check
+	account('PS1', 'C-PS');
+	account('PS2', 'C-PS');
+	contact(az('2026-03-04', '10:00:00'), { acct: 'PS2', cust: 'C-PS' });
+
 	await insert('accounts', accounts);
+	await insert('account_zones', zones);
 	await insert('interactions', interactions);
 	await insert('contact_preferences', prefs);
 	run = await runAudit(t.store, { trigger: 'manual', runBy: 'tester' });
@@ -305,6 +332,52 @@ describe('5. the data contract carries the locality', () => {
 			expect(q.map((x) => x.record_key)).toEqual(['L3', 'L4']);
 			expect(q[0]!.reasons.join(' ')).toContain('locality new_york_city is in US-NY, but region is US-MA');
 			expect(q[1]!.reasons.join(' ')).toMatch(/locality/);
+		} finally {
+			await s.close();
+		}
+	});
+});
+
+describe('6. zones as they were, every zone known for the person', () => {
+	it("12 CFR 1006.6(b)(1)(i): a call before the person moved is judged in the zone they lived in then", () => {
+		const f = of('MV', 'inconvenient_hours');
+		expect(f.map((x) => x.interaction_ids[0])).toEqual(['MV-before-move', 'MV-after-move-0730']);
+		expect(f[0]!.detail).toContain('07:30:00 in America/Los_Angeles (the address)');
+		expect(f[0]!.local_date).toBe('2026-03-04');
+		expect(f[1]!.detail).toContain('07:30:00 in America/New_York (the address)');
+	});
+	it('comment 6(b)(1)(i)-1: every zone the collector knows for the person, the addresses of their other debts too', () => {
+		const f = of('PZ2', 'inconvenient_hours');
+		expect(f.map((x) => x.interaction_ids[0])).toEqual(['PZ2-1030-ny']);
+		expect(f[0]!.detail).toContain('07:30:00 in America/Los_Angeles (the address of another debt of the person)');
+		expect(f[0]!.detail).not.toContain('America/New_York');
+		expect(of('PS2')).toEqual([]);
+	});
+	it('a re-export that changes the zone is kept as history: earlier contacts keep their zone', async () => {
+		const s = await tempStore();
+		try {
+			const acc = (zone: string) => csv([accountsHeader, accountRow('Z1', { region: 'US-NY', timezone: zone }), accountRow('Z2', { region: 'US-NY', timezone: 'America/New_York' })]);
+			expect(await importFile(s.store, { path: s.file('accounts.csv', acc('America/Los_Angeles')), source: 'cli' })).toMatchObject({ status: 'imported', rows_inserted: 2 });
+			// a call at 10:30 New York time (07:30 in Los Angeles, where Z1 lived then), audited before the move
+			const calls = csv([interactionsHeader, interactionRow('Z1-call', 'Z1', { occurred_at: '2026-03-04T15:30:00Z', outcome: 'no_answer', contact_timezone: null })]);
+			expect(await importFile(s.store, { path: s.file('interactions.csv', calls), source: 'cli' })).toMatchObject({ status: 'imported', rows_inserted: 1 });
+			const before = await runAudit(s.store, { trigger: 'cli' });
+			// the re-export: Z1 now lives in New York; Z2 unchanged; then the same file again
+			expect(await importFile(s.store, { path: s.file('accounts-2.csv', acc('America/New_York')), source: 'cli' })).toMatchObject({ status: 'imported', rows_updated: 1 });
+			expect(await importFile(s.store, { path: s.file('accounts-3.csv', acc('America/New_York')), source: 'cli' })).toMatchObject({ status: 'imported', rows_unchanged: 2 });
+			const history = await s.store.rows<{ account_id: string; timezone: string; first: boolean }>(
+				`SELECT account_id, timezone, valid_from = '-infinity'::TIMESTAMPTZ AS first FROM account_zones ORDER BY account_id, valid_from`
+			);
+			expect(history).toEqual([
+				{ account_id: 'Z1', timezone: 'America/Los_Angeles', first: true },
+				{ account_id: 'Z1', timezone: 'America/New_York', first: false },
+				{ account_id: 'Z2', timezone: 'America/New_York', first: true }
+			]);
+			const after = await runAudit(s.store, { trigger: 'cli' });
+			const found = async (a: AuditRun) => (await s.store.rows<{ detail: string }>(`SELECT detail FROM compliance_findings WHERE audit_id = $a AND rule_id = 'inconvenient_hours'`, { a: a.audit_id })).map((r) => r.detail);
+			expect(await found(before)).toEqual([expect.stringContaining('07:30:00 in America/Los_Angeles (the address)')]);
+			// the violation does not disappear when the account moves
+			expect(await found(after)).toEqual(await found(before));
 		} finally {
 			await s.close();
 		}

@@ -31,7 +31,8 @@ async function runFile(conn: DuckDBConnection, file: string, params: Record<stri
 /**
  * Brings the index up to date with the interactions, on this connection and in its open
  * transaction, and leaves the audit's temp views and tables on the connection: aud_zone,
- * aud_region (the index's zone and region numbers) and aud_a (the accounts with their numbers).
+ * aud_region (the index's zone and region numbers), aud_a (the accounts with their numbers), aud_hz
+ * and aud_pz (the zones of addresses over time, audit_accounts.sql).
  */
 export async function refreshContactIndex(conn: DuckDBConnection): Promise<IndexRefresh> {
 	const [state] = await rows<State>(conn, `SELECT batch_id, interactions, max_rid FROM contact_index_state`);
@@ -75,6 +76,6 @@ export async function refreshContactIndex(conn: DuckDBConnection): Promise<Index
 /** drops what refreshContactIndex left on the connection */
 export async function dropIndexTemps(conn: DuckDBConnection): Promise<void> {
 	for (const v of ['aud_zone', 'aud_region']) await conn.run(`DROP VIEW IF EXISTS ${v}`).catch(() => undefined);
-	for (const t of ['aud_a', 'aud_off']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+	for (const t of ['aud_a', 'aud_off', 'aud_hz', 'aud_pz']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 	for (const m of ['aud_party', 'aud_channel', 'aud_direction', 'aud_outcome']) await conn.run(`DROP MACRO IF EXISTS ${m}`).catch(() => undefined);
 }

@@ -550,6 +550,22 @@ ALTER TABLE compliance_findings ADD COLUMN contact_point VARCHAR;
 -- City, not to all of US-NY)
 ALTER TABLE accounts ADD COLUMN locality VARCHAR;
 `
+	},
+	{
+		version: 19,
+		name: 'compliance: the history of the accounts\' zones across re-exports',
+		sql: `
+-- each zone an account's address has had, from when it was known (valid_from; '-infinity' for the
+-- zone of the account's first import): written by every import of accounts (a re-export that
+-- changes the zone adds a row valid from the import), read by the audit to judge each contact by
+-- the zone as it was then (src/lib/server/compliance/zone-history.ts)
+CREATE TABLE account_zones (
+	account_id VARCHAR NOT NULL,
+	timezone VARCHAR NOT NULL,
+	valid_from TIMESTAMPTZ NOT NULL,
+	import_batch_id BIGINT NOT NULL
+);
+INSERT INTO account_zones SELECT account_id, timezone, '-infinity'::TIMESTAMPTZ, import_batch_id FROM accounts;
+`
 	}
 ];
-

@@ -16,6 +16,7 @@ import { recordTrail } from '../trail/trail.ts';
 import { rows, type Store } from '../db/store.ts';
 import { replacedRowColumns } from '../kpi/summary-tables.ts';
 import { recordOwedAudit } from '../compliance/owed.ts';
+import { recordZoneChanges } from '../compliance/zone-history.ts';
 import { fullDiskPlace, isDiskFull } from '../db/errors.ts';
 import { anyBroken, checkPlan, enumRawKept, lengthCheck, lit, passThrough, q, quarantinedRaw, reasonList, stagedRaw, storedRaw, typedExpr } from './checks.ts';
 import { MAX_COLUMNS, MAX_EXTRA_VALUE_CHARS, MAX_LINE_BYTES, MAX_VALUE_CHARS, maxChars } from './limits.ts';
@@ -629,6 +630,8 @@ async function importInTransaction(
 		unchanged = m.same;
 	}
 	step('upsert');
+	// the zones of new accounts and the zones a re-export changed, with when they became known
+	if (def.name === 'accounts' && inserted + updated > 0) await recordZoneChanges(conn, batch);
 	progress('writing', 98, rowsRead);
 
 	// the interactions the import added or replaced, with their dates: what the audit it owes must check
