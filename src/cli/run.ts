@@ -4,6 +4,7 @@
  * (src/lib/server/control/server.ts) both run commands through here.
  */
 import { StoreBusyError } from '../lib/server/db/errors.ts';
+import { CurewiseError } from '../lib/server/errors.ts';
 import { UsageError } from './args.ts';
 import type { Io } from './io.ts';
 
@@ -29,6 +30,11 @@ export async function runCommand(name: string, mod: CommandModule, argv: string[
 		if (e instanceof UsageError) {
 			io.err(`curewise ${name}: ${e.message}\n`);
 			return 2;
+		}
+		if (e instanceof CurewiseError) {
+			// a server module's refusal (src/lib/server/errors.ts): the words a page shows for it
+			io.err(`curewise ${name}: ${e.message}\n`);
+			return 1;
 		}
 		if (e instanceof StoreBusyError) {
 			io.err(`curewise ${name}: ${opts.busy ? opts.busy(e) : e.message}\n`);
