@@ -193,7 +193,7 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'direction', type: 'enum', required: true, values: [...DIRECTIONS], doc: 'outbound or inbound' },
 			{ name: 'occurred_at', type: 'timestamptz', required: true, doc: 'start of the call, or the moment a message was sent' },
 			{ name: 'outcome', type: 'enum', required: true, values: [...callOutcomes, ...messageOutcomes], doc: `calls: ${callOutcomes.join(', ')}; messages: ${messageOutcomes.join(', ')}` },
-			{ name: 'contact_point', type: 'text', required: true, doc: 'the phone number or address used, hashed or masked by the exporter' },
+			{ name: 'contact_point', type: 'text', required: true, doc: 'the phone number or address used, hashed or masked by the exporter (a hash of the whole number is best: the risk flags count a number across people, and numbers masked alike count as one)' },
 			{ name: 'contact_timezone', type: 'timezone', required: false, doc: "IANA zone implied by the contact point (e.g. a phone's area code)" },
 			{ name: 'template_id', type: 'text', required: false, doc: 'the message or script used' },
 			{ name: 'tone', type: 'enum', required: false, values: [...TONES], doc: 'tone of the message or script' },
