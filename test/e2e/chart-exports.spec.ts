@@ -218,3 +218,41 @@ test('screenshots at 1280 px, light and dark, for a look', async ({ page }) => {
 		expect(buttons!.x + buttons!.width).toBeLessThanOrEqual(390);
 	}
 });
+
+test('the compliance chart and the experiment charts have their downloads too, saying the audit or the experiment', async ({ page }) => {
+	await page.context().clearCookies();
+	await signIn(page, 'compliance');
+	await page.goto('/compliance?channel=sms');
+	const chart = page.getByTestId('chart-findings-over-time');
+	await expect(chart.locator('[role=img]')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+	const d = page.waitForEvent('download');
+	await chart.getByRole('button', { name: 'Download Findings by rule over time as CSV' }).click();
+	const file = await d;
+	expect(file.suggestedFilename()).toMatch(/^curewise_findings-by-rule_weekly_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
+	const body = await text(file);
+	expect(body).toContain('# Filters: Channel: SMS');
+	expect(body).toMatch(/\r\n# Audit \d+\r\nWeek of,/);
+	await expect(chart.getByRole('button', { name: 'Download Findings by rule over time as PNG' })).toBeVisible();
+
+	await page.context().clearCookies();
+	await signIn(page, 'strategist');
+	await page.goto('/experiments/supportive-reminder');
+	const eot = page.locator('section[aria-labelledby=eot-h]');
+	await expect(eot.locator('[role=img]')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+	const e = page.waitForEvent('download');
+	await eot.getByRole('button', { name: /^Download Effect over time: .+ as CSV$/ }).click();
+	const eFile = await e;
+	expect(eFile.suggestedFilename()).toMatch(/^curewise_supportive-reminder-effect-over-time_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
+	const eBody = await text(eFile);
+	expect(eBody).toMatch(/# Experiment: .+ \(supportive-reminder\)/);
+	expect(eBody).toMatch(/\r\nAs of,supportive: difference,supportive: interval,supportive: accounts\r\n/);
+	expect(eBody).toMatch(/[+−]\d+\.\d pp/);
+	// the effects by metric and the survival curves too
+	await expect(page.getByRole('button', { name: 'Download Effects by metric as PNG' })).toBeVisible();
+	await expect(page.getByRole('button', { name: /^Download .+ by arm as CSV$/ }).first()).toBeVisible();
+	const p = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Download Effects by metric as PNG' }).click();
+	const pFile = await p;
+	expect(pFile.suggestedFilename()).toMatch(/^curewise_supportive-reminder-effects-by-metric_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.png$/);
+	await pFile.saveAs(`${OUT}/${pFile.suggestedFilename()}`);
+});

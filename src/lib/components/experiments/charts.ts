@@ -5,6 +5,7 @@
  */
 import { CustomChart, ScatterChart } from 'echarts/charts';
 import { echarts, PALETTE } from '../echarts';
+import type { ChartExport, ExportTable } from '$lib/chart-export';
 
 echarts.use([CustomChart, ScatterChart]);
 
@@ -15,3 +16,23 @@ export function armColours(armIds: readonly string[]): Record<string, string> {
 }
 
 export { echarts };
+
+/**
+ * What an experiment chart's downloads say about themselves: the experiment, the days from its
+ * start to the analysis's as-of date, the as-of date; read from the experiment page's data.
+ */
+export function experimentExport(pageData: unknown, title: string, what: string, table: () => ExportTable): ChartExport {
+	const d = pageData as { experiment?: { id: string; title: string; start: string }; analysis?: { as_of: string } | null };
+	const e = d.experiment;
+	const asOf = d.analysis?.as_of ?? null;
+	return {
+		title,
+		what: e ? `${e.id} ${what}` : what,
+		context: {
+			period: e && asOf && e.start <= asOf ? { from: e.start, to: asOf } : null,
+			asOf,
+			notes: e ? [`Experiment: ${e.title} (${e.id}); every assigned account counts, reached or not`] : []
+		},
+		table
+	};
+}
