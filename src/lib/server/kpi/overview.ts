@@ -1,7 +1,8 @@
 /** The Overview: the KPIs of a period next to those of the period it is compared with (the previous period of the same length, or the same days a year before). */
 import { ACCESS, type Role } from '../auth/roles.ts';
 import { latestFullAudit } from '../compliance/audit.ts';
-import { findingsCounts, findingsFilterSchema } from '../compliance/findings.ts';
+import { findingsFilterSchema } from '../compliance/findings/filters.ts';
+import { findingsCounts } from '../compliance/findings/query.ts';
 import type { Store } from '../db/store.ts';
 import { listAlerts } from '../experiments/guardrails/alerts-store.ts';
 import { breakdownCompared, breakdownOfGroups, BREAKDOWN_DIMENSIONS, compareColumns, largestRows, type BreakdownDimension } from './breakdown.ts';
