@@ -8,9 +8,10 @@
  *
  * The statuses: 400 the request is wrong, 403 not allowed, 404 no such thing, 409 in the way of
  * another, 410 gone, 413 too large, 422 a stored file or definition is invalid, 429 too many at
- * once (ask again later), 503 the server cannot answer now (busy, or stopped by a time limit).
+ * once (ask again later), 503 the server cannot answer now (busy, or stopped by a time limit),
+ * 507 the server's disk is full.
  */
-export type ErrorStatus = 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503 | 507;
 
 export class CurewiseError extends Error {
 	/** seconds after which the request may be made again (the answer's Retry-After) */

@@ -13,17 +13,18 @@ import type { TableName } from '../../contract.ts';
 import { uploadTooLarge } from '../../upload-limit.ts';
 import { isDiskFull } from '../db/errors.ts';
 import type { Store } from '../db/store.ts';
+import { CurewiseError } from '../errors.ts';
 import { makeTempDir, removeTempDir } from '../tempfiles.ts';
 import type { ImportOptions } from './import.ts';
 import type { LoadedMapping } from './mapping.ts';
 import { startImportJob, type ImportJob } from './jobs.ts';
 
-export class UploadError extends Error {
-	constructor(
-		message: string,
-		readonly status: number
-	) {
-		super(message);
+/** an upload that cannot be received: 400 empty or broken, 413 too large, 507 the disk is full */
+export class UploadError extends CurewiseError {
+	declare readonly status: 400 | 413 | 507;
+	constructor(message: string, status: 400 | 413 | 507) {
+		super(status, message);
+		this.name = 'UploadError';
 	}
 }
 
