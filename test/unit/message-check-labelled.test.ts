@@ -15,8 +15,9 @@
  * reports the numbers this test prints. A second set of 50 (holdout.yaml), written after the
  * check was built, is scored the same way: its first run is reported in the docs; the check was
  * then improved, so it is no longer unseen, and it is held to 0.95 overall. A third set of 30
- * (unseen.yaml), written after that, was scored once (precision 0.833, recall 0.625: new
- * phrasings of threats the patterns did not describe) and is held to at least that.
+ * (unseen.yaml), written after that, scored precision 0.833 and recall 0.625 on its first run
+ * (new phrasings of threats the patterns did not describe); after general fixes it is held to
+ * 0.95 overall too. The first runs are the honest measure of text the check has not seen.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ const read = (name: string): Message[] => z.array(messageSchema).parse(parse(rea
 const messages = read('labelled.yaml');
 /** a second set, written after the check was built (its first run is in docs/message-check.md) */
 const second = read('holdout.yaml');
-/** a third set, written last; its first run is the honest measure of text the check had not seen */
+/** a third set, written last (its first run is in docs/message-check.md) */
 const unseen = read('unseen.yaml');
 
 interface Expected {
@@ -146,10 +147,10 @@ describe('the labelled set', () => {
 		expect(recall(r.overall)).toBeGreaterThanOrEqual(0.95);
 	});
 
-	test('the third set, written last: never worse than its first run (precision 0.833, recall 0.625)', () => {
+	test('and 0.95 overall on the third set (its first run: precision 0.833, recall 0.625)', () => {
 		const r = score(unseen);
 		report(`message check on ${unseen.length} messages of the third set (unseen.yaml)`, r);
-		expect(precision(r.overall)).toBeGreaterThanOrEqual(0.833);
-		expect(recall(r.overall)).toBeGreaterThanOrEqual(0.625);
+		expect(precision(r.overall)).toBeGreaterThanOrEqual(0.95);
+		expect(recall(r.overall)).toBeGreaterThanOrEqual(0.95);
 	});
 });
