@@ -3,27 +3,20 @@
  * customer, agent, template, contact number or rule, worst first, under the findings list's
  * filters (in the URL with ?by=, ?order=, ?sort=); a bad value is a 400 that says which and why.
  */
-import { error } from '@sveltejs/kit';
-import { FindingsError } from '$lib/server/compliance/findings/audits';
+import { pageWork } from '$lib/http.server';
 import { auditPacks } from '$lib/server/compliance/findings/packs';
 import { filterValues } from '$lib/server/compliance/findings/query';
 import { parseRankedRequest, rankedFindings } from '$lib/server/compliance/findings/ranked';
 import { heavyRequest } from '$lib/server/limits';
-import { pageWork } from '$lib/http.server';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
 
-// a heavy request: time-limited, counted against the user's heavy requests, queued with the heavy work
-export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
-	let req: ReturnType<typeof parseRankedRequest>;
-	try {
-		req = parseRankedRequest(url.searchParams);
-	} catch (e) {
-		if (e instanceof FindingsError) error(e.status, e.message);
-		throw e;
-	}
-	return pageWork(setHeaders, () =>
-		heavyRequest(locals.user, async () => {
+// a heavy request: time-limited, counted against the user's heavy requests, queued with the heavy
+// work; a bad value (FindingsError 400) is refused before any query
+export const load: PageServerLoad = async ({ url, locals, setHeaders }) =>
+	pageWork(setHeaders, async () => {
+		const req = parseRankedRequest(url.searchParams);
+		return heavyRequest(locals.user, async () => {
 			const { store, audit } = await findingsRequest(url);
 			const shown = { ...req.filter, ...req.params };
 			if (!audit) return { audit: null, filter: shown, values: null, view: null };
@@ -35,6 +28,5 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders }) => {
 				values,
 				view
 			};
-		})
-	);
-};
+		});
+	});
