@@ -5,7 +5,8 @@
 -- since 1970-01-01), region, channel, agent_id, template_id, experiment_id and variant, so that
 -- the findings pages can sum them under any filter without scanning the interactions again
 -- (findings.ts keeps the result per audit). region is kept only where one of the audit's packs
--- names it ($regions, VARCHAR[]); other regions are NULL (packs that apply everywhere count them).
+-- names it ($regions, VARCHAR[]), with the account's locality when it has one (US-NY/new_york_city,
+-- for a pack with localities); other regions are NULL (packs that apply everywhere count them).
 --
 -- The local date is the audit's own: the temp tables aud_zone and aud_off of
 -- queries/compliance/audit_zones.sql and audit_offsets.sql (UTC offsets per zone and UTC day from
@@ -13,7 +14,7 @@
 -- connection just before; integer arithmetic instead of one zone conversion per contact.
 -- Parameters: $from, $to (DATE or NULL), $regions (VARCHAR[] or NULL).
 WITH acc AS (
-	SELECT a.account_id, z.zid, CASE WHEN list_contains($regions::VARCHAR[], a.region) THEN a.region END AS region
+	SELECT a.account_id, z.zid, CASE WHEN list_contains($regions::VARCHAR[], a.region) THEN a.region || coalesce('/' || a.locality, '') END AS region
 	FROM accounts a JOIN aud_zone z ON z.zone = a.timezone
 ),
 -- one key per zone and UTC day, so that the offsets can only be joined once the account's zone is known

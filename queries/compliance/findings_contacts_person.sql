@@ -8,7 +8,7 @@
 -- Parameters: $account_ids (VARCHAR[]), $from, $to (DATE or NULL), $regions (VARCHAR[]).
 WITH mine AS (SELECT DISTINCT unnest($account_ids::VARCHAR[]) AS account_id),
 acc AS (
-	SELECT a.account_id, a.timezone AS zone, CASE WHEN list_contains($regions::VARCHAR[], a.region) THEN a.region END AS region
+	SELECT a.account_id, a.timezone AS zone, CASE WHEN list_contains($regions::VARCHAR[], a.region) THEN a.region || coalesce('/' || a.locality, '') END AS region
 	FROM accounts a JOIN mine USING (account_id)
 ),
 c AS (

@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
+import { pickAudit } from '../../src/lib/server/compliance/findings/audits.ts';
+import { findingsFilterSchema } from '../../src/lib/server/compliance/findings/filters.ts';
+import { complianceOverview } from '../../src/lib/server/compliance/findings/query.ts';
 import { loadPacks, packsFor } from '../../src/lib/server/compliance/packs.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
@@ -307,6 +310,18 @@ describe('5. the New York City pack applies in New York City', () => {
 	});
 	it('counts contacts with the consumer, not a location call to a third party', () => {
 		expect(of('NYC2', 'nyc_three_in_seven')).toEqual([]);
+	});
+	it("the overview counts the New York City pack's contacts in New York City, from the date it takes effect; before it, the pack is not in force", async () => {
+		const audit = (await pickAudit(t.store, run.audit_id))!;
+		const nyc = async (f: Record<string, string>) => (await complianceOverview(t.store, audit, findingsFilterSchema.parse(f))).by_pack.find((r) => r.key === 'us-nyc')!;
+		// NYC1's 4 texts and NYC2's 3 e-mails and a call to a third party (every outbound contact counts as a contact); not UPS1's
+		expect(await nyc({})).toMatchObject({ findings: 1, contacts: 8 });
+		expect((await nyc({})).in_force).toBeUndefined();
+		// a period that ends before 1 Sep 2026: not in force, no contacts
+		expect(await nyc({ to: '2026-08-31' })).toMatchObject({ findings: 0, contacts: null, in_force: false });
+		// Regulation F, in force all along, counts every contact
+		const regf = (await complianceOverview(t.store, audit, findingsFilterSchema.parse({}))).by_pack.find((r) => r.key === 'regulation-f')!;
+		expect(regf.contacts).toBe(interactions.filter((r) => r.direction === 'outbound').length);
 	});
 	it("the timeline's packs that apply: New York City for a New York City debt only", () => {
 		const { packs } = loadPacks();

@@ -117,6 +117,8 @@ export interface PackInfo {
 	hash: string;
 	/** the regions the pack applies to, or 'all' */
 	applies_to: 'all' | string[];
+	/** when set, only the accounts of those regions in these localities (accounts.locality) */
+	localities?: string[];
 	effective_from: string | null;
 	rules: RuleInfo[];
 }
@@ -147,6 +149,8 @@ export interface RateRow {
 	findings: number;
 	contacts: number | null;
 	per_10k: number | null;
+	/** a pack (or its rule) not in force on any day of the period: no contacts are counted for it */
+	in_force?: boolean;
 }
 
 export interface RuleRateRow extends RateRow {

@@ -152,8 +152,10 @@ export interface ContactTotals {
 	total: number;
 	/** per week (Monday, ISO date) */
 	byWeek: Map<string, number>;
-	/** per pack: contacts in the pack's regions under the other filters */
+	/** per pack in force: contacts in the pack's regions (and localities) on the dates it is in force, under the other filters */
 	byPack: Map<string, number>;
+	/** the packs not in force on any date of the period (their effective_from is after it): no contacts */
+	notInForce: Set<string>;
 	/** per dimension and value ('(none)' for no agent or template; arm: "experiment_id:variant") */
 	byDimension: Record<Dimension, Map<string, number>>;
 }
@@ -162,11 +164,17 @@ export const NONE = '(none)';
 const dimValue = (d: Dimension, c: { channel: string | null; agent_id: string | null; template_id: string | null; experiment_id: string | null; variant: string | null }) =>
 	d === 'channel' ? (c.channel ?? NONE) : d === 'agent' ? (c.agent_id ?? NONE) : d === 'template' ? (c.template_id ?? NONE) : c.experiment_id ? `${c.experiment_id}:${c.variant ?? NONE}` : NONE;
 
-/** the regions (as cube indexes) a pack counts; null: every region */
+/** the regions (as cube indexes) a pack counts; null: every region. A region of the cube is
+ * "US-NY" or, for accounts with a locality, "US-NY/new_york_city": a pack with localities counts
+ * those of its regions in them only. */
 function packScope(cube: ContactsCube, pack: PackInfo | undefined): Set<number> | null {
 	if (!pack || pack.applies_to === 'all') return null;
 	const want = new Set(pack.applies_to);
-	return new Set(cube.regions.flatMap((r, i) => (r !== null && want.has(r) ? [i] : [])));
+	const inScope = (r: string) => {
+		const [region, locality] = r.split('/');
+		return want.has(region!) && (!pack.localities?.length || (!!locality && pack.localities.includes(locality)));
+	};
+	return new Set(cube.regions.flatMap((r, i) => (r !== null && inScope(r) ? [i] : [])));
 }
 
 /** sums the cube under the filters (pure: exported for tests) */
@@ -201,10 +209,37 @@ export function sumContacts(cube: ContactsCube, f: Omit<FindingsFilter, 'order' 
 		byWeekDay.set(w, (byWeekDay.get(w) ?? 0) + c);
 	}
 	const byPack = new Map<string, number>();
+	const notInForce = new Set<string>();
 	const all = byRegion.reduce((s, v) => s + v, 0);
+	// the period's first and last dates: the filter's, or the first and last dates with contacts
+	let first = Infinity;
+	let last = -Infinity;
+	for (let i = 0; i < cube.day.length; i++) {
+		if (cube.day[i]! > last) last = cube.day[i]!;
+		if (cube.day[i]! < first) first = cube.day[i]!;
+	}
+	const periodStart = Math.max(lo, first);
+	// the filter's last date, or the last date with contacts (with none and no filter: unknown, every pack counts as in force)
+	const periodEnd = Number.isFinite(hi) ? hi : last === -Infinity ? Infinity : last;
 	for (const p of packs) {
 		const s = packScope(cube, p);
-		byPack.set(p.pack_id, s ? [...s].reduce((sum, i) => sum + byRegion[i]!, 0) : all);
+		const from = p.effective_from ? toDay(p.effective_from) : -Infinity;
+		if (from > periodEnd) {
+			notInForce.add(p.pack_id);
+			continue;
+		}
+		if (from <= periodStart) {
+			byPack.set(p.pack_id, s ? [...s].reduce((sum, i) => sum + byRegion[i]!, 0) : all);
+			continue;
+		}
+		// in force from a date inside the period: its contacts from that date on
+		let n = 0;
+		for (let i = 0; i < cube.day.length; i++) {
+			const d = cube.day[i]!;
+			if (d < from || d < lo || d > hi || !comboOk[cube.combo[i]!] || (s && !s.has(cube.region[i]!))) continue;
+			n += cube.contacts[i]!;
+		}
+		byPack.set(p.pack_id, n);
 	}
 	const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d, new Map<string, number>()])) as Record<Dimension, Map<string, number>>;
 	cube.combos.forEach((c, i) => {
@@ -215,7 +250,7 @@ export function sumContacts(cube: ContactsCube, f: Omit<FindingsFilter, 'order' 
 		}
 	});
 	const byWeek = new Map([...byWeekDay].sort(([a], [b]) => a - b).map(([w, n]) => [fromDay(w), n]));
-	return { total, byWeek, byPack, byDimension };
+	return { total, byWeek, byPack, notInForce, byDimension };
 }
 
 /** findings per 10,000 contacts; null without contacts */

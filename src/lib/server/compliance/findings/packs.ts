@@ -32,6 +32,7 @@ async function readAuditPacks(store: Store, audit: AuditInfo): Promise<PackInfo[
 			version: ref.version,
 			hash: ref.hash,
 			applies_to: pack ? pack.applies_to : 'all',
+			...(pack?.localities?.length ? { localities: [...pack.localities] } : {}),
 			effective_from: pack?.effective_from ?? null,
 			rules: pack ? pack.rules.map((r) => ({ pack_id: pack.id, rule_id: r.id, type: r.type, title: r.title, citation: r.citation, kind: r.kind, method: ruleMethod(r) })) : []
 		};

@@ -136,7 +136,7 @@ export async function complianceOverview(store: Store, audit: AuditInfo, f: Find
 	const by_pack: RateRow[] = [...new Set([...packs.map((p) => p.pack_id), ...perPack.keys()])].filter(packShown).map((id) => {
 		const n = perPack.get(id) ?? 0;
 		const contacts = c.byPack.get(id) ?? null;
-		return { key: id, label: packTitle.get(id) ?? id, findings: n, contacts, per_10k: per10k(n, contacts) };
+		return { key: id, label: packTitle.get(id) ?? id, findings: n, contacts, per_10k: per10k(n, contacts), ...(c.notInForce.has(id) ? { in_force: false } : {}) };
 	});
 	const ruleKeys = [...new Set([...packs.filter((p) => packShown(p.pack_id)).flatMap((p) => p.rules.filter((r) => !f.rule || r.rule_id === f.rule).map((r) => ruleKey(p.pack_id, r.rule_id))), ...perRule.keys()])];
 	const by_rule: RuleRateRow[] = ruleKeys
@@ -158,7 +158,8 @@ export async function complianceOverview(store: Store, audit: AuditInfo, f: Find
 				findings: n,
 				by_kind: e?.by_kind ?? { presumed_violation: 0, violation: 0, risk_flag: 0 },
 				contacts,
-				per_10k: per10k(n, contacts)
+				per_10k: per10k(n, contacts),
+				...(c.notInForce.has(pack_id) ? { in_force: false } : {})
 			};
 		})
 		.sort((a, b) => b.findings - a.findings || a.key.localeCompare(b.key));
