@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import { pickAudit } from '../../src/lib/server/compliance/findings/audits.ts';
+import { ruleMethod } from '../../src/lib/server/compliance/findings/method.ts';
 import { findingsFilterSchema } from '../../src/lib/server/compliance/findings/filters.ts';
 import { complianceOverview } from '../../src/lib/server/compliance/findings/query.ts';
 import { loadPacks, packsFor } from '../../src/lib/server/compliance/packs.ts';
@@ -396,5 +397,18 @@ describe('6. zones as they were, every zone known for the person', () => {
 		} finally {
 			await s.close();
 		}
+	});
+});
+
+describe("the report's method says the rules as they are applied now", () => {
+	const regf = loadPacks().packs.find((p) => p.id === 'regulation-f')!;
+	const method = (id: string) => ruleMethod(regf.rules.find((r) => r.id === id)!);
+	it('names what each changed rule now does', () => {
+		expect(method('inconvenient_hours')).toMatch(/leaving out contacts with third parties/);
+		expect(method('inconvenient_hours')).toMatch(/the address as it was then .* the addresses of the person’s other debts/);
+		expect(method('contact_after_opt_out')).toContain('lifts it only for the channel and the debts the opt-in names');
+		expect(method('person_inconvenient_time')).toContain('a later range does not replace an earlier one');
+		expect(method('repeat_unanswered_calls')).toContain('whoever they were about');
+		expect(method('calls_per_number_per_day')).toContain('whoever they were about');
 	});
 });
