@@ -1,6 +1,6 @@
 /**
  * The server's temporary folders: an upload being received (`upload`), a batch's quarantined
- * rows (`quarantine`) or an experiment's assignments (`assignments`) being written for a
+ * rows (`quarantine`), an experiment's assignments (`assignments`) or a report's findings (`export`) being written for a
  * download. Each is named after the process that made it, `curewise-<kind>-<pid>-XXXXXX` in
  * the system's temporary folder, so that a folder left behind by a process that was killed
  * (customer data, mid-upload) can be told from one in use: `sweepTempDirs` removes the folders
@@ -11,7 +11,7 @@ import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const TEMP_KINDS = ['upload', 'quarantine', 'assignments'] as const;
+export const TEMP_KINDS = ['upload', 'quarantine', 'assignments', 'export'] as const;
 export type TempKind = (typeof TEMP_KINDS)[number];
 
 const NAME = new RegExp(`^curewise-(?:${TEMP_KINDS.join('|')})-(\\d+)-[A-Za-z0-9]{6}$`);
