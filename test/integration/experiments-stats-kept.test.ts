@@ -37,4 +37,9 @@ test('kept across a restart, recomputed after an import', async () => {
 	clearExperimentStatsCache(t.store);
 	const after = await analyzeExperiment(t.store, e);
 	expect(after.timings.stats_cached).toBe(false);
+	// the new statistics replaced the old row (one per experiment and as-of date), and are kept
+	const [still] = await t.store.rows<{ n: number }>("SELECT count(*) AS n FROM experiment_stats WHERE experiment_id = 'supportive-reminder'");
+	expect(still!.n).toBe(1);
+	clearExperimentStatsCache(t.store);
+	expect((await analyzeExperiment(t.store, e)).timings.stats_cached).toBe(true);
 });

@@ -95,6 +95,17 @@ export interface ExperimentAlertsTable {
 	webhook_status: string | null;
 }
 
+/** the kept statistics of experiment analyses (migration 7; experiments/analysis/cache.ts) */
+export interface ExperimentStatsTable {
+	experiment_id: string;
+	as_of: ColumnType<Date, Date | string, Date | string>;
+	key: string;
+	computed_ms: number;
+	/** JSON: cells and time_cells */
+	stats: string;
+	saved_at: Timestamp;
+}
+
 export interface AppDatabase {
 	schema_migrations: SchemaMigrationsTable;
 	import_batches: ImportBatchesTable;
@@ -103,4 +114,5 @@ export interface AppDatabase {
 	sessions: SessionsTable;
 	trail: TrailTable;
 	experiment_alerts: ExperimentAlertsTable;
+	experiment_stats: ExperimentStatsTable;
 }
