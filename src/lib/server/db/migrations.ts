@@ -179,7 +179,7 @@ CREATE TABLE audit_trail (
 		sql: `
 -- one row: the data as-of date and the last import the summary tables (kpi_episodes,
 -- kpi_account_weeks, kpi_contact_weeks, kpi_events) were built for; src/lib/server/kpi/
--- summaries.ts rebuilds them after every import and reads them only while they are fresh
+-- summary-tables.ts rebuilds them after every import and reads them only while they are fresh
 CREATE TABLE kpi_summary_state (
 	as_of DATE NOT NULL,
 	batch_id BIGINT,
@@ -211,7 +211,7 @@ CREATE MACRO kpi_days_mask(week, first, last) AS
 		version: 4,
 		name: 'experiment alerts',
 		sql: `
--- guardrail alerts of running experiments (src/lib/server/experiments/guardrails.ts): one open
+-- guardrail alerts of running experiments (src/lib/server/experiments/guardrails/): one open
 -- alert per experiment, arm, metric and rule; it stays until acknowledged with a reason
 CREATE SEQUENCE experiment_alert_seq START 1;
 CREATE TABLE experiment_alerts (
@@ -284,7 +284,7 @@ CREATE OR REPLACE MACRO kpi_scope(p_from, p_to, segment, product, region, vulner
 		version: 7,
 		name: 'experiment statistics kept across restarts',
 		sql: `
--- the sufficient statistics of an experiment's analysis (src/lib/server/experiments/analyze.ts),
+-- the sufficient statistics of an experiment's analysis (src/lib/server/experiments/analysis/cache.ts),
 -- valid while their key (data, assignments, start, as-of date) is the same: a restarted server
 -- reads them instead of joining the interactions again
 CREATE TABLE experiment_stats (
@@ -477,7 +477,7 @@ DELETE FROM kpi_summary_state;
 		sql: `
 -- an import that replaces rows (a correction) writes here, in its transaction, the account,
 -- customer and day the replaced rows had before: the incremental refresh of the summary tables
--- (src/lib/server/kpi/summaries.ts) recomputes them as well as the new rows' (which carry their
+-- (src/lib/server/kpi/summary-tables.ts) recomputes them as well as the new rows' (which carry their
 -- import_batch_id); it deletes the rows of the imports it has taken in
 CREATE TABLE kpi_replaced_rows (
 	batch_id BIGINT NOT NULL,
