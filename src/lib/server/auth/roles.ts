@@ -38,6 +38,8 @@ export const ACCESS: Readonly<Record<string, readonly Role[]>> = {
 	'/(app)/compliance/ranked': ['compliance', 'admin'],
 	'/(app)/compliance/report': ['compliance', 'admin'],
 	'/(app)/compliance/report.csv': ['compliance', 'admin'],
+	'/(app)/compliance/report.parquet': ['compliance', 'admin'],
+	'/(app)/compliance/report.pdf': ['compliance', 'admin'],
 	'/(app)/compliance/people/[customer_id]': ['compliance', 'admin'],
 	'/(app)/compliance/packs': ['compliance', 'admin'],
 	'/(app)/compliance/packs/new': ['compliance', 'admin'],

@@ -1,0 +1,151 @@
+/**
+ * What the audit report holds, for the web page and the PDF alike: its scope in words (the
+ * audit, the period, the packs, the other filters), the summary (complianceOverview: the
+ * findings per kind, pack and rule, with "not in force" for a pack whose effective date is after
+ * the period), the findings per week, the ten accounts, agents and templates with the most
+ * findings (the ranked views' query, findings/ranked.ts), and the first findings in the report's
+ * order (grouped by account), numbered 1..N; the downloads hold every one, numbered the same way.
+ */
+import { KIND_LABEL, type FindingKind, type PackInfo, type RankedView, type RateRow, type RuleRateRow } from '../../../compliance/findings.ts';
+import type { Store } from '../../db/store.ts';
+import { dataAsOf } from '../../kpi/as-of.ts';
+import type { AuditInfo } from '../findings/audits.ts';
+import type { FindingsFilter } from '../findings/filters.ts';
+import { auditPacks } from '../findings/packs.ts';
+import { complianceOverview } from '../findings/query.ts';
+import { rankedFindings, rankedParamsSchema } from '../findings/ranked.ts';
+import { exportArgs, exportSql } from './export.ts';
+
+/** one finding of the report, numbered (n) in the report's order; dates ISO, ids space-separated */
+export interface ReportFinding {
+	n: number;
+	audit_id: string;
+	pack: string;
+	pack_version: string;
+	rule: string;
+	kind: FindingKind;
+	customer_id: string;
+	account_id: string | null;
+	window_start: string | null;
+	window_end: string | null;
+	occurred_at: string;
+	local_date: string;
+	channel: string | null;
+	agent_id: string | null;
+	template_id: string | null;
+	experiment_id: string | null;
+	variant: string | null;
+	interaction_ids: string;
+	detail: string;
+}
+
+export interface ReportScope {
+	audit_id: number;
+	/** "1 July 2026 to 30 September 2026", or every interaction the audit read */
+	period: string;
+	/** the packs in scope, by title */
+	packs: string[];
+	/** the other filters, in words ("kind: violation") */
+	filters: string[];
+	/** every segment: the report has no segment filter (the findings pages have none) */
+	segments: string;
+	/** the scope in one line: the header of every page */
+	line: string;
+}
+
+export interface ReportWeek {
+	week: string;
+	findings: number;
+	contacts: number | null;
+}
+
+export interface ReportData {
+	audit: AuditInfo;
+	scope: ReportScope;
+	packs: PackInfo[];
+	/** the data's as-of date (the latest date anywhere in the store) */
+	as_of: string | null;
+	findings: number;
+	by_kind: Record<FindingKind, number>;
+	contacts: number;
+	per_10k: number | null;
+	by_pack: RateRow[];
+	by_rule: RuleRateRow[];
+	by_week: ReportWeek[];
+	top: { accounts: RankedView; agents: RankedView; templates: RankedView };
+	/** the first `rows` findings in the report's order, numbered 1.. */
+	first: ReportFinding[];
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "7 December 2026" (the same in the browser and the PDF, whatever the server's locale) */
+export const longDate = (iso: string) => {
+	const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+	return `${d} ${MONTHS[m - 1]} ${y}`;
+};
+
+const FILTER_WORDS: Record<string, string> = { rule: 'rule', kind: 'kind', channel: 'channel', agent: 'agent', template: 'template', experiment: 'experiment', arm: 'arm', person: 'customer or account' };
+
+/** the report's scope in words */
+export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo[]): ReportScope {
+	const from = f.from ?? audit.period_from;
+	const to = f.to ?? audit.period_to;
+	const period = from || to ? `${from ? longDate(from) : 'the first contact'} to ${to ? longDate(to) : 'the last contact'}` : 'every contact the audit read';
+	const inScope = packs.filter((p) => !f.pack || p.pack_id === f.pack);
+	const packNames = inScope.length ? inScope.map((p) => p.title) : [f.pack ?? 'none'];
+	const filters = Object.entries(FILTER_WORDS)
+		.filter(([k]) => f[k as keyof FindingsFilter] !== undefined)
+		.map(([k, w]) => `${w}: ${k === 'kind' ? KIND_LABEL[f.kind!] : String(f[k as keyof FindingsFilter])}`);
+	const segments = 'every segment';
+	const line = [`Audit ${audit.audit_id}`, period, `packs: ${packNames.join(', ')}`, segments, ...(filters.length ? [filters.join('; ')] : ['all findings'])].join(' · ');
+	return { audit_id: audit.audit_id, period, packs: packNames, filters, segments, line };
+}
+
+/** the first `limit` findings in the report's order (or every one: limit null), numbered */
+export async function reportFindings(store: Store, auditId: number, f: FindingsFilter, limit: number | null): Promise<ReportFinding[]> {
+	const sql = exportSql('report');
+	const inner = sql.replace(/;\s*$/, '');
+	const rows = await store.rows<Record<string, unknown>>(
+		`SELECT n, CAST(audit_id AS VARCHAR) AS audit_id, pack, CAST(pack_version AS VARCHAR) AS pack_version, rule, kind, customer_id, account_id,
+			strftime(window_start, '%Y-%m-%d') AS window_start, strftime(window_end, '%Y-%m-%d') AS window_end,
+			strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at, strftime(local_date, '%Y-%m-%d') AS local_date,
+			channel, agent_id, template_id, experiment_id, variant, array_to_string(interaction_ids, ' ') AS interaction_ids, detail
+		FROM (${inner}) x ORDER BY n`,
+		exportArgs(sql, auditId, f, limit)
+	);
+	return rows.map((r) => ({ ...(r as unknown as ReportFinding), n: Number(r.n) }));
+}
+
+/** the ten with the most findings, by account, agent or template */
+const top = (store: Store, auditId: number, f: FindingsFilter, by: 'account' | 'agent' | 'template', packs: PackInfo[]) =>
+	rankedFindings(store, auditId, { ...f, page: 1 }, rankedParamsSchema.parse({ by, order: 'findings', sort: 'desc' }), packs, 10);
+
+/** everything the report shows, with its first `rows` findings */
+export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilter, rows: number): Promise<ReportData> {
+	const packs = await auditPacks(store, audit);
+	const [overview, accounts, agents, templates, first, as_of] = await Promise.all([
+		complianceOverview(store, audit, f, { packs }),
+		top(store, audit.audit_id, f, 'account', packs),
+		top(store, audit.audit_id, f, 'agent', packs),
+		top(store, audit.audit_id, f, 'template', packs),
+		reportFindings(store, audit.audit_id, f, rows),
+		dataAsOf(store).catch(() => null)
+	]);
+	const ot = overview.over_time;
+	const by_week = ot.weeks.map((week, i) => ({ week, findings: ot.series.reduce((s, x) => s + (x.values[i] ?? 0), 0), contacts: ot.contacts ? (ot.contacts[i] ?? 0) : null }));
+	return {
+		audit,
+		scope: reportScope(audit, f, packs),
+		packs,
+		as_of,
+		findings: overview.findings,
+		by_kind: overview.by_kind,
+		contacts: overview.contacts,
+		per_10k: overview.per_10k,
+		by_pack: overview.by_pack,
+		by_rule: overview.by_rule,
+		by_week,
+		top: { accounts, agents, templates },
+		first
+	};
+}

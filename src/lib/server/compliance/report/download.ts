@@ -1,0 +1,176 @@
+/**
+ * The report's downloads, each recorded in the trail (who, the audit, the scope, how many rows):
+ * - the PDF (/compliance/report.pdf): alone when it lists every finding in scope; when the
+ *   findings are more than the user asked the PDF to list (max_findings, default 5,000), one zip
+ *   streamed with fflate holding report.pdf, findings.csv and findings.parquet, the last two with
+ *   every finding, numbered as in the report;
+ * - the findings as CSV (/compliance/report.csv) and Parquet (/compliance/report.parquet),
+ *   streamed (export.ts).
+ */
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { FILTER_KEYS } from '../../../compliance/findings.ts';
+import type { Role } from '../../auth/roles.ts';
+import type { Store } from '../../db/store.ts';
+import { maxExportRows, ResultTooLargeError } from '../../limits.ts';
+import { recordTrail } from '../../trail/trail.ts';
+import type { AuditInfo } from '../findings/audits.ts';
+import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
+import { reportData } from './data.ts';
+import { fileStream, findingsCsvStream, findingsParquetFile, type ExportLayout } from './export.ts';
+import type { ReportOptions } from './params.ts';
+import { renderReportPdf } from './pdf.ts';
+
+export interface Who {
+	username: string;
+	role: Role;
+	ip?: string | null;
+}
+
+export interface Download {
+	body: ReadableStream<Uint8Array> | Uint8Array;
+	filename: string;
+	contentType: string;
+	/** the rows (findings) it holds */
+	rows: number;
+}
+
+const filterDetails = (f: FindingsFilter) => Object.fromEntries(FILTER_KEYS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]!]));
+
+/** how many findings are in scope */
+export async function countFindings(store: Store, auditId: number, f: FindingsFilter): Promise<number> {
+	const [count] = await store.rows<{ total: number }>(scoped('findings_total'), scopeArgs(auditId, f));
+	return Number(count?.total ?? 0);
+}
+
+/** the response of a download: streamed, never stored by a cache */
+export function downloadResponse(d: Download): Response {
+	return new Response(d.body as BodyInit, {
+		headers: {
+			'content-type': d.contentType,
+			'content-disposition': `attachment; filename="${d.filename.replace(/[^\w.-]+/g, '_')}"`,
+			'cache-control': 'no-store',
+			'x-curewise-rows': String(d.rows)
+		}
+	});
+}
+
+/**
+ * Every finding under the filters as CSV, streamed; more than CUREWISE_MAX_EXPORT_ROWS are
+ * refused before any is read (ResultTooLargeError: a partial list would pass for a whole one).
+ * `layout` 'report' numbers them in the report's order (grouped by account).
+ */
+export async function findingsCsvDownload(store: Store, audit: AuditInfo, f: FindingsFilter, layout: ExportLayout, who: Who): Promise<Download> {
+	const rows = await countFindings(store, audit.audit_id, f);
+	const max = maxExportRows();
+	if (rows > max) throw new ResultTooLargeError('CSV', rows, max, 'Narrow it with the filters (a shorter period, one pack, rule or kind) and export each part.');
+	const body = await findingsCsvStream(store, audit.audit_id, f, layout);
+	await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: audit.audit_id, ...filterDetails(f), rows, format: 'csv', ...(layout === 'report' ? { numbered: true } : {}) }, ip: who.ip ?? null });
+	return { body, rows, filename: `curewise_findings_audit_${audit.audit_id}${layout === 'report' ? '_numbered' : ''}.csv`, contentType: 'text/csv; charset=utf-8' };
+}
+
+/** every finding under the filters as Parquet (numbered in the report's order), streamed from a temporary file removed after */
+export async function findingsParquetDownload(store: Store, audit: AuditInfo, f: FindingsFilter, who: Who): Promise<Download> {
+	const file = await findingsParquetFile(store, audit.audit_id, f, 'report');
+	try {
+		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: audit.audit_id, ...filterDetails(f), rows: file.rows, format: 'parquet' }, ip: who.ip ?? null });
+	} catch (e) {
+		file.remove();
+		throw e;
+	}
+	return { body: fileStream(file.path, file.remove), rows: file.rows, filename: `curewise_findings_audit_${audit.audit_id}.parquet`, contentType: 'application/vnd.apache.parquet' };
+}
+
+/** a generator of bytes as a web stream (pulled one piece at a time; cancelling ends the generator) */
+function generatorStream(it: AsyncGenerator<Uint8Array, void, void>): ReadableStream<Uint8Array> {
+	return new ReadableStream<Uint8Array>(
+		{
+			async pull(c) {
+				try {
+					const { done, value } = await it.next();
+					if (done) c.close();
+					else c.enqueue(value);
+				} catch (e) {
+					c.error(e);
+				}
+			},
+			async cancel() {
+				await it.return(undefined);
+			}
+		},
+		{ highWaterMark: 1 }
+	);
+}
+
+/** the zip of the PDF with the full list as CSV and Parquet, streamed (the CSV deflated as it is read, the others stored) */
+async function* reportZip(pdf: Uint8Array, csv: ReadableStream<Uint8Array>, parquet: { path: string; remove: () => void }): AsyncGenerator<Uint8Array, void, void> {
+	const out: Uint8Array[] = [];
+	let failed: Error | null = null;
+	const zip = new Zip((err, chunk) => {
+		if (err) failed = err;
+		else out.push(chunk);
+	});
+	const flush = function* () {
+		if (failed) throw failed;
+		while (out.length) yield out.shift()!;
+	};
+	const reader = csv.getReader();
+	try {
+		const p = new ZipPassThrough('report.pdf');
+		zip.add(p);
+		p.push(pdf, true);
+		yield* flush();
+		const c = new ZipDeflate('findings.csv', { level: 3 });
+		zip.add(c);
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) {
+				c.push(new Uint8Array(0), true);
+				break;
+			}
+			c.push(value);
+			yield* flush();
+		}
+		yield* flush();
+		const q = new ZipPassThrough('findings.parquet');
+		zip.add(q);
+		const file = fileStream(parquet.path, () => {});
+		for await (const piece of file as unknown as AsyncIterable<Uint8Array>) {
+			q.push(piece);
+			yield* flush();
+		}
+		q.push(new Uint8Array(0), true);
+		zip.end();
+		yield* flush();
+	} finally {
+		await reader.cancel().catch(() => {});
+		parquet.remove();
+	}
+}
+
+/**
+ * The report as a PDF listing at most options.max_findings findings; past that, a zip of the PDF
+ * (whose first page says so) with every finding as CSV and Parquet.
+ */
+export async function reportPdfDownload(store: Store, audit: AuditInfo, f: FindingsFilter, options: ReportOptions, who: Who, now = new Date(), compress = true): Promise<Download> {
+	const max = options.max_findings;
+	const data = await reportData(store, audit, f, max);
+	const truncated = data.findings > data.first.length;
+	const pdf = await renderReportPdf(data, { findings: data.first, truncated, maxFindings: max, generatedAt: now, compress });
+	const stamp = now.toISOString().slice(0, 10);
+	const details = { audit_id: audit.audit_id, ...filterDetails(f), findings: data.findings, listed: data.first.length, max_findings: max, format: truncated ? 'zip' : 'pdf' };
+	if (!truncated) {
+		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
+		return { body: new Uint8Array(pdf), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}_${stamp}.pdf`, contentType: 'application/pdf' };
+	}
+	const parquet = await findingsParquetFile(store, audit.audit_id, f, 'report');
+	let csv: ReadableStream<Uint8Array> | null = null;
+	try {
+		csv = await findingsCsvStream(store, audit.audit_id, f, 'report');
+		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
+	} catch (e) {
+		await csv?.cancel().catch(() => {});
+		parquet.remove();
+		throw e;
+	}
+	return { body: generatorStream(reportZip(new Uint8Array(pdf), csv, parquet)), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}_${stamp}.zip`, contentType: 'application/zip' };
+}

@@ -1,0 +1,166 @@
+/**
+ * Every finding under the filters, streamed: as CSV, read from DuckDB one result chunk (2,048
+ * rows) at a time and written through the one CSV writer (src/lib/server/csv.ts, formula-like
+ * cells neutralised), never built as one string; and as Parquet, written by DuckDB's COPY into a
+ * temporary folder (src/lib/server/tempfiles.ts), streamed and removed. The server's memory stays
+ * flat whatever the number of findings: one chunk is held at a time, and the stream pulls the
+ * next only when the client has taken the last (backpressure).
+ *
+ * Two layouts: 'list' is the findings list's export (/compliance/report.csv: the columns of
+ * CSV_COLUMNS, oldest first); 'report' is the report's (numbered 1..N in the report's order,
+ * grouped by account, the numbers the web report and the PDF show, with the column n first).
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { createReadStream, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Store } from '../../db/store.ts';
+import { csvCell } from '../../csv.ts';
+import { makeTempDir, removeTempDir } from '../../tempfiles.ts';
+import { CSV_COLUMNS } from '../findings/csv.ts';
+import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
+
+export type ExportLayout = 'list' | 'report';
+
+/**
+ * The report's order: grouped by account (findings about a person without a debt last, by
+ * person), then by date, moment and the finding's number. Fixed text, never from the URL.
+ */
+export const REPORT_ORDER_SQL = 'f.account_id NULLS LAST, f.customer_id, f.local_date, f.occurred_at, f.finding_id';
+/** the findings list's export order: oldest first */
+export const LIST_ORDER_SQL = 'f.local_date, f.occurred_at, f.finding_id';
+
+export const REPORT_CSV_COLUMNS = ['n', ...CSV_COLUMNS] as const;
+
+/** the columns of each layout */
+export const exportColumns = (layout: ExportLayout): readonly string[] => (layout === 'report' ? REPORT_CSV_COLUMNS : CSV_COLUMNS);
+
+/** report_findings.sql in a layout's order (every row, or the first `limit`) */
+export function exportSql(layout: ExportLayout): string {
+	return scoped('report_findings', { order_by: layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL });
+}
+
+/** the bound parameters of exportSql: only those the statement names (DuckDB refuses others) */
+export function exportArgs(sql: string, auditId: number, f: FindingsFilter, limit: number | null = null): Record<string, DuckDBValue> {
+	const all: Record<string, DuckDBValue> = { ...scopeArgs(auditId, f), limit };
+	const used = new Set([...sql.replace(/--.*$/gm, '').matchAll(/\$([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+	return Object.fromEntries(Object.entries(all).filter(([k]) => used.has(k)));
+}
+
+/** the CSV's cells as text, in SQL: ISO dates (UTC moments), interaction ids space-separated */
+function csvSelect(layout: ExportLayout, inner: string): string {
+	const cols = exportColumns(layout).map((c) => {
+		switch (c) {
+			case 'window_start':
+			case 'window_end':
+			case 'local_date':
+				return `strftime(${c}, '%Y-%m-%d') AS ${c}`;
+			case 'occurred_at':
+				return `strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at`;
+			case 'interaction_ids':
+				return `array_to_string(interaction_ids, ' ') AS interaction_ids`;
+			default:
+				return `CAST(${c} AS VARCHAR) AS ${c}`;
+		}
+	});
+	return `SELECT ${cols.join(', ')} FROM (${inner.replace(/;\s*$/, '')}) x ORDER BY x.n`;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Every finding under the filters as a stream of CSV bytes (the header, then one chunk of rows at
+ * a time, CRLF line ends). The query runs on a connection of its own, closed when the stream ends
+ * or is cancelled; the first chunk is read before this returns, so a failing query is an error
+ * here rather than a cut file.
+ */
+export async function findingsCsvStream(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'list', onEnd?: (rows: number) => void): Promise<ReadableStream<Uint8Array>> {
+	const sql = exportSql(layout);
+	const conn = await store.connect();
+	let closed = false;
+	const close = () => {
+		if (closed) return;
+		closed = true;
+		try {
+			conn.closeSync();
+		} catch {
+			/* closed already */
+		}
+	};
+	let rows = 0;
+	let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+	try {
+		result = await conn.stream(csvSelect(layout, sql), exportArgs(sql, auditId, f));
+	} catch (e) {
+		close();
+		throw e;
+	}
+	let headerSent = false;
+	return new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				try {
+					// the header first, on its own: the client has it before any row is read
+					if (!headerSent) {
+						headerSent = true;
+						controller.enqueue(encoder.encode(exportColumns(layout).map((c) => csvCell(c)).join(',') + '\r\n'));
+						return;
+					}
+					const chunk = await result.fetchChunk();
+					if (!chunk || chunk.rowCount === 0) {
+						close();
+						onEnd?.(rows);
+						controller.close();
+						return;
+					}
+					const lines: string[] = [];
+					for (const r of chunk.getRows()) lines.push(r.map((v) => csvCell(v as string | null)).join(','));
+					rows += chunk.rowCount;
+					controller.enqueue(encoder.encode(lines.join('\r\n') + '\r\n'));
+				} catch (e) {
+					close();
+					controller.error(e);
+				}
+			},
+			cancel() {
+				close();
+			}
+		},
+		{ highWaterMark: 1 }
+	);
+}
+
+/** a stream read to its end as text (tests, and small exports) */
+export async function streamText(stream: ReadableStream<Uint8Array>): Promise<string> {
+	return new Response(stream).text();
+}
+
+/**
+ * Every finding under the filters as a Parquet file (zstd, native types: dates, UTC moments, the
+ * interaction ids as a list), written by DuckDB's COPY into a temporary folder. The caller reads
+ * it (parquetStream) and removes the folder (`remove`).
+ */
+export async function findingsParquetFile(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'report'): Promise<{ path: string; dir: string; rows: number; size: number; remove: () => void }> {
+	const sql = exportSql(layout);
+	const dir = makeTempDir('export');
+	const path = join(dir, 'findings.parquet');
+	const conn = await store.connect();
+	try {
+		const inner = sql.replace(/;\s*$/, '');
+		const cols = exportColumns(layout).map((c) => (c === 'occurred_at' ? `timezone('UTC', occurred_at) AS occurred_at` : c));
+		const reader = await conn.runAndReadAll(`COPY (SELECT ${cols.join(', ')} FROM (${inner}) x ORDER BY n) TO '${path.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`, exportArgs(sql, auditId, f));
+		const rows = Number(reader.getRows()[0]?.[0] ?? 0);
+		return { path, dir, rows, size: statSync(path).size, remove: () => removeTempDir(dir) };
+	} catch (e) {
+		removeTempDir(dir);
+		throw e;
+	} finally {
+		conn.closeSync();
+	}
+}
+
+/** a file as a web stream; `done` runs when it closes (ended, failed or cancelled) */
+export function fileStream(path: string, done: () => void): ReadableStream<Uint8Array> {
+	const s = createReadStream(path, { highWaterMark: 256 * 1024 }).on('close', done);
+	return Readable.toWeb(s) as unknown as ReadableStream<Uint8Array>;
+}
