@@ -14,7 +14,7 @@ import { FindingsError } from '../../src/lib/server/compliance/findings/audits.t
 import { findingsFilterSchema, parseFindingsFilter, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { auditPacks } from '../../src/lib/server/compliance/findings/packs.ts';
 import { findingsPage } from '../../src/lib/server/compliance/findings/query.ts';
-import { parseRankedRequest, rankedFindings, rankedParamsSchema, weeksBetween } from '../../src/lib/server/compliance/findings/ranked.ts';
+import { parseRankedRequest, rankedFindings, rankedFindingsKept, rankedParamsSchema, weeksBetween } from '../../src/lib/server/compliance/findings/ranked.ts';
 import { RANKED_BY_KEYS, type PackInfo, type RankedBy, type RankedRow } from '../../src/lib/compliance/findings.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
@@ -146,19 +146,35 @@ describe('the ranked views count what a plain query counts', () => {
 		expect(top.filter).toEqual({ pack: rule.pack_id, rule: rule.rule_id });
 	});
 
-	it('each row names its worst account (most findings, then the first id), the timeline it opens', async () => {
+	it('each row names its worst account (most findings, then the first id) and its person, the timeline it opens', async () => {
 		const view = await rankedFindings(t.store, audit.audit_id, filter(), params({ by: 'agent' }), packs);
 		for (const r of view.rows.slice(0, 5)) {
 			const [want] = await t.store.rows<{ account_id: string; customer_id: string; n: number; last: string }>(
-				`SELECT account_id, customer_id, count(*)::INTEGER AS n, max(local_date)::VARCHAR AS last FROM compliance_findings
+				`SELECT account_id, min(customer_id) AS customer_id, count(*)::INTEGER AS n, max(local_date)::VARCHAR AS last FROM compliance_findings
 				 WHERE audit_id = $a AND agent_id = $k AND account_id IS NOT NULL
-				 GROUP BY account_id, customer_id ORDER BY n DESC, account_id, customer_id LIMIT 1`,
+				 GROUP BY account_id ORDER BY n DESC, account_id LIMIT 1`,
 				{ a: audit.audit_id, k: r.key }
 			);
 			expect(r.top).toEqual({ account_id: want!.account_id, customer_id: want!.customer_id, findings: want!.n, local_date: want!.last });
 		}
 		const accounts = await rankedFindings(t.store, audit.audit_id, filter(), params({ by: 'account' }), packs);
 		for (const r of accounts.rows) expect(r.top?.account_id).toBe(r.key);
+	});
+});
+
+describe('a ranking asked for again', () => {
+	it('is kept in memory per audit and request: the same answer as a fresh one, the same object the second time', async () => {
+		const a = { audit_id: audit.audit_id, started_at: audit.started_at };
+		const f = filter({ kind: 'violation' });
+		const p = params({ by: 'agent', order: 'severity' });
+		const first = await rankedFindingsKept(t.store, a, f, p, packs);
+		expect(first).toEqual(await rankedFindings(t.store, audit.audit_id, f, p, packs));
+		expect(await rankedFindingsKept(t.store, a, filter({ kind: 'violation' }), params({ by: 'agent', order: 'severity' }), packs)).toBe(first);
+		// another request, or the same audit number of a store made again, is not the kept one
+		expect(await rankedFindingsKept(t.store, a, f, params({ by: 'agent' }), packs)).not.toBe(first);
+		const again = await rankedFindingsKept(t.store, { ...a, started_at: '2000-01-01T00:00:00Z' }, f, p, packs);
+		expect(again).not.toBe(first);
+		expect(again).toEqual(first);
 	});
 });
 

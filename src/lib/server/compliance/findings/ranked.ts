@@ -97,7 +97,6 @@ interface RankedSqlRow {
 	risk_flag: number;
 	accounts: number;
 	customers: number;
-	customer_id: string | null;
 	total: number;
 	first: string;
 	latest: string;
@@ -145,7 +144,7 @@ function listFilter(by: RankedBy, key: string, rulePack: string | null): Record<
  * The weeks run from the first to the last finding in the filters' scope.
  */
 export async function rankedFindings(store: Store, auditId: number, f: FindingsFilter, params: RankedParams, packs: PackInfo[] = [], pageSize = RANKED_PAGE_SIZE): Promise<RankedView> {
-	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order: rankedOrderSql(params.order, params.sort) });
+	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order: rankedOrderSql(params.order, params.sort), rank_accounts: params.order === 'accounts' ? 'TRUE' : 'FALSE', count_customers: params.by === 'account' ? 'TRUE' : 'FALSE' });
 	const rows = await store.rows<RankedSqlRow>(sql, { ...scopeArgs(auditId, f), limit: pageSize, offset: (f.page - 1) * pageSize });
 	const head = rows[0];
 	const weeks = weeksBetween(head?.scope_first ?? null, head?.scope_last ?? null);
@@ -171,7 +170,7 @@ export async function rankedFindings(store: Store, auditId: number, f: FindingsF
 				label: rule?.title ?? key,
 				note:
 					params.by === 'account'
-						? `customer ${r.top_customer ?? r.customer_id}${r.customers > 1 ? ` and ${r.customers - 1} other ${r.customers === 2 ? 'person' : 'people'} contacted` : ''}`
+						? `customer ${r.top_customer}${r.customers > 1 ? ` and ${r.customers - 1} other ${r.customers === 2 ? 'person' : 'people'} contacted` : ''}`
 						: params.by === 'rule'
 							? [rulePack, rule?.citation].filter(Boolean).join(' · ')
 							: null,
@@ -206,3 +205,28 @@ export async function rankedFindings(store: Store, auditId: number, f: FindingsF
 export const rankedWords = (by: RankedBy) => RANKED_BY[by];
 /** the direction an order sorts on its first click */
 export const firstDirection = (order: RankedOrder) => RANKED_ORDERS[order].first;
+
+// An audit's findings never change once it is done (a new audit gets a new number), so a ranking
+// asked for again (paging back, another officer, the same link) is answered from memory: the last
+// RANKED_KEPT rankings, keyed by the store, the audit with the moment it started (a store made
+// again at the same path numbers its audits from 1 again) and every value of the request.
+const RANKED_KEPT = 64;
+const g = globalThis as unknown as { __curewiseRanked?: Map<string, Promise<RankedView>> };
+const kept = (g.__curewiseRanked ??= new Map());
+
+/** rankedFindings, kept in memory per audit and request (see above) */
+export function rankedFindingsKept(store: Store, audit: { audit_id: number; started_at: string }, f: FindingsFilter, params: RankedParams, packs: PackInfo[] = []): Promise<RankedView> {
+	const key = JSON.stringify([store.path, audit.audit_id, audit.started_at, f, params]);
+	let p = kept.get(key);
+	if (p) {
+		// the newest at the end: the oldest goes first
+		kept.delete(key);
+		kept.set(key, p);
+		return p;
+	}
+	p = rankedFindings(store, audit.audit_id, f, params, packs);
+	p.catch(() => kept.delete(key));
+	kept.set(key, p);
+	while (kept.size > RANKED_KEPT) kept.delete(kept.keys().next().value!);
+	return p;
+}

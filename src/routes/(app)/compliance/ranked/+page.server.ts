@@ -6,7 +6,7 @@
 import { pageWork } from '$lib/http.server';
 import { auditPacks } from '$lib/server/compliance/findings/packs';
 import { filterValues } from '$lib/server/compliance/findings/query';
-import { parseRankedRequest, rankedFindings } from '$lib/server/compliance/findings/ranked';
+import { parseRankedRequest, rankedFindingsKept } from '$lib/server/compliance/findings/ranked';
 import { heavyRequest } from '$lib/server/limits';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import type { PageServerLoad } from './$types';
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders }) =>
 			const shown = { ...req.filter, ...req.params };
 			if (!audit) return { audit: null, filter: shown, values: null, view: null };
 			const packs = await auditPacks(store, audit);
-			const [view, values] = await Promise.all([rankedFindings(store, audit.audit_id, req.filter, req.params, packs), filterValues(store, audit.audit_id)]);
+			const [view, values] = await Promise.all([rankedFindingsKept(store, audit, req.filter, req.params, packs), filterValues(store, audit.audit_id)]);
 			return {
 				audit: { audit_id: audit.audit_id, started_at: audit.started_at, trigger: audit.trigger },
 				filter: shown,
