@@ -51,7 +51,7 @@ test('the cadence check says which packs a plan breaks, and for which regions', 
 	await form.getByLabel('Days a week').fill('7');
 	await form.getByLabel('From hour').fill('9');
 	await form.getByLabel('Until hour').fill('20');
-	await expect(page.getByTestId('cadence-summary')).toHaveText(/breaks 3 packs\s+us-ma for accounts in US-MA; us-nyc for accounts in US-NY; us-wa for accounts in US-WA\./);
+	await expect(page.getByTestId('cadence-summary')).toHaveText(/breaks 3 packs\s+us-ma for accounts in US-MA; us-nyc for accounts in New York City \(US-NY\); us-wa for accounts in US-WA\./);
 	await expect(page.getByTestId('cadence-pack-regulation-f')).toContainText('1 call a day, 7 days a week is at most 7 calls in 7 consecutive days');
 
 	await form.getByLabel('Contacts a day').fill('2');

@@ -25,6 +25,8 @@ describe('frequency', () => {
 		expect(ma).toMatchObject({ planned: 7, limit: 2, kind: 'violation', citation: '940 CMR 7.04(1)(f); 209 CMR 18.16(1)(d)', applies_to: ['US-MA'] });
 		expect(ma.message).toBe('1 call a day, 7 days a week is up to 7 calls in 7 consecutive days, more than the 2 allowed: breaks us-ma for accounts in US-MA (violation).');
 		expect(verdict(c, 'us-wa', 'wa_three_per_week')!.message).toMatch(/breaks us-wa for accounts in US-WA/);
+		// the New York City pack applies in the city, not to all of US-NY
+		expect(verdict(c, 'us-nyc', 'nyc_three_in_seven')!.message).toMatch(/breaks us-nyc for accounts in New York City \(US-NY\)/);
 	});
 
 	test("two calls a day every day breaks Regulation F's 7-in-7 (14 in 7 days, a presumed violation)", () => {

@@ -34,6 +34,8 @@ export interface CadenceFinding {
 	pack_title: string;
 	pack_version: number;
 	applies_to: 'all' | string[];
+	/** the localities within those regions, when the pack names some (accounts.locality) */
+	localities?: string[];
 	effective_from: string;
 	rule: string;
 	rule_title: string;
@@ -89,7 +91,14 @@ export function worstContactDays(window: number, perWeek: number): number {
 }
 
 /** "for accounts in US-MA" / "" for a pack that applies everywhere */
-export const regionWords = (applies: 'all' | readonly string[]) => (applies === 'all' ? 'for every account' : `for accounts in ${applies.join(', ')}`);
+const LOCALITY_WORDS: Record<string, string> = { new_york_city: 'New York City' };
+/** "for accounts in US-MA"; a pack with localities: "for accounts in New York City (US-NY)" */
+export const regionWords = (applies: 'all' | readonly string[], localities?: readonly string[]) =>
+	applies === 'all'
+		? 'for every account'
+		: localities?.length
+			? `for accounts in ${localities.map((l) => LOCALITY_WORDS[l] ?? l).join(', ')} (${applies.join(', ')})`
+			: `for accounts in ${applies.join(', ')}`;
 
 /** the channels a rule counts, in words */
 const channelsWords = (cs: readonly Channel[]) => cs.map((c) => CHANNEL_WORDS[c] ?? c).join(', ');
@@ -123,7 +132,7 @@ export function checkCadence(plan: Partial<CadencePlan> | null | undefined, chan
 	const known = regions?.length ? new Set(regions) : null;
 
 	for (const pack of packs) {
-		const where = regionWords(pack.applies_to);
+		const where = regionWords(pack.applies_to, pack.localities);
 		const outside = known && pack.applies_to !== 'all' && !pack.applies_to.some((r) => known.has(r));
 		for (const rule of pack.rules) {
 			const base = {
@@ -131,6 +140,7 @@ export function checkCadence(plan: Partial<CadencePlan> | null | undefined, chan
 				pack_title: pack.title,
 				pack_version: pack.version,
 				applies_to: pack.applies_to === 'all' ? ('all' as const) : [...pack.applies_to],
+				...(pack.localities?.length ? { localities: [...pack.localities] } : {}),
 				effective_from: pack.effective_from,
 				rule: rule.id,
 				rule_title: rule.title,
