@@ -106,6 +106,68 @@ export interface ExperimentStatsTable {
 	saved_at: Timestamp;
 }
 
+/** policy packs, every version (migration 8; compliance/pack-store.ts) */
+export interface PolicyPackVersionsTable {
+	pack_id: string;
+	version: number;
+	title: string;
+	/** the pack as written */
+	yaml: string;
+	/** sha256 of yaml */
+	hash: string;
+	source: 'file' | 'product';
+	saved_at: Timestamp;
+	saved_by: string | null;
+	comment: string | null;
+}
+
+/** one row per compliance audit run (migration 8; compliance/audit.ts) */
+export interface ComplianceAuditsTable {
+	audit_id: number;
+	started_at: Timestamp;
+	finished_at: Timestamp | null;
+	period_from: ColumnType<Date, Date | string, Date | string> | null;
+	period_to: ColumnType<Date, Date | string, Date | string> | null;
+	/** JSON [{"pack_id","version","hash","title"}] */
+	packs: string;
+	trigger: string;
+	run_by: string | null;
+	contacts: number | null;
+	findings: number | null;
+	duration_ms: number | null;
+	status: 'running' | 'done' | 'failed';
+}
+
+/** what the contact index was made from, one row (migration 9; compliance/contact-index.ts) */
+export interface ContactIndexStateTable {
+	batch_id: number;
+	interactions: number;
+	max_rid: number;
+	refreshed_at: Timestamp;
+}
+
+/** the audits imports owe (migration 16; compliance/owed.ts) */
+export interface AuditOwedTable {
+	batch_id: number;
+	table_name: string;
+	file_name: string;
+	changed_rows: number;
+	interactions: number;
+	interactions_from: Timestamp | null;
+	interactions_to: Timestamp | null;
+	recorded_at: Timestamp;
+}
+
+/** what the KPI summary tables were built for, one row (migrations 3, 12, 13; kpi/summary-tables.ts) */
+export interface KpiSummaryStateTable {
+	as_of: ColumnType<Date, Date | string, Date | string>;
+	batch_id: number | null;
+	refreshed_at: Timestamp;
+	duration_ms: number;
+	layout: string | null;
+	appended_rows: Generated<number | null>;
+}
+
 export interface AppDatabase {
 	schema_migrations: SchemaMigrationsTable;
 	import_batches: ImportBatchesTable;
@@ -115,4 +177,9 @@ export interface AppDatabase {
 	trail: TrailTable;
 	experiment_alerts: ExperimentAlertsTable;
 	experiment_stats: ExperimentStatsTable;
+	policy_pack_versions: PolicyPackVersionsTable;
+	compliance_audits: ComplianceAuditsTable;
+	contact_index_state: ContactIndexStateTable;
+	audit_owed: AuditOwedTable;
+	kpi_summary_state: KpiSummaryStateTable;
 }
