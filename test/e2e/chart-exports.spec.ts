@@ -109,6 +109,19 @@ test('the trend chart: PNG and CSV reached with the keyboard, each saying what, 
 	expect(runs).toBeGreaterThanOrEqual(4);
 	// the light theme's surface behind it
 	expect(picture.bg).toEqual([255, 255, 255]);
+
+	// another KPI, monthly: the file and its lines follow
+	await trend.getByTestId('trend-kpi').selectOption('complaints_per_1k_contacted');
+	await trend.getByLabel('monthly').check();
+	await expect(trend.locator('figcaption')).toContainText('per month');
+	const monthly = page.waitForEvent('download');
+	await trend.getByRole('button', { name: 'Download Complaints per 1,000 contacted as CSV' }).click();
+	const monthlyFile = await monthly;
+	expect(monthlyFile.suggestedFilename()).toBe(`curewise_complaints-per-1k-contacted_monthly_${from}_${to}.csv`);
+	const monthlyLines = (await text(monthlyFile)).replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
+	expect(monthlyLines[0]).toBe('# Complaints per 1,000 contacted · monthly'.replace(',', ';'));
+	expect(monthlyLines[4]).toBe('Month,"Complaints per 1,000 contacted"');
+	for (const r of monthlyLines.slice(5)) expect(r).toMatch(/^\d{4}-\d\d,(\d+\.\d|no data)$/);
 });
 
 test('every Overview chart has its PNG and CSV, named for it; a chart CSV has formatted numbers', async ({ page }) => {
