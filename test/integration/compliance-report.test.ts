@@ -27,6 +27,7 @@ import type { Store } from '../../src/lib/server/db/store.ts';
 import { GET as csvRoute } from '../../src/routes/(app)/compliance/report.csv/+server.ts';
 import { GET as parquetRoute } from '../../src/routes/(app)/compliance/report.parquet/+server.ts';
 import { GET as pdfRoute } from '../../src/routes/(app)/compliance/report.pdf/+server.ts';
+import { csvCell, sqlCsvCell } from '../../src/lib/server/csv.ts';
 import { parseCsv } from '../support/csv.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
@@ -118,6 +119,13 @@ describe('the findings CSV', () => {
 			const e = Object.values(expected[i]!).map((v) => (v === null ? '' : String(v)));
 			expect(row).toEqual(e);
 		});
+	});
+
+	it('its cells, written by DuckDB, follow the one CSV rule (the same as csvCell)', async () => {
+		const values = ['plain', '=SUM(1+1)', '=F1,"early"', '-50', '+3.5', '-1e3', '+1 555', '@x', '\tTab', '\rx', 'a,b', 'say "hi"', 'line\nbreak', '', null];
+		const literal = (v: string | null) => (v === null ? 'NULL::VARCHAR' : `'${v.replace(/'/g, "''")}'`);
+		const rows = await t.store.rows<{ i: number; cell: string }>(`SELECT i, ${sqlCsvCell('v')} AS cell FROM (VALUES ${values.map((v, i) => `(${i}, ${literal(v)})`).join(', ')}) t(i, v) ORDER BY i`);
+		expect(rows.map((r) => r.cell)).toEqual(values.map((v) => csvCell(v)));
 	});
 
 	it('numbered=1: every finding numbered 1..N in the report order (grouped by account, then by date)', async () => {

@@ -15,3 +15,15 @@ export function sqlNeutralised(raw: string): string {
 	const expr = `(${raw})`;
 	return `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') AND NOT regexp_matches(${expr}, '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$') THEN '''' || ${expr} ELSE ${expr} END`;
 }
+
+/**
+ * One CSV cell in SQL, the same as csvCell on a text: empty for NULL, neutralised when it looks
+ * like a formula (sqlNeutralised), quoted (quotes doubled) when it holds a comma, a quote or a line
+ * break. For exports whose lines DuckDB writes itself and the server streams (the findings CSV):
+ * the cheap tests first, the regular expression only for a cell that starts like a formula.
+ */
+export function sqlCsvCell(raw: string): string {
+	const x = `(${raw})`;
+	const neutral = `CASE WHEN left(${x}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN ${sqlNeutralised(raw)} ELSE ${x} END`;
+	return `CASE WHEN ${x} IS NULL THEN '' WHEN contains(${x}, ',') OR contains(${x}, '"') OR contains(${x}, chr(10)) OR contains(${x}, chr(13)) THEN '"' || replace(${neutral}, '"', '""') || '"' ELSE ${neutral} END`;
+}

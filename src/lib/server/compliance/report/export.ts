@@ -1,7 +1,7 @@
 /**
  * Every finding under the filters, streamed: as CSV, read from DuckDB one result chunk (2,048
- * rows) at a time and written through the one CSV writer (src/lib/server/csv.ts, formula-like
- * cells neutralised), never built as one string; and as Parquet, written by DuckDB's COPY into a
+ * rows) at a time, each row a line DuckDB writes by the one CSV rule (src/lib/server/csv.ts,
+ * sqlCsvCell: formula-like cells neutralised, quoted where they must be), never built as one string; and as Parquet, written by DuckDB's COPY into a
  * temporary folder (src/lib/server/tempfiles.ts), streamed and removed. The server's memory stays
  * flat whatever the number of findings: one chunk is held at a time, and the stream pulls the
  * next only when the client has taken the last (backpressure).
@@ -15,7 +15,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Store } from '../../db/store.ts';
-import { csvCell } from '../../csv.ts';
+import { csvCell, sqlCsvCell } from '../../csv.ts';
 import { makeTempDir, removeTempDir } from '../../tempfiles.ts';
 import { CSV_COLUMNS } from '../findings/csv.ts';
 import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
@@ -47,23 +47,36 @@ export function exportArgs(sql: string, auditId: number, f: FindingsFilter, limi
 	return Object.fromEntries(Object.entries(all).filter(([k]) => used.has(k)));
 }
 
-/** the CSV's cells as text, in SQL: ISO dates (UTC moments), interaction ids space-separated */
-function csvSelect(layout: ExportLayout, inner: string): string {
-	const cols = exportColumns(layout).map((c) => {
-		switch (c) {
-			case 'window_start':
-			case 'window_end':
-			case 'local_date':
-				return `strftime(${c}, '%Y-%m-%d') AS ${c}`;
-			case 'occurred_at':
-				return `strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at`;
-			case 'interaction_ids':
-				return `array_to_string(interaction_ids, ' ') AS interaction_ids`;
-			default:
-				return `CAST(${c} AS VARCHAR) AS ${c}`;
-		}
+/** the columns whose values can never need quoting or neutralising (numbers, dates, enums, ids checked at import: [a-z0-9_-]) */
+const PLAIN = new Set(['audit_id', 'pack', 'pack_version', 'rule', 'kind', 'window_start', 'window_end', 'occurred_at', 'local_date']);
+/** each CSV column as SQL over the findings (f) */
+const COLUMN_SQL: Record<string, string> = {
+	audit_id: 'CAST(f.audit_id AS VARCHAR)',
+	pack: 'f.pack_id',
+	pack_version: 'CAST(f.pack_version AS VARCHAR)',
+	rule: 'f.rule_id',
+	window_start: `strftime(f.window_start, '%Y-%m-%d')`,
+	window_end: `strftime(f.window_end, '%Y-%m-%d')`,
+	occurred_at: `strftime(f.occurred_at, '%Y-%m-%dT%H:%M:%SZ')`,
+	local_date: `strftime(f.local_date, '%Y-%m-%d')`,
+	interaction_ids: `array_to_string(f.interaction_ids, ' ')`
+};
+
+/**
+ * Each finding as one CSV line, written by DuckDB (one text value per row for the server to pass
+ * on: converting every cell of every row into JavaScript values costs 8 times more), without the
+ * number n (the stream adds it): ISO dates (UTC moments), interaction ids space-separated; the
+ * cells by the one CSV rule (sqlCsvCell, the same as csvCell: formula-like text neutralised,
+ * quoted when it must be). report_lines.sql in a layout's order.
+ */
+export function csvLinesSql(layout: ExportLayout): string {
+	const cells = CSV_COLUMNS.map((c) => {
+		const text = COLUMN_SQL[c] ?? `f.${c}`;
+		return PLAIN.has(c) ? `coalesce(${text}, '')` : sqlCsvCell(text);
 	});
-	return `SELECT ${cols.join(', ')} FROM (${inner.replace(/;\s*$/, '')}) x ORDER BY x.n`;
+	const line = `concat_ws(',', ${cells.join(', ')})`;
+	// by a function: the cells' SQL holds "$'", which a replacement string would read as a pattern
+	return scoped('report_lines', { order_by: layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL }).replaceAll('{{line}}', () => line);
 }
 
 const encoder = new TextEncoder();
@@ -75,7 +88,7 @@ const encoder = new TextEncoder();
  * here rather than a cut file.
  */
 export async function findingsCsvStream(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'list', onEnd?: (rows: number) => void): Promise<ReadableStream<Uint8Array>> {
-	const sql = exportSql(layout);
+	const sql = csvLinesSql(layout);
 	const conn = await store.connect();
 	let closed = false;
 	const close = () => {
@@ -90,7 +103,7 @@ export async function findingsCsvStream(store: Store, auditId: number, f: Findin
 	let rows = 0;
 	let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
 	try {
-		result = await conn.stream(csvSelect(layout, sql), exportArgs(sql, auditId, f));
+		result = await conn.stream(sql, exportArgs(sql, auditId, f));
 	} catch (e) {
 		close();
 		throw e;
@@ -113,8 +126,10 @@ export async function findingsCsvStream(store: Store, auditId: number, f: Findin
 						controller.close();
 						return;
 					}
-					const lines: string[] = [];
-					for (const r of chunk.getRows()) lines.push(r.map((v) => csvCell(v as string | null)).join(','));
+					const v = chunk.getColumnVector(0);
+					const lines = new Array<string>(chunk.rowCount);
+					if (layout === 'report') for (let i = 0; i < chunk.rowCount; i++) lines[i] = `${rows + i + 1},${v.getItem(i) as string}`;
+					else for (let i = 0; i < chunk.rowCount; i++) lines[i] = v.getItem(i) as string;
 					rows += chunk.rowCount;
 					controller.enqueue(encoder.encode(lines.join('\r\n') + '\r\n'));
 				} catch (e) {

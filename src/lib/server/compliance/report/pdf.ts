@@ -173,6 +173,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 			? `Findings 1 to ${int(opts.findings.length)} of ${int(data.findings)}, in the report's order: by account, then by date. The rest are in findings.csv and findings.parquet in the same download.`
 			: `All ${int(data.findings)} findings, in the report's order: by account, then by date.`
 	);
+	const ruleTitle = new Map(data.packs.flatMap((p) => p.rules.map((r) => [`${p.pack_id}/${r.rule_id}`, r.title] as const)));
 	let group: string | null = null;
 	for (const r of opts.findings) {
 		const key = r.account_id ?? `person ${r.customer_id}`;
@@ -183,7 +184,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 			doc.font('Helvetica-Bold').fontSize(10).fillColor('#000').text(safe(r.account_id ? `Account ${r.account_id} · customer ${r.customer_id}` : `Customer ${r.customer_id} (no account named)`), MARGIN.left, doc.y, { width });
 			doc.moveDown(0.1);
 		}
-		const head = `${int(r.n)}.  ${r.local_date}${r.window_start && r.window_end ? ` (window ${r.window_start} to ${r.window_end})` : ''} · ${r.pack} v${r.pack_version} · ${r.rule} · ${KIND_LABEL[r.kind] ?? r.kind}`;
+		const head = `${int(r.n)}.  ${r.local_date}${r.window_start && r.window_end ? ` (window ${r.window_start} to ${r.window_end})` : ''} · ${KIND_LABEL[r.kind] ?? r.kind} · ${ruleTitle.get(`${r.pack}/${r.rule}`) ?? r.rule} (${r.pack} v${r.pack_version}, ${r.rule})`;
 		const body = `${r.detail} ${r.channel ?? ''}${r.agent_id ? `, agent ${r.agent_id}` : ''}${r.template_id ? `, template ${r.template_id}` : ''}, ${r.occurred_at}. Interactions: ${r.interaction_ids}`;
 		doc.font('Helvetica-Bold').fontSize(8.5);
 		const hh = doc.heightOfString(safe(head), { width: width - 12 });
