@@ -3,7 +3,7 @@
  * Kysely instance for the app's own tables.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { DuckDbDialect } from 'kysely-duckdb';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -66,6 +66,23 @@ export async function rows<T = Row>(conn: DuckDBConnection, sql: string, params?
 		out.push(o as T);
 	}
 	return out;
+}
+
+/**
+ * A Kysely for the app's own tables whose statements run on `conn`, inside the transaction open on
+ * it if there is one, so that Kysely's statements and SQL files' share a transaction. The
+ * connection stays the caller's: Kysely never closes it.
+ */
+export function kyselyOn(conn: DuckDBConnection): Kysely<AppDatabase> {
+	const borrowed = new Proxy(conn, {
+		get(target, p) {
+			if (p === 'closeSync') return () => {};
+			const v = Reflect.get(target, p, target) as unknown;
+			return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+		}
+	});
+	const database = { connect: async () => borrowed, closeSync: () => {} } as unknown as DuckDBInstance;
+	return new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database, tableMappings: {} }) });
 }
 
 export class Store {
@@ -147,16 +164,22 @@ export class Store {
 	private async applyMigrations(): Promise<number[]> {
 		const c = await this.connect();
 		try {
-			await c.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
-				version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
-			const done = new Set((await rows<{ version: number }>(c, 'SELECT version FROM schema_migrations')).map((r) => r.version));
+			const db = kyselyOn(c);
+			await db.schema
+				.createTable('schema_migrations')
+				.ifNotExists()
+				.addColumn('version', 'integer', (col) => col.primaryKey())
+				.addColumn('name', 'varchar', (col) => col.notNull())
+				.addColumn('applied_at', 'timestamptz', (col) => col.notNull())
+				.execute();
+			const done = new Set((await db.selectFrom('schema_migrations').select('version').execute()).map((r) => Number(r.version)));
 			const applied: number[] = [];
 			for (const m of MIGRATIONS) {
 				if (done.has(m.version)) continue;
 				await c.run('BEGIN TRANSACTION');
 				try {
 					await c.run(m.sql);
-					await c.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', { v: m.version, n: m.name });
+					await db.insertInto('schema_migrations').values({ version: m.version, name: m.name, applied_at: sql<Date>`now()` }).execute();
 					await c.run('COMMIT');
 				} catch (e) {
 					await c.run('ROLLBACK');
