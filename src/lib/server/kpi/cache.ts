@@ -13,8 +13,11 @@ const cache = (g.__curewiseChartCache ??= new Map());
 
 /** the data's version: the latest import batch (any import, launch or rejected file counts) */
 export async function dataVersion(store: Store): Promise<string> {
-	const [r] = await store.rows<{ v: number | null; n: number }>('SELECT max(batch_id) AS v, count(*) AS n FROM import_batches');
-	return `${r?.v ?? 0}:${r?.n ?? 0}`;
+	const r = await store.kysely
+		.selectFrom('import_batches')
+		.select((eb) => [eb.fn.max('batch_id').as('v'), eb.fn.countAll().as('n')])
+		.executeTakeFirst();
+	return `${r?.v == null ? 0 : Number(r.v)}:${r?.n == null ? 0 : Number(r.n)}`;
 }
 
 export async function cached<T>(store: Store, key: string, compute: () => Promise<T>): Promise<T> {
