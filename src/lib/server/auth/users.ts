@@ -1,4 +1,5 @@
 /** Users: creation, listing, disabling, and sign-in throttled after repeated failures (auth/throttle.ts). */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Store } from '../db/store.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
@@ -39,18 +40,21 @@ const toUser = (r: Record<string, unknown>): User => ({
 	last_login_at: iso(r.last_login_at)
 });
 
+/** the user's row (with its password hash), or undefined */
+const userRow = (store: Store, username: string) => store.kysely.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+
 export async function findUser(store: Store, username: string): Promise<User | null> {
-	const [r] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: username });
+	const r = await userRow(store, username);
 	return r ? toUser(r) : null;
 }
 
 export async function getUser(store: Store, userId: number): Promise<User | null> {
-	const [r] = await store.rows(`SELECT * FROM users WHERE user_id = $id`, { id: BigInt(userId) });
+	const r = await store.kysely.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
 	return r ? toUser(r) : null;
 }
 
 export async function listUsers(store: Store): Promise<User[]> {
-	return (await store.rows(`SELECT * FROM users ORDER BY username`)).map(toUser);
+	return (await store.kysely.selectFrom('users').selectAll().orderBy('username').execute()).map(toUser);
 }
 
 export async function addUser(store: Store, input: { username: string; role: string; password: string }): Promise<User> {
@@ -60,11 +64,10 @@ export async function addUser(store: Store, input: { username: string; role: str
 	const weak = passwordProblem(password, username);
 	if (weak) throw new UserError(weak);
 	if (await findUser(store, username)) throw new UserError(`a user named ${username} exists already`);
-	await store.rows(`INSERT INTO users (user_id, username, role, password_hash, created_at) VALUES (nextval('user_seq'), $u, $r, $h, now())`, {
-		u: username,
-		r: role,
-		h: await hashPassword(password)
-	});
+	await store.kysely
+		.insertInto('users')
+		.values({ user_id: sql<number>`nextval('user_seq')`, username, role, password_hash: await hashPassword(password), created_at: sql<Date>`now()` })
+		.execute();
 	return (await findUser(store, username))!;
 }
 
@@ -73,10 +76,11 @@ export async function setPassword(store: Store, username: string, password: stri
 	if (!p.success) throw new UserError(p.error.issues.map((i) => i.message).join('; '));
 	const weak = passwordProblem(password, username);
 	if (weak) throw new UserError(weak);
-	await store.rows(`UPDATE users SET password_hash = $h WHERE username = $u`, {
-		h: await hashPassword(password),
-		u: username
-	});
+	await store.kysely
+		.updateTable('users')
+		.set({ password_hash: await hashPassword(password) })
+		.where('username', '=', username)
+		.execute();
 	// a new password ends the user's throttling (in this process: a server started apart keeps its own)
 	clearUser(username);
 }
@@ -90,15 +94,15 @@ export async function resetPassword(store: Store, username: string, password: st
 	const user = await findUser(store, username);
 	if (!user) throw new UserError(`there is no user named ${username} ('curewise users list' shows who there is)`);
 	await setPassword(store, user.username, password);
-	const ended = await store.rows<{ n: number }>(`DELETE FROM sessions WHERE user_id = $id RETURNING 1 AS n`, { id: BigInt(user.user_id) });
-	return { user, sessionsEnded: ended.length };
+	const ended = await store.kysely.deleteFrom('sessions').where('user_id', '=', user.user_id).executeTakeFirst();
+	return { user, sessionsEnded: Number(ended.numDeletedRows) };
 }
 
 export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<User> {
 	const user = await findUser(store, username);
 	if (!user) throw new UserError(`there is no user named ${username}`);
-	await store.rows(`UPDATE users SET disabled = $d WHERE username = $u`, { d: disabled, u: username });
-	if (disabled) await store.rows(`DELETE FROM sessions WHERE user_id = $id`, { id: BigInt(user.user_id) });
+	await store.kysely.updateTable('users').set({ disabled }).where('username', '=', username).execute();
+	if (disabled) await store.kysely.deleteFrom('sessions').where('user_id', '=', user.user_id).execute();
 	return (await findUser(store, username))!;
 }
 
@@ -139,7 +143,7 @@ export function signIn(store: Store, username: string, password: string, now = n
 
 async function attemptSignIn(store: Store, name: string, password: string, now: Date, ip: string | null): Promise<SignIn> {
 	const attempt = beginAttempt(name, ip, now.getTime());
-	const [row] = await store.rows(`SELECT * FROM users WHERE username = $u`, { u: name });
+	const row = await userRow(store, name);
 	dummyHash ??= hashPassword('not a password at all');
 	const hash = row && attempt.allowed ? String(row.password_hash) : await dummyHash;
 	const good = (await verifyPassword(password, hash)) && Boolean(row) && attempt.allowed;
@@ -157,10 +161,11 @@ async function attemptSignIn(store: Store, name: string, password: string, now: 
 	const user = toUser(row!);
 	if (user.disabled) return { ok: false, reason: 'disabled', message: 'This account is disabled. Ask an administrator.' };
 	await withLock(`user\u0000${name}`, () =>
-		store.rows(`UPDATE users SET last_login_at = $now::TIMESTAMPTZ WHERE user_id = $id`, {
-			now: now.toISOString(),
-			id: BigInt(user.user_id)
-		})
+		store.kysely
+			.updateTable('users')
+			.set({ last_login_at: sql<Date>`CAST(${now.toISOString()} AS TIMESTAMPTZ)` })
+			.where('user_id', '=', user.user_id)
+			.execute()
 	);
 	return { ok: true, user };
 }
