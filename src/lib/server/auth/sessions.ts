@@ -4,6 +4,7 @@
  * CUREWISE_SESSION_MAX_HOURS after sign-in.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../db/store.ts';
 import { config } from '../config.ts';
 import type { Role } from './roles.ts';
@@ -20,12 +21,17 @@ const sha = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function createSession(store: Store, userId: number, meta: { ip?: string | null; userAgent?: string | null } = {}): Promise<string> {
 	const token = randomBytes(32).toString('base64url');
-	await store.rows(`INSERT INTO sessions VALUES ($h, $u, now(), now(), $ip, $ua)`, {
-		h: sha(token),
-		u: BigInt(userId),
-		ip: meta.ip ?? null,
-		ua: meta.userAgent?.slice(0, 300) ?? null
-	});
+	await store.kysely
+		.insertInto('sessions')
+		.values({
+			token_hash: sha(token),
+			user_id: userId,
+			created_at: sql<Date>`now()`,
+			last_seen_at: sql<Date>`now()`,
+			ip: meta.ip ?? null,
+			user_agent: meta.userAgent?.slice(0, 300) ?? null
+		})
+		.execute();
 	return token;
 }
 
@@ -33,24 +39,27 @@ export async function createSession(store: Store, userId: number, meta: { ip?: s
 export async function readSession(store: Store, token: string | undefined, now = new Date()): Promise<SessionUser | null> {
 	if (!token || token.length > 100) return null;
 	const h = sha(token);
-	const [s] = await store.rows<{ user_id: number; created_at: Date; last_seen_at: Date; username: string; role: Role; disabled: boolean }>(
-		`SELECT s.user_id, s.created_at, s.last_seen_at, u.username, u.role, u.disabled
-		 FROM sessions s JOIN users u USING (user_id) WHERE s.token_hash = $h`,
-		{ h }
-	);
+	const s = await store.kysely
+		.selectFrom('sessions as s')
+		.innerJoin('users as u', 'u.user_id', 's.user_id')
+		.select(['s.user_id', 's.created_at', 's.last_seen_at', 'u.username', 'u.role', 'u.disabled'])
+		.where('s.token_hash', '=', h)
+		.executeTakeFirst();
 	if (!s) return null;
 	const { CUREWISE_SESSION_IDLE_MINUTES: idle, CUREWISE_SESSION_MAX_HOURS: max } = config();
 	const expired = s.disabled || now.getTime() - s.last_seen_at.getTime() > idle * 60_000 || now.getTime() - s.created_at.getTime() > max * 3_600_000;
 	if (expired) {
 		noted(store).delete(h);
 		// parallel requests of the same expired session may all delete it; one delete is enough
-		await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h }).catch(ignoreConflict);
+		await deleteSession(store, h).catch(ignoreConflict);
 		return null;
 	}
 	// note the activity at most once a minute
 	if (now.getTime() - s.last_seen_at.getTime() > NOTE_EVERY_MS) await noteActivity(store, h, now);
-	return { user_id: s.user_id, username: s.username, role: s.role };
+	return { user_id: Number(s.user_id), username: s.username, role: s.role };
 }
+
+const deleteSession = (store: Store, h: string) => store.kysely.deleteFrom('sessions').where('token_hash', '=', h).execute();
 
 const NOTE_EVERY_MS = 60_000;
 
@@ -84,8 +93,11 @@ async function noteActivity(store: Store, h: string, now: Date): Promise<void> {
 	// written (or being written) by this process within the minute: nothing to add
 	if (prev && now.getTime() - prev.at <= NOTE_EVERY_MS) return;
 	const entry: Noted = { at: now.getTime(), write: null };
-	entry.write = store
-		.rows(`UPDATE sessions SET last_seen_at = $now::TIMESTAMPTZ WHERE token_hash = $h`, { now: now.toISOString(), h })
+	entry.write = store.kysely
+		.updateTable('sessions')
+		.set({ last_seen_at: sql<Date>`CAST(${now.toISOString()} AS TIMESTAMPTZ)` })
+		.where('token_hash', '=', h)
+		.execute()
 		.then(
 			() => undefined,
 			(e: unknown) => {
@@ -107,7 +119,7 @@ export async function endSession(store: Store, token: string | undefined): Promi
 	if (!token) return;
 	const h = sha(token);
 	noted(store).delete(h);
-	await store.rows(`DELETE FROM sessions WHERE token_hash = $h`, { h });
+	await deleteSession(store, h);
 }
 
 export function cookieOptions(secure: boolean) {
