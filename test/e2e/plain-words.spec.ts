@@ -41,10 +41,13 @@ test('the default Overview, as leadership: every "no data" says why, in plain wo
 	}
 	if (await page.getByTestId('alerts-strip').count()) {
 		const alert = page.getByTestId('alert').first();
-		await expect(alert).not.toContainText('daily_call');
-		await expect(alert).not.toContainText('always-valid');
+		// what is shown: words; the test and its numbers only once opened
+		const shown = await alert.innerText();
+		expect(shown).not.toMatch(/daily_call|always-valid|hard limit of/);
 		await alert.getByText('How this was worked out').click();
 		await expect(alert.locator('details')).toHaveAttribute('open', '');
+		await expect(alert.locator('details')).toContainText('Hard limit guardrail, Daily call against control: ');
+		await expect(alert).not.toContainText('daily_call');
 	}
 	await page.screenshot({ path: 'test-results/e2e/plain-words-overview-leadership.png', fullPage: true });
 });
