@@ -1,12 +1,14 @@
--- compliance/report_findings: every finding of audit $audit_id that matches the filters
--- (findings_scope.sql), numbered 1..N in the order given ({{order_by}}, fixed text picked by
+-- compliance/report_findings: the findings of audit $audit_id that match the filters
+-- (findings_scope.sql) in the order given (the ORDER BY, fixed text picked by
 -- src/lib/server/compliance/report/export.ts: the report's order, grouped by account, or the
--- findings list's, by date), with native types: the source of the streamed CSV (which formats
--- the dates) and of the Parquet file (DuckDB's COPY). $limit NULL returns every row.
+-- findings list's, by date), with native types: the first ones for the report's page and PDF
+-- (a top-N read, numbered by the server), or every one for the Parquet file (DuckDB's COPY),
+-- which numbers them here (the number column, n, or nothing). $limit NULL returns every row.
 -- Parameters: those of findings_scope.sql, $limit.
 WITH f AS ({{findings_scope}})
 SELECT
-	row_number() OVER (ORDER BY {{order_by}}) AS n,
+	{{number}}
+	f.finding_id,
 	f.audit_id,
 	f.pack_id AS pack,
 	f.pack_version,
@@ -26,5 +28,5 @@ SELECT
 	f.interaction_ids,
 	f.detail
 FROM f
-ORDER BY n
+ORDER BY {{order_by}}
 LIMIT $limit;

@@ -14,7 +14,7 @@ import type { FindingsFilter } from '../findings/filters.ts';
 import { auditPacks } from '../findings/packs.ts';
 import { complianceOverview } from '../findings/query.ts';
 import { rankedFindings, rankedParamsSchema } from '../findings/ranked.ts';
-import { exportArgs, exportSql } from './export.ts';
+import { exportArgs, exportSql, REPORT_ORDER_SQL } from './export.ts';
 
 /** one finding of the report, numbered (n) in the report's order; dates ISO, ids space-separated */
 export interface ReportFinding {
@@ -101,19 +101,20 @@ export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo
 	return { audit_id: audit.audit_id, period, packs: packNames, filters, segments, line };
 }
 
-/** the first `limit` findings in the report's order (or every one: limit null), numbered */
+/** the first `limit` findings in the report's order (or every one: limit null), numbered 1.. */
 export async function reportFindings(store: Store, auditId: number, f: FindingsFilter, limit: number | null): Promise<ReportFinding[]> {
 	const sql = exportSql('report');
 	const inner = sql.replace(/;\s*$/, '');
 	const rows = await store.rows<Record<string, unknown>>(
-		`SELECT n, CAST(audit_id AS VARCHAR) AS audit_id, pack, CAST(pack_version AS VARCHAR) AS pack_version, rule, kind, customer_id, account_id,
+		`SELECT CAST(audit_id AS VARCHAR) AS audit_id, pack, CAST(pack_version AS VARCHAR) AS pack_version, rule, kind, customer_id, account_id,
 			strftime(window_start, '%Y-%m-%d') AS window_start, strftime(window_end, '%Y-%m-%d') AS window_end,
 			strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at, strftime(local_date, '%Y-%m-%d') AS local_date,
 			channel, agent_id, template_id, experiment_id, variant, array_to_string(interaction_ids, ' ') AS interaction_ids, detail
-		FROM (${inner}) x ORDER BY n`,
+		FROM (${inner}) x ORDER BY ${REPORT_ORDER_SQL.replaceAll('f.', 'x.')}`,
 		exportArgs(sql, auditId, f, limit)
 	);
-	return rows.map((r) => ({ ...(r as unknown as ReportFinding), n: Number(r.n) }));
+	// the rows come in the report's order (a top-N read of report_findings.sql, no window): numbered here
+	return rows.map((r, i) => ({ ...(r as unknown as ReportFinding), n: i + 1 }));
 }
 
 /** the ten with the most findings, by account, agent or template */

@@ -35,9 +35,10 @@ export const REPORT_CSV_COLUMNS = ['n', ...CSV_COLUMNS] as const;
 /** the columns of each layout */
 export const exportColumns = (layout: ExportLayout): readonly string[] => (layout === 'report' ? REPORT_CSV_COLUMNS : CSV_COLUMNS);
 
-/** report_findings.sql in a layout's order (every row, or the first `limit`) */
-export function exportSql(layout: ExportLayout): string {
-	return scoped('report_findings', { order_by: layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL });
+/** report_findings.sql in a layout's order (every row, or the first `limit`); `numbered`: with n, 1..N in that order */
+export function exportSql(layout: ExportLayout, numbered = false): string {
+	const order = layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL;
+	return scoped('report_findings', { order_by: order, number: numbered ? `row_number() OVER (ORDER BY ${order}) AS n,` : '' });
 }
 
 /** the bound parameters of exportSql: only those the statement names (DuckDB refuses others) */
@@ -156,7 +157,7 @@ export async function streamText(stream: ReadableStream<Uint8Array>): Promise<st
  * it (parquetStream) and removes the folder (`remove`).
  */
 export async function findingsParquetFile(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'report'): Promise<{ path: string; dir: string; rows: number; size: number; remove: () => void }> {
-	const sql = exportSql(layout);
+	const sql = exportSql(layout, true);
 	const dir = makeTempDir('export');
 	const path = join(dir, 'findings.parquet');
 	const conn = await store.connect();
