@@ -173,13 +173,13 @@ describe('what it cannot explain', () => {
 		expect(e.dimensions).toEqual([]);
 		expect(e.top).toEqual([]);
 		expect(e.reason).toMatch(/denominator is 0/);
-		expect(e.sentence).toBe('Cure rate (30 days) has no data from 2024-10-01 to 2024-12-31 nor in the same days a year before (no episodes to count), so there is no change to explain.');
+		expect(e.sentence).toBe('Cure rate (30 days) has no data from 1 Oct 2024 to 31 Dec 2024 nor in the same days a year before (no episodes to count), so there is no change to explain.');
 		const f = await explained({ kpi: 'complaints_per_1k_contacted', from: '2026-04-01', to: '2026-06-30', compare: 'year' });
 		// the demo starts on 2025-07-01: nobody was contacted a year before
 		expect(f.current).not.toBeNull();
 		expect(f.previous).toBeNull();
 		expect(f.sentence).toBe(
-			'Complaints per 1,000 contacted has no data for the same days a year before (2025-04-01 to 2025-06-30: no accounts contacted to count), so there is no change to explain.'
+			'Complaints per 1,000 contacted has no data for the same days a year before (1 Apr 2025 to 30 Jun 2025: no accounts contacted to count), so there is no change to explain.'
 		);
 	});
 

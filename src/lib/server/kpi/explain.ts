@@ -10,6 +10,7 @@
  * The Overview's What changed panel (/overview/explain) and `curewise kpis --explain` call this.
  */
 import { KPIS } from '../../kpis.ts';
+import { formatDate } from '../../format.ts';
 import { RATIO_KPIS as CATALOGUE_RATIOS, type MetricDef as KpiDef } from '../../metrics/catalogue.ts';
 import { comparisonPeriod, comparisonSchema, comparisonWords, addDays, type ComparisonId, type Period } from '../../periods.ts';
 import { decompose, type DecomposeGroup, type GroupEffect } from '../../stats/decompose.ts';
@@ -155,10 +156,10 @@ function contributionWords(def: KpiDef, dimension: AccountDimension, g: Explaine
 export function explanationSentence(def: KpiDef, cmpWords: string, e: Pick<Explanation, 'current' | 'previous' | 'change' | 'top' | 'from' | 'to' | 'comparison'>): string {
 	const population = wordsOf(def).population;
 	if (e.current === null && e.previous === null)
-		return `${def.label} has no data from ${e.from} to ${e.to} nor in ${cmpWords} (no ${population} to count), so there is no change to explain.`;
-	if (e.current === null) return `${def.label} has no data from ${e.from} to ${e.to} (no ${population} to count), so there is no change to explain.`;
+		return `${def.label} has no data from ${formatDate(e.from)} to ${formatDate(e.to)} nor in ${cmpWords} (no ${population} to count), so there is no change to explain.`;
+	if (e.current === null) return `${def.label} has no data from ${formatDate(e.from)} to ${formatDate(e.to)} (no ${population} to count), so there is no change to explain.`;
 	if (e.previous === null)
-		return `${def.label} has no data for ${cmpWords} (${e.comparison.from} to ${e.comparison.to}: no ${population} to count), so there is no change to explain.`;
+		return `${def.label} has no data for ${cmpWords} (${formatDate(e.comparison.from)} to ${formatDate(e.comparison.to)}: no ${population} to count), so there is no change to explain.`;
 	if (e.change === 0 || e.change === null) return `${def.label} did not change against ${cmpWords} (${valueText(def, e.current)} both times).`;
 	const unit = unitOf(def);
 	const head = `${def.label} ${e.change > 0 ? 'rose' : 'fell'} ${amount(def, e.change)} ${unit === 'points' && amount(def, e.change) === '1.0' ? 'point' : unit} against ${cmpWords}`;
