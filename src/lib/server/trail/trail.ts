@@ -12,6 +12,7 @@
  * keyed hash covers that count, so nobody can move the line).
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../db/store.ts';
 import { ensureTrailKey, hmacHex, keyFilePath, loadTrailKey, TrailKeyError, type TrailKey } from './key.ts';
 import type { Checkpoint } from './checkpoints.ts';
@@ -57,27 +58,15 @@ export function recordHash(r: Omit<TrailRecord, 'hash'>, key: TrailKey | null): 
 const keyed = new WeakMap<Store, TrailKey>();
 
 async function lastRecord(store: Store): Promise<{ seq: number; hash: string } | undefined> {
-	const [last] = await store.rows<{ seq: number; hash: string }>(`SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1`);
-	return last;
+	const last = await store.kysely.selectFrom('trail').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+	return last && { seq: Number(last.seq), hash: last.hash };
 }
 
 async function insert(store: Store, full: TrailRecord): Promise<void> {
-	const conn = await store.conn();
-	await conn.run(
-		`INSERT INTO trail VALUES ($seq, $at::TIMESTAMPTZ, $actor, $role, $action, $target, $details, $ip, $prev, $hash)`,
-		{
-			seq: BigInt(full.seq),
-			at: full.recorded_at,
-			actor: full.actor,
-			role: full.role,
-			action: full.action,
-			target: full.target,
-			details: full.details,
-			ip: full.ip,
-			prev: full.prev_hash,
-			hash: full.hash
-		}
-	);
+	await store.kysely
+		.insertInto('trail')
+		.values({ ...full, recorded_at: sql<Date>`CAST(${full.recorded_at} AS TIMESTAMPTZ)` })
+		.execute();
 }
 
 /**
@@ -88,7 +77,7 @@ async function insert(store: Store, full: TrailRecord): Promise<void> {
 async function keyFor(store: Store): Promise<TrailKey> {
 	const known = keyed.get(store);
 	if (known) return known;
-	const [seal] = await store.rows<{ seq: number; details: string }>(`SELECT seq, details FROM trail WHERE action = '${KEYED_ACTION}' ORDER BY seq LIMIT 1`);
+	const seal = await store.kysely.selectFrom('trail').select(['seq', 'details']).where('action', '=', KEYED_ACTION).orderBy('seq').limit(1).executeTakeFirst();
 	// a keyed trail whose key is gone gets no new key: that would hide whatever happened to it
 	const key = seal ? loadTrailKey(store.path) : ensureTrailKey(store.path);
 	if (!key) {
@@ -192,7 +181,7 @@ export interface VerifyOptions {
 
 export async function verifyTrail(store: Store, opts: VerifyOptions = {}): Promise<VerifyResult> {
 	const key = opts.key === undefined ? loadTrailKey(store.path) : opts.key;
-	const rows = (await store.rows(`SELECT * FROM trail ORDER BY seq`)).map(toRecord);
+	const rows = (await store.kysely.selectFrom('trail').selectAll().orderBy('seq').execute()).map(toRecord);
 	const sealIndex = rows.findIndex((r) => r.action === KEYED_ACTION);
 	const cps = opts.checkpoints ?? [];
 	const latest = cps.reduce<Checkpoint | null>((a, c) => (!a || c.seq > a.seq ? c : a), null);
@@ -253,20 +242,23 @@ export interface TrailFilter {
 }
 
 export async function listTrail(store: Store, f: TrailFilter = {}): Promise<TrailRecord[]> {
-	const rows = await store.rows(
-		`SELECT * FROM trail
-		 WHERE ($action IS NULL OR action = $action)
-		   AND ($actor IS NULL OR actor = $actor)
-		   AND ($from IS NULL OR recorded_at >= $from::DATE)
-		   AND ($to IS NULL OR recorded_at < $to::DATE + 1)
-		 ORDER BY seq DESC LIMIT $limit`,
-		{ action: f.action ?? null, actor: f.actor ?? null, from: f.from ?? null, to: f.to ?? null, limit: BigInt(f.limit ?? 500) }
-	);
+	// a day starts at midnight UTC
+	const midnight = (day: string) => sql<Date>`timezone('UTC', CAST(${day} AS DATE)::TIMESTAMP)`;
+	const nextMidnight = (day: string) => sql<Date>`timezone('UTC', (CAST(${day} AS DATE) + 1)::TIMESTAMP)`;
+	let q = store.kysely.selectFrom('trail').selectAll();
+	if (f.action != null) q = q.where('action', '=', f.action);
+	if (f.actor != null) q = q.where('actor', '=', f.actor);
+	if (f.from != null) q = q.where('recorded_at', '>=', midnight(f.from));
+	if (f.to != null) q = q.where('recorded_at', '<', nextMidnight(f.to));
+	const rows = await q
+		.orderBy('seq', 'desc')
+		.limit(f.limit ?? 500)
+		.execute();
 	return rows.map(toRecord);
 }
 
 export async function trailActions(store: Store): Promise<string[]> {
-	return (await store.rows<{ action: string }>(`SELECT DISTINCT action FROM trail ORDER BY 1`)).map((r) => r.action);
+	return (await store.kysely.selectFrom('trail').select('action').distinct().orderBy('action').execute()).map((r) => r.action);
 }
 
 export function trailCsv(records: TrailRecord[]): string {
