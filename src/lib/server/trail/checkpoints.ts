@@ -130,7 +130,7 @@ export function scheduleCheckpoints(store: Store, minutes: number, log: (m: stri
 		if (running) return;
 		running = true;
 		try {
-			const [last] = await store.rows<{ action: string }>(`SELECT action FROM trail ORDER BY seq DESC LIMIT 1`);
+			const last = await store.kysely.selectFrom('trail').select('action').orderBy('seq', 'desc').limit(1).executeTakeFirst();
 			if (last && last.action !== CHECKPOINT_ACTION) await exportCheckpoint(await makeCheckpoint(store, { username: 'system' }, target), target);
 		} catch (e) {
 			log(`the trail checkpoint could not be written: ${e instanceof Error ? e.message : e}`);
