@@ -85,14 +85,14 @@ describe('the decision rule', () => {
 	test('keep running: no significant change yet, with the days left to the planned end', () => {
 		const d = decideExperiment(input([cure('supportive', { difference: { estimate: 0.01, se: 0.01, lower: -0.01, upper: 0.03 }, significant: false })], []));
 		expect(d).toMatchObject({ decision: 'keep_running', tone: 'neutral', days_left: 23 });
-		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (2026-07-23) to detect a change of 3.0 pp; no significant change in cure rate (30 days) yet, no guardrail breached.');
+		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (23 Jul 2026) to detect a change of 3.0 pp; no significant change in cure rate (30 days) yet, no guardrail breached.');
 		expect(d.reasons[0]).toMatch(/^supportive: cure rate \(30 days\) \+1\.0 pp \(−1\.0 to \+3\.0 pp\): not significant yet$/);
 	});
 
 	test('keep running: better, but a non-inferiority margin not yet shown', () => {
 		const d = decideExperiment(input([cure('supportive')], [guard('supportive', 'complaints_per_1k_assigned', 'Complaints per 1,000 assigned', 'non_inferiority', 'not_enough_data')]));
 		expect(d.decision).toBe('keep_running');
-		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (2026-07-23); supportive is better on cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), but complaints per 1,000 assigned is not yet shown within its margin.');
+		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (23 Jul 2026); supportive is better on cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), but complaints per 1,000 assigned is not yet shown within its margin.');
 		expect(d.reasons).toContain('supportive is significantly better on cure rate (30 days), but complaints per 1,000 assigned is not yet shown within its margin');
 	});
 
@@ -105,7 +105,7 @@ describe('the decision rule', () => {
 	test('inconclusive at and after the planned end', () => {
 		const flat = [cure('supportive', { difference: { estimate: 0.0, se: 0.01, lower: -0.02, upper: 0.02 }, significant: false })];
 		expect(decideExperiment(input(flat, [], {}, '2026-07-23')).decision).toBe('inconclusive');
-		expect(decideExperiment(input(flat, [], {}, '2026-08-30')).sentence).toMatch(/^Inconclusive: the planned end \(2026-07-23\) has passed/);
+		expect(decideExperiment(input(flat, [], {}, '2026-08-30')).sentence).toMatch(/^Inconclusive: the planned end \(23 Jul 2026\) has passed/);
 	});
 
 	test('waiting before any assigned account is in the data', () => {

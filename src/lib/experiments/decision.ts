@@ -20,6 +20,7 @@
 import type { ExperimentAnalysis, ExperimentDecision, MetricResult } from './analysis-types.ts';
 import { ends, formatDiff, verdict } from './results.ts';
 import { MIN_RUN_DAYS } from './schema.ts';
+import { formatDate } from '../format.ts';
 
 export type { DecisionKind, ExperimentDecision } from './analysis-types.ts';
 
@@ -145,7 +146,7 @@ function decide(input: DecisionInput): ExperimentDecision {
 			decision: 'keep_running',
 			arms: [],
 			tone: 'neutral',
-			sentence: `Keep running: about ${left.toLocaleString('en-US')} more ${left === 1 ? 'day' : 'days'} to the planned end (${input.planned_end})${pending ? '' : target}; ${status}.`,
+			sentence: `Keep running: about ${left.toLocaleString('en-US')} more ${left === 1 ? 'day' : 'days'} to the planned end (${formatDate(input.planned_end)})${pending ? '' : target}; ${status}.`,
 			reasons: waitingOn,
 			days_left: left,
 			results_open_on: null
@@ -156,8 +157,8 @@ function decide(input: DecisionInput): ExperimentDecision {
 		arms: [],
 		tone: 'neutral',
 		sentence: pending
-			? `Inconclusive: the planned end (${input.planned_end}) has passed; ${status}: decide with the guardrail's evidence, or run longer with a new plan.`
-			: `Inconclusive: the planned end (${input.planned_end}) has passed with no significant change in ${label} and no guardrail breached; keep the current message, or run longer with a new plan.`,
+			? `Inconclusive: the planned end (${formatDate(input.planned_end)}) has passed; ${status}: decide with the guardrail's evidence, or run longer with a new plan.`
+			: `Inconclusive: the planned end (${formatDate(input.planned_end)}) has passed with no significant change in ${label} and no guardrail breached; keep the current message, or run longer with a new plan.`,
 		reasons: waitingOn,
 		days_left: null,
 		results_open_on: null
