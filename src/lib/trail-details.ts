@@ -7,6 +7,7 @@ import { humanize, ROLE } from './vocabulary.ts';
 
 const KEY_LABELS: Record<string, string> = {
 	audit_id: 'Audit',
+	batch_id: 'Import batch',
 	rows: 'Rows',
 	via: 'Through',
 	args: 'Arguments',
