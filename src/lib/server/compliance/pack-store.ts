@@ -13,12 +13,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, type Document } from 'yaml';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { canonical } from '../../canonical.ts';
 import type { PolicyPack } from '../../compliance/packs.ts';
 import { recordTrail } from '../trail/trail.ts';
-import { rows, type Store } from '../db/store.ts';
+import type { Store } from '../db/store.ts';
+import type { AppDatabase } from '../db/schema.ts';
 import { parsePackText, policiesDir, readPackFiles, type PackProblem } from './packs.ts';
 
 export type { PackProblem } from './packs.ts';
@@ -106,25 +107,24 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
 	return p;
 }
 
-async function inTransaction<T>(store: Store, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-	const conn = await store.connect();
-	try {
-		await conn.run('BEGIN TRANSACTION');
-		try {
-			const out = await fn(conn);
-			await conn.run('COMMIT');
-			return out;
-		} catch (e) {
-			await conn.run('ROLLBACK').catch(() => {});
-			throw e;
-		}
-	} finally {
-		conn.closeSync();
-	}
+/** fn in one transaction (committed when it returns, rolled back when it throws) */
+function inTransaction<T>(store: Store, fn: (trx: Transaction<AppDatabase>) => Promise<T>): Promise<T> {
+	return store.kysely.transaction().execute(fn);
 }
 
-const INSERT = `INSERT INTO policy_pack_versions (pack_id, version, title, yaml, hash, source, saved_at, saved_by, comment)
-	VALUES ($pack_id, $version, $title, $yaml, $hash, $source, now(), $saved_by, $comment)`;
+/** adds a version, saved now */
+function insertVersion(
+	db: Kysely<AppDatabase>,
+	v: { pack_id: string; version: number; title: string; yaml: string; hash: string; source: 'file' | 'product'; saved_by: string | null; comment: string }
+) {
+	return db
+		.insertInto('policy_pack_versions')
+		.values({ ...v, saved_at: sql<Date>`now()` })
+		.execute();
+}
+
+/** every version, or one pack's */
+const versions = (store: Store) => store.kysely.selectFrom('policy_pack_versions');
 
 /**
  * Loads policies/*.yaml into policy_pack_versions (source 'file'): a pack not stored yet, or a
@@ -140,8 +140,8 @@ export function syncPackFiles(store: Store, opts: { dir?: string } = {}): Promis
 		const problems = files.flatMap((f) => f.messages.map((m) => `${basename(folder)}/${m}`));
 		const valid = files.filter((f) => f.pack);
 		if (!valid.length) return problems;
-		await inTransaction(store, async (conn) => {
-			const stored = await rows<{ pack_id: string; version: number; hash: string }>(conn, 'SELECT pack_id, version, hash FROM policy_pack_versions');
+		await inTransaction(store, async (trx) => {
+			const stored = await trx.selectFrom('policy_pack_versions').select(['pack_id', 'version', 'hash']).execute();
 			for (const f of valid) {
 				const pack = f.pack!;
 				const hash = yamlHash(f.yaml);
@@ -160,7 +160,7 @@ export function syncPackFiles(store: Store, opts: { dir?: string } = {}): Promis
 					problems.push(`${label(f.file)}: version ${pack.version} is older than the latest stored version ${latest}; raise version to ${latest + 1} to change the pack`);
 					continue;
 				}
-				await conn.run(INSERT, {
+				await insertVersion(trx, {
 					pack_id: pack.id,
 					version: pack.version,
 					title: pack.title,
@@ -210,29 +210,42 @@ export function packFileProblems(store: Store, opts: { dir?: string } = {}): Pro
 /** the latest version of every pack (the packs in force), by pack id; files synced first */
 export async function currentPacks(store: Store, opts: { dir?: string } = {}): Promise<StoredPack[]> {
 	await packFileProblems(store, opts);
-	const rs = await store.rows<Row>(
-		`SELECT * FROM policy_pack_versions QUALIFY row_number() OVER (PARTITION BY pack_id ORDER BY version DESC) = 1 ORDER BY pack_id`
-	);
+	// the latest version of each pack
+	const rs = await store.kysely
+		.selectFrom('policy_pack_versions as p')
+		.selectAll('p')
+		.where((eb) =>
+			eb(
+				'p.version',
+				'=',
+				eb
+					.selectFrom('policy_pack_versions as q')
+					.select((q) => q.fn.max('q.version').as('latest'))
+					.whereRef('q.pack_id', '=', 'p.pack_id')
+			)
+		)
+		.orderBy('p.pack_id')
+		.execute();
 	return rs.map(toStored);
 }
 
 /** every version of a pack, newest first ([] for an unknown pack) */
 export async function packHistory(store: Store, id: string, opts: { dir?: string } = {}): Promise<PackVersionInfo[]> {
 	await packFileProblems(store, opts);
-	const rs = await store.rows<Row>(
-		`SELECT pack_id, version, title, hash, source, saved_at, saved_by, comment FROM policy_pack_versions WHERE pack_id = $id ORDER BY version DESC`,
-		{ id }
-	);
-	return rs.map(info);
+	const rs = await versions(store)
+		.select(['pack_id', 'version', 'title', 'hash', 'source', 'saved_at', 'saved_by', 'comment'])
+		.where('pack_id', '=', id)
+		.orderBy('version', 'desc')
+		.execute();
+	return rs.map((r) => info({ ...r, yaml: '' }));
 }
 
 /** one version of a pack (the latest without `version`), or null */
 export async function packVersion(store: Store, id: string, version?: number | null, opts: { dir?: string } = {}): Promise<StoredPack | null> {
 	await packFileProblems(store, opts);
-	const [r] = await store.rows<Row>(
-		`SELECT * FROM policy_pack_versions WHERE pack_id = $id AND ($version IS NULL OR version = $version) ORDER BY version DESC LIMIT 1`,
-		{ id, version: version ?? null }
-	);
+	let q = versions(store).selectAll().where('pack_id', '=', id);
+	if (version != null) q = q.where('version', '=', version);
+	const r = await q.orderBy('version', 'desc').limit(1).executeTakeFirst();
 	return r ? toStored(r) : null;
 }
 
@@ -302,7 +315,7 @@ export async function savePack(store: Store, input: SavePackInput, opts: { dir?:
 	if (problems.length) return { ok: false, problems };
 
 	const result = await serialized(async () => {
-		const [latestRow] = await store.rows<Row>(`SELECT * FROM policy_pack_versions WHERE pack_id = $id ORDER BY version DESC LIMIT 1`, { id });
+		const latestRow = await versions(store).selectAll().where('pack_id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirst();
 		if (latestRow && input.isNew)
 			return { ok: false as const, problems: [{ field: 'id', line: null, message: `pack ${id} exists already (version ${latestRow.version}): edit it instead, or choose another id` }] };
 		const previous = latestRow ? Number(latestRow.version) : null;
@@ -321,9 +334,7 @@ export async function savePack(store: Store, input: SavePackInput, opts: { dir?:
 				return { ok: false as const, problems: [{ field: null, line: null, message: `nothing changed: the pack is the same as version ${previous} (a change of comments or layout alone is not a new version)` }] };
 		}
 		const hash = yamlHash(finalText);
-		await inTransaction(store, (conn) =>
-			conn.run(INSERT, { pack_id: id, version, title: final.pack.title, yaml: finalText, hash, source: 'product', saved_by: input.user.username, comment })
-		);
+		await inTransaction(store, (trx) => insertVersion(trx, { pack_id: id, version, title: final.pack.title, yaml: finalText, hash, source: 'product', saved_by: input.user.username, comment }));
 		return { ok: true as const, version, previous, hash, title: final.pack.title };
 	});
 	if (!result.ok) return result;
