@@ -108,20 +108,24 @@ export async function quarantinedRows(store: Store, batchId: number, limit = 100
  * it and removes the folder.
  */
 export async function quarantineCsvFile(store: Store, batchId: number): Promise<{ path: string; dir: string }> {
-	const [first] = await store.rows<{ raw: string }>(`SELECT raw::VARCHAR AS raw FROM quarantine WHERE batch_id = $b LIMIT 1`, { b: BigInt(batchId) });
+	const first = await store.kysely
+		.selectFrom('quarantine')
+		.select(sql<string>`raw::VARCHAR`.as('raw'))
+		.where('batch_id', '=', batchId)
+		.limit(1)
+		.executeTakeFirst();
 	const columns = first ? Object.keys(JSON.parse(first.raw) as Record<string, unknown>) : [];
 	const dir = makeTempDir('quarantine');
 	const path = join(dir, 'quarantine.csv');
-	const select = [
+	const select = sql.join([
 		// formula-like texts neutralised, as in every export (src/lib/server/csv.ts)
-		...columns.map((c) => `${sqlNeutralised(`raw->>${lit(c)}`)} AS ${q(c)}`),
-		'line_number AS source_line',
-		`array_to_string(reasons, '; ') AS quarantine_reasons`
-	].join(', ');
+		...columns.map((c) => sql`${sql.raw(sqlNeutralised(`raw->>${lit(c)}`))} AS ${sql.raw(q(c))}`),
+		sql`line_number AS source_line`,
+		sql`array_to_string(reasons, '; ') AS quarantine_reasons`
+	]);
 	try {
-		await store.rows(
-			`COPY (SELECT ${select} FROM quarantine WHERE batch_id = ${Number(batchId)} ORDER BY line_number) TO ${lit(path)} (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`
-		);
+		// a COPY, which Kysely's builder has not: its statement written with Kysely's sql (the file's name as a literal)
+		await sql`COPY (SELECT ${select} FROM quarantine WHERE batch_id = ${sql.lit(Number(batchId))} ORDER BY line_number) TO ${sql.lit(path)} (HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`.execute(store.kysely);
 	} catch (e) {
 		removeTempDir(dir);
 		throw e;
