@@ -19,14 +19,16 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders }) =>
 		return heavyRequest(locals.user, async () => {
 			const { store, audit } = await findingsRequest(url);
 			const shown = { ...req.filter, ...req.params };
-			if (!audit) return { audit: null, filter: shown, values: null, view: null };
+			if (!audit) return { audit: null, filter: shown, values: null, view: null, rules: [] };
 			const packs = await auditPacks(store, audit);
 			const [view, values] = await Promise.all([rankedFindingsKept(store, audit, req.filter, req.params, packs), filterValues(store, audit.audit_id)]);
 			return {
 				audit: { audit_id: audit.audit_id, started_at: audit.started_at, trigger: audit.trigger },
 				filter: shown,
 				values,
-				view
+				view,
+				// the filters show the rules and packs by their titles
+				rules: packs.flatMap((p) => p.rules.map((r) => ({ pack_id: r.pack_id, rule_id: r.rule_id, title: r.title, pack_title: p.title })))
 			};
 		});
 	});
