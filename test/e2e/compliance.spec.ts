@@ -118,7 +118,7 @@ test('the report prints without navigation or buttons', async ({ page }) => {
 	await signIn(page, 'compliance');
 	await page.goto('/compliance/report');
 	const report = page.getByTestId('report');
-	for (const h of ['1. Summary', '2. Method', '3. Pack versions', '4. Findings']) await expect(report.getByRole('heading', { name: h })).toBeVisible();
+	for (const h of ['1. Summary', '2. Where the findings are', '3. Method', '4. Pack versions', '5. Findings']) await expect(report.getByRole('heading', { name: h })).toBeVisible();
 	await expect(page.getByTestId('report-headline')).toContainText('findings');
 	await expect(report).toContainText('12 CFR 1006.14(b)(2)(i)(A)');
 	await expect(page.getByTestId('report-findings').locator('tbody tr').first()).toBeVisible();
@@ -128,7 +128,7 @@ test('the report prints without navigation or buttons', async ({ page }) => {
 	await expect(page.locator('header.topbar')).toBeHidden();
 	await expect(page.getByRole('navigation', { name: 'Compliance' })).toBeHidden();
 	await expect(page.getByTestId('print-report')).toBeHidden();
-	await expect(report.getByRole('heading', { name: '4. Findings' })).toBeVisible();
+	await expect(report.getByRole('heading', { name: '5. Findings' })).toBeVisible();
 	// the findings table's header repeats on every printed page
 	expect(await page.getByTestId('report-findings').locator('thead').evaluate((el) => getComputedStyle(el).display)).toBe('table-header-group');
 	const pdf = await page.pdf({ format: 'A4' });

@@ -1,7 +1,11 @@
-/** The printable audit report: summary, method, pack versions and findings, under the findings list's filters. */
-import { auditPacks, packVersionsVsCurrent } from '$lib/server/compliance/findings/packs';
-import { complianceOverview, findingsPage } from '$lib/server/compliance/findings/query';
-import { REPORT_MAX_ROWS } from '$lib/server/compliance/findings/pages';
+/**
+ * The audit report: its scope, summary, counts per pack, rule and week, the top ten accounts,
+ * agents and templates, and the first findings numbered in the report's order (the PDF, the CSV
+ * and the Parquet hold every one, numbered the same way), under the findings list's filters.
+ */
+import { packVersionsVsCurrent } from '$lib/server/compliance/findings/packs';
+import { reportData } from '$lib/server/compliance/report/data';
+import { PDF_DEFAULT_MAX_FINDINGS, PDF_MAX_FINDINGS, WEB_REPORT_ROWS } from '$lib/server/compliance/report/params';
 import { findingsRequest } from '$lib/server/pages/compliance-findings';
 import { recordTrail } from '$lib/server/trail/trail';
 import { heavyRequest } from '$lib/server/limits';
@@ -13,11 +17,10 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders }) => pageW
 
 async function report(url: URL, locals: App.Locals) {
 	const { store, parsed, audit, problems } = await findingsRequest(url);
-	if (!audit) return { audit: null, filter: parsed.filter, problems, generated_at: new Date().toISOString() };
+	const limits = { pdf_default: PDF_DEFAULT_MAX_FINDINGS, pdf_max: PDF_MAX_FINDINGS, web_rows: WEB_REPORT_ROWS };
+	if (!audit) return { audit: null, filter: parsed.filter, problems, limits, generated_at: new Date().toISOString() };
 	// who opened the report (personal data of every account with a finding), before it is shown
 	await recordTrail(store, { actor: locals.user!.username, role: locals.user!.role, action: 'view', target: `compliance report of audit ${audit.audit_id}`, details: { filters: url.search || null } });
-	const filter = { ...parsed.filter, sort: 'asc' as const, page: 1 };
-	const packs = await auditPacks(store, audit);
-	const [overview, findings, versions] = await Promise.all([complianceOverview(store, audit, filter, { packs }), findingsPage(store, audit.audit_id, filter, REPORT_MAX_ROWS), packVersionsVsCurrent(store, audit)]);
-	return { audit, filter: parsed.filter, problems, packs, overview, findings, versions, generated_at: new Date().toISOString() };
+	const [report, versions] = await Promise.all([reportData(store, audit, parsed.filter, WEB_REPORT_ROWS), packVersionsVsCurrent(store, audit)]);
+	return { audit, filter: parsed.filter, problems, limits, report, versions, generated_at: new Date().toISOString() };
 }
