@@ -67,8 +67,12 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 				await recordTrail(store, { ...actor, action: sub === 'disable' ? 'user_disabled' : 'user_enabled', target: u.username });
 				out(`${u.username} is ${u.disabled ? 'disabled' : 'active'}`);
 			} else {
-				const [{ n }] = (await store.rows<{ n: number }>(`SELECT count(*) AS n FROM import_batches WHERE source NOT IN ('demo', 'launch')`)) as [{ n: number }];
-				if (n > 0) {
+				const imported = await store.kysely
+					.selectFrom('import_batches')
+					.select((eb) => eb.fn.countAll().as('n'))
+					.where('source', 'not in', ['demo', 'launch'])
+					.executeTakeFirstOrThrow();
+				if (Number(imported.n) > 0) {
 					io.err(
 						`this store holds imported data, not just the demo: its users keep their passwords and no demo users were made.\n` +
 							`Give a user a new password with 'curewise users reset-password --username NAME --generate' (it works while the server runs), add one with 'curewise users add'.\n`
