@@ -28,8 +28,9 @@ import { GET as csvRoute } from '../../src/routes/(app)/compliance/report.csv/+s
 import { GET as parquetRoute } from '../../src/routes/(app)/compliance/report.parquet/+server.ts';
 import { GET as pdfRoute } from '../../src/routes/(app)/compliance/report.pdf/+server.ts';
 import { csvCell, sqlCsvCell } from '../../src/lib/server/csv.ts';
+import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { parseCsv } from '../support/csv.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
+import { csv as csvFile, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;
 let audit: AuditRun;
@@ -60,12 +61,14 @@ const event = (path: string) =>
 const filter = (f: Record<string, unknown> = {}): FindingsFilter => findingsFilterSchema.parse(f);
 const bytes = async (r: Response) => new Uint8Array(await r.arrayBuffer());
 
-/** the text a PDF shows: its streams inflated, the strings of its text operators decoded (pdfkit writes hex strings) */
+/** the text a PDF shows: its streams (each of its /Length) inflated, the strings of its text operators decoded (pdfkit writes hex strings) */
 function pdfText(pdf: Uint8Array): string {
-	const raw = Buffer.from(pdf).toString('latin1');
+	const buf = Buffer.from(pdf);
+	const raw = buf.toString('latin1');
 	let text = '';
-	for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-		let body = Buffer.from(m[1]!, 'latin1');
+	for (const m of raw.matchAll(/\/Length (\d+)[^>]*>>\s*stream\r?\n/g)) {
+		const start = m.index! + m[0].length;
+		let body = buf.subarray(start, start + Number(m[1]));
 		try {
 			body = inflateSync(body);
 		} catch {
@@ -249,4 +252,18 @@ describe('the PDF', () => {
 		const csv = await csvRoute(event('/compliance/report.csv?numbered=yes'));
 		expect(csv.status).toBe(400);
 	});
+});
+
+describe('imports no audit has checked (run last: it imports)', () => {
+	it('the report and the PDF say which interactions are left out', async () => {
+		const before = await reportData(t.store, audit, filter(), 1);
+		expect(before.unaudited).toBeNull();
+		const account = (await t.store.rows<{ a: string; c: string }>(`SELECT account_id AS a, customer_id AS c FROM accounts ORDER BY 1 LIMIT 1`))[0]!;
+		const imported = await importFile(t.store, { path: t.file('interactions_late.csv', csvFile([interactionsHeader, interactionRow('LATE-1', account.a, { customer_id: account.c, occurred_at: '2026-06-29T10:00:00-04:00' })])), source: 'cli' });
+		expect(imported.rows_inserted, JSON.stringify(imported)).toBe(1);
+		const d = await reportData(t.store, audit, filter(), 1);
+		expect(d.unaudited).toMatch(/^1 interactions \(29 June 2026 to 29 June 2026\) and 0 other changed rows, from 1 import since .* are not audited yet: this report leaves them out\./);
+		const text = pdfText(await bytes(await pdfRoute(event('/compliance/report.pdf'))));
+		expect(text.slice(0, text.indexOf('1. Summary'))).toContain('are not audited yet: this report leaves them out.');
+	}, 120_000);
 });

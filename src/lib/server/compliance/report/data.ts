@@ -9,6 +9,7 @@
 import { KIND_LABEL, type FindingKind, type PackInfo, type RankedView, type RateRow, type RuleRateRow } from '../../../compliance/findings.ts';
 import type { Store } from '../../db/store.ts';
 import { dataAsOf } from '../../kpi/as-of.ts';
+import { owedAudit } from '../owed.ts';
 import type { AuditInfo } from '../findings/audits.ts';
 import type { FindingsFilter } from '../findings/filters.ts';
 import { auditPacks } from '../findings/packs.ts';
@@ -75,6 +76,8 @@ export interface ReportData {
 	top: { accounts: RankedView; agents: RankedView; templates: RankedView };
 	/** the first `rows` findings in the report's order, numbered 1.. */
 	first: ReportFinding[];
+	/** imports no audit has checked yet, in words (null: none): the report leaves them out and says so */
+	unaudited: string | null;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -87,10 +90,10 @@ export const longDate = (iso: string) => {
 const FILTER_WORDS: Record<string, string> = { rule: 'rule', kind: 'kind', channel: 'channel', agent: 'agent', template: 'template', experiment: 'experiment', arm: 'arm', person: 'customer or account' };
 
 /** the report's scope in words */
-export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo[]): ReportScope {
+export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo[], weeks?: string[]): ReportScope {
 	const from = f.from ?? audit.period_from;
 	const to = f.to ?? audit.period_to;
-	const period = from || to ? `${from ? longDate(from) : 'the first contact'} to ${to ? longDate(to) : 'the last contact'}` : 'every contact the audit read';
+	const period = from || to ? `${from ? longDate(from) : 'the first contact'} to ${to ? longDate(to) : 'the last contact'}` : weeks?.length ? `every contact the audit read (the weeks of ${longDate(weeks[0]!)} to ${longDate(weeks.at(-1)!)})` : 'every contact the audit read';
 	const inScope = packs.filter((p) => !f.pack || p.pack_id === f.pack);
 	const packNames = inScope.length ? inScope.map((p) => p.title) : [f.pack ?? 'none'];
 	const filters = Object.entries(FILTER_WORDS)
@@ -124,19 +127,23 @@ const top = (store: Store, auditId: number, f: FindingsFilter, by: 'account' | '
 /** everything the report shows, with its first `rows` findings */
 export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilter, rows: number): Promise<ReportData> {
 	const packs = await auditPacks(store, audit);
-	const [overview, accounts, agents, templates, first, as_of] = await Promise.all([
+	const [overview, accounts, agents, templates, first, as_of, owed] = await Promise.all([
 		complianceOverview(store, audit, f, { packs }),
 		top(store, audit.audit_id, f, 'account', packs),
 		top(store, audit.audit_id, f, 'agent', packs),
 		top(store, audit.audit_id, f, 'template', packs),
 		reportFindings(store, audit.audit_id, f, rows),
-		dataAsOf(store).catch(() => null)
+		dataAsOf(store).catch(() => null),
+		owedAudit(store).catch(() => null)
 	]);
+	const unaudited = owed
+		? `${owed.interactions.toLocaleString('en-US')} interactions${owed.interactions_from && owed.interactions_to ? ` (${longDate(owed.interactions_from)} to ${longDate(owed.interactions_to)})` : ''} and ${(owed.changed_rows - owed.interactions).toLocaleString('en-US')} other changed rows, from ${owed.batches.length} import${owed.batches.length === 1 ? '' : 's'} since ${longDate(owed.since)}, are not audited yet: this report leaves them out. Run the audit, then make the report again.`
+		: null;
 	const ot = overview.over_time;
 	const by_week = ot.weeks.map((week, i) => ({ week, findings: ot.series.reduce((s, x) => s + (x.values[i] ?? 0), 0), contacts: ot.contacts ? (ot.contacts[i] ?? 0) : null }));
 	return {
 		audit,
-		scope: reportScope(audit, f, packs),
+		scope: reportScope(audit, f, packs, ot.weeks),
 		packs,
 		as_of,
 		findings: overview.findings,
@@ -147,6 +154,7 @@ export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilt
 		by_rule: overview.by_rule,
 		by_week,
 		top: { accounts, agents, templates },
-		first
+		first,
+		unaudited
 	};
 }

@@ -94,6 +94,17 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 	para(`Scope: ${data.scope.line}.`, 10, 'Helvetica-Bold');
 	para(`Period: ${data.scope.period}. Packs: ${data.scope.packs.join(', ')}. Segments: ${data.scope.segments}.${data.scope.filters.length ? ` Filters: ${data.scope.filters.join('; ')}.` : ''}`);
 	para(`Prepared ${longDate(opts.generatedAt.toISOString())} at ${opts.generatedAt.toISOString().slice(11, 16)} UTC. The store's data runs to ${data.as_of ? longDate(data.as_of) : 'no date (empty)'}. The audit ran ${longDate(a.started_at)}${a.run_by ? ` (run by ${a.run_by})` : ''} and checked ${int(a.contacts)} outbound contacts.`);
+	const box = (note: string, color: string) => {
+		doc.moveDown(0.3);
+		const y = doc.y;
+		doc.font('Helvetica-Bold').fontSize(10);
+		const h = doc.heightOfString(safe(note), { width: width - 16 });
+		doc.rect(MARGIN.left, y - 4, width, h + 10).lineWidth(1.5).strokeColor(color).stroke();
+		doc.fillColor('#000').text(safe(note), MARGIN.left + 8, y + 1, { width: width - 16 });
+		doc.y = y + h + 10;
+		doc.x = MARGIN.left;
+	};
+	if (data.unaudited) box(data.unaudited, '#b91c1c');
 	if (opts.truncated) {
 		doc.moveDown(0.3);
 		const note = `This PDF lists findings 1 to ${int(opts.findings.length)} of ${int(data.findings)}: at most ${int(opts.maxFindings)} were asked for. Every finding, numbered the same way, is in findings.csv and findings.parquet, which come with this PDF in the same download.`;
