@@ -7,9 +7,10 @@
  * written back to experiments/<id>.yaml and recorded in the trail with who did it.
  */
 import { BIGINT, BOOLEAN, LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { sql } from 'kysely';
 import type { Experiment } from '../../experiments/schema.ts';
 import { recordTrail } from '../trail/trail.ts';
-import type { Store } from '../db/store.ts';
+import { kyselyOn, type Store } from '../db/store.ts';
 import { LAUNCH_SOURCE } from '../ingest/import.ts';
 import { launchChecks, type CheckRules } from '../../experiments/checks.ts';
 import { checkRules } from '../compliance/message-rules.ts';
@@ -219,6 +220,8 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 		let prevLatest: number | null;
 		const assigned: Record<string, number> = Object.fromEntries(e.arms.map((a) => [a.id, 0]));
 		try {
+			// the app's tables through Kysely on the same connection, in the same transaction
+			const db = kyselyOn(conn);
 			await conn.run('BEGIN TRANSACTION');
 			try {
 				const existing = await exec(conn, 'SELECT count(*) FROM experiment_assignments WHERE experiment_id = $id', { values: { id }, types: { id: VARCHAR } });
@@ -226,8 +229,14 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 				if (n > 0) throw new ExperimentError(`experiment ${id} already has ${n.toLocaleString('en-US')} stored assignments: it cannot be launched again (a new version needs a new id)`);
 				eligible = await buildEligible(conn, e);
 				if (eligible === 0) throw new ExperimentError(`no account is eligible for ${id}: its population selects nobody in the store, so there is nothing to launch`);
-				prevLatest = toNum((await exec(conn, `SELECT max(batch_id) FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`)).rows[0]![0]);
-				batchId = Number((await exec(conn, `SELECT nextval('import_batch_seq')`)).rows[0]![0]);
+				const latest = await db
+					.selectFrom('import_batches')
+					.select((eb) => eb.fn.max('batch_id').as('id'))
+					.where('status', '=', 'imported')
+					.where((eb) => eb(eb('rows_inserted', '+', eb.ref('rows_updated')), '>', 0))
+					.executeTakeFirst();
+				prevLatest = toNum(latest?.id);
+				batchId = Number((await db.selectNoFrom(sql<bigint>`nextval('import_batch_seq')`.as('id')).executeTakeFirstOrThrow()).id);
 				const batch = BigInt(batchId);
 				const ins = await exec(
 					conn,
@@ -238,16 +247,26 @@ export function launchExperiment(store: Store, id: string, actor: Actor, opts: L
 				if (ins.changed !== eligible) throw new Error(`assigned ${ins.changed} of ${eligible} eligible accounts`);
 				for (const [v, c] of (await exec(conn, `SELECT variant, count(*) FROM experiment_assignments WHERE import_batch_id = $batch GROUP BY variant`, { values: { batch }, types: { batch: BIGINT } })).rows)
 					assigned[String(v)] = Number(c);
-				await exec(
-					conn,
-					`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms,
-						rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status)
-					 VALUES ($batch, $file, 'experiment_assignments', NULL, $source, NULL, to_timestamp($started / 1000.0), now(), $ms, $n, $n, 0, 0, 0, 'imported')`,
-					{
-						values: { batch, file: `${id} launch`, source: LAUNCH_SOURCE, started: BigInt(t0), ms: BigInt(Date.now() - t0), n: BigInt(eligible) },
-						types: { batch: BIGINT, file: VARCHAR, source: VARCHAR, started: BIGINT, ms: BIGINT, n: BIGINT }
-					}
-				);
+				await db
+					.insertInto('import_batches')
+					.values({
+						batch_id: batchId,
+						file_name: `${id} launch`,
+						table_name: 'experiment_assignments',
+						format: null,
+						source: LAUNCH_SOURCE,
+						file_bytes: null,
+						started_at: sql<Date>`CAST(${new Date(t0).toISOString()} AS TIMESTAMPTZ)`,
+						finished_at: sql<Date>`now()`,
+						duration_ms: Date.now() - t0,
+						rows_read: eligible,
+						rows_inserted: eligible,
+						rows_updated: 0,
+						rows_unchanged: 0,
+						rows_quarantined: 0,
+						status: 'imported'
+					})
+					.execute();
 				await keepSummariesFresh(conn, id, batch, prevLatest);
 				await conn.run('DROP TABLE cw_eligible');
 				await conn.run('COMMIT');
@@ -299,8 +318,12 @@ const toNum = (v: unknown): number | null => (v === null || v === undefined ? nu
  * Overview falling back to the raw tables until the next import.
  */
 async function keepSummariesFresh(conn: DuckDBConnection, id: string, batch: bigint, prevLatest: number | null): Promise<void> {
-	const p = { values: { id, batch, prev: prevLatest === null ? null : BigInt(prevLatest) }, types: { id: VARCHAR, batch: BIGINT, prev: BIGINT } };
-	await exec(conn, 'UPDATE kpi_summary_state SET batch_id = $batch WHERE batch_id IS NOT DISTINCT FROM $prev', p);
+	const p = { values: { id, batch }, types: { id: VARCHAR, batch: BIGINT } };
+	await kyselyOn(conn)
+		.updateTable('kpi_summary_state')
+		.set({ batch_id: Number(batch) })
+		.where('batch_id', 'is not distinct from', prevLatest)
+		.execute();
 	// the same rows queries/summary/filter_values.sql builds for experiments and arms
 	await exec(
 		conn,
@@ -315,14 +338,19 @@ async function keepSummariesFresh(conn: DuckDBConnection, id: string, batch: big
 async function undoLaunch(store: Store, id: string, batchId: number, prevLatest: number | null, why: string): Promise<void> {
 	const conn = await store.connect();
 	const batch = BigInt(batchId);
-	const p = { values: { id, batch, prev: prevLatest === null ? null : BigInt(prevLatest), why }, types: { id: VARCHAR, batch: BIGINT, prev: BIGINT, why: VARCHAR } };
+	const p = { values: { id, batch }, types: { id: VARCHAR, batch: BIGINT } };
+	const db = kyselyOn(conn);
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
 			await exec(conn, 'DELETE FROM experiment_assignments WHERE experiment_id = $id AND import_batch_id = $batch', p);
-			await exec(conn, `UPDATE import_batches SET status = 'rejected', error = 'launch undone: ' || $why WHERE batch_id = $batch`, p);
+			await db
+				.updateTable('import_batches')
+				.set({ status: 'rejected', error: `launch undone: ${why}` })
+				.where('batch_id', '=', batchId)
+				.execute();
 			await exec(conn, `DELETE FROM kpi_filter_values WHERE (dimension = 'experiment' AND value = $id) OR (dimension = 'arm' AND value LIKE $id || '/%')`, p);
-			await exec(conn, 'UPDATE kpi_summary_state SET batch_id = $prev WHERE batch_id = $batch', p);
+			await db.updateTable('kpi_summary_state').set({ batch_id: prevLatest }).where('batch_id', '=', batchId).execute();
 			await conn.run('COMMIT');
 		} catch (err) {
 			await conn.run('ROLLBACK').catch(() => {});
