@@ -246,6 +246,15 @@ test('the compliance chart and the experiment charts have their downloads too, s
 	expect(body).toContain('# Filters: Channel: SMS');
 	expect(body).toMatch(/\r\n# Audit \d+\r\nWeek of,/);
 	await expect(chart.getByRole('button', { name: 'Download Findings by rule over time as PNG' })).toBeVisible();
+	// at 390 px in the dark theme, every rule in the legend whole (it wraps; the chart grows)
+	await page.setViewportSize({ width: 390, height: 900 });
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.reload();
+	await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+	await expect(chart.locator('[role=img]')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+	await chart.screenshot({ path: `${OUT}/compliance-390-dark.png` });
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.emulateMedia({ colorScheme: 'light' });
 
 	await page.context().clearCookies();
 	await signIn(page, 'strategist');
@@ -268,4 +277,9 @@ test('the compliance chart and the experiment charts have their downloads too, s
 	const pFile = await p;
 	expect(pFile.suggestedFilename()).toMatch(/^curewise_supportive-reminder-effects-by-metric_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.png$/);
 	await pFile.saveAs(`${OUT}/${pFile.suggestedFilename()}`);
+	await page.setViewportSize({ width: 390, height: 900 });
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.reload();
+	await expect(eot.locator('[role=img]')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+	await page.screenshot({ path: `${OUT}/experiment-390-dark.png`, fullPage: true });
 });
