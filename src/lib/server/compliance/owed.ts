@@ -9,7 +9,8 @@
  * (auditOwedAtStart), and `curewise audit` clears it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { rows, type Store } from '../db/store.ts';
+import { sql } from 'kysely';
+import { kyselyOn, type Store } from '../db/store.ts';
 import { recordTrail } from '../trail/trail.ts';
 import { auditInProgress, latestFullAudit, runAudit, type AuditRun } from './audit.ts';
 
@@ -59,20 +60,28 @@ export async function recordOwedAudit(
 	owed: { batch: bigint; table: string; file: string; changedRows: number; interactions: { n: number; from: string | null; to: string | null } | null }
 ): Promise<void> {
 	if (owed.changedRows <= 0) return;
-	await conn.run(
-		`INSERT INTO audit_owed (batch_id, table_name, file_name, changed_rows, interactions, interactions_from, interactions_to, recorded_at)
-		 VALUES ($batch, $table, $file, $rows, $n, $from::TIMESTAMPTZ, $to::TIMESTAMPTZ, now())`,
-		{
-			batch: owed.batch,
-			table: owed.table,
-			file: owed.file,
-			rows: BigInt(owed.changedRows),
-			n: BigInt(owed.interactions?.n ?? 0),
-			from: owed.interactions?.from ?? null,
-			to: owed.interactions?.to ?? null
-		}
-	);
+	// in the import's transaction: Kysely on its connection (db/store.ts)
+	await kyselyOn(conn)
+		.insertInto('audit_owed')
+		.values({
+			batch_id: Number(owed.batch),
+			table_name: owed.table,
+			file_name: owed.file,
+			changed_rows: owed.changedRows,
+			interactions: owed.interactions?.n ?? 0,
+			interactions_from: owed.interactions?.from ? instant(owed.interactions.from) : null,
+			interactions_to: owed.interactions?.to ? instant(owed.interactions.to) : null,
+			recorded_at: sql<Date>`now()`
+		})
+		.execute();
 }
+
+/** an ISO 8601 instant ('…Z') as the TIMESTAMPTZ it is */
+const instant = (iso: string) => sql<Date>`CAST(${iso} AS TIMESTAMPTZ)`;
+
+/** a TIMESTAMPTZ column as ISO 8601 in UTC ('2026-03-02T09:00:00Z'), whatever the connection's time zone */
+const utc = <C extends 'interactions_from' | 'interactions_to' | 'recorded_at'>(c: C) =>
+	sql<string | null>`strftime(${sql.ref(c)} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`.as(c);
 
 /** this process's follow-ups: audits that will run, and the last one's failure */
 const g = globalThis as unknown as { __curewiseOwed?: { waiting: number; error: string | null; errorAt: number } };
@@ -97,13 +106,11 @@ export function auditWillFollow(): (error: string | null) => void {
 /** what no audit has checked yet, or null when every import has been audited */
 export async function owedAudit(store: Store): Promise<OwedAudit | null> {
 	const batches = (
-		await store.rows<OwedBatch>(
-			`SELECT batch_id, table_name, file_name, changed_rows, interactions,
-				strftime(interactions_from AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS interactions_from,
-				strftime(interactions_to AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS interactions_to,
-				strftime(recorded_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS recorded_at
-			FROM audit_owed ORDER BY batch_id`
-		)
+		await store.kysely
+			.selectFrom('audit_owed')
+			.select(['batch_id', 'table_name', 'file_name', 'changed_rows', 'interactions', utc('interactions_from'), utc('interactions_to'), utc('recorded_at')])
+			.orderBy('batch_id')
+			.execute()
 	).map((b) => ({ ...b, batch_id: Number(b.batch_id), changed_rows: Number(b.changed_rows), interactions: Number(b.interactions) }));
 	if (!batches.length) return null;
 	const dates = (k: 'interactions_from' | 'interactions_to') => batches.map((b) => b[k]).filter((d): d is string => d !== null).sort();
