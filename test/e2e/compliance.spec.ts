@@ -42,7 +42,7 @@ test('a compliance officer sees the overview of the latest audit, with findings 
 	// the tables by pack, rule, channel, agent, template and arm
 	await expect(page.getByTestId('by-pack')).toContainText('Regulation F');
 	await expect(page.getByTestId('by-rule').locator('tbody tr')).not.toHaveCount(0);
-	await expect(page.getByTestId('by-channel')).toContainText('call');
+	await expect(page.getByTestId('by-channel')).toContainText('Call');
 	for (const id of ['by-agent', 'by-template', 'by-arm']) await expect(page.getByTestId(id).locator('tbody tr')).not.toHaveCount(0);
 
 	// the audit and the pack versions it used

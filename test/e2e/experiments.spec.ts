@@ -100,7 +100,7 @@ test('a strategist drafts, launches, downloads, stops and concludes an experimen
 
 	// the assignments, as CSV and as Parquet
 	const csvDownload = page.waitForEvent('download');
-	await page.getByTestId('download-csv').click();
+	await page.getByTestId('download-assignments-csv').click();
 	const csv = await (await csvDownload).createReadStream().then((s) => s.toArray()).then((c) => Buffer.concat(c).toString('utf8'));
 	const lines = csv.trim().split(/\r?\n/);
 	expect(lines[0]).toBe('experiment_id,account_id,variant,assigned_at');
@@ -156,7 +156,7 @@ test('leadership reads the experiments and their results, without any action', a
 	// the scan for uneven effects is named, vulnerable customers included; a flagged segment is called out
 	await expect(page.getByTestId('uneven-effects')).toContainText(/(Uneven effect: .* Look at this segment before shipping to everyone\.|No segment's effect differs from the rest's: .* vulnerable customers always included, Holm-corrected over the \d+ comparisons of the scan\.)/);
 	for (const name of ['Stop…', 'Conclude…', 'Edit the draft', 'Copy as a new version']) await expect(page.getByRole('button', { name }).or(page.getByRole('link', { name }))).toHaveCount(0);
-	// (the charts' own CSV buttons share the test id: the assignments are what leadership may not download)
+	// the assignments are what leadership may not download (the charts' own CSV buttons are theirs)
 	await expect(page.getByRole('link', { name: /Assignments CSV/ })).toHaveCount(0);
 
 	// a POST to an action, from a leadership session, is refused

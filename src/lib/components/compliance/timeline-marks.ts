@@ -15,7 +15,8 @@ export const CHANNEL_COLOUR: Record<string, string> = {
 	sms: PALETTE[2]!,
 	email: PALETTE[3]!,
 	push: PALETTE[5]!,
-	in_app: PALETTE[7]!,
+	// Okabe–Ito's black, drawn in the text colour so it stays visible on the dark theme's ground
+	in_app: 'var(--text)',
 	letter: '#999999'
 };
 export const CHANNEL_LABEL: Record<string, string> = { all: 'All channels', ...CHANNEL.labels };
