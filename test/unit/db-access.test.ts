@@ -31,7 +31,6 @@ const ALLOWED: Record<string, string> = {
 	'src/lib/server/compliance/contact-index.ts': 'to convert',
 	'src/lib/server/compliance/findings/audits.ts': 'to convert',
 	'src/lib/server/ingest/import.ts': 'to convert',
-	'src/lib/server/kpi/summary-tables.ts': 'to convert'
 };
 
 /** the table names of AppDatabase in db/schema.ts */

@@ -8,7 +8,8 @@
  * slower, never wrong. Tests check both ways give the same numbers.
  */
 import { createHash } from 'node:crypto';
-import type { Store } from '../db/store.ts';
+import { sql } from 'kysely';
+import { kyselyOn, type Store } from '../db/store.ts';
 import { filterArgs } from './filter-args.ts';
 import { raiseMemoryLimit } from '../compliance/audit.ts';
 import { querySql, queryStatements } from '../paths.ts';
@@ -121,15 +122,15 @@ const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOStrin
 
 /** runs each statement of queries/<step>.sql with the parameters it names */
 async function runStep(conn: Conn, step: string, params: Record<string, unknown>): Promise<void> {
-	for (const sql of queryStatements(step)) {
-		const code = sql.replace(/--.*$/gm, '');
+	for (const stmt of queryStatements(step)) {
+		const code = stmt.replace(/--.*$/gm, '');
 		const args = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code)));
-		await conn.run(sql, Object.keys(args).length ? (args as Record<string, DuckDBValue>) : undefined);
+		await conn.run(stmt, Object.keys(args).length ? (args as Record<string, DuckDBValue>) : undefined);
 	}
 }
 
-async function one<T>(conn: Conn, sql: string, params?: Record<string, DuckDBValue>): Promise<T> {
-	const reader = await conn.runAndReadAll(sql, params);
+async function one<T>(conn: Conn, text: string, params?: Record<string, DuckDBValue>): Promise<T> {
+	const reader = await conn.runAndReadAll(text, params);
 	return reader.getRowObjectsJS()[0] as T;
 }
 
@@ -151,13 +152,22 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 	try {
 		await conn.run('BEGIN TRANSACTION');
 		try {
-			const prev = await one<{ as_of: unknown; batch_id: unknown; layout: string | null; appended_rows: unknown } | undefined>(
-				conn,
-				'SELECT as_of, batch_id, layout, appended_rows FROM kpi_summary_state LIMIT 1'
-			);
-			const latest = await one<{ b: unknown }>(conn, `SELECT max(batch_id) AS b FROM import_batches WHERE status = 'imported' AND rows_inserted + rows_updated > 0`);
+			// the state row through Kysely, on this connection: in the refresh's transaction
+			const k = kyselyOn(conn);
+			// as_of as text: kysely-duckdb turns a DATE into local midnight, a day off east of UTC
+			const prev = await k
+				.selectFrom('kpi_summary_state')
+				.select([sql<string>`strftime(as_of, '%Y-%m-%d')`.as('as_of'), 'batch_id', 'layout', 'appended_rows'])
+				.limit(1)
+				.executeTakeFirst();
+			const latest = await k
+				.selectFrom('import_batches')
+				.select((eb) => eb.fn.max('batch_id').as('b'))
+				.where('status', '=', 'imported')
+				.where((eb) => eb(eb('rows_inserted', '+', eb.ref('rows_updated')), '>', 0))
+				.executeTakeFirst();
 			const batchId = latest?.b == null ? null : Number(latest.b);
-			await conn.run('DELETE FROM kpi_summary_state');
+			await k.deleteFrom('kpi_summary_state').execute();
 			if (!asOf) {
 				await conn.run('COMMIT');
 				return null;
@@ -218,13 +228,17 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 			}
 			if (batchId != null) await conn.run('DELETE FROM kpi_replaced_rows WHERE batch_id <= $b', { b: BigInt(batchId) });
 			const duration = Date.now() - t0;
-			await conn.run('INSERT INTO kpi_summary_state BY NAME SELECT $as_of::DATE AS as_of, $batch AS batch_id, now() AS refreshed_at, $ms AS duration_ms, $layout AS layout, $appended AS appended_rows', {
-				as_of: asOf,
-				batch: batchId,
-				ms: duration,
-				layout: summaryLayout(),
-				appended: BigInt(appended)
-			});
+			await k
+				.insertInto('kpi_summary_state')
+				.values({
+					as_of: sql<Date>`CAST(${asOf} AS DATE)`,
+					batch_id: batchId,
+					refreshed_at: sql<Date>`now()`,
+					duration_ms: duration,
+					layout: summaryLayout(),
+					appended_rows: appended
+				})
+				.execute();
 			await conn.run('COMMIT');
 			return { as_of: asOf, batch_id: batchId, duration_ms: duration, mode, ...(reason && mode === 'full' ? { reason } : {}), ...(touched ? { touched } : {}), steps };
 		} catch (e) {
