@@ -12,7 +12,8 @@
  * contact_index_state records what the index was made from.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { rows } from '../db/store.ts';
+import { sql } from 'kysely';
+import { kyselyOn, rows } from '../db/store.ts';
 import { queryStatements } from '../paths.ts';
 import type { IndexRefresh } from '../../compliance/audit.ts';
 
@@ -35,24 +36,33 @@ async function runFile(conn: DuckDBConnection, file: string, params: Record<stri
  * and aud_pz (the zones of addresses over time, audit_accounts.sql).
  */
 export async function refreshContactIndex(conn: DuckDBConnection): Promise<IndexRefresh> {
-	const [state] = await rows<State>(conn, `SELECT batch_id, interactions, max_rid FROM contact_index_state`);
-	const [now] = (await rows<State>(
+	// the state and the import batches through Kysely, on this connection: in the audit's transaction
+	const k = kyselyOn(conn);
+	const saved = await k.selectFrom('contact_index_state').select(['batch_id', 'interactions', 'max_rid']).executeTakeFirst();
+	const state: State | undefined = saved && { batch_id: Number(saved.batch_id), interactions: Number(saved.interactions), max_rid: Number(saved.max_rid) };
+	const latest = await k
+		.selectFrom('import_batches')
+		.select((eb) => eb.fn.coalesce(eb.fn.max('batch_id'), eb.lit(0)).as('b'))
+		.executeTakeFirstOrThrow();
+	const [data] = (await rows<Omit<State, 'batch_id'>>(
 		conn,
-		`SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS batch_id, (SELECT count(*) FROM interactions) AS interactions,
-			(SELECT coalesce(max(rowid), -1) FROM interactions) AS max_rid`
-	)) as [State];
+		`SELECT (SELECT count(*) FROM interactions) AS interactions, (SELECT coalesce(max(rowid), -1) FROM interactions) AS max_rid`
+	)) as [Omit<State, 'batch_id'>];
+	const now: State = { batch_id: Number(latest.b), interactions: Number(data.interactions), max_rid: Number(data.max_rid) };
 	let reason: string | undefined;
 	if (!state) {
 		const [{ n }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM contact_index`)) as [{ n: number }];
 		reason = Number(n) > 0 ? 'the index was made by an earlier version' : 'no index yet';
 	}
 	else {
-		const [{ n }] = (await rows<{ n: number }>(
-			conn,
-			`SELECT count(*) AS n FROM import_batches WHERE batch_id > $b AND table_name IN ('interactions', 'accounts') AND rows_updated > 0`,
-			{ b: state.batch_id }
-		)) as [{ n: number }];
-		if (n > 0) reason = 'an import changed interactions or accounts in place';
+		const changed = await k
+			.selectFrom('import_batches')
+			.select((eb) => eb.fn.countAll().as('n'))
+			.where('batch_id', '>', state.batch_id)
+			.where('table_name', 'in', ['interactions', 'accounts'])
+			.where('rows_updated', '>', 0)
+			.executeTakeFirstOrThrow();
+		if (Number(changed.n) > 0) reason = 'an import changed interactions or accounts in place';
 		else if (now.interactions < state.interactions || now.max_rid < state.max_rid) reason = 'interactions were removed';
 	}
 	const mode: IndexRefresh['mode'] = reason ? 'rebuild' : state!.interactions === now.interactions && state!.max_rid === now.max_rid ? 'current' : 'append';
@@ -67,8 +77,11 @@ export async function refreshContactIndex(conn: DuckDBConnection): Promise<Index
 		await runFile(conn, 'contact_index_append', { after_rid: after });
 		const [{ n: total }] = (await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM contact_index`)) as [{ n: number }];
 		added = total - before;
-		await conn.run('DELETE FROM contact_index_state');
-		await rows(conn, `INSERT INTO contact_index_state VALUES ($batch_id, $interactions, $max_rid, now())`, { ...now });
+		await k.deleteFrom('contact_index_state').execute();
+		await k
+			.insertInto('contact_index_state')
+			.values({ ...now, refreshed_at: sql<Date>`now()` })
+			.execute();
 	}
 	return { mode, rows: added, ...(reason ? { reason } : {}) };
 }
