@@ -81,7 +81,7 @@ const instant = (iso: string) => sql<Date>`CAST(${iso} AS TIMESTAMPTZ)`;
 
 /** a TIMESTAMPTZ column as ISO 8601 in UTC ('2026-03-02T09:00:00Z'), whatever the connection's time zone */
 const utc = <C extends 'interactions_from' | 'interactions_to' | 'recorded_at'>(c: C) =>
-	sql<string | null>`strftime(${sql.ref(c)} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`.as(c);
+	sql<C extends 'recorded_at' ? string : string | null>`strftime(${sql.ref(c)} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`.as(c);
 
 /** this process's follow-ups: audits that will run, and the last one's failure */
 const g = globalThis as unknown as { __curewiseOwed?: { waiting: number; error: string | null; errorAt: number } };
