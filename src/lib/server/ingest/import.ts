@@ -13,7 +13,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ANNOTATION_COLUMNS, tableDef, tableFromFileName, type TableDef, type TableName } from '../../contract.ts';
 import { recordTrail } from '../trail/trail.ts';
-import { rows, type Store } from '../db/store.ts';
+import { sql } from 'kysely';
+import { kyselyOn, rows, type Store } from '../db/store.ts';
 import { replacedRowColumns } from '../kpi/summary-tables.ts';
 import { recordOwedAudit } from '../compliance/owed.ts';
 import { recordZoneChanges } from '../compliance/zone-history.ts';
@@ -265,7 +266,7 @@ async function readHeader(conn: DuckDBConnection, path: string, format: Format, 
 }
 
 /** Runs a statement while reporting DuckDB's own progress. */
-async function runWithProgress(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, tick: (pct: number) => void) {
+async function runWithProgress(conn: DuckDBConnection, stmt: string, params: Record<string, DuckDBValue>, tick: (pct: number) => void) {
 	const timer = setInterval(() => {
 		try {
 			const p = conn.progress;
@@ -275,7 +276,7 @@ async function runWithProgress(conn: DuckDBConnection, sql: string, params: Reco
 		}
 	}, 200);
 	try {
-		await conn.run(sql, params);
+		await conn.run(stmt, params);
 	} finally {
 		clearInterval(timer);
 	}
@@ -408,24 +409,28 @@ export async function recordRejected(
 	source: ImportSource,
 	started: number
 ): Promise<number> {
-	const [row] = await rows<{ id: number }>(
-		conn,
-		`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms, status, error)
-		 VALUES (nextval('import_batch_seq'), $file, $table, $format, $source, $bytes, to_timestamp($started / 1000.0), now(), $ms, 'rejected', $error)
-		 RETURNING batch_id AS id`,
-		{
-			file: r.file,
-			table: r.table,
+	const row = await kyselyOn(conn)
+		.insertInto('import_batches')
+		.values({
+			batch_id: sql<number>`nextval('import_batch_seq')`,
+			file_name: r.file,
+			table_name: r.table,
 			format,
 			source,
-			bytes: bytes === null ? null : BigInt(bytes),
-			started: BigInt(started),
-			ms: BigInt(Date.now() - started),
+			file_bytes: bytes,
+			started_at: instant(started),
+			finished_at: sql<Date>`now()`,
+			duration_ms: Date.now() - started,
+			status: 'rejected',
 			error: r.error
-		}
-	);
-	return row!.id;
+		})
+		.returning('batch_id')
+		.executeTakeFirstOrThrow();
+	return Number(row.batch_id);
 }
+
+/** a moment (ms since the epoch) as the TIMESTAMPTZ it is */
+const instant = (ms: number) => sql<Date>`CAST(${new Date(ms).toISOString()} AS TIMESTAMPTZ)`;
 
 type Counts = Pick<ImportResult, 'batch_id' | 'rows_read' | 'rows_inserted' | 'rows_updated' | 'rows_unchanged' | 'rows_quarantined'>;
 
@@ -462,7 +467,7 @@ async function stage(
 		if (passThrough(c)) return q(name);
 		return c.type === 'enum' ? enumRawKept(c, typedExpr(c, true)) : stagedRaw(c);
 	});
-	const sql = `CREATE TEMP TABLE cw_typed AS
+	const stmt = `CREATE TEMP TABLE cw_typed AS
 		SELECT ${[...kept, ...extraCols, ...plan.typed].join(', ')}, ${extraJson} AS extra
 		FROM (SELECT ${[
 			...[...header.contract].map(([name, inFile]) => `${asText(inFile)} AS ${stagedRaw(colDef(def, name))}`),
@@ -470,7 +475,7 @@ async function stage(
 		].join(', ')} FROM ${reader(format)})`;
 	try {
 		const est = format === 'csv' ? estimateRows(path, statSync(path).size) : 0;
-		await runWithProgress(conn, sql, { path }, (pct) => progress('reading', pct * 0.6, Math.round((pct / 100) * est)));
+		await runWithProgress(conn, stmt, { path }, (pct) => progress('reading', pct * 0.6, Math.round((pct / 100) * est)));
 	} catch (e) {
 		throw new RejectedFile(readError(e, fileName, undefined, path));
 	}
@@ -498,7 +503,8 @@ async function importInTransaction(
 	// staged rowid), so DuckDB may check and write in parallel without ordering
 	await conn.run('SET preserve_insertion_order = false');
 	await conn.run('BEGIN TRANSACTION');
-	const [{ id: batchId }] = (await rows<{ id: number }>(conn, `SELECT nextval('import_batch_seq') AS id`)) as [{ id: number }];
+	const [{ id }] = (await rows<{ id: number }>(conn, `SELECT nextval('import_batch_seq') AS id`)) as [{ id: number }];
+	const batchId = Number(id);
 	const batch = BigInt(batchId);
 	const present = new Set(header.contract.keys());
 	const plan = checkPlan(def, present);
@@ -568,11 +574,13 @@ async function importInTransaction(
 			.join(' + ')}) AS nl FROM cw_typed WHERE ${cells.map((r) => `contains(${r}, chr(10))`).join(' OR ')}`);
 		line = `2 + b._row + coalesce((SELECT sum(p.nl) FROM cw_nl p WHERE p._row < b._row), 0)`;
 	}
-	await conn.run(
-		`INSERT INTO quarantine (batch_id, table_name, file_name, line_number, record_key, raw, reasons, quarantined_at)
-		 SELECT $batch, $table, $file, ${line}, _key, _raw, _reasons, now() FROM cw_bad b ORDER BY b._row`,
-		{ batch, table: def.name, file: fileName }
-	);
+	// the app's quarantine table through Kysely (on the import's transaction), its rows from the staged ones
+	const k = kyselyOn(conn);
+	await k
+		.insertInto('quarantine')
+		.columns(['batch_id', 'table_name', 'file_name', 'line_number', 'record_key', 'raw', 'reasons', 'quarantined_at'])
+		.expression(sql`SELECT ${batchId}, ${def.name}, ${fileName}, ${sql.raw(line)}, _key, _raw, _reasons, now() FROM cw_bad b ORDER BY b._row`)
+		.execute();
 	const quarantined = badRows;
 	step('quarantine');
 	progress('writing', 70, rowsRead);
@@ -647,40 +655,40 @@ async function importInTransaction(
 	}
 
 	// 6. rows quarantined by earlier imports and now imported: mark them resolved
-	const [{ n: open }] = (await rows<{ n: number }>(
-		conn,
-		`SELECT count(*) AS n FROM quarantine WHERE table_name = $table AND resolved_batch_id IS NULL AND batch_id <> $batch`,
-		{ table: def.name, batch }
-	)) as [{ n: number }];
+	const earlier = k.selectFrom('quarantine').where('table_name', '=', def.name).where('resolved_batch_id', 'is', null).where('batch_id', '<>', batchId);
+	const open = Number((await earlier.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 	if (open > 0) {
-		await conn.run(
-			`UPDATE quarantine SET resolved_batch_id = $batch
-			 WHERE table_name = $table AND resolved_batch_id IS NULL AND batch_id <> $batch
-			 AND record_key IN (SELECT ${def.primaryKey.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(` || '|' || `)} FROM ${good})`,
-			{ table: def.name, batch }
-		);
+		const key = def.primaryKey.map((c) => `CAST(${q(c)} AS VARCHAR)`).join(` || '|' || `);
+		await k
+			.updateTable('quarantine')
+			.set({ resolved_batch_id: batchId })
+			.where('table_name', '=', def.name)
+			.where('resolved_batch_id', 'is', null)
+			.where('batch_id', '<>', batchId)
+			.where('record_key', 'in', sql<string>`(SELECT ${sql.raw(key)} FROM ${sql.raw(good)})`)
+			.execute();
 	}
 
-	await conn.run(
-		`INSERT INTO import_batches (batch_id, file_name, table_name, format, source, file_bytes, started_at, finished_at, duration_ms,
-			rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, status)
-		 VALUES ($batch, $file, $table, $format, $source, $bytes, to_timestamp($started / 1000.0), now(), $ms, $read, $ins, $upd, $same, $bad, 'imported')`,
-		{
-			batch,
-			file: fileName,
-			table: def.name,
+	await k
+		.insertInto('import_batches')
+		.values({
+			batch_id: batchId,
+			file_name: fileName,
+			table_name: def.name,
 			format,
 			source,
-			bytes: BigInt(bytes),
-			started: BigInt(started),
-			ms: BigInt(Date.now() - started),
-			read: BigInt(rowsRead),
-			ins: BigInt(inserted),
-			upd: BigInt(updated),
-			same: BigInt(unchanged),
-			bad: BigInt(quarantined)
-		}
-	);
+			file_bytes: bytes,
+			started_at: instant(started),
+			finished_at: sql<Date>`now()`,
+			duration_ms: Date.now() - started,
+			rows_read: rowsRead,
+			rows_inserted: inserted,
+			rows_updated: updated,
+			rows_unchanged: unchanged,
+			rows_quarantined: quarantined,
+			status: 'imported'
+		})
+		.execute();
 	// the audit the import owes, in its transaction: an import that commits is never left unaudited unseen
 	await recordOwedAudit(conn, { batch, table: def.name, file: fileName, changedRows: inserted + updated, interactions: owedInteractions });
 	return {
