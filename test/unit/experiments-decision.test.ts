@@ -52,7 +52,7 @@ describe('the decision rule', () => {
 	test('ship: significantly better on the primary metric, no guardrail breached', () => {
 		const d = decideExperiment(input([cure('supportive')], [guard('supportive', 'complaints_per_1k_assigned', 'Complaints per 1,000 assigned', 'harm', 'ok')]));
 		expect(d).toMatchObject({ decision: 'ship', arms: ['supportive'], tone: 'good', days_left: null });
-		expect(d.sentence).toBe('Ship supportive: cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), no guardrail harmed.');
+		expect(d.sentence).toBe('Ship Supportive: cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), no guardrail harmed.');
 	});
 
 	test('stop: breached guardrails, in words by how they failed', () => {
@@ -67,14 +67,14 @@ describe('the decision rule', () => {
 			)
 		);
 		expect(d).toMatchObject({ decision: 'stop', arms: ['daily_call'], tone: 'bad' });
-		expect(d.sentence).toBe('Stop daily_call: complaints per 1,000 assigned and opt-outs per 1,000 assigned significantly worse, presumed violations above the hard limit.');
+		expect(d.sentence).toBe('Stop Daily call: complaints per 1,000 assigned and opt-outs per 1,000 assigned significantly worse, presumed violations above the hard limit.');
 		expect(d.reasons).toHaveLength(3);
 	});
 
 	test('stop: significantly worse on the primary metric, even with no guardrail breached', () => {
 		const d = decideExperiment(input([cure('harsh', { difference: { estimate: -0.04, se: 0.01, lower: -0.06, upper: -0.02 } })], []));
 		expect(d.decision).toBe('stop');
-		expect(d.sentence).toBe('Stop harsh: cure rate (30 days) significantly worse.');
+		expect(d.sentence).toBe('Stop Harsh: cure rate (30 days) significantly worse.');
 	});
 
 	test('a stop wins over a ship in another arm', () => {
@@ -92,7 +92,7 @@ describe('the decision rule', () => {
 	test('keep running: better, but a non-inferiority margin not yet shown', () => {
 		const d = decideExperiment(input([cure('supportive')], [guard('supportive', 'complaints_per_1k_assigned', 'Complaints per 1,000 assigned', 'non_inferiority', 'not_enough_data')]));
 		expect(d.decision).toBe('keep_running');
-		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (23 Jul 2026); supportive is better on cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), but complaints per 1,000 assigned is not yet shown within its margin.');
+		expect(d.sentence).toBe('Keep running: about 23 more days to the planned end (23 Jul 2026); Supportive is better on cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp), but complaints per 1,000 assigned is not yet shown within its margin.');
 		expect(d.reasons).toContain('supportive is significantly better on cure rate (30 days), but complaints per 1,000 assigned is not yet shown within its margin');
 	});
 

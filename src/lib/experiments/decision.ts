@@ -21,6 +21,7 @@ import type { ExperimentAnalysis, ExperimentDecision, MetricResult } from './ana
 import { ends, formatDiff, verdict } from './results.ts';
 import { MIN_RUN_DAYS } from './schema.ts';
 import { formatDate } from '../format.ts';
+import { humanize } from '../vocabulary.ts';
 
 export type { DecisionKind, ExperimentDecision } from './analysis-types.ts';
 
@@ -39,6 +40,8 @@ export interface DecisionInput {
 const days = (from: string, to: string) => Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** an arm as the pages name it (daily_call: Daily call), never its raw id */
+const armName = (arm: string) => humanize(arm);
 
 /** "cure rate (30 days) +3.1 pp (+0.6 to +5.6 pp)" */
 function effectWords(r: MetricResult): string {
@@ -101,7 +104,7 @@ function decide(input: DecisionInput): ExperimentDecision {
 			decision: 'stop',
 			arms: stops.map((s) => s.arm),
 			tone: 'bad',
-			sentence: stops.length === 1 ? `Stop ${stops[0]!.arm}: ${stops[0]!.words}.` : `Stop ${list(stops.map((s) => s.arm))}: ${stops.map((s) => `${s.arm}: ${s.words}`).join('; ')}.`,
+			sentence: stops.length === 1 ? `Stop ${armName(stops[0]!.arm)}: ${stops[0]!.words}.` : `Stop ${list(stops.map((s) => armName(s.arm)))}: ${stops.map((s) => `${armName(s.arm)}: ${s.words}`).join('; ')}.`,
 			reasons: [...trust, ...stops.flatMap((s) => s.reasons)],
 			days_left: null,
 			results_open_on: null
@@ -120,7 +123,7 @@ function decide(input: DecisionInput): ExperimentDecision {
 			decision: 'ship',
 			arms: [best.arm],
 			tone: 'good',
-			sentence: `Ship ${best.arm}: ${effectWords(best.p)}, ${guards.length ? 'no guardrail harmed' : 'no guardrail set'}.`,
+			sentence: `Ship ${armName(best.arm)}: ${effectWords(best.p)}, ${guards.length ? 'no guardrail harmed' : 'no guardrail set'}.`,
 			reasons: [`${best.arm}: significantly better on ${lower(best.p.label)} (${a.mode === 'sequential' ? 'always-valid' : 'fixed-horizon'} analysis, after the correction for several comparisons)`, ...guards.map((g) => g.message)],
 			days_left: null,
 			results_open_on: null
@@ -138,7 +141,7 @@ function decide(input: DecisionInput): ExperimentDecision {
 	// better on the primary metric, but a non-inferiority margin not yet shown
 	const pending = better.find((x) => unproven(x.arm).length > 0);
 	const status = pending
-		? `${pending.arm} is better on ${effectWords(pending.p)}, but ${list([...new Set(unproven(pending.arm).map((g) => lower(g.label)))])} ${unproven(pending.arm).length > 1 ? 'are' : 'is'} not yet shown within ${unproven(pending.arm).length > 1 ? 'their margins' : 'its margin'}`
+		? `${armName(pending.arm)} is better on ${effectWords(pending.p)}, but ${list([...new Set(unproven(pending.arm).map((g) => lower(g.label)))])} ${unproven(pending.arm).length > 1 ? 'are' : 'is'} not yet shown within ${unproven(pending.arm).length > 1 ? 'their margins' : 'its margin'}`
 		: `no significant change in ${label} yet, no guardrail breached`;
 	if (left > 0) {
 		const target = input.mde != null && primary(arms[0] ?? '') ? ` to detect ${formatDiff(primary(arms[0]!)!.unit, input.mde).replace(/^\+/, 'a change of ')}` : '';
