@@ -237,7 +237,7 @@ CREATE TABLE experiment_alerts (
 		version: 5,
 		name: 'the KPI filters as macros',
 		sql: `
--- the Overview's filters (README, "Filters"), one definition for every query in queries/kpi/
+-- the Overview's filters (docs/metrics.md, "Filters"), one definition for every query in queries/kpi/
 -- an account the account filters select: its attributes, and its assignment to an experiment (and arm)
 CREATE MACRO kpi_account_match(account, a_segment, a_product, a_region, a_vulnerable, segment, product, region, vulnerable, experiment, arm) AS
 	(segment IS NULL OR a_segment = segment)
