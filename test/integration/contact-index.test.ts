@@ -68,11 +68,14 @@ test('built by the first audit, appended by the next, rebuilt after in-place cha
 	expect(await lateOrEarly(rebuilt.audit_id)).toEqual(['I1', 'I2', 'I3', 'I4']);
 	expect(await indexRows()).toEqual({ n: 4, rids: 4, interactions: 4 });
 
-	// an account moved to another zone: 21:30 and 22:00 in New York are 18:30 and 19:00 in Los Angeles
+	// an account moved to another zone after the calls: the index is rebuilt, and each call is still
+	// judged in the zone the account had when it was made (New York), not the new one (Los Angeles,
+	// where 21:30 and 22:00 would be 18:30 and 19:00): a past violation does not disappear
+	// (12 CFR 1006.6(b)(1)(i): the consumer's location at the time of the communication)
 	await importRows('accounts_2.csv', accountsHeader, [accountRow('A1', { timezone: 'America/Los_Angeles' })]);
 	const moved = await runAudit(t.store, { trigger: 'cli' });
 	expect(moved.index?.mode).toBe('rebuild');
-	expect(await lateOrEarly(moved.audit_id)).toEqual(['I1', 'I4']);
+	expect(await lateOrEarly(moved.audit_id)).toEqual(['I1', 'I2', 'I3', 'I4']);
 });
 
 test('an audit of a period reads only the index rows around it', async () => {

@@ -192,7 +192,7 @@ describe('a bad mapping is refused with the file, the field and the problem', ()
 	test('a table or a column that the contract does not have, a required column left out', async () => {
 		expect(await problems(ACCOUNTS.replace('  accounts:', '  acounts:'))).toEqual([`${file}: tables.acounts: unknown table "acounts"; the contract's tables are accounts, delinquencies, interactions, payments, complaints, contact_preferences, experiment_assignments`]);
 		expect(await problems(withColumn(/region: \{ value: US-MA \}/, 'regoin: { value: US-MA }'))).toEqual([
-			`${file}: tables.accounts.columns.regoin: accounts has no column regoin (its columns: account_id, customer_id, segment, product, region, timezone, opened_on, currency, risk_score, vulnerable, closed_on, closed_reason); a column outside the contract goes under extra`,
+			`${file}: tables.accounts.columns.regoin: accounts has no column regoin (its columns: account_id, customer_id, segment, product, region, timezone, opened_on, currency, risk_score, vulnerable, closed_on, closed_reason, locality); a column outside the contract goes under extra`,
 			`${file}: tables.accounts.columns: the contract's required column region is not mapped`
 		]);
 		expect(await problems(withColumn(/      product: \{ value: card \}\n/, ''))).toEqual([`${file}: tables.accounts.columns: the contract's required column product is not mapped`]);
