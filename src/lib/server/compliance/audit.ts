@@ -13,11 +13,13 @@
  * land whole or not at all).
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { sql, type Kysely } from 'kysely';
 import { totalmem } from 'node:os';
 import { z } from 'zod';
 import type { PolicyPack, PolicyRule } from '../../compliance/packs.ts';
+import type { AppDatabase } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
-import { rows } from '../db/store.ts';
+import { kyselyOn, rows } from '../db/store.ts';
 import { querySql, queryStatements } from '../paths.ts';
 import { dropIndexTemps, refreshContactIndex } from './contact-index.ts';
 import type { AuditFinding, AuditPackRef, AuditRun, IndexRefresh } from '../../compliance/audit.ts';
@@ -161,16 +163,26 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 	return { sql, params };
 }
 
-type AuditRow = Omit<AuditRun, 'packs'> & { packs: string };
+/**
+ * compliance_audits' rows through Kysely (db/schema.ts). Its instants and dates are read as text,
+ * written in SQL: kysely-duckdb returns a DATE as a Date at local midnight (a day off east of UTC),
+ * and Kysely's connections do not set the time zone to UTC; the counts are BIGINT (bigint).
+ */
+const utcInstant = (c: 'started_at' | 'finished_at') => sql<string | null>`strftime(${sql.ref(c)} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`.as(c);
+const isoDay = (c: 'period_from' | 'period_to') => sql<string | null>`strftime(${sql.ref(c)}, '%Y-%m-%d')`.as(c);
+
+const selectAudits = (k: Kysely<AppDatabase>) =>
+	k
+		.selectFrom('compliance_audits')
+		.select(['audit_id', utcInstant('started_at'), utcInstant('finished_at'), isoDay('period_from'), isoDay('period_to'), 'packs', 'trigger', 'run_by', 'contacts', 'findings', 'duration_ms', 'status']);
+
+type AuditRow = Awaited<ReturnType<ReturnType<typeof selectAudits>['executeTakeFirstOrThrow']>>;
 
 function toRun(r: AuditRow): AuditRun {
-	const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
 	return {
 		...r,
-		started_at: iso(r.started_at)!,
-		finished_at: iso(r.finished_at),
-		period_from: r.period_from == null ? null : iso(r.period_from)!.slice(0, 10),
-		period_to: r.period_to == null ? null : iso(r.period_to)!.slice(0, 10),
+		audit_id: Number(r.audit_id),
+		started_at: r.started_at!,
 		packs: JSON.parse(r.packs) as AuditPackRef[],
 		contacts: Number(r.contacts ?? 0),
 		findings: Number(r.findings ?? 0),
@@ -178,31 +190,41 @@ function toRun(r: AuditRow): AuditRun {
 	};
 }
 
-const AUDIT_COLUMNS = `audit_id, started_at, finished_at, period_from::VARCHAR AS period_from, period_to::VARCHAR AS period_to, packs,
-	trigger, run_by, contacts, findings, duration_ms, status`;
-
 export async function getAudit(store: Store, auditId: number): Promise<AuditRun | null> {
-	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE audit_id = $id`, { id: auditId });
-	return r[0] ? toRun(r[0]) : null;
+	const r = await selectAudits(store.kysely).where('audit_id', '=', auditId).executeTakeFirst();
+	return r ? toRun(r) : null;
 }
 
 /** the latest audit that finished */
 export async function latestAudit(store: Store): Promise<AuditRun | null> {
-	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE status = 'done' ORDER BY audit_id DESC LIMIT 1`);
-	return r[0] ? toRun(r[0]) : null;
+	const r = await selectAudits(store.kysely).where('status', '=', 'done').orderBy('audit_id', 'desc').limit(1).executeTakeFirst();
+	return r ? toRun(r) : null;
 }
 
 /** the latest finished audit of all interactions (no period) */
 export async function latestFullAudit(store: Store): Promise<AuditRun | null> {
-	const r = await store.rows<AuditRow>(
-		`SELECT ${AUDIT_COLUMNS} FROM compliance_audits WHERE status = 'done' AND period_from IS NULL AND period_to IS NULL ORDER BY audit_id DESC LIMIT 1`
-	);
-	return r[0] ? toRun(r[0]) : null;
+	const r = await selectAudits(store.kysely)
+		.where('status', '=', 'done')
+		.where('period_from', 'is', null)
+		.where('period_to', 'is', null)
+		.orderBy('audit_id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return r ? toRun(r) : null;
 }
 
 export async function listAudits(store: Store, limit = 20): Promise<AuditRun[]> {
-	const r = await store.rows<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM compliance_audits ORDER BY audit_id DESC LIMIT $limit`, { limit });
+	const r = await selectAudits(store.kysely).orderBy('audit_id', 'desc').limit(limit).execute();
 	return r.map(toRun);
+}
+
+/** the highest audit number there is (0 before the first audit) */
+export async function lastAuditId(k: Kysely<AppDatabase>): Promise<number> {
+	const r = await k
+		.selectFrom('compliance_audits')
+		.select((eb) => eb.fn.max('audit_id').as('id'))
+		.executeTakeFirst();
+	return r?.id == null ? 0 : Number(r.id);
 }
 
 /** every finding of an audit, by date */
@@ -272,8 +294,17 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	// owed (audit_owed, owed.ts): the rows there when it read the data, deleted with its findings
 	const clearsOwed = fromDay === null && toDay === null && !o.packIds?.length;
 	let owed: number[] = [];
+	// the app's tables through Kysely on the audit's connection, in its transactions (db/store.ts)
+	const k = kyselyOn(conn);
 	// what the flags were made from: the latest import batch and the number of interactions
-	const marker = async () => JSON.stringify(await rows(conn, `SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches) AS b, (SELECT count(*) FROM interactions) AS n`));
+	const marker = async () => {
+		const b = await k
+			.selectFrom('import_batches')
+			.select((eb) => eb.fn.max('batch_id').as('b'))
+			.executeTakeFirst();
+		const [n] = await rows<{ n: number }>(conn, `SELECT count(*) AS n FROM interactions`);
+		return `${Number(b?.b ?? 0)}/${Number(n?.n ?? 0)}`;
+	};
 	try {
 		// the contact index brought up to date and the flags in a transaction of their own (scans of a
 		// table written in the same open transaction are several times slower); the findings are
@@ -283,7 +314,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		for (let attempt = 1; ; attempt++) {
 			await conn.run('BEGIN TRANSACTION');
 			made = await marker();
-			if (clearsOwed) owed = (await rows<{ b: number }>(conn, `SELECT batch_id AS b FROM audit_owed`)).map((r) => Math.trunc(Number(r.b)));
+			if (clearsOwed) owed = (await k.selectFrom('audit_owed').select('batch_id').execute()).map((r) => Math.trunc(Number(r.batch_id)));
 			index = await timedValue('contact_index', () => refreshContactIndex(conn));
 			if (fromDay === null && toDay === null) await conn.run('CREATE OR REPLACE TEMP VIEW aud_c AS SELECT * FROM contact_index');
 			else {
@@ -301,7 +332,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			if (attempt === 3) throw new Error('the data kept changing while the audit read it (imports in progress); run it again when they are done');
 		}
 		try {
-			auditId = Number((await rows<{ id: number }>(conn, `SELECT coalesce(max(audit_id), 0) + 1 AS id FROM compliance_audits`))[0]!.id);
+			auditId = (await lastAuditId(k)) + 1;
 			await conn.run(`CREATE OR REPLACE TEMP TABLE aud_f (pack_id VARCHAR, pack_version INTEGER, rule_id VARCHAR, rule_type VARCHAR, kind VARCHAR,
 				rid BIGINT, use_owner BOOLEAN, window_start DATE, window_end DATE, ld BIGINT, rids BIGINT[], detail VARCHAR)`);
 			const [enums] = await rows<{ party: string[]; channel: string[]; outcome: string[] }>(
@@ -334,23 +365,25 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				{ audit_id: auditId, from_day: fromDay, to_day: toDay }
 			));
 			const duration = Date.now() - t0;
-			await run(
-				conn,
-				`INSERT INTO compliance_audits VALUES ($audit_id, $started_at::TIMESTAMPTZ, now(), $from::DATE, $to::DATE, $packs, $trigger, $run_by, $contacts, $findings, $duration, 'done')`,
-				{
+			// the instant and the days as text cast in SQL (a Date would be bound in the connection's zone)
+			await k
+				.insertInto('compliance_audits')
+				.values({
 					audit_id: auditId,
-					started_at: startedAt,
-					from: o.from ?? null,
-					to: o.to ?? null,
+					started_at: sql<Date>`CAST(${startedAt} AS TIMESTAMPTZ)`,
+					finished_at: sql<Date>`now()`,
+					period_from: o.from ? sql<Date>`CAST(${o.from} AS DATE)` : null,
+					period_to: o.to ? sql<Date>`CAST(${o.to} AS DATE)` : null,
 					packs: JSON.stringify(refs),
 					trigger: o.trigger,
 					run_by: o.runBy ?? null,
 					contacts: Number(counts!.contacts),
 					findings: Number(counts!.findings),
-					duration
-				}
-			);
-			if (owed.length) await conn.run(`DELETE FROM audit_owed WHERE batch_id IN (${owed.join(', ')})`);
+					duration_ms: duration,
+					status: 'done'
+				})
+				.execute();
+			if (owed.length) await k.deleteFrom('audit_owed').where('batch_id', 'in', owed).execute();
 			await timed('audit_prune', () => run(conn, `DELETE FROM compliance_findings WHERE audit_id <= $oldest`, { oldest: auditId - KEEP_FINDINGS_OF }));
 			await timed('commit', () => conn.run('COMMIT'));
 		} catch (e) {
