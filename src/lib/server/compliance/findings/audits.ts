@@ -1,7 +1,7 @@
 /** The audit a findings page shows: the one asked for (?audit=N), else the latest finished one. */
 import type { Store } from '../../db/store.ts';
 import { CurewiseError } from '../../errors.ts';
-import { getAudit, KEEP_FINDINGS_OF, latestAudit, listAudits, type AuditRun } from '../audit.ts';
+import { getAudit, KEEP_FINDINGS_OF, lastAuditId, latestAudit, listAudits, type AuditRun } from '../audit.ts';
 
 export type AuditInfo = AuditRun;
 
@@ -26,7 +26,7 @@ export async function pickAudit(store: Store, auditId?: number): Promise<AuditIn
 	const audit = await getAudit(store, auditId);
 	if (!audit) throw new FindingsError(404, `There is no audit ${auditId}. Leave out ?audit= to see the latest audit.`);
 	if (audit.status !== 'done') throw new FindingsError(400, `Audit ${auditId} is ${audit.status}, not done: it has no complete findings. Leave out ?audit= to see the latest finished audit.`);
-	const latest = (await store.rows<{ id: number }>(`SELECT max(audit_id) AS id FROM compliance_audits`))[0]?.id ?? auditId;
+	const latest = (await lastAuditId(store.kysely)) || auditId;
 	if (audit.findings > 0 && auditId <= latest - KEEP_FINDINGS_OF)
 		throw new FindingsError(410, `The findings of audit ${auditId} are no longer kept (the store keeps those of the last ${KEEP_FINDINGS_OF} audits; it found ${audit.findings.toLocaleString('en-US')}). Run the audit again, or leave out ?audit= to see the latest.`);
 	return audit;
