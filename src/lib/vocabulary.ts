@@ -230,6 +230,18 @@ export const TRAIL_ACTION = vocabulary(
 	}
 );
 /** an action's label; an action no list knows yet as words, never its raw id */
+/** a value of a filter or breakdown dimension as the pages show it (personal_loan: Personal loan; a region code as it is) */
+export function dimensionValueLabel(dimension: string, value: string): string {
+	if (!value) return '(none)';
+	switch (dimension) {
+		case 'segment': return SEGMENT.label(value);
+		case 'product': return PRODUCT.label(value);
+		case 'channel': return CHANNEL.label(value);
+		case 'tone': return TONE.label(value);
+		default: return value;
+	}
+}
+
 export const actionLabel = (a: string) => (TRAIL_ACTION.labels as Record<string, string>)[a] ?? humanize(a);
 
 /** the shape of a contact-policy pack that its labels come from (its own title and its rules' titles) */

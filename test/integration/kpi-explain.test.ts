@@ -6,6 +6,7 @@
  * a clear error; filters the summary tables cannot take make it unavailable. Then the CLI:
  * `curewise kpis --explain KPI --compare … [--json]`.
  */
+import { dimensionValueLabel } from '../../src/lib/vocabulary.ts';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -111,14 +112,14 @@ describe('the change and its decomposition', () => {
 				const x = e.top[0]!;
 				const g = e.dimensions.find((d) => d.dimension === e.dimension)!.groups.find((gr) => gr.key === x.group)!;
 				expect(x.effect).toBe(g[x.kind]);
-				if (x.kind === 'rate') expect(x.words).toMatch(new RegExp(`^(${x.effect > 0 ? 'higher|more' : 'lower|fewer'}) .* within ${x.group}$`));
+				if (x.kind === 'rate') expect(x.words).toMatch(new RegExp(`^(${x.effect > 0 ? 'higher|more' : 'lower|fewer'}) .* within ${dimensionValueLabel(x.dimension, x.group)}$`));
 				else expect(x.words).toMatch(new RegExp(`^a (${g.w1 > g.w0 ? 'larger' : 'smaller'}) share of `));
 			});
 
 	test('the worked example: a sentence a person reads', async () => {
 		const e = await explained({ kpi: 'cure_rate_30d' });
 		// the demo's 30-day cure fell in the last 90 days, mostly inside retail
-		expect(e.sentence).toMatch(/^Cure rate \(30 days\) fell \d\.\d points against the previous 90 days: \d\.\d from lower cure within retail/);
+		expect(e.sentence).toMatch(/^Cure rate \(30 days\) fell \d\.\d points against the previous 90 days: \d\.\d from lower cure within Retail/);
 	});
 
 	test('a filter on an account attribute is kept and narrows the counts', async () => {
@@ -202,11 +203,11 @@ describe('what it cannot explain', () => {
 			previous: 4,
 			change: 1,
 			top: [
-				{ dimension: 'segment', group: 'sme', kind: 'rate', effect: 1.25, words: 'more complaints within sme', text: '1.3 from more complaints within sme' },
-				{ dimension: 'segment', group: 'retail', kind: 'rate', effect: -0.25, words: 'fewer complaints within retail', text: '0.3 from fewer complaints within retail' }
+				{ dimension: 'segment', group: 'sme', kind: 'rate', effect: 1.25, words: 'more complaints within SME', text: '1.3 from more complaints within SME' },
+				{ dimension: 'segment', group: 'retail', kind: 'rate', effect: -0.25, words: 'fewer complaints within Retail', text: '0.3 from fewer complaints within Retail' }
 			]
 		});
-		expect(rose).toBe('Complaints per 1,000 contacted rose 1.0 per 1,000 against the previous 91 days: 1.3 from more complaints within sme; partly offset by 0.3 from fewer complaints within retail.');
+		expect(rose).toBe('Complaints per 1,000 contacted rose 1.0 per 1,000 against the previous 91 days: 1.3 from more complaints within SME; partly offset by 0.3 from fewer complaints within Retail.');
 	});
 });
 

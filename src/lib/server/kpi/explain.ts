@@ -10,6 +10,7 @@
  * The Overview's What changed panel (/overview/explain) and `curewise kpis --explain` call this.
  */
 import { KPIS } from '../../kpis.ts';
+import { dimensionValueLabel } from '../../vocabulary.ts';
 import { formatDate } from '../../format.ts';
 import { RATIO_KPIS as CATALOGUE_RATIOS, type MetricDef as KpiDef } from '../../metrics/catalogue.ts';
 import { comparisonPeriod, comparisonSchema, comparisonWords, addDays, type ComparisonId, type Period } from '../../periods.ts';
@@ -136,18 +137,17 @@ function valueText(def: KpiDef, x: number): string {
 	return `${x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${unitOf(def)}`;
 }
 
-const groupName = (g: string) => g || '(none)';
 function inGroup(dimension: AccountDimension, g: string): string {
-	if (dimension === 'segment') return `the ${groupName(g)} segment`;
-	if (dimension === 'product') return `the ${groupName(g)} product`;
-	return `region ${groupName(g)}`;
+	if (dimension === 'segment') return `the ${dimensionValueLabel(dimension, g)} segment`;
+	if (dimension === 'product') return `the ${dimensionValueLabel(dimension, g)} product`;
+	return `region ${dimensionValueLabel(dimension, g)}`;
 }
 
 function contributionWords(def: KpiDef, dimension: AccountDimension, g: ExplainedGroup, kind: 'mix' | 'rate'): string {
 	const w = wordsOf(def);
 	if (kind === 'rate') {
 		const up = g.rate > 0;
-		return `${w.countable ? (up ? 'more' : 'fewer') : up ? 'higher' : 'lower'} ${w.rate} within ${groupName(g.key)}`;
+		return `${w.countable ? (up ? 'more' : 'fewer') : up ? 'higher' : 'lower'} ${w.rate} within ${dimensionValueLabel(dimension, g.key)}`;
 	}
 	return `${g.w1 > g.w0 ? 'a larger' : 'a smaller'} share of ${w.population} in ${inGroup(dimension, g.key)}`;
 }
@@ -287,7 +287,7 @@ export async function explainKpi(store: Store, input: ExplainInput): Promise<Exp
 		const d = decompose(groups, scale);
 		if (!headline) [headline, headlineGroups] = [d, groups];
 		if (d.total === null) continue;
-		const explained: ExplainedGroup[] = d.groups.map((g, i) => ({ ...g, key: groupName(g.key), total: g.mix + g.rate, num0: groups[i]!.num0, den0: groups[i]!.den0, num1: groups[i]!.num1, den1: groups[i]!.den1 }));
+		const explained: ExplainedGroup[] = d.groups.map((g, i) => ({ ...g, key: g.key || '(none)', total: g.mix + g.rate, num0: groups[i]!.num0, den0: groups[i]!.den0, num1: groups[i]!.num1, den1: groups[i]!.den1 }));
 		for (const [i, g] of explained.entries())
 			for (const kind of ['rate', 'mix'] as const) {
 				const effect = g[kind];
