@@ -221,7 +221,7 @@ describe('the webhook', () => {
 					message: pv.message,
 					fired_at: '2026-07-04T06:00:00.000Z',
 					// the decision the analysis now supports: a breached guardrail stops the arm
-					decision: expect.objectContaining({ decision: 'stop', arms: ['treatment'], tone: 'bad', sentence: expect.stringMatching(/^Stop treatment: presumed contact-rule violations .*above the hard limit\.$/) })
+					decision: expect.objectContaining({ decision: 'stop', arms: ['treatment'], tone: 'bad', sentence: expect.stringMatching(/^Stop Treatment: presumed contact-rule violations .*above the hard limit\.$/) })
 				});
 			}
 		} finally {
