@@ -181,7 +181,7 @@ describe('curewise audit', () => {
 		// text output names the packs and the counts
 		const text = cli(['audit', '--db', t.dbPath, '--pack', 'us-ma']);
 		expect(text.code).toBe(0);
-		expect(text.stdout).toMatch(/Compliance audit 3 of all interactions with us-ma v1:\n1 findings in 3 outbound contacts/);
+		expect(text.stdout).toMatch(/Compliance audit 3 of all interactions with us-ma v2:\n1 findings in 3 outbound contacts/);
 		const bad = cli(['audit', '--db', t.dbPath, '--pack', 'us-tx']);
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toMatch(/unknown pack us-tx; the packs are regulation-f, us-ma, us-nyc, us-wa/);

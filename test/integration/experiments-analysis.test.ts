@@ -629,7 +629,7 @@ describe('the demo experiments', () => {
 	test('daily-call-cadence: complaints, opt-outs and presumed violations breach their guardrails', () => {
 		// the decision: stop the daily call, in words
 		expect(daily.decision).toMatchObject({ decision: 'stop', tone: 'bad' });
-		expect(daily.decision.sentence).toMatch(/^Stop \S+: .*significantly worse/);
+		expect(daily.decision.sentence).toMatch(/^Stop Daily call: .*significantly worse/);
 		const v = Object.fromEntries(daily.guardrails.map((g) => [g.metric, g]));
 		expect(v.complaints_per_1k_assigned!.verdict).toBe('breached');
 		expect(v.complaints_per_1k_assigned!.rule).toBe('non_inferiority');
