@@ -4,6 +4,7 @@
  * shapes of the rows the server sends (src/lib/server/compliance/findings/). Shared with the
  * browser: no server imports, so .svelte files take their types from here.
  */
+import type { AuditFinding } from './audit.ts';
 
 export const FINDING_KINDS = ['presumed_violation', 'violation', 'risk_flag'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -65,21 +66,8 @@ export type RankedOrder = keyof typeof RANKED_ORDERS;
 export const RANKED_ORDER_KEYS = Object.keys(RANKED_ORDERS) as RankedOrder[];
 
 /** a finding as the list and the CSV show it, with the contact's attributes, its interaction ids space-separated */
-export interface FindingRow {
-	audit_id: number;
-	finding_id: number;
-	pack_id: string;
-	pack_version: number;
-	rule_id: string;
-	rule_type: string;
+export interface FindingRow extends Omit<AuditFinding, 'kind' | 'interaction_ids'> {
 	kind: FindingKind;
-	customer_id: string;
-	account_id: string | null;
-	window_start: string | null;
-	window_end: string | null;
-	occurred_at: string;
-	local_date: string;
-	channel: string | null;
 	agent_id: string | null;
 	template_id: string | null;
 	experiment_id: string | null;
@@ -88,7 +76,6 @@ export interface FindingRow {
 	contacts: number;
 	/** their ids, space-separated */
 	interaction_ids: string;
-	detail: string;
 }
 
 export interface FindingsPage {
