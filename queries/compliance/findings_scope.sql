@@ -4,7 +4,9 @@
 -- bound parameter. NULL means "no filter".
 -- Parameters: $audit_id; $from, $to (the finding's local date, both included); $pack
 -- (pack_id), $rule (rule_id), $kind, $channel, $agent (agent_id), $template (template_id),
--- $experiment (experiment_id), $arm (variant); $person (customer_id or account_id, exact).
+-- $experiment (experiment_id), $arm (variant); $person (customer_id or account_id, exact);
+-- $segment (the account's segment: the findings about a debt of that segment; a finding about a
+-- contact number rather than one debt, account_id NULL, is in no segment).
 SELECT f.*
 FROM compliance_findings f
 WHERE f.audit_id = $audit_id
@@ -19,3 +21,4 @@ WHERE f.audit_id = $audit_id
 	AND ($experiment IS NULL OR f.experiment_id = $experiment)
 	AND ($arm IS NULL OR f.variant = $arm)
 	AND ($person IS NULL OR f.customer_id = $person OR f.account_id = $person)
+	AND ($segment IS NULL OR f.account_id IN (SELECT a.account_id FROM accounts a WHERE a.segment = $segment))

@@ -17,7 +17,7 @@ export const KIND_LABEL: Record<FindingKind, string> = {
 export const KINDS_BY_SEVERITY: readonly FindingKind[] = ['violation', 'presumed_violation', 'risk_flag'];
 
 /** the URL keys of the filters that narrow the findings (not audit, order, sort, page) */
-export const FILTER_KEYS = ['from', 'to', 'pack', 'rule', 'kind', 'channel', 'agent', 'template', 'experiment', 'arm', 'person'] as const;
+export const FILTER_KEYS = ['from', 'to', 'pack', 'rule', 'kind', 'channel', 'agent', 'template', 'experiment', 'arm', 'person', 'segment'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** the columns the findings list sorts by (?order=), each with the direction its first click sorts */

@@ -16,7 +16,8 @@ export const FILTER_LABEL: Record<string, string> = {
 	template: 'template',
 	experiment: 'experiment',
 	arm: 'arm',
-	person: 'customer or account'
+	person: 'customer or account',
+	segment: 'segment'
 };
 
 /** findings per 10,000 contacts: one decimal, thousands separators; "no contacts" without contacts (nothing to divide by) */

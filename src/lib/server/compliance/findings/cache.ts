@@ -1,7 +1,7 @@
 /**
  * The contacts of an audit, the denominator of findings per 10,000 contacts: outbound
  * interactions — every channel, party and outcome — whose local date at the consumer's address
- * falls in the audited period and in the filters' scope (dates, channel, agent, template,
+ * falls in the audited period and in the filters' scope (dates, the account's segment, channel, agent, template,
  * experiment arm, the customer or account searched for, and for a pack or rule the regions the
  * pack applies to). Counting them reads every interaction once (tens of seconds at 30 million),
  * so the counts per local date, region and contact attributes are computed once per audit and
@@ -16,6 +16,8 @@ import type { FindingsFilter } from './filters.ts';
 import { auditPacks } from './packs.ts';
 
 interface Combo {
+	/** the account's segment */
+	segment: string | null;
 	channel: string;
 	agent_id: string | null;
 	template_id: string | null;
@@ -23,7 +25,7 @@ interface Combo {
 	variant: string | null;
 }
 
-/** outbound contacts counted per local date, region and contact attributes, in columns */
+/** outbound contacts counted per local date, region, account segment and contact attributes, in columns */
 export interface ContactsCube {
 	/** local date as days since 1970-01-01 */
 	day: Int32Array;
@@ -69,12 +71,12 @@ function buildCube(rows: CubeRow[]): ContactsCube {
 			regionIdx.set(r.region, ri);
 			cube.regions.push(r.region);
 		}
-		const key = JSON.stringify([r.channel, r.agent_id, r.template_id, r.experiment_id, r.variant]);
+		const key = JSON.stringify([r.segment, r.channel, r.agent_id, r.template_id, r.experiment_id, r.variant]);
 		let ci = comboIdx.get(key);
 		if (ci === undefined) {
 			ci = combos.length;
 			comboIdx.set(key, ci);
-			combos.push({ channel: r.channel, agent_id: r.agent_id, template_id: r.template_id, experiment_id: r.experiment_id, variant: r.variant });
+			combos.push({ segment: r.segment ?? null, channel: r.channel, agent_id: r.agent_id, template_id: r.template_id, experiment_id: r.experiment_id, variant: r.variant });
 		}
 		cube.day[i] = r.day ?? toDay(r.local_date!);
 		cube.region[i] = ri;
@@ -183,6 +185,7 @@ export function sumContacts(cube: ContactsCube, f: Omit<FindingsFilter, 'order' 
 	const hi = f.to ? toDay(f.to) : Infinity;
 	const comboOk = cube.combos.map(
 		(c) =>
+			(!f.segment || c.segment === f.segment) &&
 			(!f.channel || c.channel === f.channel) &&
 			(!f.agent || c.agent_id === f.agent) &&
 			(!f.template || c.template_id === f.template) &&

@@ -1,10 +1,11 @@
 /**
- * The filters of the findings pages, from the URL (?audit=&from=&to=&pack=&rule=&kind=…&order=&sort=&page=),
+ * The filters of the findings pages, from the URL (?audit=&from=&to=&pack=&rule=&kind=…&segment=&order=&sort=&page=),
  * checked by zod; and how the findings_*.sql files get them: the shared filter
  * (queries/compliance/findings_scope.sql) spliced in as query text, every value a bound parameter.
  */
 import { z } from 'zod';
 import { CHANNELS } from '../../../compliance/packs.ts';
+import { SEGMENTS } from '../../../vocabulary.ts';
 import { FINDING_KINDS, FINDINGS_ORDER_KEYS } from '../../../compliance/findings.ts';
 import { auditNumberSchema, pageNumberSchema } from '../../../schemas.ts';
 import { querySql } from '../../paths.ts';
@@ -40,6 +41,8 @@ export const findingsFilterSchema = z
 		experiment: ident('experiment').optional(),
 		arm: ident('arm').optional(),
 		person: ident('person (a customer or account id)').optional(),
+		/** the account segment (as the Overview's filter): the findings about debts of that segment */
+		segment: z.enum(SEGMENTS, { error: `segment is one of ${SEGMENTS.join(', ')}` }).optional(),
 		/** the column the list is sorted by (an allow-list: the SQL's ORDER BY is picked from it, never written from the URL) */
 		order: z.enum(FINDINGS_ORDER_KEYS, { error: `order is the column to sort by, one of ${FINDINGS_ORDER_KEYS.join(', ')}` }).default('date'),
 		sort: sortDirectionSchema,
@@ -92,7 +95,8 @@ export const scopeArgs = (auditId: number, f: Omit<FindingsFilter, 'order' | 'so
 	template: f.template ?? null,
 	experiment: f.experiment ?? null,
 	arm: f.arm ?? null,
-	person: f.person ?? null
+	person: f.person ?? null,
+	segment: f.segment ?? null
 });
 
 /** a findings_*.sql with the shared filter (findings_scope.sql) spliced in: query text, never values */
