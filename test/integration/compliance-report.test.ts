@@ -132,7 +132,10 @@ describe('the findings CSV', () => {
 	});
 
 	it('numbered=1: every finding numbered 1..N in the report order (grouped by account, then by date)', async () => {
-		const table = parseCsv(await (await csvRoute(event('/compliance/report.csv?numbered=1'))).text()).filter((r) => r.some((c) => c !== ''));
+		const text = await (await csvRoute(event('/compliance/report.csv?numbered=1'))).text();
+		// the report's scope on the first line, then the columns
+		expect(text.slice(0, text.indexOf('\r\n'))).toMatch(new RegExp(`^# Curewise compliance audit report · Audit ${audit.audit_id} · .* · every segment · packs: `));
+		const table = parseCsv(text.slice(text.indexOf('\r\n') + 2)).filter((r) => r.some((c) => c !== ''));
 		expect(table[0]!.slice(0, 2)).toEqual(['n', 'audit_id']);
 		const rows = table.slice(1);
 		expect(rows.map((r) => Number(r[0]))).toEqual(rows.map((_, i) => i + 1));
@@ -228,7 +231,9 @@ describe('the PDF', () => {
 		expect(firstPage).toContain(`This PDF lists findings 1 to 40 of ${total.toLocaleString('en-US')}`);
 		const numbers = [...text.matchAll(/^(\d[\d,]*)\. {2}\d{4}-\d{2}-\d{2}/gm)].map((m) => Number(m[1]));
 		expect(numbers).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-		const csv = parseCsv(new TextDecoder().decode(files['findings.csv']!)).filter((r) => r.some((c) => c !== ''));
+		const csvText = new TextDecoder().decode(files['findings.csv']!);
+		expect(csvText.startsWith('# Curewise compliance audit report · ')).toBe(true);
+		const csv = parseCsv(csvText.slice(csvText.indexOf('\r\n') + 2)).filter((r) => r.some((c) => c !== ''));
 		expect(csv.length - 1).toBe(total);
 		expect(csv.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
 		const pq = join(t.dir, 'zip.parquet');

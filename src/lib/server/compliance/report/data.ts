@@ -1,17 +1,18 @@
 /**
  * What the audit report holds, for the web page and the PDF alike: its scope in words (the
- * audit, the period, the packs, the other filters), the summary (complianceOverview: the
+ * audit, the period, the account segment, the packs, the other filters), the summary (complianceOverview: the
  * findings per kind, pack and rule, with "not in force" for a pack whose effective date is after
  * the period), the findings per week, the ten accounts, agents and templates with the most
  * findings (the ranked views' query, findings/ranked.ts), and the first findings in the report's
  * order (grouped by account), numbered 1..N; the downloads hold every one, numbered the same way.
  */
 import { KIND_LABEL, type FindingKind, type PackInfo, type RankedView, type RateRow, type RuleRateRow } from '../../../compliance/findings.ts';
+import { SEGMENT } from '../../../vocabulary.ts';
 import type { Store } from '../../db/store.ts';
 import { dataAsOf } from '../../kpi/as-of.ts';
 import { owedAudit } from '../owed.ts';
 import type { AuditInfo } from '../findings/audits.ts';
-import type { FindingsFilter } from '../findings/filters.ts';
+import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
 import { auditPacks } from '../findings/packs.ts';
 import { complianceOverview } from '../findings/query.ts';
 import { rankedFindings, rankedParamsSchema } from '../findings/ranked.ts';
@@ -48,8 +49,10 @@ export interface ReportScope {
 	packs: string[];
 	/** the other filters, in words ("kind: violation") */
 	filters: string[];
-	/** every segment: the report has no segment filter (the findings pages have none) */
+	/** "segment: SME" (the account segment, as the Overview's filter), or "every segment" */
 	segments: string;
+	/** the segment's label ("SME"), or null for every segment */
+	segment: string | null;
 	/** the scope in one line: the header of every page */
 	line: string;
 }
@@ -78,6 +81,8 @@ export interface ReportData {
 	first: ReportFinding[];
 	/** imports no audit has checked yet, in words (null: none): the report leaves them out and says so */
 	unaudited: string | null;
+	/** with a segment: the findings about a contact number rather than one debt (in no segment) that it leaves out, in words (null: none, or no segment) */
+	outside_segment: string | null;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -99,9 +104,10 @@ export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo
 	const filters = Object.entries(FILTER_WORDS)
 		.filter(([k]) => f[k as keyof FindingsFilter] !== undefined)
 		.map(([k, w]) => `${w}: ${k === 'kind' ? KIND_LABEL[f.kind!] : String(f[k as keyof FindingsFilter])}`);
-	const segments = 'every segment';
-	const line = [`Audit ${audit.audit_id}`, period, `packs: ${packNames.join(', ')}`, segments, ...(filters.length ? [filters.join('; ')] : ['all findings'])].join(' · ');
-	return { audit_id: audit.audit_id, period, packs: packNames, filters, segments, line };
+	const segments = f.segment ? `segment: ${SEGMENT.label(f.segment)}` : 'every segment';
+	// the segment before the packs: a long list of packs must not push it out of a page's header
+	const line = [`Audit ${audit.audit_id}`, period, segments, `packs: ${packNames.join(', ')}`, ...(filters.length ? [filters.join('; ')] : ['all findings'])].join(' · ');
+	return { audit_id: audit.audit_id, period, packs: packNames, filters, segments, segment: f.segment ? SEGMENT.label(f.segment) : null, line };
 }
 
 /** the first `limit` findings in the report's order (or every one: limit null), numbered 1.. */
@@ -120,6 +126,12 @@ export async function reportFindings(store: Store, auditId: number, f: FindingsF
 	return rows.map((r, i) => ({ ...(r as unknown as ReportFinding), n: i + 1 }));
 }
 
+/** the findings in the scope but for its segment that are about no one debt (a contact number): in no segment */
+export async function unsegmentedFindings(store: Store, auditId: number, f: FindingsFilter): Promise<number> {
+	const [r] = await store.rows<{ n: number }>(scoped('report_unsegmented'), scopeArgs(auditId, { ...f, segment: undefined }));
+	return Number(r?.n ?? 0);
+}
+
 /** the ten with the most findings, by account, agent or template */
 const top = (store: Store, auditId: number, f: FindingsFilter, by: 'account' | 'agent' | 'template', packs: PackInfo[]) =>
 	rankedFindings(store, auditId, { ...f, page: 1 }, rankedParamsSchema.parse({ by, order: 'findings', sort: 'desc' }), packs, 10);
@@ -136,6 +148,10 @@ export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilt
 		dataAsOf(store).catch(() => null),
 		owedAudit(store).catch(() => null)
 	]);
+	const outside = f.segment ? await unsegmentedFindings(store, audit.audit_id, f) : 0;
+	const outside_segment = outside
+		? `${outside.toLocaleString('en-US')} finding${outside === 1 ? '' : 's'} about a contact number rather than one debt (such as calls to a number shared by several people) ${outside === 1 ? 'is' : 'are'} in no segment: this report leaves ${outside === 1 ? 'it' : 'them'} out. The report over every segment lists ${outside === 1 ? 'it' : 'them'}.`
+		: null;
 	const unaudited = owed
 		? `${owed.interactions.toLocaleString('en-US')} interactions${owed.interactions_from && owed.interactions_to ? ` (${longDate(owed.interactions_from)} to ${longDate(owed.interactions_to)})` : ''} and ${(owed.changed_rows - owed.interactions).toLocaleString('en-US')} other changed rows, from ${owed.batches.length} import${owed.batches.length === 1 ? '' : 's'} since ${longDate(owed.since)}, are not audited yet: this report leaves them out. Run the audit, then make the report again.`
 		: null;
@@ -155,6 +171,7 @@ export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilt
 		by_week,
 		top: { accounts, agents, templates },
 		first,
-		unaudited
+		unaudited,
+		outside_segment
 	};
 }

@@ -15,7 +15,8 @@ import { maxExportRows, ResultTooLargeError } from '../../limits.ts';
 import { recordTrail } from '../../trail/trail.ts';
 import type { AuditInfo } from '../findings/audits.ts';
 import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
-import { reportData } from './data.ts';
+import { reportData, reportScope } from './data.ts';
+import { auditPacks } from '../findings/packs.ts';
 import { fileStream, findingsCsvStream, findingsParquetFile, type ExportLayout } from './export.ts';
 import type { ReportOptions } from './params.ts';
 import { renderReportPdf } from './pdf.ts';
@@ -63,21 +64,23 @@ export async function findingsCsvDownload(store: Store, audit: AuditInfo, f: Fin
 	const rows = await countFindings(store, audit.audit_id, f);
 	const max = maxExportRows();
 	if (rows > max) throw new ResultTooLargeError('CSV', rows, max, 'Narrow it with the filters (a shorter period, one pack, rule or kind) and export each part.');
-	const body = await findingsCsvStream(store, audit.audit_id, f, layout);
+	// the report's CSV states its scope on its first line (the findings list's is columns only)
+	const scope = layout === 'report' ? reportScope(audit, f, await auditPacks(store, audit)).line : undefined;
+	const body = await findingsCsvStream(store, audit.audit_id, f, layout, undefined, scope);
 	await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: audit.audit_id, ...filterDetails(f), rows, format: 'csv', ...(layout === 'report' ? { numbered: true } : {}) }, ip: who.ip ?? null });
-	return { body, rows, filename: `curewise_findings_audit_${audit.audit_id}${layout === 'report' ? '_numbered' : ''}.csv`, contentType: 'text/csv; charset=utf-8' };
+	return { body, rows, filename: `curewise_findings_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}${layout === 'report' ? '_numbered' : ''}.csv`, contentType: 'text/csv; charset=utf-8' };
 }
 
 /** every finding under the filters as Parquet (numbered in the report's order), streamed from a temporary file removed after */
 export async function findingsParquetDownload(store: Store, audit: AuditInfo, f: FindingsFilter, who: Who): Promise<Download> {
-	const file = await findingsParquetFile(store, audit.audit_id, f, 'report');
+	const file = await findingsParquetFile(store, audit.audit_id, f, 'report', reportScope(audit, f, await auditPacks(store, audit)).line);
 	try {
 		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_findings', details: { audit_id: audit.audit_id, ...filterDetails(f), rows: file.rows, format: 'parquet' }, ip: who.ip ?? null });
 	} catch (e) {
 		file.remove();
 		throw e;
 	}
-	return { body: fileStream(file.path, file.remove), rows: file.rows, filename: `curewise_findings_audit_${audit.audit_id}.parquet`, contentType: 'application/vnd.apache.parquet' };
+	return { body: fileStream(file.path, file.remove), rows: file.rows, filename: `curewise_findings_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}.parquet`, contentType: 'application/vnd.apache.parquet' };
 }
 
 /** a generator of bytes as a web stream (pulled one piece at a time; cancelling ends the generator) */
@@ -160,17 +163,17 @@ export async function reportPdfDownload(store: Store, audit: AuditInfo, f: Findi
 	const details = { audit_id: audit.audit_id, ...filterDetails(f), findings: data.findings, listed: data.first.length, max_findings: max, format: truncated ? 'zip' : 'pdf' };
 	if (!truncated) {
 		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
-		return { body: new Uint8Array(pdf), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}_${stamp}.pdf`, contentType: 'application/pdf' };
+		return { body: new Uint8Array(pdf), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}_${stamp}.pdf`, contentType: 'application/pdf' };
 	}
-	const parquet = await findingsParquetFile(store, audit.audit_id, f, 'report');
+	const parquet = await findingsParquetFile(store, audit.audit_id, f, 'report', data.scope.line);
 	let csv: ReadableStream<Uint8Array> | null = null;
 	try {
-		csv = await findingsCsvStream(store, audit.audit_id, f, 'report');
+		csv = await findingsCsvStream(store, audit.audit_id, f, 'report', undefined, data.scope.line);
 		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
 	} catch (e) {
 		await csv?.cancel().catch(() => {});
 		parquet.remove();
 		throw e;
 	}
-	return { body: generatorStream(reportZip(new Uint8Array(pdf), csv, parquet)), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}_${stamp}.zip`, contentType: 'application/zip' };
+	return { body: generatorStream(reportZip(new Uint8Array(pdf), csv, parquet)), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}_${stamp}.zip`, contentType: 'application/zip' };
 }

@@ -83,12 +83,21 @@ export function csvLinesSql(layout: ExportLayout): string {
 const encoder = new TextEncoder();
 
 /**
+ * The report's scope as the first line of its CSV, before the column names: "# " and the scope
+ * line (the audit, period, segment, packs and filters) as one cell that needs no quotes (its
+ * commas written as semicolons, its double quotes as single ones), so that the line starts with #.
+ * Spreadsheets show it as the first row; tools that read the columns skip one line (or read
+ * lines starting with # as comments).
+ */
+export const scopeCsvLine = (line: string) => `# Curewise compliance audit report · ${line.replace(/[\r\n]+/g, ' ').replace(/,/g, ';').replace(/"/g, "'")}\r\n`;
+
+/**
  * Every finding under the filters as a stream of CSV bytes (the header, then one chunk of rows at
- * a time, CRLF line ends). The query runs on a connection of its own, closed when the stream ends
+ * a time, CRLF line ends); with scopeLine, the report's scope as a first line (scopeCsvLine). The query runs on a connection of its own, closed when the stream ends
  * or is cancelled; the first chunk is read before this returns, so a failing query is an error
  * here rather than a cut file.
  */
-export async function findingsCsvStream(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'list', onEnd?: (rows: number) => void): Promise<ReadableStream<Uint8Array>> {
+export async function findingsCsvStream(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'list', onEnd?: (rows: number) => void, scopeLine?: string): Promise<ReadableStream<Uint8Array>> {
 	const sql = csvLinesSql(layout);
 	const conn = await store.connect();
 	let closed = false;
@@ -117,7 +126,8 @@ export async function findingsCsvStream(store: Store, auditId: number, f: Findin
 					// the header first, on its own: the client has it before any row is read
 					if (!headerSent) {
 						headerSent = true;
-						controller.enqueue(encoder.encode(exportColumns(layout).map((c) => csvCell(c)).join(',') + '\r\n'));
+						const head = exportColumns(layout).map((c) => csvCell(c)).join(',') + '\r\n';
+						controller.enqueue(encoder.encode((scopeLine ? scopeCsvLine(scopeLine) : '') + head));
 						return;
 					}
 					const chunk = await result.fetchChunk();
@@ -153,10 +163,11 @@ export async function streamText(stream: ReadableStream<Uint8Array>): Promise<st
 
 /**
  * Every finding under the filters as a Parquet file (zstd, native types: dates, UTC moments, the
- * interaction ids as a list), written by DuckDB's COPY into a temporary folder. The caller reads
+ * interaction ids as a list), written by DuckDB's COPY into a temporary folder; with scopeLine,
+ * the report's scope in the file's key-value metadata (key "scope"). The caller reads
  * it (parquetStream) and removes the folder (`remove`).
  */
-export async function findingsParquetFile(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'report'): Promise<{ path: string; dir: string; rows: number; size: number; remove: () => void }> {
+export async function findingsParquetFile(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'report', scopeLine?: string): Promise<{ path: string; dir: string; rows: number; size: number; remove: () => void }> {
 	const sql = exportSql(layout, true);
 	const dir = makeTempDir('export');
 	const path = join(dir, 'findings.parquet');
@@ -164,7 +175,7 @@ export async function findingsParquetFile(store: Store, auditId: number, f: Find
 	try {
 		const inner = sql.replace(/;\s*$/, '');
 		const cols = exportColumns(layout).map((c) => (c === 'occurred_at' ? `timezone('UTC', occurred_at) AS occurred_at` : c));
-		const reader = await conn.runAndReadAll(`COPY (SELECT ${cols.join(', ')} FROM (${inner}) x ORDER BY n) TO '${path.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`, exportArgs(sql, auditId, f));
+		const reader = await conn.runAndReadAll(`COPY (SELECT ${cols.join(', ')} FROM (${inner}) x ORDER BY n) TO '${path.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd${scopeLine ? `, KV_METADATA {scope: '${scopeLine.replace(/'/g, "''")}'}` : ''})`, exportArgs(sql, auditId, f));
 		const rows = Number(reader.getRows()[0]?.[0] ?? 0);
 		return { path, dir, rows, size: statSync(path).size, remove: () => removeTempDir(dir) };
 	} catch (e) {

@@ -92,7 +92,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 	// --- first page: title, scope, summary, and whether every finding is listed
 	h1(`Compliance audit report - audit ${a.audit_id}`);
 	para(`Scope: ${data.scope.line}.`, 10, 'Helvetica-Bold');
-	para(`Period: ${data.scope.period}. Packs: ${data.scope.packs.join(', ')}. Segments: ${data.scope.segments}.${data.scope.filters.length ? ` Filters: ${data.scope.filters.join('; ')}.` : ''}`);
+	para(`Period: ${data.scope.period}. Packs: ${data.scope.packs.join(', ')}. ${data.scope.segment ? `Segment: ${data.scope.segment} (the findings about its accounts' debts)` : 'Every segment'}.${data.scope.filters.length ? ` Filters: ${data.scope.filters.join('; ')}.` : ''}`);
 	para(`Prepared ${longDate(opts.generatedAt.toISOString())} at ${opts.generatedAt.toISOString().slice(11, 16)} UTC. The store's data runs to ${data.as_of ? longDate(data.as_of) : 'no date (empty)'}. The audit ran ${longDate(a.started_at)}${a.run_by ? ` (run by ${a.run_by})` : ''} and checked ${int(a.contacts)} outbound contacts.`);
 	const box = (note: string, color: string) => {
 		doc.moveDown(0.3);
@@ -105,6 +105,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 		doc.x = MARGIN.left;
 	};
 	if (data.unaudited) box(data.unaudited, '#b91c1c');
+	if (data.outside_segment) box(data.outside_segment, '#b45309');
 	if (opts.truncated) {
 		doc.moveDown(0.3);
 		const note = `This PDF lists findings 1 to ${int(opts.findings.length)} of ${int(data.findings)}: at most ${int(opts.maxFindings)} were asked for. Every finding, numbered the same way, is in findings.csv and findings.parquet, which come with this PDF in the same download.`;
@@ -220,7 +221,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 		doc.text(safe(`Curewise · compliance audit report · ${data.scope.line}`), MARGIN.left, 24, { width, height: 30, ellipsis: true });
 		doc.moveTo(MARGIN.left, MARGIN.top - 10).lineTo(MARGIN.left + width, MARGIN.top - 10).lineWidth(0.3).strokeColor('#999').stroke();
 		const fy = doc.page.height - MARGIN.bottom + 18;
-		doc.text(safe(`Store data as of ${data.as_of ? longDate(data.as_of) : 'no date'} · audit ${a.audit_id} · prepared ${opts.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`), MARGIN.left, fy, { width: width * 0.75, lineBreak: false });
+		doc.text(safe(`Store data as of ${data.as_of ? longDate(data.as_of) : 'no date'} · audit ${a.audit_id} · ${data.scope.segments} · prepared ${opts.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`), MARGIN.left, fy, { width: width * 0.75, lineBreak: false });
 		doc.text(`page ${i - range.start + 1} of ${pages}`, MARGIN.left + width * 0.75, fy, { width: width * 0.25, align: 'right', lineBreak: false });
 		doc.page.margins.bottom = keepBottom;
 	}

@@ -15,8 +15,8 @@ import type { RequestHandler } from './$types';
 // more findings than one CSV holds (CUREWISE_MAX_EXPORT_ROWS) get a 400 that says how to narrow them
 export const GET: RequestHandler = async ({ url, locals, getClientAddress }) => {
 	const { store, parsed, audit } = await findingsRequest(url).catch(httpError);
-	if (!parsed.ok) error(400, `The CSV was not made: ${parsed.problems.join('; ')}`);
 	return answered(async () => {
+		if (!parsed.ok) error(400, `The CSV was not made: ${parsed.problems.join('; ')}.`);
 		const { options } = parseReportRequest(url.searchParams, 'The CSV');
 		if (!audit) error(404, 'No audit has finished on this store yet: run one from the Compliance page, then export its findings.');
 		const who = { username: locals.user!.username, role: locals.user!.role, ip: getClientAddress() };
