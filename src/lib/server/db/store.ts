@@ -10,9 +10,13 @@ import { dirname, resolve } from 'node:path';
 import { storeOpenError } from './errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { limitConnection } from './query-limit.ts';
+import { isCommit, noteDataChanged } from './data-version.ts';
 import type { AppDatabase } from './schema.ts';
 
 export const DEFAULT_DB_PATH = './data/curewise.duckdb';
+
+/** Kysely's idle connections kept for reuse */
+const KYSELY_IDLE = 16;
 
 /** --db beats CUREWISE_DB beats ./data/curewise.duckdb */
 export function resolveDbPath(explicit?: string | null): string {
@@ -93,8 +97,50 @@ export class Store {
 		readonly path: string,
 		readonly instance: DuckDBInstance
 	) {
-		// Kysely's connections (the app's own tables) keep the request's time limit too (query-limit.ts)
-		this.kysely = new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database: instance, tableMappings: {}, onCreateConnection: async (c) => void limitConnection(c) }) });
+		// Kysely's connections (the app's own tables: a session is read on every request) come from a
+		// small pool of reused connections rather than a new one per query; they keep the request's
+		// time limit too (query-limit.ts)
+		const database = { connect: () => this.kyselyConnection(), closeSync: () => this.closeKyselyPool() } as unknown as DuckDBInstance;
+		this.kysely = new Kysely<AppDatabase>({ dialect: new DuckDbDialect({ database, tableMappings: {} }) });
+	}
+
+	/** Kysely's idle connections, reused; at most KYSELY_IDLE kept, more are opened when many queries run at once */
+	private kyselyIdle: DuckDBConnection[] = [];
+	private kyselyOpened = 0;
+
+	/** how many connections Kysely's pool opened so far (tests) */
+	get kyselyConnectionsOpened(): number {
+		return this.kyselyOpened;
+	}
+
+	private async kyselyConnection(): Promise<DuckDBConnection> {
+		let c = this.kyselyIdle.pop();
+		if (!c) {
+			c = limitConnection(await this.instance.connect());
+			this.kyselyOpened++;
+		}
+		const conn = c;
+		let released = false;
+		// Kysely closes a connection when it is done with it: this one goes back to the pool instead
+		return new Proxy(conn, {
+			get: (target, p) => {
+				if (p === 'closeSync')
+					return () => {
+						if (released) return;
+						released = true;
+						if (this.kyselyIdle.length < KYSELY_IDLE && !this.closed) this.kyselyIdle.push(conn);
+						else conn.closeSync();
+					};
+				const v = Reflect.get(target, p, target) as unknown;
+				return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+			}
+		});
+	}
+
+	private closed = false;
+
+	private closeKyselyPool(): void {
+		for (const c of this.kyselyIdle.splice(0)) c.closeSync();
 	}
 
 	static async open(opts: StoreOptions = {}): Promise<Store> {
@@ -129,7 +175,15 @@ export class Store {
 	async connect(): Promise<DuckDBConnection> {
 		const c = await this.instance.connect();
 		await c.run(`SET TimeZone = 'UTC'`);
-		return limitConnection(c);
+		limitConnection(c);
+		// a transaction committed here changed the data: the result cache's version goes up (db/data-version.ts)
+		const run = c.run.bind(c);
+		c.run = (async (...args: Parameters<typeof run>) => {
+			const r = await run(...args);
+			if (isCommit(args[0])) noteDataChanged(this.path);
+			return r;
+		}) as typeof c.run;
+		return c;
 	}
 
 	/** a shared connection for short reads */
@@ -194,6 +248,7 @@ export class Store {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		this.shared?.closeSync();
 		this.shared = null;
 		for (const c of this.idle.splice(0)) c.closeSync();

@@ -14,6 +14,7 @@ import { dataAsOf } from './as-of.ts';
 import { FILTER_KEYS } from '../../vocabulary.ts';
 import { kpiParamsSchema } from './params.ts';
 import { kpiPeriods, type KpiPeriods, type KpiSummary, type KpiTrend } from './values.ts';
+import { cached } from './cache.ts';
 
 export interface OverviewData {
 	empty: boolean;
@@ -114,24 +115,33 @@ export async function overviewPage(store: Store, query: Record<string, string>, 
 	const params = parsed.params;
 	// an account attribute's breakdown comes from the same pass as the tiles (its groups add up to them)
 	const group = (ACCOUNT_DIMENSIONS as readonly string[]).includes(dimension) ? (dimension as AccountDimension) : null;
-	const [full, contactColumns, alerts, findings] = await Promise.all([
-		overview(store, query, parsed, group),
-		params && !group ? breakdownCompared(store, params, dimension, comparisonPeriod(params, params.compare)) : null,
+	// the tiles, sparklines and breakdown depend on the data and the view only: kept in the result
+	// cache (kpi/cache.ts), the same view asked for again while it is computed computing once; the
+	// alerts and findings are read each time (closing an alert changes no data version)
+	const kpis = async () => {
+		const [full, contactColumns] = await Promise.all([
+			overview(store, query, parsed, group),
+			params && !group ? breakdownCompared(store, params, dimension, comparisonPeriod(params, params.compare)) : null
+		]);
+		const { groups, ...data } = full;
+		let columns = contactColumns;
+		if (params && group) {
+			const threshold = params.contact_threshold;
+			const cmp = comparisonPeriod(params, params.compare);
+			columns = groups
+				? compareColumns(dimension, breakdownOfGroups(group, groups, params.from, threshold), breakdownOfGroups(group, groups, cmp.from, threshold))
+				: await breakdownCompared(store, params, dimension, cmp);
+		}
+		// a table on the page shows at most MAX_TABLE_ROWS values (an agent or template breakdown can
+		// have thousands): the largest, and how many there are; its CSV has them all
+		const table = columns ? largestRows(dimension, columns, MAX_TABLE_ROWS) : null;
+		return { data, table };
+	};
+	const [{ data, table }, alerts, findings] = await Promise.all([
+		cached(store, `overview|${dimension}|${JSON.stringify(parsed)}`, kpis),
 		listAlerts(store, { open: true }),
 		params ? periodFindings(store, params.from, params.to, role) : null
 	]);
-	const { groups, ...data } = full;
-	let columns = contactColumns;
-	if (params && group) {
-		const threshold = params.contact_threshold;
-		const cmp = comparisonPeriod(params, params.compare);
-		columns = groups
-			? compareColumns(dimension, breakdownOfGroups(group, groups, params.from, threshold), breakdownOfGroups(group, groups, cmp.from, threshold))
-			: await breakdownCompared(store, params, dimension, cmp);
-	}
-	// a table on the page shows at most MAX_TABLE_ROWS values (an agent or template breakdown can
-	// have thousands): the largest, and how many there are; its CSV has them all
-	const table = columns ? largestRows(dimension, columns, MAX_TABLE_ROWS) : null;
 	return {
 		overview: data,
 		breakdown: table ? { dimension, columns: table.columns, total: table.total } : null,
