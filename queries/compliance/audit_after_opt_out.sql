@@ -5,7 +5,11 @@
 -- opt-out only as far as it reaches (12 CFR 1006.14(h)): an opt-out of every channel followed by
 -- an opt-in of SMS still covers calls and e-mail; an opt-out of every debt followed by an opt-in
 -- for one debt still covers the others. So the opt-ins are matched per contact, on the contact's
--- channel and debt, not per opt-out event.
+-- channel and debt, not per opt-out event. The exceptions of 1006.14(h)(2): (i) the collector may
+-- respond once, through the same medium, to the person's own contact through it (the latest earlier
+-- contact of the person on that channel is their inbound one, after the opt-out); (ii) it may reply
+-- once to confirm the opt-out (interactions.purpose opt_out_confirmation, aud_purpose: the first such
+-- contact after the opt-out).
 WITH o AS (
 	SELECT event_id, customer_id, account_id, channel AS pch, epoch_us(effective_at) AS start_ts,
 		coalesce(epoch_us(until_at), 9223372036854775807) AS until_ts
@@ -30,12 +34,23 @@ WITH o AS (
 		FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
 		WHERE p.kind = 'opt_in'
 	) i
-), hits AS (
+), hits0 AS (
 	SELECT c.rid, c.cid, c.aid, c.ts, c.la, c.channel, w.pch, w.start_ts, w.event_id
 	FROM aud_c c
 	JOIN wc w ON w.cid = c.cid AND w.ch = enum_code(c.channel) AND (w.every_debt OR w.aid = c.aid)
 	  AND c.ts >= w.start_ts AND c.ts < w.end_ts
 	WHERE {{counted}}
+), confirmed AS (
+	-- (h)(2)(ii): the first confirmation after each opt-out
+	SELECT h.rid FROM hits0 h JOIN aud_purpose p ON p.rid = h.rid AND p.purpose = 'opt_out_confirmation'
+	QUALIFY row_number() OVER (PARTITION BY h.event_id ORDER BY h.ts, h.rid) = 1
+), prior AS (
+	SELECT c.cid, c.channel, c.ts, c.direction FROM aud_c c WHERE c.cid IN (SELECT cid FROM hits0)
+), hits AS (
+	-- (h)(2)(i): a single reply to the person's own contact through the opted-out channel
+	SELECT h.* FROM hits0 h ASOF LEFT JOIN prior pr ON pr.cid = h.cid AND pr.channel = h.channel AND h.ts > pr.ts
+	WHERE NOT coalesce(pr.direction = 'inbound'::contact_direction AND pr.ts >= h.start_ts, false)
+	  AND h.rid NOT IN (SELECT rid FROM confirmed)
 )
 SELECT h.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, h.la // 86400000000 AS ld, [h.rid] AS rids,
 	printf('%s after the person''s %s opt-out of %s (%s)', h.channel,

@@ -13,6 +13,7 @@ import {
 	COMPLAINT_CATEGORIES,
 	COMPLAINT_SOURCES,
 	DIRECTIONS,
+	INTERACTION_PURPOSES,
 	MESSAGE_CHANNELS,
 	MESSAGE_OUTCOMES,
 	PARTIES,
@@ -199,7 +200,15 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'tone', type: 'enum', required: false, values: [...TONES], doc: 'tone of the message or script' },
 			{ name: 'experiment_id', type: 'text', required: false, doc: 'set when the contact was sent under an experiment' },
 			{ name: 'variant', type: 'text', required: false, doc: 'the experiment arm' },
-			{ name: 'agent_id', type: 'text', required: false, doc: 'the collector or system that made the contact' }
+			{ name: 'agent_id', type: 'text', required: false, doc: 'the collector or system that made the contact' },
+			{
+				name: 'purpose',
+				type: 'enum',
+				required: false,
+				values: [...INTERACTION_PURPOSES],
+				doc:
+					'what the contact was for, when it is one of these (empty for an ordinary collection contact): location (asking a third party where the consumer is), location_requested (that person asked to be contacted again), location_correction (the earlier answer was believed wrong or incomplete), opt_out_confirmation, cease_termination_notice, cease_remedy_notice, cease_remedy_invoked (the notices allowed after a cease request), credit_report (information about the debt furnished to a credit bureau; party credit_bureau)'
+			}
 		],
 		references: [{ column: 'account_id', table: 'accounts', key: 'account_id', required: true, expose: ['customer_id'] }],
 		rules: [
@@ -263,11 +272,27 @@ const tables = z.array(tableSchema).parse([
 			{ name: 'customer_id', type: 'text', required: true, doc: 'the person' },
 			{ name: 'account_id', type: 'text', required: false, doc: 'empty means every debt of that person; when set, must exist and belong to customer_id' },
 			{ name: 'channel', type: 'enum', required: true, values: [...PREFERENCE_CHANNELS], doc: 'channel the request covers' },
-			{ name: 'kind', type: 'enum', required: true, values: [...PREFERENCE_KINDS], doc: 'kind of request' },
+			{
+				name: 'kind',
+				type: 'enum',
+				required: true,
+				values: [...PREFERENCE_KINDS],
+				doc: 'kind of request; represented_by_attorney: from effective_at the collector knows the person has an attorney for the debt (or every debt when account_id is empty) and how to reach them, use channel all; consent_to_time: the person agreed to be contacted between local_start and local_end although that is otherwise an inconvenient time'
+			},
 			{ name: 'effective_at', type: 'timestamptz', required: true, doc: 'when the request was received' },
-			{ name: 'until_at', type: 'timestamptz', required: false, doc: 'end of a consent_to_call window or a temporary opt-out' },
-			{ name: 'local_start', type: 'time', required: false, doc: 'for inconvenient_time: start of the local clock range the person ruled out (equal to local_end: the person withdraws the ranges ruled out before for that channel and debt)' },
-			{ name: 'local_end', type: 'time', required: false, doc: 'for inconvenient_time: end of that range' }
+			{
+				name: 'until_at',
+				type: 'timestamptz',
+				required: false,
+				doc: 'end of a consent_to_call window, a temporary opt-out, a consent_to_time, or a represented_by_attorney (the attorney consented to direct contact, stopped representing the person, or did not answer within a reasonable time)'
+			},
+			{
+				name: 'local_start',
+				type: 'time',
+				required: false,
+				doc: 'for inconvenient_time: start of the local clock range the person ruled out (equal to local_end: the person withdraws the ranges ruled out before for that channel and debt); for consent_to_time: start of the local range the person agreed to'
+			},
+			{ name: 'local_end', type: 'time', required: false, doc: 'for inconvenient_time and consent_to_time: end of that range' }
 		],
 		references: [{ column: 'account_id', table: 'accounts', key: 'account_id', required: false, expose: ['customer_id'] }],
 		rules: [
@@ -280,6 +305,11 @@ const tables = z.array(tableSchema).parse([
 				broken: `kind = 'inconvenient_time' AND (local_start IS NULL OR local_end IS NULL)`,
 				message: `'local_start and local_end are both needed for an inconvenient_time event'`,
 				doc: 'an inconvenient_time event has local_start and local_end'
+			},
+			{
+				broken: `kind = 'consent_to_time' AND (local_start IS NULL OR local_end IS NULL OR local_start = local_end)`,
+				message: `'a consent_to_time event needs local_start and local_end (the local time range the person agreed to), and they must differ'`,
+				doc: 'a consent_to_time event has local_start and local_end, and they differ'
 			},
 			{
 				broken: `ref_customer_id IS NOT NULL AND customer_id <> ref_customer_id`,

@@ -97,7 +97,24 @@ export const PAYMENT_METHODS = ['card', 'bank_transfer', 'direct_debit', 'check'
 export const PAYMENT_STATUSES = ['settled', 'reversed'] as const;
 export const CLOSED_REASONS = ['customer_left', 'paid_off', 'charged_off', 'other'] as const;
 export const PREFERENCE_CHANNELS = ['call', 'sms', 'email', 'letter', 'all'] as const;
-export const PREFERENCE_KINDS = ['opt_out', 'opt_in', 'cease_communication', 'consent_to_call', 'inconvenient_time'] as const;
+/** represented_by_attorney: the collector learned the person has an attorney for the debt (12 CFR 1006.6(b)(2));
+ * consent_to_time: the person agreed to be contacted in a local time range otherwise inconvenient (1006.6(b)(1)) */
+export const PREFERENCE_KINDS = ['opt_out', 'opt_in', 'cease_communication', 'consent_to_call', 'inconvenient_time', 'represented_by_attorney', 'consent_to_time'] as const;
+/** what a contact was for, when the export says (interactions.purpose): the Regulation F rules read it (docs/compliance-regf-more.md) */
+export const INTERACTION_PURPOSE = vocabulary(
+	['location', 'location_requested', 'location_correction', 'opt_out_confirmation', 'cease_termination_notice', 'cease_remedy_notice', 'cease_remedy_invoked', 'credit_report'] as const,
+	{
+		location: 'Location inquiry',
+		location_requested: 'Location inquiry the person asked for',
+		location_correction: 'Location inquiry after a wrong or incomplete answer',
+		opt_out_confirmation: 'Confirmation of an opt-out',
+		cease_termination_notice: 'Notice that collection efforts end',
+		cease_remedy_notice: 'Notice of remedies that may be invoked',
+		cease_remedy_invoked: 'Notice that a remedy is invoked',
+		credit_report: 'Report to a credit bureau'
+	}
+);
+export const INTERACTION_PURPOSES = INTERACTION_PURPOSE.values;
 
 /** the days-past-due buckets of the roll-rate matrix, then the two ends of an episode */
 export const DPD_BUCKETS = ['1–29', '30–59', '60–89', '90–119', '120+'] as const;

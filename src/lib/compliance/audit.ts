@@ -19,6 +19,8 @@ export interface AuditPackRef {
 	version: number;
 	hash: string;
 	title: string;
+	/** the pack's rules the audit did not run because the data lacks what they need, with the reason in words */
+	not_checked?: { rule_id: string; title: string; reason: string }[];
 }
 
 export interface AuditRun {

@@ -66,6 +66,8 @@ const timeOfDaySchema = z.object({
 	/** the local window in which contact is allowed, in every zone the data points to */
 	allowed_from: time,
 	allowed_until: time,
+	/** a contact inside a local range the person agreed to (contact_preferences kind consent_to_time, 1006.6(b)(1): "absent the prior consent of the consumer") is not a finding */
+	except_consented_times: z.boolean().default(false),
 	counts: countsSchema
 });
 
@@ -77,6 +79,40 @@ const preferenceSchema = z.object({
 	kind,
 	/** inconvenient_time: a single reply on the same channel within this many hours of the person's own inbound contact is allowed */
 	reply_within_hours: z.number().min(0).max(168).optional(),
+	counts: countsSchema
+});
+
+/** a counted contact with the person while the collector knows an attorney represents them for the debt (contact_preferences kind represented_by_attorney) */
+const attorneySchema = z.object({
+	id: z.string().regex(/^[a-z0-9_]+$/),
+	type: z.literal('attorney_represented'),
+	title: z.string().min(1),
+	citation: z.string().min(1),
+	kind,
+	/** a single reply on the same channel within this many hours of the person's own inbound contact is allowed (the consumer initiated it) */
+	reply_within_hours: z.number().min(0).max(168).optional(),
+	counts: countsSchema
+});
+
+/** a second counted communication with one third party about the person's location (interactions.purpose location_requested or location_correction: allowed) */
+const locationSchema = z.object({
+	id: z.string().regex(/^[a-z0-9_]+$/),
+	type: z.literal('repeat_location'),
+	title: z.string().min(1),
+	citation: z.string().min(1),
+	kind,
+	counts: countsSchema
+});
+
+/** a counted report to a credit bureau (interactions.purpose credit_report) about a debt before the collector communicated with the person about it */
+const creditReportSchema = z.object({
+	id: z.string().regex(/^[a-z0-9_]+$/),
+	type: z.literal('report_before_communication'),
+	title: z.string().min(1),
+	citation: z.string().min(1),
+	kind,
+	/** a letter or electronic message counts as communicating once this many days passed with no notice that it could not be delivered (outcome bounced) */
+	wait_days: z.number({ error: 'wait_days is a whole number' }).int({ error: 'wait_days is a whole number' }).min(0, { error: 'wait_days is 0 or more' }).max(90, { error: 'wait_days is at most 90' }),
 	counts: countsSchema
 });
 
@@ -92,8 +128,9 @@ const riskSchema = z.object({
 	counts: countsSchema
 });
 
-export const ruleSchema = z.discriminatedUnion('type', [frequencySchema, afterConversationSchema, timeOfDaySchema, preferenceSchema, riskSchema], {
-	error: 'a rule type is frequency, after_conversation, time_of_day, after_opt_out, after_cease, inconvenient_time, repeat_unanswered or calls_per_number_per_day'
+export const ruleSchema = z.discriminatedUnion('type', [frequencySchema, afterConversationSchema, timeOfDaySchema, preferenceSchema, attorneySchema, locationSchema, creditReportSchema, riskSchema], {
+	error:
+		'a rule type is frequency, after_conversation, time_of_day, after_opt_out, after_cease, inconvenient_time, attorney_represented, repeat_location, report_before_communication, repeat_unanswered or calls_per_number_per_day'
 });
 export type PolicyRule = z.infer<typeof ruleSchema>;
 

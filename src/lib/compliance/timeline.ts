@@ -84,7 +84,7 @@ export interface TimelineContact extends Omit<ContactRow, 'offset_minutes' | 'co
 	finding_ids: number[];
 }
 
-export type PreferenceKind = 'opt_out' | 'opt_in' | 'cease_communication' | 'consent_to_call' | 'inconvenient_time';
+export type PreferenceKind = 'opt_out' | 'opt_in' | 'cease_communication' | 'consent_to_call' | 'inconvenient_time' | 'represented_by_attorney' | 'consent_to_time';
 
 /** a contact_preferences event as timeline_preferences.sql reads it */
 export interface PreferenceEvent {

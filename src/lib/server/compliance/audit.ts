@@ -148,10 +148,20 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 			params.window_days = rule.window_days;
 			break;
 		case 'time_of_day':
-			Object.assign(params, { from_us: clockUs(rule.allowed_from), until_us: clockUs(rule.allowed_until), allowed_from: rule.allowed_from, allowed_until: rule.allowed_until });
+			Object.assign(params, {
+				from_us: clockUs(rule.allowed_from),
+				until_us: clockUs(rule.allowed_until),
+				allowed_from: rule.allowed_from,
+				allowed_until: rule.allowed_until,
+				except_consented: rule.except_consented_times
+			});
 			break;
 		case 'inconvenient_time':
+		case 'attorney_represented':
 			params.reply_within_us = Math.round((rule.reply_within_hours ?? 0) * 3600 * 1_000_000);
+			break;
+		case 'report_before_communication':
+			Object.assign(params, { wait_days: rule.wait_days, wait_us: rule.wait_days * DAY_US });
 			break;
 		case 'repeat_unanswered':
 			params.minutes = rule.minutes ?? 5;
@@ -322,6 +332,8 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				const scan = { scan_from_us: fromDay === null ? null : (fromDay - 33) * DAY_US, scan_to_us: toDay === null ? null : (toDay + 2) * DAY_US };
 				for (const s of queryStatements('compliance/audit_contacts')) await timed('audit_contacts', () => run(conn, s, scan));
 			}
+			// the interactions that say what they were for (interactions.purpose: a few): the exceptions and the rules that read it
+			await timed('audit_purpose', () => run(conn, `CREATE OR REPLACE TEMP TABLE aud_purpose AS SELECT rowid AS rid, purpose FROM interactions WHERE purpose IS NOT NULL`, {}));
 			for (const file of ['audit_wrong_numbers', 'audit_consent']) {
 				for (const s of queryStatements('compliance/' + file)) await timed(file, () => run(conn, s, {}));
 			}
@@ -344,10 +356,18 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			// channel is far too high, and it would build its hash table on 28 M contacts instead
 			// (three times slower); restored after the rules.
 			await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
-			for (const p of packs) {
+			// the rules whose data the export does not carry are not checked, and the audit says so
+			const missing = await missingData(conn);
+			for (const [i, p] of packs.entries()) {
+				const notChecked = p.pack.rules.flatMap((r) => {
+					const reason = r.type in missing ? missing[r.type as keyof typeof missing] : undefined;
+					return reason ? [{ rule_id: r.id, title: r.title, reason }] : [];
+				});
+				if (notChecked.length) refs[i]!.not_checked = notChecked;
 				// the pack's regions as the numbers of aud_region
 				const ids = p.pack.applies_to === 'all' ? [] : (await rows<{ rg: number }>(conn, `SELECT rg::INTEGER AS rg FROM aud_region WHERE list_contains($regions, region)`, { regions: strList(p.pack.applies_to) })).map((r) => r.rg);
 				for (const rule of p.pack.rules) {
+					if (refs[i]!.not_checked?.some((n) => n.rule_id === rule.id)) continue;
 					const q = ruleQuery(p.pack, rule, enums!, ids);
 					await timed(`${p.pack.id}/${rule.id}`, () => run(
 						conn,
@@ -394,13 +414,30 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		const tf = Date.now();
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
 		await conn.run('DROP VIEW IF EXISTS aud_c').catch(() => undefined);
-		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_purpose', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		await dropIndexTemps(conn);
 		await restoreMemory();
 		conn.closeSync();
 		steps.cleanup = Date.now() - tf;
 	}
 	return { ...(await getAudit(store, auditId))!, steps, ...(index ? { index } : {}) };
+}
+
+/**
+ * The rule types that need data an export may not carry (docs/compliance-regf-more.md), with the
+ * reason in words when the store has none of it: such a rule is not run, and the audit records it
+ * as not checked (never a silent zero). Reads aud_purpose (made by the audit's first transaction).
+ */
+async function missingData(conn: DuckDBConnection): Promise<Partial<Record<PolicyRule['type'], string>>> {
+	const [n] = await rows<{ attorneys: number; reports: number }>(
+		conn,
+		`SELECT (SELECT count(*) FROM contact_preferences WHERE kind = 'represented_by_attorney') AS attorneys,
+		        (SELECT count(*) FROM aud_purpose WHERE purpose = 'credit_report') AS reports`
+	);
+	const out: Partial<Record<PolicyRule['type'], string>> = {};
+	if (!Number(n?.attorneys)) out.attorney_represented = 'not checked: the contact preferences imported hold no represented_by_attorney event (when the collector learned of an attorney)';
+	if (!Number(n?.reports)) out.report_before_communication = 'not checked: no interaction imported is marked as a report to a credit bureau (purpose credit_report)';
+	return out;
 }
 
 /**

@@ -202,6 +202,10 @@ function preferenceLabel(p: PreferenceRow): string {
 			return `Consent to call (${scope})`;
 		case 'inconvenient_time':
 			return `Ruled out ${hhmm(p.local_start)}–${hhmm(p.local_end)} for ${ch} (${scope})`;
+		case 'represented_by_attorney':
+			return `Represented by an attorney (${scope})`;
+		case 'consent_to_time':
+			return `Agreed to ${hhmm(p.local_start)}–${hhmm(p.local_end)} for ${ch} (${scope})`;
 	}
 }
 

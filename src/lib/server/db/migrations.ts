@@ -567,5 +567,15 @@ CREATE TABLE account_zones (
 );
 INSERT INTO account_zones SELECT account_id, timezone, '-infinity'::TIMESTAMPTZ, import_batch_id FROM accounts;
 `
+	},
+	{
+		version: 20,
+		name: 'interactions: the purpose of a contact (location inquiry, opt-out confirmation, notices after a cease, credit report)',
+		sql: `
+-- the data contract's optional interactions.purpose: the Regulation F rules of
+-- docs/compliance-regf-more.md read it (the exceptions of 1006.14(h)(2) and 1006.6(c)(2), the
+-- location inquiries of 1006.10(c), the credit reports of 1006.30(a)); empty in older exports
+ALTER TABLE interactions ADD COLUMN purpose VARCHAR;
+`
 	}
 ];

@@ -50,13 +50,19 @@ export function ruleMethod(r: PolicyRule): string {
 		case 'after_conversation':
 			return `After a telephone conversation with the person about the debt (placed or received), any of ${counts} within ${r.window_days} consecutive calendar dates, the conversation’s date being day 1, is ${kind}.`;
 		case 'time_of_day':
-			return `Any of ${counts} sent or placed before ${r.allowed_from} or after ${r.allowed_until} local time is ${kind}. Local time is taken in every zone the collector knew the consumer might be in at that moment: the address as it was then (a move counts from the export that reported it), the phone number’s zone, and the addresses of the person’s other debts, with the daylight-saving rules of that date; a message counts when it is sent.`;
+			return `Any of ${counts} sent or placed before ${r.allowed_from} or after ${r.allowed_until} local time is ${kind}${r.except_consented_times ? ', unless it falls in a local time range the person agreed to' : ''}. Local time is taken in every zone the collector knew the consumer might be in at that moment: the address as it was then (a move counts from the export that reported it), the phone number’s zone, and the addresses of the person’s other debts, with the daylight-saving rules of that date; a message counts when it is sent.`;
 		case 'inconvenient_time':
 			return `Any of ${counts} inside a local time range the person said is inconvenient is ${kind}, except a single reply through the same channel to the person’s own inbound contact. Every range the person gave stays in force until its end or until they withdraw their ranges; a later range does not replace an earlier one.`;
 		case 'after_opt_out':
-			return `Any of ${counts} on a channel after the person opted out of that channel (or of all channels), from the moment the opt-out took effect, for the debts it covers, is ${kind}. A later opt-in lifts it only for the channel and the debts the opt-in names.`;
+			return `Any of ${counts} on a channel after the person opted out of that channel (or of all channels), from the moment the opt-out took effect, for the debts it covers, is ${kind}. A later opt-in lifts it only for the channel and the debts the opt-in names. Allowed: one reply through that channel to the person’s own contact through it, and one confirmation of the opt-out.`;
 		case 'after_cease':
-			return `Any of ${counts} about a debt after the person asked the collector to cease communication about it, from the moment the request took effect, is ${kind}.`;
+			return `Any of ${counts} about a debt after the person asked the collector to cease communication about it, from the moment the request took effect, is ${kind}, except the notices the regulation allows: that collection efforts end, that remedies may be invoked, or that a remedy is invoked.`;
+		case 'attorney_represented':
+			return `Any of ${counts} with the person about a debt after the collector learned that an attorney represents them for it, until the representation ends (the attorney consents to direct contact, stops, or does not answer in a reasonable time), is ${kind}, except a single reply through the same channel to the person’s own inbound contact. Not checked when the data holds no such representation.`;
+		case 'repeat_location':
+			return `Counts ${counts}: every communication after the first with the same third party about the person’s location is ${kind}, unless that person asked to be contacted again or the collector believed the earlier answer wrong or incomplete.`;
+		case 'report_before_communication':
+			return `A report of a debt to a credit bureau before the collector spoke with the person about it, or before a letter or message to them had gone ${r.wait_days} days without a notice that it was not delivered, is ${kind}. Not checked when no contact in the data is marked as a credit report.`;
 		case 'repeat_unanswered':
 			return `Two unanswered ${list(r.counts.channels.map((ch) => CHANNEL_WORDS[ch] ?? ch))} to the same phone number within ${r.minutes ?? '?'} minutes, whoever they were about (a number shared by a household counts once), are ${kind} (below the frequency limit, but named by the commentary).`;
 		case 'calls_per_number_per_day':
