@@ -9,7 +9,10 @@
 --   period's "accounts contacted" counts each account once, at its first week with a contact
 --   on a day of the period (its previous contacted week ended before the period);
 --   Each account-week also holds its contact-fatigue index at the default threshold (7 contacts;
---   src/lib/fatigue.ts): the weights of the contacts after the first 7 in time order;
+--   src/lib/fatigue.ts): the weights of the contacts after the first 7 in time order, and the
+--   days with a contact of each channel and of each tone (channel_days, tone_days: 7 bits per
+--   value of the vocabulary), from which a filter on the channel or the tone alone finds the
+--   accounts it reaches without reading kpi_account_contacts;
 -- - kpi_account_contacts: the same per account, week and combo (days mask, contacts, and the part
 --   of the week's fatigue index that the combo's contacts make), sorted by combo and week: the
 --   accounts a filter on contacts reaches in a period, their load and their fatigue;
@@ -65,21 +68,29 @@ FROM (
 ) c LEFT JOIN cw_fatigue f USING (ak, week, combo)
 ORDER BY c.combo, c.week, c.ak;
 
+-- each combo's place in the masks of the days with a contact per channel and per tone
+-- (channel_days, tone_days of kpi_account_weeks; src/lib/metrics/sql.ts DAY_MASK_ATTRIBUTES)
+CREATE OR REPLACE TEMP TABLE cw_combo_shifts AS
+SELECT combo, {{metrics:value_shift(channel, channel)}} AS channel_shift, {{metrics:value_shift(tone, tone)}} AS tone_shift
+FROM kpi_contact_combos;
+
 CREATE OR REPLACE TABLE kpi_account_weeks AS
 WITH w AS (
-	SELECT ak, date_trunc('week', day)::DATE AS week,
-		sum(outbound_contacts)::INTEGER AS contacts,
-		bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
-		max(day) AS last_day,
-		bit_or(pressure_mask) AS pressure_mask
-	FROM cw_contact_days
+	SELECT d.ak, date_trunc('week', d.day)::DATE AS week,
+		sum(d.outbound_contacts)::INTEGER AS contacts,
+		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
+		max(d.day) AS last_day,
+		bit_or(d.pressure_mask) AS pressure_mask,
+		coalesce(bit_or((1 << (isodow(d.day) - 1))::UBIGINT << s.channel_shift), 0)::UBIGINT AS channel_days,
+		coalesce(bit_or((1 << (isodow(d.day) - 1))::UINTEGER << s.tone_shift), 0)::UINTEGER AS tone_days
+	FROM cw_contact_days d JOIN cw_combo_shifts s USING (combo)
 	GROUP BY ALL
 )
 SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
 	-- no previous week: a day long before any data (a NULL would cost a test on every read)
 	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day,
 	coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index,
-	w.pressure_mask
+	w.pressure_mask, w.channel_days, w.tone_days
 FROM w JOIN kpi_accounts a USING (ak)
 LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week)
 ORDER BY w.week, a.ak;
@@ -122,3 +133,4 @@ ORDER BY attribute, week;
 
 DROP TABLE cw_contact_days;
 DROP TABLE cw_fatigue;
+DROP TABLE cw_combo_shifts;

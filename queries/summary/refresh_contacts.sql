@@ -96,6 +96,10 @@ SELECT ka.ak, min(date_trunc('week', c.day)::DATE) AS week
 FROM kr_contact_days c JOIN kpi_accounts ka USING (account_id)
 GROUP BY 1;
 
+CREATE OR REPLACE TEMP TABLE cw_combo_shifts AS
+SELECT combo, {{metrics:value_shift(channel, channel)}} AS channel_shift, {{metrics:value_shift(tone, tone)}} AS tone_shift
+FROM kpi_contact_combos;
+
 CREATE OR REPLACE TEMP TABLE kr_account_weeks AS
 WITH w AS (
 	SELECT c.ak, date_trunc('week', c.day)::DATE AS week,
@@ -103,11 +107,14 @@ WITH w AS (
 		bit_or((1 << (isodow(c.day) - 1))::UTINYINT) AS days_mask,
 		max(c.day) AS last_day,
 		NULL AS fatigue_index,
-		bit_or(c.pressure_mask) AS pressure_mask
+		bit_or(c.pressure_mask) AS pressure_mask,
+		coalesce(bit_or((1 << (isodow(c.day) - 1))::UBIGINT << s.channel_shift), 0)::UBIGINT AS channel_days,
+		coalesce(bit_or((1 << (isodow(c.day) - 1))::UINTEGER << s.tone_shift), 0)::UINTEGER AS tone_days
 	FROM cw_contact_days c JOIN kr_first_week f ON c.ak = f.ak AND c.day >= f.week
+		JOIN cw_combo_shifts s USING (combo)
 	GROUP BY ALL
 	UNION ALL
-	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day, k.fatigue_index, k.pressure_mask
+	SELECT k.ak, k.week, k.contacts, k.days_mask, k.last_day, k.fatigue_index, k.pressure_mask, k.channel_days, k.tone_days
 	FROM kpi_account_weeks k JOIN kr_first_week f ON k.ak = f.ak AND k.week >= f.week
 	WHERE k.week NOT IN (SELECT week FROM kr_weeks)
 ),
@@ -121,7 +128,7 @@ SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable,
 	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), s.last_day, DATE '1900-01-01') AS previous_last_day,
 	-- a week touched: from the contacts again; another: as it was
 	coalesce(w.fatigue_index, f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index,
-	w.pressure_mask
+	w.pressure_mask, w.channel_days, w.tone_days
 FROM w JOIN kpi_accounts a USING (ak) LEFT JOIN seed s USING (ak)
 LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week);
 
@@ -179,4 +186,5 @@ ORDER BY attribute, week;
 
 DROP TABLE cw_contact_days;
 DROP TABLE cw_fatigue;
+DROP TABLE cw_combo_shifts;
 DROP TABLE kr_pressure_accounts;

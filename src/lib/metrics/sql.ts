@@ -10,6 +10,7 @@ import { duckdb, type Dialect } from './dialect.ts';
 import { DEFAULT_CONTACT_THRESHOLD, FATIGUE_WEIGHTS } from '../fatigue.ts';
 import { PRESSURE_BUCKETS, PRESSURE_WINDOW_DAYS } from '../pressure.ts';
 import { EXPERIMENT_METRIC_DEFS, KPIS, type TimeMeasure } from './catalogue.ts';
+import { CHANNELS, TONES } from '../vocabulary.ts';
 
 const asOfParam = (d: Dialect) => d.param('as_of', 'date');
 
@@ -233,7 +234,33 @@ export function experimentCellColumns(): string {
 	).join(',\n\t');
 }
 
+/**
+ * The contact attributes whose days are kept as masks per account-week (kpi_account_weeks'
+ * channel_days and tone_days): value i of the vocabulary holds the 7 days of the week in bits
+ * 7·i to 7·i + 6 (bit 7·i = Monday). 7 channels fill 49 bits of a UBIGINT, 3 tones 21 of a
+ * UINTEGER. A filter on the channel or the tone alone then tests bits of one row per account-week
+ * instead of reading every combination of channel, tone, template and agent.
+ */
+export const DAY_MASK_ATTRIBUTES = { channel: CHANNELS, tone: TONES } as const;
+export type DayMaskAttribute = keyof typeof DAY_MASK_ATTRIBUTES;
+
+/** the shift of `expr`'s value in the days mask of `attribute` (NULL when it has no value) */
+export function valueShift(attribute: DayMaskAttribute, expr: string): string {
+	const list = DAY_MASK_ATTRIBUTES[attribute].map((v) => `'${v}'`).join(', ');
+	return `(7 * (list_position([${list}], ${expr}) - 1))`;
+}
+
+/** the 7-bit mask of the days (bit 0 = Monday) with a contact of `value` in the mask column of `attribute` over alias `alias`; null when `value` is not in the vocabulary */
+export function valueDaysMask(attribute: DayMaskAttribute, value: string, alias: string): string | null {
+	const i = (DAY_MASK_ATTRIBUTES[attribute] as readonly string[]).indexOf(value);
+	return i < 0 ? null : `((${alias}.${attribute}_days >> ${7 * i}) & 127)::UTINYINT`;
+}
+
 const FRAGMENTS: Record<string, (args: string[]) => string> = {
+	value_shift: ([attribute, expr]) => {
+		if (attribute !== 'channel' && attribute !== 'tone') throw new Error(`{{metrics:value_shift}} takes channel or tone, not ${attribute}`);
+		return valueShift(attribute, expr || attribute);
+	},
 	episode_facts: ([prefix]) => episodeFactColumns(duckdb, prefix ?? ''),
 	episode_age: ([startedOn]) => episodeAge(duckdb, startedOn || 'started_on'),
 	episode_asof_base: () => episodeAsOfBase(duckdb),

@@ -11,6 +11,7 @@ import { filterArgs } from './filter-args.ts';
 import type { ParsedKpiParams as Parsed } from './params.ts';
 import { EPISODE_COUNT_NAMES } from '../../metrics/counts.ts';
 import { CONTACT_FILTERS, type FilterKey } from '../../vocabulary.ts';
+import { valueDaysMask } from '../../metrics/sql.ts';
 
 /** the counts behind every KPI, for one period (or bucket) */
 export interface KpiCounts {
@@ -75,7 +76,7 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 	const filtered = hasContactFilter(p);
 	const file = filtered && name === 'kpi/summary_contacts' ? 'kpi/summary_contacts_matched' : name;
 	return fillIn(querySql(file), {
-		matched: filtered && !matchedTables ? querySql('kpi/summary_matched').replace(/^(--.*\n)+/, '') : '',
+		matched: filtered && !matchedTables ? fillIn(querySql('kpi/summary_matched').replace(/^(--.*\n)+/, ''), attributeDays(p)) : '',
 		semi_matched: filtered ? 'SEMI JOIN matched USING (bucket, ak)' : '',
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
 		contact_filter: filtered ? 'true' : 'false',
@@ -90,9 +91,27 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
  * kpi_account_contacts: {{attribute_load}} says so and {{attribute_match}} selects the rows.
  */
 function attributeLoad(p: Partial<Record<FilterKey, unknown>>): { attribute_load: string; attribute_match: string } {
+	const only = onlyAttribute(p);
+	if (!only) return { attribute_load: 'false', attribute_match: 'false' };
+	return { attribute_load: 'true', attribute_match: `(w.attribute = '${only}' AND w.value = $${only})` };
+}
+
+/** the one contact attribute a filter is on, when it is the channel alone or the tone alone (no template, no agent) */
+function onlyAttribute(p: Partial<Record<FilterKey, unknown>>): 'channel' | 'tone' | null {
 	const only = (['channel', 'tone'] as const).filter((k) => p[k]);
-	if (only.length !== 1 || p.template || p.agent) return { attribute_load: 'false', attribute_match: 'false' };
-	return { attribute_load: 'true', attribute_match: `(w.attribute = '${only[0]}' AND w.value = $${only[0]})` };
+	return only.length === 1 && !p.template && !p.agent ? only[0]! : null;
+}
+
+/**
+ * With a filter on the channel alone or the tone alone, kpi/summary_matched finds the accounts
+ * from kpi_account_weeks' masks of the days with a contact of each channel and tone
+ * ({{attribute_days}}, and {{attribute_days_mask}} the value's 7 bits) instead of the rows of
+ * kpi_account_contacts (more than twice as many, and one per combo).
+ */
+function attributeDays(p: Partial<Record<FilterKey, unknown>>): { attribute_days: string; attribute_days_mask: string } {
+	const only = onlyAttribute(p);
+	const mask = only ? valueDaysMask(only, String(p[only]), 'w') : null;
+	return mask ? { attribute_days: 'true', attribute_days_mask: mask } : { attribute_days: 'false', attribute_days_mask: '0' };
 }
 
 /** fills in the {{name}} placeholders of SQL text outside its comment lines (a header may name them) */
@@ -107,12 +126,10 @@ function fillIn(sql: string, values: Record<string, string>): string {
  * kpi/summary_matched as statements that make its CTEs temporary tables of one connection: the
  * accounts a filter on contacts matches are then found once for the four summary queries.
  */
-let matchedTables: string[] | null = null;
-function matchedTableStatements(): string[] {
-	matchedTables ??= [...querySql('kpi/summary_matched').replace(/^(--.*\n)+/, '').matchAll(/^(\w+) AS \(\n([\s\S]*?)\n\),?$/gm)].map(
+function matchedTableStatements(p: Partial<Record<FilterKey, unknown>>): string[] {
+	return [...fillIn(querySql('kpi/summary_matched').replace(/^(--.*\n)+/, ''), attributeDays(p)).matchAll(/^(\w+) AS \(\n([\s\S]*?)\n\),?$/gm)].map(
 		([, name, body]) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${body}`
 	);
-	return matchedTables;
 }
 
 /**
@@ -167,7 +184,7 @@ export async function summaryCounts(
 		// the accounts a filter on contacts matches, found once, as temporary tables of one connection
 		const conn = await store.connect();
 		try {
-			for (const stmt of matchedTableStatements()) await connRows(conn, stmt, args as never);
+			for (const stmt of matchedTableStatements(p)) await connRows(conn, stmt, args as never);
 			const sql = (name: string) => summarySql(name, group, p, true);
 			ep = await connRows(conn, sql('kpi/summary_episodes'), args as never);
 			tte = withTimes ? await connRows(conn, sql('kpi/summary_time_to_event'), args as never) : [];
