@@ -2,8 +2,10 @@
  * A SQL dialect: the few functions whose spelling differs between engines (date arithmetic,
  * conditional aggregates, casts, calendar truncation, bound parameters). The metric SQL in
  * sql.ts is written only through this object, never in one engine's words, so that another
- * engine is one more object (in the manner of GrowthBook's integrations/dialects). DuckDB is the
- * one engine today. Pure.
+ * engine is one more object (in the manner of GrowthBook's integrations/dialects): `duckdb` here,
+ * `postgres` in dialects/postgres.ts (docs/engines.md). Bound parameters are written by name
+ * (`$as_of`) in every dialect; an engine whose driver takes positional parameters maps the names
+ * to positions when it runs the statement (dialects/postgres.ts `positional`). Pure.
  */
 export type ParamType = 'date' | 'timestamp' | 'text' | 'int' | 'bool';
 
@@ -17,6 +19,8 @@ export interface Dialect {
 	addDays(d: string, n: string | number): string;
 	/** the UTC calendar day of a timestamp */
 	utcDate(ts: string): string;
+	/** the instant a UTC calendar day d (a date) starts, as a timestamp with time zone */
+	utcDayStart(d: string): string;
 	/** the Monday of the week of date d */
 	weekStart(d: string): string;
 	/** the first day of the month of date d */
@@ -38,6 +42,7 @@ export const duckdb: Dialect = {
 	addDays: (d, n) => `(${d} + ${n})`,
 	// the store's sessions run in UTC (Store.connect), so the cast is the UTC day
 	utcDate: (ts) => `${ts}::DATE`,
+	utcDayStart: (d) => `${d}::TIMESTAMPTZ`,
 	weekStart: (d) => `date_trunc('week', ${d})::DATE`,
 	monthStart: (d) => `date_trunc('month', ${d})::DATE`,
 	countIf: (pred) => `count(*) FILTER (WHERE ${pred})`,

@@ -13,7 +13,17 @@ const schema = z.object({
 	/** the most rows one CSV export holds; a larger one is refused with a 400 that says how to narrow it */
 	CUREWISE_MAX_EXPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000),
 	/** the server runs, when it starts, the audit an import owes (compliance/owed.ts); false: a person runs it */
-	CUREWISE_AUDIT_OWED_AT_START: z.stringbool().default(true)
+	CUREWISE_AUDIT_OWED_AT_START: z.stringbool().default(true),
+	/** where the analytic tables' metric SQL runs (src/lib/server/engines, docs/engines.md) */
+	CUREWISE_ENGINE: z.enum(['duckdb', 'postgres'], { error: 'must be duckdb or postgres (clickhouse is not built yet)' }).default('duckdb'),
+	/** the engine's address: postgres://user:password@host:port/database, or pglite:FOLDER (embedded) */
+	CUREWISE_ENGINE_URL: z
+		.string()
+		.regex(/^(postgres|postgresql):\/\/\S+$|^pglite:\S+$/, { error: 'must be a postgres://user:password@host:port/database address, or pglite: and a folder' })
+		.optional()
+}).refine((c) => c.CUREWISE_ENGINE !== 'postgres' || c.CUREWISE_ENGINE_URL, {
+	error: 'CUREWISE_ENGINE=postgres needs the server\'s address: postgres://user:password@host:port/database (or pglite: and a folder)',
+	path: ['CUREWISE_ENGINE_URL']
 });
 
 export type Config = z.infer<typeof schema>;
@@ -21,10 +31,14 @@ export type Config = z.infer<typeof schema>;
 let cached: Config | null = null;
 
 export function config(): Config {
-	if (cached) return cached;
-	const r = schema.safeParse(process.env);
+	return (cached ??= parseConfig(process.env));
+}
+
+/** the configuration from these variables; a bad value throws a message naming each variable at fault */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const r = schema.safeParse(env);
 	if (!r.success) {
 		throw new Error('bad configuration: ' + r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
 	}
-	return (cached = r.data);
+	return r.data;
 }

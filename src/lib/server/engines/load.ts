@@ -1,0 +1,104 @@
+/**
+ * Copies the analytic tables of a DuckDB store (the tables of the data contract,
+ * src/lib/contract.ts: accounts, delinquencies, interactions, payments, complaints,
+ * contact_preferences, experiment_assignments) into a PostgreSQL engine, each with the columns
+ * and types it has in the store, replacing the engine's copy. The app's own tables (users,
+ * sessions, trail, experiments' records, summaries) stay in the store.
+ *
+ * Exact by construction: every value leaves DuckDB as its text (a timestamp in UTC with its
+ * offset, a decimal with its digits, a double in its shortest exact form, NULL as NULL) and
+ * PostgreSQL reads that text as the column's type; batches go in as one INSERT … SELECT FROM
+ * unnest(text arrays), the same statement for a server and for PGlite.
+ */
+import { TABLE_NAMES } from '../../contract.ts';
+import type { Store } from '../db/store.ts';
+import type { Engine } from './types.ts';
+
+/** DuckDB's type names (information_schema.columns.data_type) → PostgreSQL's */
+export function postgresType(duck: string): string {
+	const t = duck.toUpperCase();
+	const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(t);
+	if (decimal) return `numeric(${decimal[1]},${decimal[2]})`;
+	const known: Record<string, string> = {
+		VARCHAR: 'text',
+		DATE: 'date',
+		'TIMESTAMP WITH TIME ZONE': 'timestamptz',
+		TIMESTAMP: 'timestamp',
+		TIME: 'time',
+		BOOLEAN: 'boolean',
+		INTEGER: 'integer',
+		BIGINT: 'bigint',
+		SMALLINT: 'smallint',
+		DOUBLE: 'double precision',
+		FLOAT: 'real',
+		JSON: 'json'
+	};
+	const pg = known[t];
+	if (!pg) throw new Error(`a column of type ${duck} cannot be copied to PostgreSQL yet (the types copied are ${Object.keys(known).join(', ')} and DECIMAL)`);
+	return pg;
+}
+
+const quoteIdent = (name: string) => {
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`the column name ${JSON.stringify(name)} is not a plain lower-case name`);
+	return `"${name}"`;
+};
+
+export interface CopiedTable {
+	table: string;
+	rows: number;
+	ms: number;
+}
+
+/**
+ * Replaces the engine's analytic tables by the store's. `tables`: a subset (default: all of the
+ * contract); `batchRows`: rows per INSERT.
+ */
+export async function copyAnalyticTables(store: Store, target: Engine, opts: { tables?: readonly string[]; batchRows?: number } = {}): Promise<CopiedTable[]> {
+	if (target.name !== 'postgres') throw new Error(`the analytic tables are copied into a PostgreSQL engine, not ${target.name}`);
+	const tables = opts.tables ?? TABLE_NAMES;
+	const unknown = tables.filter((t) => !TABLE_NAMES.includes(t as (typeof TABLE_NAMES)[number]));
+	if (unknown.length) throw new Error(`not tables of the data contract: ${unknown.join(', ')} (the tables are ${TABLE_NAMES.join(', ')})`);
+	const batchRows = opts.batchRows ?? 20_000;
+	const out: CopiedTable[] = [];
+	for (const table of tables) {
+		const t0 = Date.now();
+		const cols = await store.rows<{ column_name: string; data_type: string }>(
+			`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+			{ t: table }
+		);
+		if (!cols.length) throw new Error(`the store has no table ${table}`);
+		const types = cols.map((c) => postgresType(c.data_type));
+		const names = cols.map((c) => quoteIdent(c.column_name));
+		await target.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${names.map((n, i) => `${n} ${types[i]}`).join(', ')})`);
+		const insert =
+			`INSERT INTO ${table} (${names.join(', ')}) SELECT ${names.map((_, i) => `c${i}::${types[i]}`).join(', ')} ` +
+			`FROM unnest(${names.map((_, i) => `$c${i}::text[]`).join(', ')}) AS u(${names.map((_, i) => `c${i}`).join(', ')})`;
+		let rows = 0;
+		let batch: (string | null)[][] = [];
+		const flush = async () => {
+			if (!batch.length) return;
+			const params: Record<string, (string | null)[]> = {};
+			names.forEach((_, i) => (params[`c${i}`] = batch.map((r) => r[i]!)));
+			await target.query(insert, params);
+			rows += batch.length;
+			batch = [];
+		};
+		const conn = await store.connect();
+		try {
+			// every value as its text; DuckDB's sessions run in UTC, so a timestamp reads 2024-01-05 10:00:00+00
+			const result = await conn.stream(`SELECT ${names.map((n) => `${n}::VARCHAR`).join(', ')} FROM ${table}`);
+			for await (const chunk of result.yieldRowsJs()) {
+				for (const r of chunk) batch.push(r as (string | null)[]);
+				if (batch.length >= batchRows) await flush();
+			}
+			await flush();
+		} finally {
+			conn.closeSync();
+		}
+		// the metric SQL joins every table to its account
+		if (cols.some((c) => c.column_name === 'account_id')) await target.exec(`CREATE INDEX ON ${table} (account_id)`);
+		await target.exec(`ANALYZE ${table}`);
+		out.push({ table, rows, ms: Date.now() - t0 });
+	}
+	return out;
+}

@@ -1,0 +1,214 @@
+/**
+ * PostgreSQL as a second engine (issue 19, docs/engines.md): a demo store (2,000 accounts, a
+ * year of data) is imported into DuckDB, its analytic tables are copied into PostgreSQL, and
+ * every KPI of the catalogue is computed on both through the raw-table path for several periods
+ * (a month, a quarter, a period drawn at random, the year) and filters (none, one, pairs): the
+ * numbers must be the same (counts exactly, ratios and sums of fractions to 1e-12 relative).
+ *
+ * Two PostgreSQLs: PGlite (embedded, always), and Debian's PostgreSQL server when its binaries
+ * are installed (/usr/lib/postgresql/<version>/bin; the `postgresql` package), started here in a
+ * temporary folder on a free port and stopped at the end.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDemo } from '../../src/lib/server/demo/index.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { kpiParamsSchema, type KpiParams } from '../../src/lib/server/kpi/params.ts';
+import { kpisFromCounts, kpiSummary, type KpiValue } from '../../src/lib/server/kpi/values.ts';
+import { rawCounts, type KpiCounts } from '../../src/lib/server/kpi/counts.ts';
+import { TABLE_NAMES } from '../../src/lib/contract.ts';
+import { KPIS } from '../../src/lib/metrics/catalogue.ts';
+import { duckdbEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
+import { copyAnalyticTables } from '../../src/lib/server/engines/load.ts';
+import { engineRawCounts } from '../../src/lib/server/engines/kpi-raw.ts';
+import { tempStore, type TempStore } from '../support/store.ts';
+
+type Filters = Omit<KpiParams, 'from' | 'to'>;
+
+let t: TempStore;
+let AS_OF: string;
+let duck: Engine;
+let arm: { experiment: string; arm: string };
+
+beforeAll(async () => {
+	t = await tempStore();
+	await runDemo(t.store, { accounts: 2000, seed: 19, outDir: join(t.dir, 'demo') });
+	AS_OF = (await dataAsOf(t.store))!;
+	duck = duckdbEngine(t.store);
+	const [a] = await t.store.rows<{ experiment_id: string; variant: string }>(`SELECT experiment_id, variant FROM experiment_assignments ORDER BY experiment_id, variant LIMIT 1`);
+	arm = { experiment: a!.experiment_id, arm: a!.variant };
+}, 300_000);
+afterAll(() => t?.close());
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const shift = (iso: string, days: number) => day(new Date(Date.parse(iso + 'T00:00:00Z') + days * 86_400_000));
+
+/** the periods: the last whole month, the last whole quarter, a random period (seeded), the last year */
+function periods(): [string, { from: string; to: string }][] {
+	const asOf = new Date(AS_OF + 'T00:00:00Z');
+	const monthStart = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), 1));
+	const lastMonth = { from: day(new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 1, 1))), to: shift(day(monthStart), -1) };
+	const q = Math.floor(asOf.getUTCMonth() / 3) * 3;
+	const lastQuarter = { from: day(new Date(Date.UTC(asOf.getUTCFullYear(), q - 3, 1))), to: shift(day(new Date(Date.UTC(asOf.getUTCFullYear(), q, 1))), -1) };
+	// a small linear congruential generator: the same "random" period on every run, printed with the failure
+	let seed = 1919;
+	const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+	const start = shift(AS_OF, -(30 + rand(300)));
+	const random = { from: start, to: shift(start, 3 + rand(60)) };
+	return [
+		[`the last month ${lastMonth.from}..${lastMonth.to}`, lastMonth],
+		[`the last quarter ${lastQuarter.from}..${lastQuarter.to}`, lastQuarter],
+		[`a random period ${random.from}..${random.to}`, random],
+		['the last year', { from: shift(AS_OF, -364), to: AS_OF }]
+	];
+}
+
+/** no filter, one filter of each kind (account, contact, experiment), and pairs */
+const filters = (): [string, Filters][] => [
+	['no filter', {}],
+	['segment', { segment: 'sme' }],
+	['channel', { channel: 'sms' }],
+	['arm', arm],
+	['vulnerable + tone', { vulnerable: true, tone: 'supportive' }],
+	['region + channel', { region: 'US-NY', channel: 'call' }],
+	['product + arm', { product: 'card', ...arm }]
+];
+
+/** counts exactly; a fraction (a ratio, a sum of recovered shares) to 1e-12 relative */
+function same(a: unknown, b: unknown, where: string) {
+	if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
+		expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
+	} else if (a && b && typeof a === 'object' && typeof b === 'object') {
+		expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());
+		for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where} ${k}`);
+	} else expect(a, where).toEqual(b);
+}
+
+const sortedTte = (c: KpiCounts) => [...c.tte].sort((x, y) => (x.measure < y.measure ? -1 : x.measure > y.measure ? 1 : x.t - y.t));
+
+/** every KPI of one view on the engine, against the app's raw path on the DuckDB store */
+async function expectParity(engine: Engine, period: { from: string; to: string }, f: Filters, where: string) {
+	const p = kpiParamsSchema.parse({ ...period, ...f, as_of: AS_OF });
+	const reference = await rawCounts(t.store, p, AS_OF);
+	const got = await engineRawCounts(engine, p, AS_OF);
+	same({ ...got, tte: sortedTte(got) }, { ...reference, tte: sortedTte(reference) }, `${where}: counts`);
+	const kpis: Record<string, KpiValue> = kpisFromCounts(got, p.contact_threshold);
+	const expected = (await kpiSummary(t.store, p, { source: 'raw' })).kpis;
+	expect(Object.keys(kpis).sort()).toEqual(KPIS.map((k) => k.name).sort());
+	same(kpis, expected, `${where}: KPIs`);
+	return reference;
+}
+
+/** every column of every analytic table as text, rows sorted: the copy must hold the same values */
+async function tableText(engine: Engine, table: string): Promise<string[]> {
+	const cols = await t.store.rows<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`, { t: table });
+	const text = engine.name === 'duckdb' ? 'VARCHAR' : 'text';
+	const rows = await engine.query<Record<string, string | null>>(`SELECT ${cols.map((c) => `"${c.column_name}"::${text} AS "${c.column_name}"`).join(', ')} FROM ${table}`);
+	return rows.map((r) => JSON.stringify(Object.values(r))).sort();
+}
+
+function engineSuite(label: string, open: () => Promise<Engine | null>) {
+	describe(label, () => {
+		let pg: Engine | null = null;
+		beforeAll(async () => {
+			pg = await open();
+			if (pg) await copyAnalyticTables(t.store, pg);
+		}, 600_000);
+		afterAll(async () => {
+			await pg?.close();
+		});
+
+		test('the analytic tables are copied with every value and their types', async () => {
+			for (const table of TABLE_NAMES) {
+				const a = await tableText(duck, table);
+				const b = await tableText(pg!, table);
+				expect(b.length, table).toBe(a.length);
+				expect(b, table).toEqual(a);
+			}
+			expect(a(await pg!.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'interactions' AND column_name = 'occurred_at'`))).toEqual(['timestamp with time zone']);
+			expect(a(await pg!.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'delinquencies' AND column_name = 'amount_past_due'`))).toEqual(['numeric']);
+			expect(a(await pg!.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'vulnerable'`))).toEqual(['boolean']);
+			function a(rows: { data_type: string }[]) {
+				return rows.map((r) => r.data_type);
+			}
+		}, 120_000);
+
+		test.each([0, 1, 2, 3])('every KPI of period %i, every filter, equals DuckDB', async (i) => {
+			const [pname, period] = periods()[i]!;
+			let nonEmpty = 0;
+			for (const [fname, f] of filters()) {
+				const ref = await expectParity(pg!, period, f, `${pname}, ${fname}`);
+				if ((ref.ep.episodes ?? 0) > 0 && ref.contacts.outbound_contacts > 0) nonEmpty++;
+			}
+			// the views hold data: a parity of zeros would prove nothing
+			expect(nonEmpty).toBeGreaterThanOrEqual(4);
+		}, 300_000);
+	});
+}
+
+describe('the generated raw path on DuckDB itself', () => {
+	test('gives the counts of the app\'s raw path (queries/kpi/)', async () => {
+		for (const [pname, period] of periods().slice(0, 3)) for (const [fname, f] of filters().slice(0, 5)) await expectParity(duck, period, f, `${pname}, ${fname}`);
+	}, 300_000);
+});
+
+engineSuite('PGlite (PostgreSQL embedded)', () => pgliteEngine());
+
+// ------------------------------------------------ Debian's PostgreSQL server, when installed
+
+const PG_BIN = (() => {
+	const root = '/usr/lib/postgresql';
+	if (!existsSync(root)) return null;
+	const versions = readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((x, y) => Number(y) - Number(x));
+	return versions.length ? join(root, versions[0]!, 'bin') : null;
+})();
+const SKIP_SERVER = PG_BIN ? null : 'the PostgreSQL server binaries are not installed (/usr/lib/postgresql/<version>/bin: apt-get install postgresql)';
+if (SKIP_SERVER) console.warn(`skipped, the PostgreSQL server test: ${SKIP_SERVER}`);
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = createServer();
+		s.once('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const port = (s.address() as { port: number }).port;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+let server: { dir: string; stop: () => void } | null = null;
+/** initdb and pg_ctl start in a temporary folder, as the postgres user when this runs as root (the server refuses root) */
+async function startServer(): Promise<string> {
+	const dir = mkdtempSync(join(tmpdir(), 'curewise-pg-'));
+	const data = join(dir, 'data');
+	const asRoot = process.getuid?.() === 0;
+	const run = (cmd: string, args: string[]) => {
+		const [c, a] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN!, cmd), ...args]] : [join(PG_BIN!, cmd), args];
+		const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
+		if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error}`);
+	};
+	if (asRoot) {
+		chmodSync(dir, 0o755);
+		chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+	}
+	const port = await freePort();
+	run('initdb', ['-D', data, '-U', 'curewise', '--auth=trust', '--encoding=UTF8', '--locale=C', '-N']);
+	run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c full_page_writes=off`, 'start']);
+	server = {
+		dir,
+		stop: () => {
+			run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+	return `postgres://curewise@127.0.0.1:${port}/postgres`;
+}
+
+describe.skipIf(!!SKIP_SERVER)('a PostgreSQL server (Debian)', () => {
+	afterAll(() => server?.stop());
+	engineSuite('pg', async () => pgServerEngine(await startServer()));
+});
