@@ -9,7 +9,8 @@ import { freePort } from '../support/net';
 // a small demo store of its own, into which `curewise import` is killed right after its import
 // commits (CUREWISE_TEST_HOLD_AFTER_COMMIT), before its audit:
 // - a server told not to run the owed audit itself (CUREWISE_AUDIT_OWED_AT_START=false) shows the
-//   warning on the overview, the findings and the report, not on the packs; its button runs the
+//   warning on the compliance overview, the findings and the report, and in the Overview's
+//   findings strip, not on the packs; its button runs the
 //   audit and the warning goes;
 // - a server left to its default runs the owed audit when it starts, says so in its log, and the
 //   pages show no warning.
@@ -113,6 +114,10 @@ test('an import killed before its audit: the compliance pages and the report say
 
 		await page.goto(`${url}/compliance/findings`);
 		await expect(page.getByTestId('audit-owed')).toContainText('40 interactions');
+		// the Overview's findings strip says it too: its counts leave them out
+		await page.goto(`${url}/overview`);
+		await expect(page.getByTestId('findings-strip').getByTestId('audit-owed')).toContainText(/40 interactions from \d+ \w+ \d{4} to \d+ \w+ \d{4} are not audited yet/);
+		await expect(page.getByTestId('findings-strip').getByTestId('audit-owed-state')).toContainText('No audit is running');
 		await page.goto(`${url}/compliance/packs`);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await expect(page.getByTestId('audit-owed')).toHaveCount(0);
@@ -133,6 +138,10 @@ test('an import killed before its audit: the compliance pages and the report say
 		await expect(page.getByTestId('audit-owed')).toHaveCount(0);
 		await page.goto(`${url}/compliance/report`);
 		await expect(page.getByTestId('report-headline')).toBeVisible();
+		await expect(page.getByTestId('audit-owed')).toHaveCount(0);
+		await page.goto(`${url}/overview`);
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await expect(page.locator('[data-testid^="kpi-"]').first()).toBeVisible();
 		await expect(page.getByTestId('audit-owed')).toHaveCount(0);
 	} finally {
 		await stop(server);

@@ -4,6 +4,8 @@ import { timeLimited } from '$lib/server/limits';
 import { pageWork } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
 import { currentPacks } from '$lib/server/compliance/pack-store';
+import { owedAudit } from '$lib/server/compliance/owed';
+import { ACCESS } from '$lib/server/auth/roles';
 import { getExperiment } from '$lib/server/experiments/registry';
 import { metricDef } from '$lib/metrics/catalogue';
 import { humanize, packLabels } from '$lib/vocabulary';
@@ -11,12 +13,16 @@ import type { PageServerLoad } from './$types';
 
 // every query time-limited (a 503 page that says so); not counted as a heavy request: the page's
 // own charts are, and the tiles read the summary tables
-export const load: PageServerLoad = async ({ url, locals, setHeaders }) =>
+// the findings strip also says what no audit has checked yet (compliance/owed.ts: one small
+// table), and looks again while an audit runs (AuditOwed invalidates curewise:audit-owed)
+export const load: PageServerLoad = async ({ url, locals, setHeaders, depends }) =>
 	pageWork(setHeaders, async () =>
 		timeLimited(async () => {
+			depends('curewise:audit-owed');
 			const store = await getStore();
-			const page = await overviewPage(store, searchObject(url.searchParams), locals.user?.role ?? null);
-			return { ...page, ...(await labelled(store, page)) };
+			const [page, owed] = await Promise.all([overviewPage(store, searchObject(url.searchParams), locals.user?.role ?? null), owedAudit(store)]);
+			const canRunAudit = !!locals.user && (ACCESS['/(app)/compliance'] ?? []).includes(locals.user.role);
+			return { ...page, ...(await labelled(store, page)), owed, canRunAudit };
 		})
 	);
 
