@@ -14,7 +14,9 @@ import { refreshSummaries } from '../../src/lib/server/kpi/summary-tables.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { kpiParamsSchema, type KpiParams } from '../../src/lib/server/kpi/params.ts';
 import { kpiPeriods, kpiSummary, kpiTrend, kpisFromCounts } from '../../src/lib/server/kpi/values.ts';
-import { rawCounts, summaryUsable } from '../../src/lib/server/kpi/counts.ts';
+import { matchedTableStatements, rawCounts, summaryUsable } from '../../src/lib/server/kpi/counts.ts';
+import { CHANNELS, TONES } from '../../src/lib/vocabulary.ts';
+import { rows as connRows } from '../../src/lib/server/db/store.ts';
 
 type KpiFilters = Omit<KpiParams, 'from' | 'to'>;
 import { expectSameKpis } from '../support/kpi.ts';
@@ -151,6 +153,51 @@ describe('the Overview, the trends and the breakdowns with filters on contacts a
 		} finally {
 			await refreshSummaries(t.store);
 		}
+	});
+});
+
+describe('the accounts a filter on the channel or the tone alone reaches', () => {
+	test('kpi_account_weeks holds, per channel and per tone, the days of the week with such a contact (as the contact rows of kpi_account_contacts say)', async () => {
+		const values = [...CHANNELS.map((v, i) => ['channel', v, i] as const), ...TONES.map((v, i) => ['tone', v, i] as const)];
+		let seen = 0;
+		for (const [attribute, value, i] of values) {
+			const [r] = await t.store.rows<{ differ: number; weeks: number }>(
+				`WITH c AS (
+					SELECT c.ak, c.week, bit_or(c.days_mask) AS days FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+					WHERE k.${attribute} = $value GROUP BY ALL
+				), w AS (
+					SELECT ak, week, ((${attribute}_days >> ${7 * i}) & 127)::UTINYINT AS days FROM kpi_account_weeks WHERE ((${attribute}_days >> ${7 * i}) & 127) <> 0
+				)
+				SELECT count(*) FILTER (WHERE c.days IS DISTINCT FROM w.days) AS differ, count(*) AS weeks FROM c FULL JOIN w USING (ak, week)`,
+				{ value }
+			);
+			expect(Number(r!.differ), `${attribute} ${value}`).toBe(0);
+			seen += Number(r!.weeks);
+		}
+		expect(seen).toBeGreaterThan(1000);
+	});
+	test('they are found from those masks (one row per account-week), not from the contact rows of every combination', async () => {
+		const reads = async (f: KpiFilters) => {
+			const args = { from: '2026-04-02', to: '2026-06-30', grain: 'period', split: '2026-05-01', segment: null, product: null, region: null, vulnerable: null, arm_bits: null, channel: null, tone: null, template: null, agent: null, ...f };
+			const named = (code: string) => Object.fromEntries(Object.entries(args).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code))) as never;
+			const conn = await t.store.connect();
+			try {
+				let plan = '';
+				for (const stmt of matchedTableStatements(f)) {
+					if (!/TEMP TABLE matched AS/.test(stmt)) await connRows(conn, stmt, named(stmt));
+					else {
+						const code = stmt.replace(/^CREATE OR REPLACE TEMP TABLE matched AS/, 'EXPLAIN');
+						plan = (await connRows<{ explain_value: string }>(conn, code, named(code))).map((r) => r.explain_value).join('\n');
+					}
+				}
+				return { weeks: plan.includes('kpi_account_weeks'), contacts: plan.includes('kpi_account_contacts') };
+			} finally {
+				conn.closeSync();
+			}
+		};
+		for (const f of [{ tone: 'neutral' }, { channel: 'sms' }, { segment: 'sme', tone: 'firm' }] as KpiFilters[]) expect(await reads(f), JSON.stringify(f)).toEqual({ weeks: true, contacts: false });
+		for (const f of [{ channel: 'email', tone: 'supportive' }, { template: 'script_neutral_v4' }, { tone: 'neutral', agent: 'system' }] as KpiFilters[])
+			expect(await reads(f), JSON.stringify(f)).toEqual({ weeks: false, contacts: true });
 	});
 });
 

@@ -126,7 +126,7 @@ function fillIn(sql: string, values: Record<string, string>): string {
  * kpi/summary_matched as statements that make its CTEs temporary tables of one connection: the
  * accounts a filter on contacts matches are then found once for the four summary queries.
  */
-function matchedTableStatements(p: Partial<Record<FilterKey, unknown>>): string[] {
+export function matchedTableStatements(p: Partial<Record<FilterKey, unknown>>): string[] {
 	return [...fillIn(querySql('kpi/summary_matched').replace(/^(--.*\n)+/, ''), attributeDays(p)).matchAll(/^(\w+) AS \(\n([\s\S]*?)\n\),?$/gm)].map(
 		([, name, body]) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${body}`
 	);
