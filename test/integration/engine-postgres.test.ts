@@ -137,6 +137,45 @@ function engineSuite(label: string, open: () => Promise<Engine | null>) {
 			}
 		}, 120_000);
 
+		test("each function of the dialect answers as DuckDB's, on the edge cases", async () => {
+			const out: Record<string, unknown[]> = {};
+			for (const e of [duck, pg!]) {
+				const d = e.dialect;
+				const date = (name: string) => d.param(name, 'date');
+				const ts = (name: string) => d.param(name, 'timestamp');
+				const one = async (sql: string, params: Record<string, unknown> = {}) => {
+					const [r] = await e.query<{ v: unknown }>(`SELECT ${sql} AS v`, params);
+					return r!.v instanceof Date ? r!.v.toISOString() : r!.v;
+				};
+				const vals: unknown[] = [];
+				for (const [a, b] of [['2024-02-28', '2024-03-01'], ['2023-12-31', '2024-01-01'], ['2024-03-01', '2024-02-28'], ['2024-03-09', '2024-03-11'], ['2024-01-01', '2024-01-01']])
+					vals.push(await one(d.daysBetween(date('a'), date('b')), { a, b }));
+				for (const [x, n] of [['2024-02-28', 1], ['2024-03-01', -1], ['2023-12-31', 366]] as const) vals.push(await one(d.addDays(date('x'), n), { x }));
+				for (const x of ['2024-03-10 23:30:00-05', '2024-01-01 00:00:00+00', '2023-12-31 23:59:59.999999+00', '2024-06-30 20:00:00-07', '2024-11-03 01:30:00-04'])
+					vals.push(await one(d.utcDate(ts('x')), { x }));
+				for (const x of ['2024-03-10', '2024-03-11', '2024-01-01', '2024-12-31']) {
+					vals.push(await one(d.utcDayStart(date('x')), { x }));
+					vals.push(await one(d.weekStart(date('x')), { x }));
+					vals.push(await one(d.monthStart(date('x')), { x }));
+				}
+				const rows = `(SELECT 1 AS k, 2.5 AS x UNION ALL SELECT 2, 4.25 UNION ALL SELECT 3, NULL) r`;
+				for (const pred of ['k >= 2', 'k > 9']) {
+					const [r] = await e.query<Record<string, unknown>>(`SELECT ${d.countIf(pred)} AS c, ${d.sumIf('x', pred)} AS s FROM ${rows}`);
+					vals.push(Number(r!.c), Number(r!.s));
+				}
+				for (const x of ['1', '2.5', '-2.5', '3.5']) vals.push(await one(d.toInt(d.toDouble(x))));
+				vals.push(await one(d.toDouble('1') + ' / 3'));
+				out[e.name] = vals;
+			}
+			expect(out.postgres).toEqual(out.duckdb);
+			// and DuckDB's are the right answers
+			const iso = (x: string) => x + 'T00:00:00.000Z';
+			expect(out.duckdb!.slice(0, 13)).toEqual([2, 1, -2, 2, 0, iso('2024-02-29'), iso('2024-02-29'), iso('2024-12-31'), iso('2024-03-11'), iso('2024-01-01'), iso('2023-12-31'), iso('2024-07-01'), iso('2024-11-03')]);
+			expect(out.duckdb!.slice(13, 16)).toEqual([iso('2024-03-10'), iso('2024-03-04'), iso('2024-03-01')]);
+			expect(out.duckdb!.slice(25, 29)).toEqual([2, 4.25, 0, 0]);
+			expect(out.duckdb!.slice(29)).toEqual([1, 2, -2, 4, 1 / 3]);
+		}, 60_000);
+
 		test.each([0, 1, 2, 3])('every KPI of period %i, every filter, equals DuckDB', async (i) => {
 			const [pname, period] = periods()[i]!;
 			let nonEmpty = 0;
