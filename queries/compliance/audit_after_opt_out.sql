@@ -7,7 +7,8 @@
 -- for one debt still covers the others. So the opt-ins are matched per contact, on the contact's
 -- channel and debt, not per opt-out event. The exceptions of 1006.14(h)(2): (i) the collector may
 -- respond once, through the same medium, to the person's own contact through it (the latest earlier
--- contact of the person on that channel is their inbound one, after the opt-out); (ii) it may reply
+-- contact of the person on that channel is their inbound one, after the opt-out and at most
+-- $reply_within_us before: the rule's reply_within_hours; -1 when the rule allows no reply); (ii) it may reply
 -- once to confirm the opt-out (interactions.purpose opt_out_confirmation, aud_purpose: the first such
 -- contact after the opt-out).
 WITH o AS (
@@ -49,7 +50,7 @@ WITH o AS (
 ), hits AS (
 	-- (h)(2)(i): a single reply to the person's own contact through the opted-out channel
 	SELECT h.* FROM hits0 h ASOF LEFT JOIN prior pr ON pr.cid = h.cid AND pr.channel = h.channel AND h.ts > pr.ts
-	WHERE NOT coalesce(pr.direction = 'inbound'::contact_direction AND pr.ts >= h.start_ts, false)
+	WHERE NOT coalesce(pr.direction = 'inbound'::contact_direction AND pr.ts >= h.start_ts AND h.ts - pr.ts <= $reply_within_us, false)
 	  AND h.rid NOT IN (SELECT rid FROM confirmed)
 )
 SELECT h.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, h.la // 86400000000 AS ld, [h.rid] AS rids,

@@ -52,7 +52,7 @@ interface Contact {
 function contact(at: string, c: Contact): string {
 	const id = c.id ?? `${c.acct}-${++seq}`;
 	interactions.push([id, c.acct, c.cust ?? 'C-' + c.acct, c.party ?? 'consumer', c.channel ?? 'call', c.direction ?? 'outbound', at,
-		c.outcome ?? 'no_answer', `${c.acct}/${c.point ?? 'P1'}`, c.ctz ?? null, null, null, null, null, 'AG1', null, 0]);
+		c.outcome ?? 'no_answer', `${c.acct}/${c.point ?? 'P1'}`, c.ctz ?? null, null, null, null, null, 'AG1', null, 0, null]); // ..., extra, import_batch_id, purpose (migration 20)
 	return id;
 }
 function pref(id: string, cust: string, acct: string | null, channel: string, kind: string, at: string, until: string | null = null, start: string | null = null, end: string | null = null) {

@@ -46,6 +46,25 @@ async function planted(kind: number): Promise<string[]> {
 	return ids.map((r) => r.id).filter((id) => /^I\d+$/.test(id) && plantedKind(id) === kind);
 }
 
+/** the ids among these whose interactions.purpose is this */
+async function purposeOf(ids: string[], purpose: string): Promise<string[]> {
+	const r = await t.store.rows<{ id: string }>(`SELECT interaction_id AS id FROM interactions WHERE purpose = $p`, { p: purpose });
+	const set = new Set(ids);
+	return r.map((x) => x.id).filter((id) => set.has(id));
+}
+
+/** the ids among these whose person's latest earlier contact on the channel was their own inbound one, within this many hours */
+async function repliesAmong(ids: string[], hours: number): Promise<string[]> {
+	const r = await t.store.rows<{ id: string }>(
+		`SELECT i.interaction_id AS id FROM interactions i
+		ASOF JOIN interactions p ON p.customer_id = i.customer_id AND p.channel = i.channel AND i.occurred_at > p.occurred_at
+		WHERE p.direction = 'inbound' AND i.occurred_at - p.occurred_at <= to_hours($h::BIGINT)`,
+		{ h: hours }
+	);
+	const set = new Set(ids);
+	return r.map((x) => x.id).filter((id) => set.has(id));
+}
+
 describe('the demo data: planted contact-rule breaks are found', () => {
 	it('the audit ran after the import, with every pack', () => {
 		expect(audit.trigger).toBe('import');
@@ -59,16 +78,36 @@ describe('the demo data: planted contact-rule breaks are found', () => {
 		expect(ids.filter((id) => !rulesOf.get(id)?.has('call_after_conversation'))).toEqual([]);
 	});
 
-	it('every contact after an opt-out of its channel is found', async () => {
+	it('every contact after an opt-out of its channel is found, except the confirmation of the opt-out (12 CFR 1006.14(h)(2)(ii))', async () => {
 		const ids = [...(await planted(10)), ...(await planted(11)), ...(await planted(12))];
-		expect(ids.length).toBeGreaterThan(0);
-		expect(ids.filter((id) => !rulesOf.get(id)?.has('contact_after_opt_out'))).toEqual([]);
+		const confirmations = new Set(await purposeOf(ids, 'opt_out_confirmation'));
+		expect(ids.length - confirmations.size).toBeGreaterThan(0);
+		expect(confirmations.size).toBeGreaterThan(0);
+		// (h)(2)(i): a single reply through the channel to the person's own contact through it, within the rule's 24 hours
+		const replies = new Set(await repliesAmong(ids, 24));
+		expect(ids.filter((id) => !confirmations.has(id) && !replies.has(id) && !rulesOf.get(id)?.has('contact_after_opt_out'))).toEqual([]);
+		expect([...replies].filter((id) => rulesOf.get(id)?.has('contact_after_opt_out'))).toEqual([]);
+		expect([...confirmations].filter((id) => rulesOf.get(id)?.has('contact_after_opt_out'))).toEqual([]);
 	});
 
-	it('every email after a cease-communication request is found', async () => {
+	it('every email after a cease-communication request is found, except the notices 12 CFR 1006.6(c)(2) allows', async () => {
 		const ids = await planted(13);
-		expect(ids.length).toBeGreaterThan(0);
-		expect(ids.filter((id) => !rulesOf.get(id)?.has('contact_after_cease'))).toEqual([]);
+		const notices = new Set([
+			...(await purposeOf(ids, 'cease_termination_notice')),
+			...(await purposeOf(ids, 'cease_remedy_notice')),
+			...(await purposeOf(ids, 'cease_remedy_invoked'))
+		]);
+		expect(ids.length - notices.size).toBeGreaterThan(0);
+		expect(notices.size).toBeGreaterThan(0);
+		expect(ids.filter((id) => !notices.has(id) && !rulesOf.get(id)?.has('contact_after_cease'))).toEqual([]);
+		expect([...notices].filter((id) => rulesOf.get(id)?.has('contact_after_cease'))).toEqual([]);
+	});
+
+	it('the rules of docs/compliance-regf-more.md find the demo\'s planted cases: an attorney, repeated location calls, early credit reports', () => {
+		for (const rule of ['contact_while_represented', 'repeat_location_inquiry', 'credit_report_before_contact']) {
+			expect(counts[rule] ?? 0, rule).toBeGreaterThan(0);
+		}
+		expect(audit.packs.flatMap((p) => p.not_checked ?? [])).toEqual([]);
 	});
 
 	it('the dialer bursts, the early and late contacts, the Massachusetts weeks and the inconvenient times are found', () => {

@@ -51,7 +51,7 @@ function contact(date: string, time: string, offset: string, c: Contact): string
 	const channel = c.channel ?? 'call';
 	const direction = c.direction ?? 'outbound';
 	interactions.push([id, c.acct, 'C-' + c.acct, 'consumer', channel, direction, `${date}T${time}${offset}`, c.outcome ?? 'no_answer', 'P-' + c.acct, null,
-		c.template ?? null, null, c.exp ?? null, c.arm ?? null, c.agent === undefined ? 'AG1' : c.agent, null, 0]);
+		c.template ?? null, null, c.exp ?? null, c.arm ?? null, c.agent === undefined ? 'AG1' : c.agent, null, 0, null]); // ..., extra, import_batch_id, purpose (migration 20)
 	if (direction === 'outbound')
 		outbound.push({ acct: c.acct, channel, date, agent: c.agent === undefined ? 'AG1' : c.agent, template: c.template ?? null, exp: c.exp ?? null, arm: c.arm ?? null, region: regionOf[c.acct]! });
 	return id;

@@ -172,6 +172,9 @@ beforeAll(async () => {
 	sms('3 09:00:00', { direction: 'inbound', outcome: 'replied', id: 'OO1-their-sms' });
 	sms('3 09:30:00', { id: 'OO1-reply' });
 	sms('3 10:00:00', { id: 'OO1-after-reply' });
+	// a "reply" more than a day (the pack's reply_within_hours) after their message is no reply
+	sms('5 09:00:00', { direction: 'inbound', outcome: 'replied', id: 'OO1-their-second-sms' });
+	sms('6 10:00:00', { id: 'OO1-late-reply' });
 	// 12 CFR 1006.6(c)(2): after a cease request the collector may write "(i) To advise the consumer that
 	// the debt collector's further efforts are being terminated; (ii) To notify the consumer that the
 	// debt collector or creditor may invoke specified remedies ...; or (iii) Where applicable, to notify
@@ -267,7 +270,7 @@ describe('4. consent to an otherwise inconvenient time, 12 CFR 1006.6(b)(1)', ()
 
 describe('5. the exceptions of 12 CFR 1006.14(h)(2) and 1006.6(c)(2)', () => {
 	it('1006.14(h)(2)(ii): one confirmation of the opt-out is allowed, a second is not; (i): one reply to the person\'s own message through the channel is allowed, a second is not', () => {
-		expect(ids('OO1', 'contact_after_opt_out')).toEqual([['OO1-second-confirmation'], ['OO1-after-reply']]);
+		expect(ids('OO1', 'contact_after_opt_out')).toEqual([['OO1-second-confirmation'], ['OO1-after-reply'], ['OO1-late-reply']]);
 	});
 	it('1006.6(c)(2)(i)–(iii): the notices that efforts end, that remedies may be invoked, and that a remedy is invoked are not findings; any other letter is', () => {
 		expect(ids('CE1', 'contact_after_cease')).toEqual([['CE1-letter'], ['CE1-not-a-cease-notice']]);

@@ -77,7 +77,7 @@ const preferenceSchema = z.object({
 	title: z.string().min(1),
 	citation: z.string().min(1),
 	kind,
-	/** inconvenient_time: a single reply on the same channel within this many hours of the person's own inbound contact is allowed */
+	/** inconvenient_time and after_opt_out: a single reply on the same channel within this many hours of the person's own inbound contact is allowed (after_opt_out without it: none) */
 	reply_within_hours: z.number().min(0).max(168).optional(),
 	counts: countsSchema
 });

@@ -160,6 +160,10 @@ export function ruleQuery(pack: PolicyPack, rule: PolicyRule, codes: EnumCodes, 
 		case 'attorney_represented':
 			params.reply_within_us = Math.round((rule.reply_within_hours ?? 0) * 3600 * 1_000_000);
 			break;
+		case 'after_opt_out':
+			// no reply_within_hours: no reply is allowed
+			params.reply_within_us = rule.reply_within_hours === undefined ? -1 : Math.round(rule.reply_within_hours * 3600 * 1_000_000);
+			break;
 		case 'report_before_communication':
 			Object.assign(params, { wait_days: rule.wait_days, wait_us: rule.wait_days * DAY_US });
 			break;

@@ -825,7 +825,18 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  cu.inc_eff + o.off, NULL,
 	  ['12:00:00', '09:00:00', '17:00:00'][cu.inc]::TIME, ['13:00:00', '11:00:00', '19:00:00'][cu.inc]::TIME
 	FROM demo_customers cu JOIN demo_tzoff o ON o.zid = cu.zid AND o.ld = cu.inc_eff // 86400
-	WHERE cu.inc > 0`);
+	WHERE cu.inc > 0
+	UNION ALL
+	-- the collector learns that an attorney represents the person for the debt half an hour after its
+	-- last call to the attorney (one episode in fifty with one); later contacts break 1006.6(b)(2)
+	SELECT 'EV6-' || printf('%0${WA}d-%d', a + 1, ep), c, a, 'all', 'represented_by_attorney', max(ts) + 1800, NULL, NULL, NULL
+	FROM demo_cand WHERE party = 2 AND dir = 0 AND demo_u3(333, a, ep) < 0.02
+	GROUP BY a, c, ep
+	UNION ALL
+	-- a few people called late agreed beforehand to calls from 21:00 to 22:30 (1006.6(b)(1))
+	SELECT 'EV7-' || printf('%0${WC}d', c + 1), c, NULL, 'call', 'consent_to_time', min(ts) - 2 * 86400, NULL, '21:00:00'::TIME, '22:30:00'::TIME
+	FROM demo_cand WHERE odd AND ch = 0 AND party = 0 AND dir = 0 AND demo_u(334, c) < 0.3
+	GROUP BY c`);
 
 	// ---------------------------------------------------------------- experiment assignments
 	build.push(`CREATE OR REPLACE TEMP TABLE demo_assign AS
@@ -915,7 +926,17 @@ export function demoSql(p: DemoSqlParams): DemoSql {
 	  CASE s.exp WHEN 1 THEN ${lit(EXPERIMENTS.supportive.arms)}[s.variant + 1] WHEN 2 THEN ${lit(EXPERIMENTS.daily.arms)}[s.variant + 1] END AS variant,
 	  CASE WHEN s.ch = 0 THEN ${agent}
 	       WHEN s.dir = 1 THEN NULL
-	       ELSE 'system' END AS agent_id
+	       ELSE 'system' END AS agent_id,
+	  -- what a contact was for (docs/compliance-regf-more.md): the calls to third parties ask where
+	  -- the person is (a tenth at that person's own request), the conversations with a credit bureau
+	  -- report the debt, a third of the planted messages after an opt-out confirm it, and half of the
+	  -- planted e-mails after a cease request are the notices the regulation allows
+	  CASE WHEN s.dir = 1 THEN NULL
+	       WHEN s.party = 1 THEN CASE WHEN demo_s(hash(${S}, 330, s.key), 0) < 0.1 THEN 'location_requested' ELSE 'location' END
+	       WHEN s.party = 4 AND s.outcome = 6 THEN 'credit_report'
+	       WHEN s.key % 16 IN (11, 12) AND demo_s(hash(${S}, 331, s.key), 0) < 0.33 THEN 'opt_out_confirmation'
+	       WHEN s.key % 16 = 13 THEN ['cease_termination_notice', 'cease_remedy_notice', 'cease_remedy_invoked', NULL, NULL, NULL][1 + (hash(${S}, 332, s.key) % 6)::INTEGER]
+	  END AS purpose
 	FROM s${p.preserveInsertionOrder === false ? '\n\tORDER BY interaction_id' : ''}`;
 
 	const outputs: { table: string; select: string }[] = [

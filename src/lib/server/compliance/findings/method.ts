@@ -54,7 +54,7 @@ export function ruleMethod(r: PolicyRule): string {
 		case 'inconvenient_time':
 			return `Any of ${counts} inside a local time range the person said is inconvenient is ${kind}, except a single reply through the same channel to the person’s own inbound contact. Every range the person gave stays in force until its end or until they withdraw their ranges; a later range does not replace an earlier one.`;
 		case 'after_opt_out':
-			return `Any of ${counts} on a channel after the person opted out of that channel (or of all channels), from the moment the opt-out took effect, for the debts it covers, is ${kind}. A later opt-in lifts it only for the channel and the debts the opt-in names. Allowed: one reply through that channel to the person’s own contact through it, and one confirmation of the opt-out.`;
+			return `Any of ${counts} on a channel after the person opted out of that channel (or of all channels), from the moment the opt-out took effect, for the debts it covers, is ${kind}. A later opt-in lifts it only for the channel and the debts the opt-in names. Allowed: one confirmation of the opt-out${r.reply_within_hours !== undefined ? `, and one reply through that channel within ${r.reply_within_hours} hours of the person’s own contact through it` : ''}.`;
 		case 'after_cease':
 			return `Any of ${counts} about a debt after the person asked the collector to cease communication about it, from the moment the request took effect, is ${kind}, except the notices the regulation allows: that collection efforts end, that remedies may be invoked, or that a remedy is invoked.`;
 		case 'attorney_represented':
