@@ -6,7 +6,8 @@ import { signIn } from './auth';
 // the scope and the total at the top, the counts per week adding up to the total, the top ten
 // accounts, agents and templates, the findings numbered 1, 2, 3 … grouped by account, the
 // downloads: the PDF (rendered on the server), and past the chosen size one zip; the New York
-// City pack, in force after all of the demo's data, "not in force".
+// City pack, in force after all of the demo's data, "not in force"; the report limited to one
+// segment (the scope, the totals, the downloads' names and the CSV's first line say so).
 
 const SHOTS = 'test-results/compliance-report';
 
@@ -53,6 +54,35 @@ test('a compliance officer opens the report: scope, totals, top tens, numbered f
 	const printed = await page.pdf({ format: 'A4' });
 	expect(printed.subarray(0, 5).toString()).toBe('%PDF-');
 	writeFileSync(`${SHOTS}/printed.pdf`, printed);
+});
+
+test('the report limited to one segment says so at the top, and its downloads carry it', async ({ page }) => {
+	await signIn(page, 'compliance');
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.goto('/compliance/report');
+	await expect(page.getByTestId('report-scope')).toContainText('every segment');
+	const all = Number(((await page.getByTestId('report-total').textContent()) ?? '').replace(/[^\d]/g, ''));
+	await page.getByTestId('report-segment').selectOption('sme');
+	await page.getByTestId('apply-segment').click();
+	await expect(page).toHaveURL(/[?&]segment=sme/);
+	await expect(page.getByTestId('report-scope')).toContainText('segment: SME');
+	await expect(page.getByTestId('report-segment')).toHaveValue('sme');
+	const sme = Number(((await page.getByTestId('report-total').textContent()) ?? '').replace(/[^\d]/g, ''));
+	expect(sme).toBeGreaterThan(0);
+	expect(sme).toBeLessThan(all);
+	// the weeks add up to the segment's total
+	expect(Number(((await page.getByTestId('report-weeks-total').textContent()) ?? '').replace(/[^\d]/g, ''))).toBe(sme);
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: `${SHOTS}/report-sme.png` });
+	// the PDF keeps the segment (its form carries the scope) and names it
+	const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()]);
+	expect(pdf.suggestedFilename()).toMatch(/^curewise_compliance_report_audit_\d+_sme_\d{4}-\d{2}-\d{2}\.(pdf|zip)$/);
+	// the CSV states it on its first line
+	const csv = await page.request.get((await page.getByTestId('report-csv').getAttribute('href'))!);
+	expect((await csv.text()).split('\r\n')[0]).toMatch(/^# Curewise compliance audit report · Audit \d+ · .* · segment: SME · packs: /);
+	// an unknown segment on the page: said, and not applied
+	await page.goto('/compliance/report?segment=wholesale');
+	await expect(page.getByRole('alert').filter({ hasText: 'segment is one of' })).toContainText('segment is one of retail, sme, corporate (got "wholesale")');
 });
 
 test('bad report parameters get a 400 that names them', async ({ page }) => {
