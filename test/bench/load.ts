@@ -12,7 +12,8 @@
  * (test/bench/views.ts), until the time is up; the requests under way then finish (each at most
  * 2 minutes). Meanwhile a cheap page (GET /login, signed out) is requested every 200 ms.
  * Reports the requests, the errors (any status but 2xx and 503, and failed requests), the
- * 503s (the chart queue full), and the latencies. Also used by test/bench/bench.ts.
+ * 503s (the chart queue full), the latencies, and the share of answers from the result cache
+ * (the x-curewise-cache header). Also used by test/bench/bench.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -46,6 +47,8 @@ interface Sample {
 	ms: number;
 	at: number;
 	error?: string;
+	/** the server's x-curewise-cache header: hit (from the result cache or a computation under way), miss, none */
+	cache?: string;
 }
 
 export interface LatencyStats {
@@ -80,6 +83,8 @@ export interface LoadResult {
 	/** per chart endpoint */
 	charts: Record<string, LatencyStats>;
 	cheap: LatencyStats & { path: string; every_ms: number };
+	/** the share of answers the result cache gave (x-curewise-cache: hit, against miss), per kind of request; null when none said */
+	cache_hit_ratio: { page: number | null; chart: number | null; explain: number | null };
 	/** the first few errors, with their status and words */
 	error_samples: { kind: string; name: string; status: number; error?: string }[];
 	/** the error lines the server wrote to its stderr, with how often (at most 20 distinct) */
@@ -127,7 +132,7 @@ async function timed(kind: Sample['kind'], name: string, url: string, cookie: st
 			signal: AbortSignal.timeout(120_000)
 		});
 		const body = await res.text();
-		const s: Sample = { kind, name, status: res.status, ms: performance.now() - t, at };
+		const s: Sample = { kind, name, status: res.status, ms: performance.now() - t, at, cache: res.headers.get('x-curewise-cache') ?? undefined };
 		if (isError(s)) s.error = body.slice(0, 200);
 		return s;
 	} catch (e) {
@@ -283,6 +288,10 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
 		const charts: Record<string, LatencyStats> = {};
 		for (const name of [...PAGE_CHARTS, 'kpi_trend']) charts[name] = stats(of('chart').filter((s) => s.name === name));
 		const errors = samples.filter(isError);
+		const hitRatio = (xs: Sample[]) => {
+			const told = xs.filter((s) => s.cache === 'hit' || s.cache === 'miss');
+			return told.length ? +(told.filter((s) => s.cache === 'hit').length / told.length).toFixed(3) : null;
+		};
 		const result: LoadResult = {
 			users: opts.users,
 			seconds: opts.seconds,
@@ -302,6 +311,7 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
 			explain,
 			charts,
 			cheap: cheapStats,
+			cache_hit_ratio: { page: hitRatio(of('page')), chart: hitRatio(of('chart')), explain: hitRatio(of('explain')) },
 			error_samples: errors.slice(0, 5).map((s) => ({ kind: s.kind, name: s.name, status: s.status, error: s.error })),
 			server_errors: [...serverErrors].map(([message, count]) => ({ message, count })),
 			goals: {
@@ -323,6 +333,7 @@ export async function loadTest(opts: LoadOptions): Promise<LoadResult> {
 }
 
 const ms = (v: number | null) => (v == null ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
+const pct = (v: number | null | undefined) => (v == null ? '—' : `${Math.round(v * 100)}%`);
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** the report's lines */
@@ -335,6 +346,7 @@ export function loadReport(r: LoadResult): string[] {
 		line('chart requests (11 per page)', r.chart),
 		line('what changed (1 per page)', r.explain),
 		line(`cheap page ${r.cheap.path} every ${r.cheap.every_ms} ms`, r.cheap),
+		`  result cache hits: pages ${pct(r.cache_hit_ratio?.page)}, charts ${pct(r.cache_hit_ratio?.chart)}, what changed ${pct(r.cache_hit_ratio?.explain)}`,
 		`  per chart p95: ${Object.entries(r.charts).map(([k, s]) => `${k} ${ms(s.p95_ms)}`).join(', ')}`,
 		`  goal p95 ≤ 1 s (pages, charts, what changed): ${met(r.goals.p95_within_1s)} · no error: ${met(r.goals.no_error)} · cheap page p95 ≤ 200 ms: ${met(r.goals.cheap_within_200ms)}`
 	];

@@ -17,6 +17,7 @@ import { withQueryTimeLimit, QueryTimeoutError } from '../../src/lib/server/db/q
 import { addUser } from '../../src/lib/server/auth/users.ts';
 import { createSession, readSession } from '../../src/lib/server/auth/sessions.ts';
 import { GET as explain } from '../../src/routes/(app)/overview/explain/+server.ts';
+import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;
@@ -174,6 +175,25 @@ describe('identical requests under way are computed once', () => {
 		expect(await both[0]!.json()).toEqual(await both[1]!.json());
 		expect((await statements(at)).length).toBe(once.length);
 	});
+});
+
+test('the chart endpoint and What changed say in a header whether the answer came from the cache', async () => {
+	clearCache();
+	const chart = () =>
+		chartData({
+			url: new URL('http://localhost/overview/data/pressure?from=2026-01-05&to=2026-03-01&format=json'),
+			params: { query: 'pressure' },
+			request: new Request('http://localhost/overview/data/pressure?from=2026-01-05&to=2026-03-01&format=json'),
+			locals: { user: { user_id: 1, username: 'lee', role: 'leadership' } }
+		} as never);
+	const first = await chart();
+	expect([first.status, first.headers.get('x-curewise-cache')]).toEqual([200, 'miss']);
+	const second = await chart();
+	expect([second.status, second.headers.get('x-curewise-cache')]).toEqual([200, 'hit']);
+	expect(await second.json()).toEqual(await first.json());
+	const ask = () => explain({ url: new URL('http://localhost/overview/explain?kpi=cure_rate_30d&from=2026-01-05&to=2026-03-01') } as never);
+	expect((await ask()).headers.get('x-curewise-cache')).toBe('miss');
+	expect((await ask()).headers.get('x-curewise-cache')).toBe('hit');
 });
 
 describe('the data version, kept in memory', () => {

@@ -1,5 +1,6 @@
 import { searchObject } from '$lib/schemas';
 import { overviewPage } from '$lib/server/kpi/overview';
+import { cacheScope } from '$lib/server/kpi/cache';
 import { timeLimited } from '$lib/server/limits';
 import { pageWork } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
@@ -20,7 +21,9 @@ export const load: PageServerLoad = async ({ url, locals, setHeaders, depends })
 		timeLimited(async () => {
 			depends('curewise:audit-owed');
 			const store = await getStore();
-			const [page, owed] = await Promise.all([overviewPage(store, searchObject(url.searchParams), locals.user?.role ?? null), owedAudit(store)]);
+			// the page's data from the result cache when this view was asked for on the same data (the header says which)
+			const [{ value: page, cache }, owed] = await Promise.all([cacheScope(() => overviewPage(store, searchObject(url.searchParams), locals.user?.role ?? null)), owedAudit(store)]);
+			setHeaders({ 'x-curewise-cache': cache });
 			const canRunAudit = !!locals.user && (ACCESS['/(app)/compliance'] ?? []).includes(locals.user.role);
 			return { ...page, ...(await labelled(store, page)), owed, canRunAudit };
 		})

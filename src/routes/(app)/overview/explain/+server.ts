@@ -7,7 +7,7 @@ import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { searchObject } from '$lib/schemas';
 import { explainKpi } from '$lib/server/kpi/explain';
-import { cached } from '$lib/server/kpi/cache';
+import { cached, cacheScope } from '$lib/server/kpi/cache';
 import { timeLimited } from '$lib/server/limits';
 import { errorAnswer } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
@@ -44,7 +44,8 @@ export const GET: RequestHandler = async ({ url }) => {
 		const store = await getStore();
 		const input = { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) };
 		// answered from the result cache while the data is the same, as the charts are; each query time-limited
-		return json(await timeLimited(() => cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input))));
+		const answer = await cacheScope(() => timeLimited(() => cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input))));
+		return json(answer.value, { headers: { 'x-curewise-cache': answer.cache } });
 	} catch (e) {
 		// a bad KPI, period or filter (400), a query stopped by the time limit (503)
 		const refused = errorAnswer(e);

@@ -6,6 +6,7 @@ import { toArrowIPC, toCsv } from '$lib/server/arrow';
 import { largestRows, type BreakdownDimension } from '$lib/server/kpi/breakdown';
 import { ChartParamsError, chartQueryNameSchema, runChartQuery, type Columns } from '$lib/server/kpi/charts';
 import { overviewParams } from '$lib/server/kpi/overview';
+import { cacheScope } from '$lib/server/kpi/cache';
 import { maxExportRows, ResultTooLargeError, timeLimited } from '$lib/server/limits';
 import { answered } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
@@ -30,15 +31,19 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	return answered(() =>
 		timeLimited(async () => {
 			let columns: Columns;
+			// whether the answer came from the result cache (hit), from a computation under way or a new one
+			let cache = 'none';
 			try {
 				// a cached chart answers at once; a computation waits its turn in the queue of heavy queries,
 				// and the same chart asked for again while it runs (in any format) is run once
-				columns = await runChartQuery(store, name.data, chartParams, { cache: true, queue: true, user: locals.user?.username ?? '' });
+				const answer = await cacheScope(() => runChartQuery(store, name.data, chartParams, { cache: true, queue: true, user: locals.user?.username ?? '' }));
+				columns = answer.value;
+				cache = answer.cache;
 			} catch (e) {
 				if (e instanceof ChartParamsError) error(400, e.message);
 				throw e;
 			}
-			const headers: Record<string, string> = {};
+			const headers: Record<string, string> = { 'x-curewise-cache': cache };
 			if (format === 'csv') {
 				// a CSV holds every row, up to the export limit (a breakdown by agent has one per agent)
 				if (rowsOf(columns) > maxExportRows()) throw new ResultTooLargeError('CSV', rowsOf(columns), maxExportRows(), 'Narrow the period or add a filter.');
