@@ -7,10 +7,11 @@
 -- (interactions.purpose, aud_purpose): location_requested (that person asked to be contacted again)
 -- or location_correction (the collector believes the earlier answer was wrong or incomplete and that
 -- the person now has the right information). The finding is the consumer's and lists the first
--- communication and the repeated one.
+-- communication and the repeated one. The earlier communications count whenever they were: read from
+-- the whole contact index (an audit of a period keeps the findings dated in it).
 WITH t AS (
 	SELECT c.rid, c.cid, c.ts, c.la, hash(a.customer_id) AS owner, p.purpose
-	FROM aud_c c
+	FROM contact_index c
 	JOIN aud_a a ON a.aid = c.aid
 	LEFT JOIN aud_purpose p ON p.rid = c.rid
 	WHERE {{counted}}

@@ -5,7 +5,8 @@
 -- reasonable period ($wait_us: the rule's wait_days) with no notice that it could not be delivered
 -- (the message's outcome is not bounced). A report is a counted contact with the purpose
 -- credit_report (interactions.purpose, aud_purpose; the rule counts the credit bureau as party);
--- the communication must be with the consumer (party consumer) about the same debt.
+-- the communication must be with the consumer (party consumer) about the same debt, at any time
+-- before: read from the whole contact index (an audit of a period reads its reports from aud_c).
 WITH rep AS (
 	SELECT c.rid, c.aid, c.ts, c.la
 	FROM aud_c c JOIN aud_purpose p ON p.rid = c.rid
@@ -13,7 +14,7 @@ WITH rep AS (
 ), comm AS (
 	SELECT c.aid, min(CASE WHEN c.outcome = 'conversation'::contact_outcome THEN c.ts END) AS spoke_ts,
 		min(CASE WHEN c.outcome <> 'conversation'::contact_outcome THEN c.ts END) AS sent_ts
-	FROM aud_c c
+	FROM contact_index c
 	WHERE c.aid IN (SELECT aid FROM rep) AND c.party = 'consumer'::contact_party
 	  AND (c.outcome = 'conversation'::contact_outcome
 	    OR (c.direction = 'outbound'::contact_direction

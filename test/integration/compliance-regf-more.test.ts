@@ -114,6 +114,10 @@ beforeAll(async () => {
 	tp('LO1', '03', 'TP-B', { id: 'LO1-B-first' });
 	// the same neighbour about the same consumer's other debt, with no purpose given: still about their location
 	tp('LO2', '09', 'TP-A', { purpose: undefined, id: 'LO2-A-again' });
+	// a first communication long before a repeat: an audit of a period after it still counts it
+	account('LO4');
+	tp('LO4', '20', 'TP-D', { id: 'LO4-D-again' });
+	contact(az('2026-01-05', '10:00:00'), { acct: 'LO4', cust: 'TP-D', party: 'third_party', point: 'PT-TP-D', outcome: 'conversation', purpose: 'location', id: 'LO4-D-first' });
 	// the same neighbour about another consumer: a first communication
 	account('LO3');
 	tp('LO3', '09', 'TP-A', { id: 'LO3-A-first' });
@@ -140,6 +144,10 @@ beforeAll(async () => {
 	account('CR5');
 	contact(az('2026-03-01', '10:00:00'), { acct: 'CR5', channel: 'email', outcome: 'bounced' });
 	report('CR5', '2026-03-20', 'CR5-report');
+	// a letter long before a report: an audit of a period after the letter still sees it
+	account('CR7');
+	contact(az('2026-01-05', '10:00:00'), { acct: 'CR7', channel: 'letter', outcome: 'sent' });
+	report('CR7', '2026-03-20', 'CR7-report');
 	// a call to a credit bureau that is not a report (no purpose): not a furnishing
 	account('CR6');
 	contact(az('2026-03-10', '12:00:00'), { acct: 'CR6', cust: 'CRA-1', party: 'credit_bureau', point: 'CRA', outcome: 'conversation', id: 'CR6-call' });
@@ -274,6 +282,23 @@ describe('5. the exceptions of 12 CFR 1006.14(h)(2) and 1006.6(c)(2)', () => {
 	});
 	it('1006.6(c)(2)(i)–(iii): the notices that efforts end, that remedies may be invoked, and that a remedy is invoked are not findings; any other letter is', () => {
 		expect(ids('CE1', 'contact_after_cease')).toEqual([['CE1-letter'], ['CE1-not-a-cease-notice']]);
+	});
+});
+
+describe('an audit of a period', () => {
+	it('reads the earlier communications whenever they were: a letter 74 days before a report, a first location call 74 days before a repeat', async () => {
+		const p = await runAudit(t.store, { trigger: 'manual', from: '2026-03-15', to: '2026-03-31' });
+		const f = await findingsOf(t.store, p.audit_id);
+		const of2 = (acct: string, rule: string) => f.filter((x) => x.account_id === acct && x.rule_id === rule).map((x) => x.interaction_ids);
+		expect(of2('CR7', 'credit_report_before_contact')).toEqual([]);
+		expect(of2('CR3', 'credit_report_before_contact')).toEqual([['CR3-report']]);
+		expect(of2('LO4', 'repeat_location_inquiry')).toEqual([['LO4-D-first', 'LO4-D-again']]);
+		// the findings of the period only
+		expect(of2('LO1', 'repeat_location_inquiry')).toEqual([]);
+	});
+	it('the full audit agrees', () => {
+		expect(of('CR7', 'credit_report_before_contact')).toEqual([]);
+		expect(ids('LO4', 'repeat_location_inquiry')).toEqual([['LO4-D-first', 'LO4-D-again']]);
 	});
 });
 
