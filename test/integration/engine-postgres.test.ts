@@ -23,7 +23,7 @@ import { rawCounts, type KpiCounts } from '../../src/lib/server/kpi/counts.ts';
 import { TABLE_NAMES } from '../../src/lib/contract.ts';
 import { KPIS } from '../../src/lib/metrics/catalogue.ts';
 import { duckdbEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
-import { copyAnalyticTables } from '../../src/lib/server/engines/load.ts';
+import { copyAnalyticTables, csvLine } from '../../src/lib/server/engines/load.ts';
 import { engineRawCounts } from '../../src/lib/server/engines/kpi-raw.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
@@ -136,6 +136,15 @@ function engineSuite(label: string, open: () => Promise<Engine | null>) {
 				return rows.map((r) => r.data_type);
 			}
 		}, 120_000);
+
+		test('text with quotes, commas, line breaks, an empty text and NULL survive the copy', async () => {
+			const values = ['a "quoted", comma', 'two\nlines', '', null, '\\N', 'ünïcødé ✓'];
+			await pg!.exec('DROP TABLE IF EXISTS copy_probe; CREATE TABLE copy_probe (i integer, v text)');
+			await pg!.copyCsv!('copy_probe', ['i', 'v'], values.map((v, i) => csvLine([String(i), v])).join(''));
+			const back = await pg!.query<{ v: string | null }>('SELECT v FROM copy_probe ORDER BY i');
+			expect(back.map((r) => r.v)).toEqual(values);
+			await pg!.exec('DROP TABLE copy_probe');
+		});
 
 		test("each function of the dialect answers as DuckDB's, on the edge cases", async () => {
 			const out: Record<string, unknown[]> = {};

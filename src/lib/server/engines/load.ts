@@ -7,8 +7,8 @@
  *
  * Exact by construction: every value leaves DuckDB as its text (a timestamp in UTC with its
  * offset, a decimal with its digits, a double in its shortest exact form, NULL as NULL) and
- * PostgreSQL reads that text as the column's type; batches go in as one INSERT … SELECT FROM
- * unnest(text arrays), the same statement for a server and for PGlite.
+ * PostgreSQL reads that text as the column's type: batches of rows go in as CSV through COPY
+ * (every field quoted, so that an empty text stays empty and only an unquoted empty field is NULL).
  */
 import { TABLE_NAMES } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
@@ -43,6 +43,9 @@ const quoteIdent = (name: string) => {
 	return `"${name}"`;
 };
 
+/** one CSV line: every field quoted (a quote doubled), NULL as an empty unquoted field */
+export const csvLine = (r: readonly (string | null)[]) => r.map((v) => (v === null ? '' : `"${v.replaceAll('"', '""')}"`)).join(',') + '\n';
+
 export interface CopiedTable {
 	table: string;
 	rows: number;
@@ -51,14 +54,14 @@ export interface CopiedTable {
 
 /**
  * Replaces the engine's analytic tables by the store's. `tables`: a subset (default: all of the
- * contract); `batchRows`: rows per INSERT.
+ * contract); `batchRows`: rows per COPY.
  */
 export async function copyAnalyticTables(store: Store, target: Engine, opts: { tables?: readonly string[]; batchRows?: number } = {}): Promise<CopiedTable[]> {
-	if (target.name !== 'postgres') throw new Error(`the analytic tables are copied into a PostgreSQL engine, not ${target.name}`);
+	if (target.name !== 'postgres' || !target.copyCsv) throw new Error(`the analytic tables are copied into a PostgreSQL engine, not ${target.name}`);
 	const tables = opts.tables ?? TABLE_NAMES;
 	const unknown = tables.filter((t) => !TABLE_NAMES.includes(t as (typeof TABLE_NAMES)[number]));
 	if (unknown.length) throw new Error(`not tables of the data contract: ${unknown.join(', ')} (the tables are ${TABLE_NAMES.join(', ')})`);
-	const batchRows = opts.batchRows ?? 20_000;
+	const batchRows = opts.batchRows ?? 100_000;
 	const out: CopiedTable[] = [];
 	for (const table of tables) {
 		const t0 = Date.now();
@@ -70,16 +73,11 @@ export async function copyAnalyticTables(store: Store, target: Engine, opts: { t
 		const types = cols.map((c) => postgresType(c.data_type));
 		const names = cols.map((c) => quoteIdent(c.column_name));
 		await target.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${names.map((n, i) => `${n} ${types[i]}`).join(', ')})`);
-		const insert =
-			`INSERT INTO ${table} (${names.join(', ')}) SELECT ${names.map((_, i) => `c${i}::${types[i]}`).join(', ')} ` +
-			`FROM unnest(${names.map((_, i) => `$c${i}::text[]`).join(', ')}) AS u(${names.map((_, i) => `c${i}`).join(', ')})`;
 		let rows = 0;
-		let batch: (string | null)[][] = [];
+		let batch: string[] = [];
 		const flush = async () => {
 			if (!batch.length) return;
-			const params: Record<string, (string | null)[]> = {};
-			names.forEach((_, i) => (params[`c${i}`] = batch.map((r) => r[i]!)));
-			await target.query(insert, params);
+			await target.copyCsv!(table, names, batch.join(''));
 			rows += batch.length;
 			batch = [];
 		};
@@ -88,7 +86,7 @@ export async function copyAnalyticTables(store: Store, target: Engine, opts: { t
 			// every value as its text; DuckDB's sessions run in UTC, so a timestamp reads 2024-01-05 10:00:00+00
 			const result = await conn.stream(`SELECT ${names.map((n) => `${n}::VARCHAR`).join(', ')} FROM ${table}`);
 			for await (const chunk of result.yieldRowsJs()) {
-				for (const r of chunk) batch.push(r as (string | null)[]);
+				for (const r of chunk) batch.push(csvLine(r as (string | null)[]));
 				if (batch.length >= batchRows) await flush();
 			}
 			await flush();

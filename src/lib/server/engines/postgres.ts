@@ -8,6 +8,9 @@
  */
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { positional, postgres } from '../../metrics/dialects/postgres.ts';
 import type { Engine, EngineRow } from './types.ts';
 
@@ -37,6 +40,10 @@ export async function pgliteEngine(opts: { dataDir?: string } = {}): Promise<Eng
 		},
 		async exec(sql: string) {
 			await db.exec(sql);
+		},
+		async copyCsv(table: string, columns: readonly string[], csv: string) {
+			// PGlite reads COPY's input from a Blob given with the statement
+			await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
 		},
 		async close() {
 			await db.close();
@@ -85,6 +92,14 @@ export async function pgServerEngine(url: string, opts: { max?: number } = {}): 
 		},
 		async exec(sql: string) {
 			await pool.query(sql);
+		},
+		async copyCsv(table: string, columns: readonly string[], csv: string) {
+			const client = await pool.connect();
+			try {
+				await pipeline(Readable.from([csv]), client.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+			} finally {
+				client.release();
+			}
 		},
 		async close() {
 			await pool.end();

@@ -25,5 +25,10 @@ export interface Engine {
 	query<T = EngineRow>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
 	/** statements without parameters or results (DDL), one or several separated by semicolons */
 	exec(sql: string): Promise<void>;
+	/**
+	 * Appends rows given as CSV text (every field quoted, NULL an empty unquoted field) to a
+	 * table: PostgreSQL's COPY FROM STDIN. PostgreSQL engines only (engines/load.ts).
+	 */
+	copyCsv?(table: string, columns: readonly string[], csv: string): Promise<void>;
 	close(): Promise<void>;
 }
