@@ -8,7 +8,7 @@ import { positional, postgres } from '../../src/lib/metrics/dialects/postgres.ts
 import { duckdb, type Dialect } from '../../src/lib/metrics/dialect.ts';
 import { episodeCountColumns, episodeFactColumns } from '../../src/lib/metrics/sql.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
-import { postgresType } from '../../src/lib/server/engines/load.ts';
+import { csvLine, postgresType } from '../../src/lib/server/engines/load.ts';
 import { rawKpiSql } from '../../src/lib/server/engines/kpi-raw.ts';
 
 describe('positional parameters', () => {
@@ -108,5 +108,11 @@ describe('column types copied to PostgreSQL', () => {
 
 	test('a type not handled yet is an error that names it', () => {
 		expect(() => postgresType('VARCHAR[]')).toThrow(/a column of type VARCHAR\[\] cannot be copied to PostgreSQL yet/);
+	});
+});
+
+describe('the CSV the copy sends', () => {
+	test('every field quoted, a quote doubled, NULL an empty unquoted field', () => {
+		expect(csvLine(['a "b", c', '', null, 'x\ny'])).toBe('"a ""b"", c","",,"x\ny"\n');
 	});
 });
