@@ -45,7 +45,8 @@ sums AS (
 	GROUP BY ALL
 ),
 firsts AS (
-	SELECT m.bucket, {{group}} AS grp, count(DISTINCT m.ak) AS n FROM matched m JOIN kpi_accounts USING (ak) GROUP BY ALL
+	-- (matched holds each account once per bucket, with its segment, product and region)
+	SELECT m.bucket, {{group}} AS grp, count(*) AS n FROM matched m GROUP BY ALL
 )
 SELECT 'load' AS kind, bucket, grp, contacts, n::BIGINT AS n, NULL::BIGINT AS outbound_contacts, NULL::BIGINT AS outbound_calls, NULL::BIGINT AS conversations FROM load
 UNION ALL SELECT 'sums', bucket, grp, NULL, NULL, outbound_contacts, outbound_calls, conversations FROM sums
