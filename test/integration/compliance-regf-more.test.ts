@@ -7,7 +7,8 @@
  * whose export lacks the data a rule needs gets "not checked", never a silent zero.
  * docs/compliance-regf-more.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run as runAuditCommand } from '../../src/cli/commands/audit.ts';
 import { runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import { importFile } from '../../src/lib/server/ingest/index.ts';
 import { csv, interactionRow, interactionsHeader, accountRow, accountsHeader, tempStore, type TempStore } from '../support/store.ts';
@@ -319,6 +320,16 @@ describe('data an export may lack', () => {
 			// stored with the audit, so the pages read it later
 			const [stored] = await s.store.rows<{ packs: string }>(`SELECT packs FROM compliance_audits WHERE audit_id = $a`, { a: r.audit_id });
 			expect(JSON.parse(stored!.packs).find((p: { pack_id: string }) => p.pack_id === 'regulation-f').not_checked).toHaveLength(2);
+			// the command line says it too, with the reason
+			await s.store.close();
+			const out: string[] = [];
+			const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
+			try {
+				expect(await runAuditCommand(['--db', s.dbPath])).toBe(0);
+			} finally {
+				spy.mockRestore();
+			}
+			expect(out.join('')).toMatch(/regulation-f {2}credit_report_before_contact {2}not checked: no interaction imported is marked as a report to a credit bureau/);
 		} finally {
 			await s.close();
 		}

@@ -87,6 +87,8 @@ export async function run(argv: string[]): Promise<number> {
 		const byRule = new Map<string, number>();
 		for (const f of findings) byRule.set(`${f.pack_id}  ${f.rule_id}  (${f.kind.replace('_', ' ')})`, (byRule.get(`${f.pack_id}  ${f.rule_id}  (${f.kind.replace('_', ' ')})`) ?? 0) + 1);
 		for (const [k, n] of [...byRule].sort()) process.stdout.write(`${String(n).padStart(8)}  ${k}\n`);
+		// the rules the data could not check (docs/compliance-regf-more.md): said, never a silent zero
+		for (const p of a.packs) for (const n of p.not_checked ?? []) process.stdout.write(`       -  ${p.pack_id}  ${n.rule_id}  ${n.reason}\n`);
 		if (findings.length) process.stdout.write('\n');
 		for (const f of findings) {
 			const when = f.window_start ? `${f.window_start}..${f.window_end}` : f.occurred_at;
