@@ -7,6 +7,7 @@
 -- credit_report (interactions.purpose, aud_purpose; the rule counts the credit bureau as party);
 -- the communication must be with the consumer (party consumer) about the same debt, at any time
 -- before: read from the whole contact index (an audit of a period reads its reports from aud_c).
+-- The finding is the consumer's (the debt's customer), not the credit bureau's.
 WITH rep AS (
 	SELECT c.rid, c.aid, c.ts, c.la
 	FROM aud_c c JOIN aud_purpose p ON p.rid = c.rid
@@ -22,7 +23,7 @@ WITH rep AS (
 	      AND c.outcome <> 'bounced'::contact_outcome))
 	GROUP BY c.aid
 )
-SELECT r.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, r.la // 86400000000 AS ld, [r.rid] AS rids,
+SELECT r.rid, true AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, r.la // 86400000000 AS ld, [r.rid] AS rids,
 	CASE WHEN m.sent_ts IS NOT NULL AND m.sent_ts < r.ts
 		THEN printf('reported to a credit bureau %s after the first letter or message to the person (%s), before the %d days to learn it was not delivered had passed, and without a conversation before',
 			CASE WHEN (r.ts - m.sent_ts) // 86400000000 = 1 THEN '1 day' ELSE ((r.ts - m.sent_ts) // 86400000000)::VARCHAR || ' days' END,

@@ -251,6 +251,8 @@ describe('3. a credit report before communicating, 12 CFR 1006.30(a)', () => {
 	it('a report with no earlier communication about the debt is a violation', () => {
 		expect(ids('CR1', 'credit_report_before_contact')).toEqual([['CR1-report']]);
 		expect(of('CR1', 'credit_report_before_contact')[0]!.detail).toContain('before any conversation, letter or message');
+		// the consumer's finding, not the credit bureau's
+		expect(of('CR1', 'credit_report_before_contact')[0]!.customer_id).toBe('C-CR1');
 	});
 	it('"placing a letter in the mail ... and waiting a reasonable period of time to receive a notice of undeliverability": 19 days after a letter is allowed, 10 days is not', () => {
 		expect(of('CR2', 'credit_report_before_contact')).toEqual([]);
