@@ -18,6 +18,9 @@ import { addUser } from '../../src/lib/server/auth/users.ts';
 import { createSession, readSession } from '../../src/lib/server/auth/sessions.ts';
 import { GET as explain } from '../../src/routes/(app)/overview/explain/+server.ts';
 import { GET as chartData } from '../../src/routes/(app)/overview/data/[query]/+server.ts';
+import { warmChartCache } from '../../src/lib/server/kpi/warm.ts';
+import { PRESETS, presetPeriod } from '../../src/lib/periods.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { accountRow, accountsHeader, csv, interactionRow, interactionsHeader, tempStore, type TempStore } from '../support/store.ts';
 
 let t: TempStore;
@@ -194,6 +197,21 @@ test('the chart endpoint and What changed say in a header whether the answer cam
 	const ask = () => explain({ url: new URL('http://localhost/overview/explain?kpi=cure_rate_30d&from=2026-01-05&to=2026-03-01') } as never);
 	expect((await ask()).headers.get('x-curewise-cache')).toBe('miss');
 	expect((await ask()).headers.get('x-curewise-cache')).toBe('hit');
+});
+
+test('warming after an import answers the default view and every period preset from the cache: page, charts, What changed', async () => {
+	clearCache();
+	expect(await warmChartCache(t.store)).toBeGreaterThan(0);
+	const asOf = (await dataAsOf(t.store))!;
+	for (const query of [{}, ...PRESETS.map((p) => ({ ...presetPeriod(p.id, asOf) }))]) {
+		expect((await cacheScope(() => overviewPage(t.store, query))).cache, JSON.stringify(query)).toBe('hit');
+		const params = { ...(await overviewParams(t.store, query)).params!, dimension: 'segment', grain: 'week' };
+		for (const name of ['pressure', 'kpi_trend', 'cure_curves'] as const) expect((await cacheScope(() => runChartQuery(t.store, name, params, { cache: true }))).cache, name).toBe('hit');
+		const search = new URLSearchParams({ ...query, kpi: 'cure_rate_30d' });
+		expect((await explain({ url: new URL(`http://localhost/overview/explain?${search}`) } as never)).headers.get('x-curewise-cache'), search.toString()).toBe('hit');
+	}
+	// a view no one warmed is computed when asked for
+	expect((await cacheScope(() => overviewPage(t.store, { from: '2026-02-03', to: '2026-03-04' }))).cache).toBe('miss');
 });
 
 describe('the data version, kept in memory', () => {

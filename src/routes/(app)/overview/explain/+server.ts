@@ -1,13 +1,13 @@
 /**
  * What changed, for the Overview's panel: why a ratio KPI moved between the period and the
- * one it is compared with (src/lib/server/kpi/explain.ts), as JSON. The query is the page's
+ * one it is compared with (src/lib/server/kpi/explain.ts), as JSON, from the result cache while the data is the same. The query is the page's
  * (from, to, compare and the filters) and kpi; a bad value gets 400 with the message.
  */
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { searchObject } from '$lib/schemas';
-import { explainKpi } from '$lib/server/kpi/explain';
-import { cached, cacheScope } from '$lib/server/kpi/cache';
+import { explainCached } from '$lib/server/kpi/explain-cached';
+import { cacheScope } from '$lib/server/kpi/cache';
 import { timeLimited } from '$lib/server/limits';
 import { errorAnswer } from '$lib/http.server';
 import { getStore } from '$lib/server/store';
@@ -44,7 +44,7 @@ export const GET: RequestHandler = async ({ url }) => {
 		const store = await getStore();
 		const input = { ...rest, ...(split.experiment ? { experiment: split.experiment } : {}), ...(split.arm ? { arm: split.arm } : {}) };
 		// answered from the result cache while the data is the same, as the charts are; each query time-limited
-		const answer = await cacheScope(() => timeLimited(() => cached(store, `explain|${JSON.stringify(input)}`, () => explainKpi(store, input))));
+		const answer = await cacheScope(() => timeLimited(() => explainCached(store, input)));
 		return json(answer.value, { headers: { 'x-curewise-cache': answer.cache } });
 	} catch (e) {
 		// a bad KPI, period or filter (400), a query stopped by the time limit (503)
