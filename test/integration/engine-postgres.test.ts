@@ -22,7 +22,8 @@ import { kpisFromCounts, kpiSummary, type KpiValue } from '../../src/lib/server/
 import { rawCounts, type KpiCounts } from '../../src/lib/server/kpi/counts.ts';
 import { TABLE_NAMES } from '../../src/lib/contract.ts';
 import { KPIS } from '../../src/lib/metrics/catalogue.ts';
-import { duckdbEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
+import { duckdbEngine, openEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
+import { parseConfig } from '../../src/lib/server/config.ts';
 import { copyAnalyticTables, csvLine } from '../../src/lib/server/engines/load.ts';
 import { engineRawCounts } from '../../src/lib/server/engines/kpi-raw.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
@@ -202,6 +203,32 @@ describe('the generated raw path on DuckDB itself', () => {
 	test('gives the counts of the app\'s raw path (queries/kpi/)', async () => {
 		for (const [pname, period] of periods().slice(0, 3)) for (const [fname, f] of filters().slice(0, 5)) await expectParity(duck, period, f, `${pname}, ${fname}`);
 	}, 300_000);
+});
+
+describe('opening the engine the settings name', () => {
+	test('DuckDB by default: the store itself', async () => {
+		const e = await openEngine(parseConfig({}), t.store);
+		expect(e.name).toBe('duckdb');
+		expect(await e.query<{ n: number }>('SELECT count(*) AS n FROM accounts')).toEqual([{ n: 2000 }]);
+	});
+
+	test('postgres with pglite:memory: an empty PGlite', async () => {
+		const e = await openEngine(parseConfig({ CUREWISE_ENGINE: 'postgres', CUREWISE_ENGINE_URL: 'pglite:memory' }), t.store);
+		try {
+			expect([e.name, e.dialect.name, e.where]).toEqual(['postgres', 'postgres', 'PGlite in memory']);
+			expect(await e.query(`SELECT current_setting('TimeZone') AS tz, $n::integer + 1 AS m`, { n: 41 })).toEqual([{ tz: 'UTC', m: 42 }]);
+		} finally {
+			await e.close();
+		}
+	}, 60_000);
+
+	test('a server that does not answer: a message with its address, without the password', async () => {
+		const port = await freePort();
+		const err = await openEngine(parseConfig({ CUREWISE_ENGINE: 'postgres', CUREWISE_ENGINE_URL: `postgres://curewise:s3cret@127.0.0.1:${port}/db` }), t.store).catch((e: Error) => e);
+		expect(err).toBeInstanceOf(Error);
+		expect((err as Error).message).toContain(`cannot reach the PostgreSQL server at postgres://curewise:***@127.0.0.1:${port}/db`);
+		expect((err as Error).message).not.toContain('s3cret');
+	});
 });
 
 engineSuite('PGlite (PostgreSQL embedded)', () => pgliteEngine());
