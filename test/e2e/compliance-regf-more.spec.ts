@@ -20,6 +20,10 @@ test('the new Regulation F rules are on the pack page and in the findings by rul
 		await expect(row).toContainText(citation);
 	}
 	await expect(page.getByTestId('rule-credit_report_before_contact').getByTestId('limit')).toHaveText('a letter or message 14 days before, or a conversation');
+	// the exceptions, in the rules' own row
+	await expect(page.getByTestId('rule-inconvenient_hours').getByTestId('limit')).toHaveText('allowed 08:00–21:00 local time, and at times the person agreed to');
+	await expect(page.getByTestId('rule-contact_after_opt_out').getByTestId('limit')).toHaveText('one confirmation allowed, and one reply within 24 h to the person’s own contact');
+	await expect(page.getByTestId('rule-contact_after_cease').getByTestId('limit')).toHaveText('the notices that efforts end or remedies apply allowed');
 
 	await page.goto('/compliance');
 	const byRule = page.getByTestId('by-rule');
