@@ -48,7 +48,8 @@ export const actions: Actions = {
 			run = await runAuditFromPage(await getStore(), parsed.data, { username: locals.user!.username, role: locals.user!.role, ip: getClientAddress() });
 		} catch (e) {
 			if (e instanceof AuditInputError) return fail(400, { message: e.message, from: form.from, to: form.to });
-			return fail(500, { message: `The audit failed: ${e instanceof Error ? e.message : String(e)}. Nothing was stored; try again, or run \`npx curewise audit\` to see the details.`, from: form.from, to: form.to });
+			console.error('compliance audit from the page failed:', e);
+			return fail(500, { message: `The audit failed: ${e instanceof Error ? e.message : String(e)}. Nothing was stored; try again, and if it fails again, an administrator can find the details in the server's log.`, from: form.from, to: form.to });
 		}
 		redirect(303, `/compliance?ran=${run.audit_id}`);
 	}
