@@ -26,7 +26,8 @@ const commands: Record<string, Command> = {
 	users: { summary: 'add, list, disable or enable users, reset a password; demo users', load: () => import('./commands/users.ts') },
 	experiments: { summary: 'list, show, launch, stop or analyze message experiments', load: () => import('./commands/experiments.ts') },
 	audit: { summary: 'run the compliance audit and print its findings (text or --json)', load: () => import('./commands/audit.ts') },
-	trail: { summary: 'verify the trail (who did what, when); export a signed checkpoint of it', load: () => import('./commands/trail.ts') }
+	trail: { summary: 'verify the trail (who did what, when); export a signed checkpoint of it', load: () => import('./commands/trail.ts') },
+	engine: { summary: 'compare the KPIs on DuckDB and on the PostgreSQL engine; copy the tables there', load: () => import('./commands/engine.ts') }
 };
 
 /** former names, still accepted (not listed in the help) */
