@@ -95,15 +95,16 @@ export function differences(a: KpiValue, b: KpiValue): { field: string; duckdb: 
 	const out: { field: string; duckdb: unknown; engine: unknown }[] = [];
 	const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof KpiValue)[];
 	for (const f of fields) {
-		const x = a[f];
-		const y = b[f];
+		// a field left out and a field null both mean no value
+		const x = a[f] ?? null;
+		const y = b[f] ?? null;
 		const same =
 			typeof x === 'number' && typeof y === 'number'
 				? Number.isInteger(x) && Number.isInteger(y)
 					? x === y
 					: Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y))
 				: x === y;
-		if (!same) out.push({ field: f, duckdb: x ?? null, engine: y ?? null });
+		if (!same) out.push({ field: f, duckdb: x, engine: y });
 	}
 	return out;
 }
