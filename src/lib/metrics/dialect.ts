@@ -29,6 +29,8 @@ export interface Dialect {
 	countIf(pred: string): string;
 	/** sum of expr over the rows where pred holds, 0 when none */
 	sumIf(expr: string, pred: string): string;
+	/** whether pred holds on any row (NULL ignored; NULL when every row's is NULL) */
+	boolOr(pred: string): string;
 	/** a floating-point number */
 	toDouble(x: string): string;
 	/** an integer */
@@ -47,6 +49,7 @@ export const duckdb: Dialect = {
 	monthStart: (d) => `date_trunc('month', ${d})::DATE`,
 	countIf: (pred) => `count(*) FILTER (WHERE ${pred})`,
 	sumIf: (expr, pred) => `coalesce(sum(${expr}) FILTER (WHERE ${pred}), 0)`,
+	boolOr: (pred) => `bool_or(${pred})`,
 	toDouble: (x) => `(${x})::DOUBLE`,
 	toInt: (x) => `(${x})::INTEGER`
 };

@@ -25,6 +25,7 @@ export const postgres: Dialect = {
 	monthStart: (d) => `date_trunc('month', (${d})::timestamp)::date`,
 	countIf: (pred) => `count(*) FILTER (WHERE ${pred})`,
 	sumIf: (expr, pred) => `coalesce(sum(${expr}) FILTER (WHERE ${pred}), 0)`,
+	boolOr: (pred) => `bool_or(${pred})`,
 	toDouble: (x) => `(${x})::double precision`,
 	toInt: (x) => `(${x})::integer`
 };

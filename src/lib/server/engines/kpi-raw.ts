@@ -86,7 +86,7 @@ ep_pay AS (
 	SELECT e.episode_id,
 		min(${day('p.paid_at')}) AS paid_on,
 		sum(p.amount) FILTER (WHERE ${day('p.paid_at')} <= coalesce(e.cured_on, e.charged_off_on, ${asOf})) AS paid_in_episode,
-		bool_or(p.plan_id IS NOT NULL AND ${day('p.paid_at')} <= ${d.addDays('e.started_on', 30)}) AS plan_within_30
+		${d.boolOr(`p.plan_id IS NOT NULL AND ${day('p.paid_at')} <= ${d.addDays('e.started_on', 30)}`)} AS plan_within_30
 	FROM ep e JOIN payments p ON p.account_id = e.account_id
 	WHERE p.${SETTLED} AND ${day('p.paid_at')} >= e.started_on AND ${day('p.paid_at')} <= ${asOf}
 		AND p.paid_at >= ${d.utcDayStart(from)}
