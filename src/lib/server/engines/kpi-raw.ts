@@ -3,7 +3,8 @@
  * contact_load and time_to_event, with kpi/scope and kpi/episode_facts) written through a
  * dialect, so that it runs on any engine (issue 19): the same joins as those files, with
  * DuckDB's words (its macros kpi_scope, kpi_account_match and kpi_contact_match, `::DATE` of a
- * timestamp, `GROUP BY ALL`) replaced by the dialect's functions and plain SQL, and the counts,
+ * timestamp, `GROUP BY ALL`) replaced by the dialect's functions and plain SQL (every selected
+ * column named with AS: ClickHouse names `c.x` "c.x", not "x"), and the counts,
  * facts and times to event generated from the metric catalogue by src/lib/metrics/sql.ts.
  * Its counts give the KPIs through kpisFromCounts (values.ts), as rawCounts' do; the parity
  * test (test/integration/engine-postgres.test.ts) requires both to give the same numbers on
@@ -30,6 +31,11 @@ const FILTER_TYPES: Record<(typeof FILTER_KEYS)[number], ParamType> = {
 	template: 'text',
 	agent: 'text'
 };
+
+// amounts are made doubles before the recovered share divides them, as DuckDB divides decimals:
+// ClickHouse's Decimal / Decimal keeps the dividend's two decimal places
+/** the columns of ep (an episode and its account), named one by one: ClickHouse would name e.* "e.episode_id" next to the joins' episode_id */
+const EP_COLUMNS = ['episode_id', 'account_id', 'started_on', 'amount_past_due', 'cured_on', 'charged_off_on', 'segment', 'product', 'region', 'vulnerable', 'closed_on', 'closed_reason'];
 
 /** the SQL of the four raw-path queries in dialect d, with named parameters $from, $to, $as_of and the filters */
 export function rawKpiSql(d: Dialect): { episodes: string; contacts: string; contactLoad: string; timeToEvent: string } {
@@ -68,24 +74,24 @@ export function rawKpiSql(d: Dialect): { episodes: string; contacts: string; con
 )`;
 	// kpi/episode_facts
 	const facts = `ep AS (
-	SELECT e.episode_id, e.account_id, e.started_on, e.amount_past_due,
+	SELECT e.episode_id AS episode_id, e.account_id AS account_id, e.started_on AS started_on, ${d.toDouble('e.amount_past_due')} AS amount_past_due,
 		CASE WHEN e.cured_on <= ${asOf} THEN e.cured_on END AS cured_on,
 		CASE WHEN e.charged_off_on <= ${asOf} THEN e.charged_off_on END AS charged_off_on,
-		a.segment, a.product, a.region, a.vulnerable, a.closed_on, a.closed_reason
+		a.segment AS segment, a.product AS product, a.region AS region, a.vulnerable AS vulnerable, a.closed_on AS closed_on, a.closed_reason AS closed_reason
 	FROM delinquencies e JOIN scope a ON a.account_id = e.account_id
 	WHERE e.started_on BETWEEN ${from} AND ${to} AND e.started_on <= ${asOf}
 ),
 ep_conversation AS (
-	SELECT DISTINCT e.episode_id
+	SELECT DISTINCT e.episode_id AS episode_id
 	FROM ep e JOIN interactions i ON i.account_id = e.account_id
 	WHERE ${CONVERSATION.replace(/\b(direction|outcome|channel)\b/g, 'i.$1')}
 		AND i.occurred_at >= ${d.utcDayStart(from)}
 		AND ${day('i.occurred_at')} BETWEEN e.started_on AND e.cured_on
 ),
 ep_pay AS (
-	SELECT e.episode_id,
+	SELECT e.episode_id AS episode_id,
 		min(${day('p.paid_at')}) AS paid_on,
-		sum(p.amount) FILTER (WHERE ${day('p.paid_at')} <= coalesce(e.cured_on, e.charged_off_on, ${asOf})) AS paid_in_episode,
+		${d.toDouble(`sum(p.amount) FILTER (WHERE ${day('p.paid_at')} <= coalesce(e.cured_on, e.charged_off_on, ${asOf}))`)} AS paid_in_episode,
 		${d.boolOr(`p.plan_id IS NOT NULL AND ${day('p.paid_at')} <= ${d.addDays('e.started_on', 30)}`)} AS plan_within_30
 	FROM ep e JOIN payments p ON p.account_id = e.account_id
 	WHERE p.${SETTLED} AND ${day('p.paid_at')} >= e.started_on AND ${day('p.paid_at')} <= ${asOf}
@@ -93,7 +99,7 @@ ep_pay AS (
 	GROUP BY e.episode_id
 ),
 ep_first_contact AS (
-	SELECT e.episode_id, min(${day('i.occurred_at')}) AS contacted_on
+	SELECT e.episode_id AS episode_id, min(${day('i.occurred_at')}) AS contacted_on
 	FROM ep e JOIN interactions i ON i.account_id = e.account_id
 	WHERE i.direction = 'outbound' AND ${day('i.occurred_at')} >= e.started_on
 		AND i.occurred_at >= ${d.utcDayStart(from)}
@@ -101,16 +107,17 @@ ep_first_contact AS (
 	GROUP BY e.episode_id
 ),
 ep_pay_after_contact AS (
-	SELECT c.episode_id, min(${day('p.paid_at')}) AS paid_on
+	SELECT c.episode_id AS episode_id, min(${day('p.paid_at')}) AS paid_on
 	FROM ep_first_contact c JOIN ep e ON e.episode_id = c.episode_id JOIN payments p ON p.account_id = e.account_id
 	WHERE p.${SETTLED} AND ${day('p.paid_at')} >= c.contacted_on AND ${day('p.paid_at')} <= ${asOf}
 		AND p.paid_at >= ${d.utcDayStart(from)}
 	GROUP BY c.episode_id
 ),
 base AS (
-	SELECT e.*, c.episode_id IS NOT NULL AS conversation_before_cure,
-		p.paid_on, p.paid_in_episode, p.plan_within_30,
-		fc.contacted_on, pc.paid_on AS paid_after_contact_on
+	SELECT ${EP_COLUMNS.map((c) => `e.${c} AS ${c}`).join(', ')},
+		c.episode_id IS NOT NULL AS conversation_before_cure,
+		p.paid_on AS paid_on, p.paid_in_episode AS paid_in_episode, p.plan_within_30 AS plan_within_30,
+		fc.contacted_on AS contacted_on, pc.paid_on AS paid_after_contact_on
 	FROM ep e
 	LEFT JOIN ep_conversation c ON c.episode_id = e.episode_id
 	LEFT JOIN ep_pay p ON p.episode_id = e.episode_id
@@ -129,12 +136,12 @@ facts AS (
 
 	const contacts = `WITH ${scope},
 outbound AS (
-	SELECT i.account_id, i.channel, i.outcome
+	SELECT i.account_id AS account_id, i.channel AS channel, i.outcome AS outcome
 	FROM interactions i JOIN scope s ON s.account_id = i.account_id
 	WHERE i.direction = 'outbound' AND ${inPeriod('i.occurred_at')} AND ${contactMatch('i')}
 ),
 events AS (
-	SELECT 'complaint' AS kind, k.complaint_id AS event_id, k.source FROM complaints k JOIN scope s ON s.account_id = k.account_id
+	SELECT 'complaint' AS kind, k.complaint_id AS event_id, k.source AS source FROM complaints k JOIN scope s ON s.account_id = k.account_id
 	WHERE ${day('k.received_at')} BETWEEN ${from} AND ${to}
 	UNION ALL
 	SELECT 'opt_out', cp.event_id, NULL FROM contact_preferences cp JOIN scope s ON s.account_id = cp.account_id
@@ -156,7 +163,7 @@ SELECT * FROM contact_counts, event_counts`;
 	WHERE ${accountMatch('a')}
 ),
 weeks AS (
-	SELECT i.account_id, ${d.weekStart(day('i.occurred_at'))} AS week, count(*) AS contacts
+	SELECT i.account_id AS account_id, ${d.weekStart(day('i.occurred_at'))} AS week, count(*) AS contacts
 	FROM interactions i JOIN acc a ON a.account_id = i.account_id
 	WHERE i.direction = 'outbound'
 		AND i.occurred_at >= ${d.utcDayStart(d.weekStart(from))} AND i.occurred_at < ${d.utcDayStart(d.addDays(d.weekStart(to), 7))}
