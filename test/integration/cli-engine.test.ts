@@ -101,7 +101,7 @@ describe('curewise engine compare', () => {
 
 	test('CUREWISE_ENGINE=duckdb (or nothing set) is refused with what to set, exit 2', () => {
 		const message = 'curewise engine: CUREWISE_ENGINE is duckdb: name a PostgreSQL engine to compare with (CUREWISE_ENGINE=postgres and CUREWISE_ENGINE_URL=…)\n';
-		for (const engine of [{ CUREWISE_ENGINE: 'duckdb' }, {}]) {
+		for (const engine of [{ CUREWISE_ENGINE: 'duckdb' }, {}] as Record<string, string>[]) {
 			const r = cli(['compare'], engine);
 			expect(r.code).toBe(2);
 			expect(r.stderr).toBe(message);
