@@ -21,6 +21,7 @@ import { unzipSync } from 'fflate';
 import { latestAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
 import { findingsFilterSchema, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { longDate, reportData } from '../../src/lib/server/compliance/report/data.ts';
+import { reportPdfDownload } from '../../src/lib/server/compliance/report/download.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
@@ -242,6 +243,58 @@ describe('the PDF', () => {
 		// the export is in the trail
 		const trail = await t.store.rows<{ details: string }>(`SELECT details FROM trail WHERE action = 'export' AND target = 'compliance_report' ORDER BY seq DESC LIMIT 1`);
 		expect(JSON.parse(trail[0]!.details)).toMatchObject({ audit_id: audit.audit_id, findings: total, listed: 40, max_findings: 40, format: 'zip' });
+	}, 120_000);
+
+	it('is streamed: its first pages are sent before its last finding is drawn, and the findings are read in batches', async () => {
+		let drawn = -1;
+		const dl = await reportPdfDownload(t.store, audit, filter(), { max_findings: 50_000 }, { username: 'carol', role: 'compliance' }, new Date(), false, (n) => (drawn = n));
+		expect(dl.body).toBeInstanceOf(ReadableStream);
+		const reader = (dl.body as ReadableStream<Uint8Array>).getReader();
+		const first = await reader.read();
+		// the first chunk: the PDF's start and its first pages (scope, summary), no finding drawn yet
+		expect(drawn).toBe(-1);
+		const head = Buffer.from(first.value!).toString('latin1');
+		expect(head.startsWith('%PDF-')).toBe(true);
+		expect((head.match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThan(0);
+		expect(pdfText(first.value!)).toContain('1. Summary');
+		expect(pdfText(first.value!)).not.toMatch(/^1\. {2}\d{4}-\d{2}-\d{2}/m);
+		const parts = [first.value!];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			parts.push(value);
+		}
+		expect(drawn).toBe(total);
+		expect(parts.length).toBeGreaterThan(1);
+		const pdf = new Uint8Array(Buffer.concat(parts));
+		const pages = pageCount(pdf);
+		const text = pdfText(pdf);
+		expect(text).toContain(`page 1 of ${pages}`);
+		expect(text).toContain(`page ${pages} of ${pages}`);
+		const numbers = [...text.matchAll(/^(\d[\d,]*)\. {2}\d{4}-\d{2}-\d{2}/gm)].map((m) => Number(m[1]!.replace(/,/g, '')));
+		expect(numbers).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+	}, 120_000);
+
+	it('past max_findings the zip starts with the PDF before any finding is drawn; a zip cut short does not open', async () => {
+		let drawn = -1;
+		const dl = await reportPdfDownload(t.store, audit, filter(), { max_findings: 40 }, { username: 'carol', role: 'compliance' }, new Date(), false, (n) => (drawn = n));
+		const reader = (dl.body as ReadableStream<Uint8Array>).getReader();
+		const first = await reader.read();
+		expect(drawn).toBe(-1);
+		// a zip's local header, then the PDF entry's name
+		expect(Buffer.from(first.value!.subarray(0, 4)).toString('hex')).toBe('504b0304');
+		expect(Buffer.from(first.value!).toString('latin1')).toContain('report.pdf');
+		const parts = [first.value!];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			parts.push(value);
+		}
+		expect(drawn).toBe(40);
+		const zip = new Uint8Array(Buffer.concat(parts));
+		expect(Object.keys(unzipSync(zip)).sort()).toEqual(['findings.csv', 'findings.parquet', 'report.pdf']);
+		// cut anywhere before its central directory (written last), it is refused rather than read as whole
+		expect(() => unzipSync(zip.subarray(0, zip.length - 200))).toThrow();
 	}, 120_000);
 
 	it('bad parameters get a 400 that names them', async () => {

@@ -110,20 +110,50 @@ export function reportScope(audit: AuditInfo, f: FindingsFilter, packs: PackInfo
 	return { audit_id: audit.audit_id, period, packs: packNames, filters, segments, segment: f.segment ? SEGMENT.label(f.segment) : null, line };
 }
 
-/** the first `limit` findings in the report's order (or every one: limit null), numbered 1.. */
-export async function reportFindings(store: Store, auditId: number, f: FindingsFilter, limit: number | null): Promise<ReportFinding[]> {
+/** the SELECT of the report's findings in its order (the first $limit, or every one), each value text */
+function reportFindingsSql(): string {
 	const sql = exportSql('report');
 	const inner = sql.replace(/;\s*$/, '');
-	const rows = await store.rows<Record<string, unknown>>(
-		`SELECT CAST(audit_id AS VARCHAR) AS audit_id, pack, CAST(pack_version AS VARCHAR) AS pack_version, rule, kind, customer_id, account_id,
+	return `SELECT CAST(audit_id AS VARCHAR) AS audit_id, pack, CAST(pack_version AS VARCHAR) AS pack_version, rule, CAST(kind AS VARCHAR) AS kind, customer_id, account_id,
 			strftime(window_start, '%Y-%m-%d') AS window_start, strftime(window_end, '%Y-%m-%d') AS window_end,
 			strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS occurred_at, strftime(local_date, '%Y-%m-%d') AS local_date,
 			channel, agent_id, template_id, experiment_id, variant, array_to_string(interaction_ids, ' ') AS interaction_ids, detail
-		FROM (${inner}) x ORDER BY ${REPORT_ORDER_SQL.replaceAll('f.', 'x.')}`,
-		exportArgs(sql, auditId, f, limit)
-	);
+		FROM (${inner}) x ORDER BY ${REPORT_ORDER_SQL.replaceAll('f.', 'x.')}`;
+}
+
+/** the first `limit` findings in the report's order (or every one: limit null), numbered 1.. */
+export async function reportFindings(store: Store, auditId: number, f: FindingsFilter, limit: number | null): Promise<ReportFinding[]> {
+	if (limit === 0) return [];
+	const sql = exportSql('report');
+	const rows = await store.rows<Record<string, unknown>>(reportFindingsSql(), exportArgs(sql, auditId, f, limit));
 	// the rows come in the report's order (a top-N read of report_findings.sql, no window): numbered here
 	return rows.map((r, i) => ({ ...(r as unknown as ReportFinding), n: i + 1 }));
+}
+
+/**
+ * The first `limit` findings in the report's order (or every one: limit null), numbered 1..,
+ * read in batches of one DuckDB result chunk (2,048 rows) from a streaming result on a connection
+ * of its own (closed at the end, on an error, or when the reader stops early): the PDF draws one
+ * batch while the next is not yet read, and never holds every finding.
+ */
+export async function* reportFindingBatches(store: Store, auditId: number, f: FindingsFilter, limit: number | null): AsyncGenerator<ReportFinding[], void, void> {
+	if (limit === 0) return;
+	const sql = exportSql('report');
+	const conn = await store.connect();
+	try {
+		const result = await conn.stream(reportFindingsSql(), exportArgs(sql, auditId, f, limit));
+		const names = result.deduplicatedColumnNames();
+		let n = 0;
+		for (;;) {
+			const chunk = await result.fetchChunk();
+			if (!chunk || chunk.rowCount === 0) break;
+			const rows = chunk.getRowObjects(names) as unknown as ReportFinding[];
+			for (const r of rows) r.n = ++n;
+			yield rows;
+		}
+	} finally {
+		conn.closeSync();
+	}
 }
 
 /** the findings in the scope but for its segment that are about no one debt (a contact number): in no segment */
@@ -136,7 +166,7 @@ export async function unsegmentedFindings(store: Store, auditId: number, f: Find
 const top = (store: Store, auditId: number, f: FindingsFilter, by: 'account' | 'agent' | 'template', packs: PackInfo[]) =>
 	rankedFindings(store, auditId, { ...f, page: 1 }, rankedParamsSchema.parse({ by, order: 'findings', sort: 'desc' }), packs, 10);
 
-/** everything the report shows, with its first `rows` findings */
+/** everything the report shows, with its first `rows` findings (0: none read, as for the PDF, which reads them in batches) */
 export async function reportData(store: Store, audit: AuditInfo, f: FindingsFilter, rows: number): Promise<ReportData> {
 	const packs = await auditPacks(store, audit);
 	const [overview, accounts, agents, templates, first, as_of, owed] = await Promise.all([

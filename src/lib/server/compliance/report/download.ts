@@ -15,11 +15,11 @@ import { maxExportRows, ResultTooLargeError } from '../../limits.ts';
 import { recordTrail } from '../../trail/trail.ts';
 import type { AuditInfo } from '../findings/audits.ts';
 import { scopeArgs, scoped, type FindingsFilter } from '../findings/filters.ts';
-import { reportData, reportScope } from './data.ts';
+import { reportData, reportFindingBatches, reportScope } from './data.ts';
 import { auditPacks } from '../findings/packs.ts';
 import { fileStream, findingsCsvStream, findingsParquetFile, type ExportLayout } from './export.ts';
 import type { ReportOptions } from './params.ts';
-import { renderReportPdf } from './pdf.ts';
+import { reportPdfChunks } from './pdf.ts';
 
 export interface Who {
 	username: string;
@@ -104,8 +104,28 @@ function generatorStream(it: AsyncGenerator<Uint8Array, void, void>): ReadableSt
 	);
 }
 
-/** the zip of the PDF with the full list as CSV and Parquet, streamed (the CSV deflated as it is read, the others stored) */
-async function* reportZip(pdf: Uint8Array, csv: ReadableStream<Uint8Array>, parquet: { path: string; remove: () => void }): AsyncGenerator<Uint8Array, void, void> {
+/** bytes from a web stream, one read at a time */
+async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, void> {
+	const reader = stream.getReader();
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			yield value;
+		}
+	} finally {
+		await reader.cancel().catch(() => {});
+	}
+}
+
+/**
+ * The zip of the PDF with the full list as CSV and Parquet, streamed in that order: the PDF as it
+ * is drawn (stored: it is compressed already), then the CSV deflated as it is read, then the
+ * Parquet file, written by DuckDB once the PDF and the CSV have gone (stored). The zip's central
+ * directory, which lists its files, comes last: a download cut anywhere before its end has none,
+ * and zip tools refuse it; an error midway errors the stream, which aborts the response.
+ */
+async function* reportZip(pdf: AsyncIterable<Uint8Array>, csv: () => Promise<ReadableStream<Uint8Array>>, parquet: () => Promise<{ path: string; remove: () => void }>): AsyncGenerator<Uint8Array, void, void> {
 	const out: Uint8Array[] = [];
 	let failed: Error | null = null;
 	const zip = new Zip((err, chunk) => {
@@ -114,66 +134,62 @@ async function* reportZip(pdf: Uint8Array, csv: ReadableStream<Uint8Array>, parq
 	});
 	const flush = function* () {
 		if (failed) throw failed;
-		while (out.length) yield out.shift()!;
+		if (out.length) yield out.length === 1 ? out.shift()! : Buffer.concat(out.splice(0));
 	};
-	const reader = csv.getReader();
+	const p = new ZipPassThrough('report.pdf');
+	zip.add(p);
+	for await (const piece of pdf) {
+		p.push(piece);
+		yield* flush();
+	}
+	p.push(new Uint8Array(0), true);
+	yield* flush();
+	const c = new ZipDeflate('findings.csv', { level: 3 });
+	zip.add(c);
+	for await (const piece of streamChunks(await csv())) {
+		c.push(piece);
+		yield* flush();
+	}
+	c.push(new Uint8Array(0), true);
+	yield* flush();
+	const file = await parquet();
 	try {
-		const p = new ZipPassThrough('report.pdf');
-		zip.add(p);
-		p.push(pdf, true);
-		yield* flush();
-		const c = new ZipDeflate('findings.csv', { level: 3 });
-		zip.add(c);
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) {
-				c.push(new Uint8Array(0), true);
-				break;
-			}
-			c.push(value);
-			yield* flush();
-		}
-		yield* flush();
 		const q = new ZipPassThrough('findings.parquet');
 		zip.add(q);
-		const file = fileStream(parquet.path, () => {});
-		for await (const piece of file as unknown as AsyncIterable<Uint8Array>) {
+		for await (const piece of streamChunks(fileStream(file.path, () => {}))) {
 			q.push(piece);
 			yield* flush();
 		}
 		q.push(new Uint8Array(0), true);
-		zip.end();
-		yield* flush();
 	} finally {
-		await reader.cancel().catch(() => {});
-		parquet.remove();
+		file.remove();
 	}
+	zip.end();
+	yield* flush();
 }
 
 /**
  * The report as a PDF listing at most options.max_findings findings; past that, a zip of the PDF
- * (whose first page says so) with every finding as CSV and Parquet.
+ * (whose first page says so) with every finding as CSV and Parquet. Streamed: the first pages
+ * (scope, summary, counts, top tens: the cheap queries) are drawn and sent before any finding is
+ * read; the findings are then read in batches (a DuckDB streaming result) and drawn page by page.
+ * `onFindingsDrawn` (tests) is called once the PDF's last finding is drawn.
  */
-export async function reportPdfDownload(store: Store, audit: AuditInfo, f: FindingsFilter, options: ReportOptions, who: Who, now = new Date(), compress = true): Promise<Download> {
+export async function reportPdfDownload(store: Store, audit: AuditInfo, f: FindingsFilter, options: ReportOptions, who: Who, now = new Date(), compress = true, onFindingsDrawn?: (n: number) => void): Promise<Download> {
 	const max = options.max_findings;
-	const data = await reportData(store, audit, f, max);
-	const truncated = data.findings > data.first.length;
-	const pdf = await renderReportPdf(data, { findings: data.first, truncated, maxFindings: max, generatedAt: now, compress });
+	const data = await reportData(store, audit, f, 0);
+	const truncated = data.findings > max;
+	const listed = Math.min(data.findings, max);
 	const stamp = now.toISOString().slice(0, 10);
-	const details = { audit_id: audit.audit_id, ...filterDetails(f), findings: data.findings, listed: data.first.length, max_findings: max, format: truncated ? 'zip' : 'pdf' };
-	if (!truncated) {
-		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
-		return { body: new Uint8Array(pdf), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}_${stamp}.pdf`, contentType: 'application/pdf' };
-	}
-	const parquet = await findingsParquetFile(store, audit.audit_id, f, 'report', data.scope.line);
-	let csv: ReadableStream<Uint8Array> | null = null;
-	try {
-		csv = await findingsCsvStream(store, audit.audit_id, f, 'report', undefined, data.scope.line);
-		await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
-	} catch (e) {
-		await csv?.cancel().catch(() => {});
-		parquet.remove();
-		throw e;
-	}
-	return { body: generatorStream(reportZip(new Uint8Array(pdf), csv, parquet)), rows: data.findings, filename: `curewise_compliance_report_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}_${stamp}.zip`, contentType: 'application/zip' };
+	const details = { audit_id: audit.audit_id, ...filterDetails(f), findings: data.findings, listed, max_findings: max, format: truncated ? 'zip' : 'pdf' };
+	await recordTrail(store, { actor: who.username, role: who.role, action: 'export', target: 'compliance_report', details, ip: who.ip ?? null });
+	const pdf = reportPdfChunks(data, reportFindingBatches(store, audit.audit_id, f, max), { truncated, listed, maxFindings: max, generatedAt: now, compress, onFindingsDrawn });
+	const name = `curewise_compliance_report_audit_${audit.audit_id}${f.segment ? `_${f.segment}` : ''}_${stamp}`;
+	if (!truncated) return { body: generatorStream(pdf), rows: data.findings, filename: `${name}.pdf`, contentType: 'application/pdf' };
+	const zip = reportZip(
+		pdf,
+		() => findingsCsvStream(store, audit.audit_id, f, 'report', undefined, data.scope.line),
+		() => findingsParquetFile(store, audit.audit_id, f, 'report', data.scope.line)
+	);
+	return { body: generatorStream(zip), rows: data.findings, filename: `${name}.zip`, contentType: 'application/zip' };
 }

@@ -1,7 +1,8 @@
 /**
  * The audit report as a PDF, rendered on the server with pdfkit (pure JavaScript): A4, the scope
  * in the header of every page, the store's as-of date, the audit's number and "page N of M" in
- * the footer of every page (written once every page is laid out, so M is known); the summary,
+ * the footer of every page (M in a small form XObject per page, written after the last page, so
+ * the pages are streamed as they are drawn and never held); the summary,
  * the counts per pack, rule and week, the top ten accounts, agents and templates, then the
  * findings grouped by account and numbered 1..N in order. When the findings are more than the
  * PDF is asked to list, its first page says so and where the full list is (the zip's CSV and
@@ -28,23 +29,106 @@ export interface PdfOptions {
 	compress?: boolean;
 }
 
+export interface PdfStreamOptions extends Omit<PdfOptions, 'findings'> {
+	/** how many findings the PDF lists (said on its first page before any is read) */
+	listed: number;
+	/** called once the last finding is drawn, with how many were (tests: the first bytes came before it) */
+	onFindingsDrawn?: (n: number) => void;
+}
+
 const MARGIN = { top: 62, bottom: 58, left: 48, right: 48 };
 
-/** the report as PDF bytes */
-export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buffer> {
+/** the report as PDF bytes (every page held: small reports, tests and the bench's measure of the drawing) */
+export async function renderReportPdf(data: ReportHead & { first?: ReportFinding[] }, opts: PdfOptions): Promise<Buffer> {
+	const parts: Uint8Array[] = [];
+	async function* one() {
+		yield opts.findings;
+	}
+	for await (const b of reportPdfChunks(data, one(), { ...opts, listed: opts.findings.length })) parts.push(b);
+	return Buffer.concat(parts);
+}
+
+/** the report without its findings: what its first pages show */
+export type ReportHead = Omit<ReportData, 'first'>;
+
+/** a pdfkit font's resource name and reference (what a form XObject needs to show text) */
+type PdfFont = { id: string; ref: () => unknown; widthOfString: (s: string, size: number) => number };
+
+/**
+ * The report as PDF bytes, streamed: pdfkit writes each page when the next one starts (no page is
+ * held), and this yields what it wrote after the first pages (scope, summary, counts, top tens)
+ * and after each batch of findings, so the first page reaches the client before any finding is
+ * read. The findings come in batches (a DuckDB streaming result) in the report's order. Each
+ * page's header and footer are drawn when the page starts; "page N of M" is a small form XObject
+ * per page whose content (the total M) is written once the last page is known, after the pages.
+ */
+export async function* reportPdfChunks(data: ReportHead, findings: AsyncIterable<ReportFinding[]>, opts: PdfStreamOptions): AsyncGenerator<Uint8Array, void, void> {
 	const doc = new PDFDocument({
 		size: 'A4',
 		margins: MARGIN,
-		bufferPages: true,
+		autoFirstPage: false,
+		bufferPages: false,
 		compress: opts.compress ?? true,
 		info: { Title: `Compliance audit report, audit ${data.audit.audit_id}`, Author: 'Curewise', Subject: safe(data.scope.line), CreationDate: opts.generatedAt }
 	});
-	const parts: Buffer[] = [];
-	doc.on('data', (b: Buffer) => parts.push(b));
-	const done = new Promise<Buffer>((resolve, reject) => {
-		doc.on('end', () => resolve(Buffer.concat(parts)));
-		doc.on('error', reject);
+	const out: Uint8Array[] = [];
+	let failed: unknown = null;
+	let ended = false;
+	doc.on('data', (b: Buffer) => out.push(b));
+	doc.on('error', (e: unknown) => (failed = e));
+	doc.on('end', () => (ended = true));
+	/** what pdfkit wrote so far (its data events may come on the next turn) */
+	const flush = async function* () {
+		await new Promise((r) => setImmediate(r));
+		if (failed) throw failed;
+		if (out.length) yield Buffer.concat(out.splice(0));
+	};
+	// header and footer of each page, drawn as the page starts; the total pages written at the end
+	const a = data.audit;
+	const totals: { ref: { end: (c?: string) => void }; page: number }[] = [];
+	const footerWidth = () => doc.page.width - MARGIN.left - MARGIN.right;
+	doc.on('pageAdded', () => {
+		const d = doc as unknown as { _font: PdfFont; _fontSize: number; x: number; y: number; page: { margins: { bottom: number }; height: number; xobjects: Record<string, unknown> } };
+		const keep = { font: d._font, size: d._fontSize, x: doc.x, y: doc.y };
+		const w = footerWidth();
+		doc.save();
+		const keepBottom = doc.page.margins.bottom;
+		doc.page.margins.bottom = 0;
+		doc.font('Helvetica').fontSize(7.5).fillColor('#333');
+		doc.text(safe(`Curewise · compliance audit report · ${data.scope.line}`), MARGIN.left, 24, { width: w, height: 30, ellipsis: true });
+		doc.moveTo(MARGIN.left, MARGIN.top - 10).lineTo(MARGIN.left + w, MARGIN.top - 10).lineWidth(0.3).strokeColor('#999').stroke();
+		const fy = doc.page.height - MARGIN.bottom + 18;
+		doc.text(safe(`Store data as of ${data.as_of ? longDate(data.as_of) : 'no date'} · audit ${a.audit_id} · ${data.scope.segments} · prepared ${opts.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`), MARGIN.left, fy, { width: w * 0.75, lineBreak: false });
+		// "page N of M": a form XObject whose text is written when M is known
+		const font = d._font;
+		const bw = w * 0.25;
+		const ref = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, bw, 12], Resources: { Font: { [font.id]: font.ref() } } }) as unknown as { end: (c?: string) => void };
+		const label = `Pg${totals.length + 1}`;
+		d.page.xobjects[label] = ref;
+		totals.push({ ref, page: totals.length + 1 });
+		// the form's box: 12 points high from the footer's line, its own y upwards (the page's runs down)
+		doc.transform(1, 0, 0, -1, MARGIN.left + w - bw, fy + 9);
+		doc.addContent(`/${label} Do`);
+		doc.page.margins.bottom = keepBottom;
+		doc.restore();
+		d._font = keep.font;
+		d._fontSize = keep.size;
+		doc.x = keep.x;
+		doc.y = keep.y;
 	});
+	const writeTotals = () => {
+		const font = doc.font('Helvetica') as unknown as { _font: PdfFont };
+		const f = font._font;
+		const hex = (t: string) => Buffer.from(t, 'latin1').toString('hex');
+		for (const t of totals) {
+			const text = `page ${t.page} of ${totals.length}`;
+			const x = doc.page.width - MARGIN.left - MARGIN.right;
+			const bw = x * 0.25;
+			const tw = f.widthOfString(text, 7.5);
+			t.ref.end(`0.2 0.2 0.2 rg BT /${f.id} 7.5 Tf 1 0 0 1 ${(bw - tw).toFixed(3)} 3.6 Tm <${hex(text)}> Tj ET`);
+		}
+	};
+	doc.addPage();
 	const width = doc.page.width - MARGIN.left - MARGIN.right;
 	const bottom = () => doc.page.height - MARGIN.bottom;
 	const need = (h: number) => {
@@ -88,7 +172,6 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 		doc.moveDown(0.4);
 	};
 
-	const a = data.audit;
 	// --- first page: title, scope, summary, and whether every finding is listed
 	h1(`Compliance audit report - audit ${a.audit_id}`);
 	para(`Scope: ${data.scope.line}.`, 10, 'Helvetica-Bold');
@@ -108,7 +191,7 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 	if (data.outside_segment) box(data.outside_segment, '#b45309');
 	if (opts.truncated) {
 		doc.moveDown(0.3);
-		const note = `This PDF lists findings 1 to ${int(opts.findings.length)} of ${int(data.findings)}: at most ${int(opts.maxFindings)} were asked for. Every finding, numbered the same way, is in findings.csv and findings.parquet, which come with this PDF in the same download.`;
+		const note = `This PDF lists findings 1 to ${int(opts.listed)} of ${int(data.findings)}: at most ${int(opts.maxFindings)} were asked for. Every finding, numbered the same way, is in findings.csv and findings.parquet, which come with this PDF in the same download.`;
 		const y = doc.y;
 		doc.font('Helvetica-Bold').fontSize(10);
 		const h = doc.heightOfString(safe(note), { width: width - 16 });
@@ -182,49 +265,45 @@ export function renderReportPdf(data: ReportData, opts: PdfOptions): Promise<Buf
 	h1('8. Findings, grouped by account');
 	para(
 		opts.truncated
-			? `Findings 1 to ${int(opts.findings.length)} of ${int(data.findings)}, in the report's order: by account, then by date. The rest are in findings.csv and findings.parquet in the same download.`
+			? `Findings 1 to ${int(opts.listed)} of ${int(data.findings)}, in the report's order: by account, then by date. The rest are in findings.csv and findings.parquet in the same download.`
 			: `All ${int(data.findings)} findings, in the report's order: by account, then by date.`
 	);
 	const ruleTitle = new Map(data.packs.flatMap((p) => p.rules.map((r) => [`${p.pack_id}/${r.rule_id}`, r.title] as const)));
 	let group: string | null = null;
-	for (const r of opts.findings) {
-		const key = r.account_id ?? `person ${r.customer_id}`;
-		if (key !== group) {
-			group = key;
-			need(50);
-			doc.moveDown(0.3);
-			doc.font('Helvetica-Bold').fontSize(10).fillColor('#000').text(safe(r.account_id ? `Account ${r.account_id} · customer ${r.customer_id}` : `Customer ${r.customer_id} (no account named)`), MARGIN.left, doc.y, { width });
-			doc.moveDown(0.1);
+	// the first pages (scope, summary, counts, top tens) go out before any finding is read
+	yield* flush();
+	let drawn = 0;
+	for await (const batch of findings) {
+		for (const r of batch) {
+			const key = r.account_id ?? `person ${r.customer_id}`;
+			if (key !== group) {
+				group = key;
+				need(50);
+				doc.moveDown(0.3);
+				doc.font('Helvetica-Bold').fontSize(10).fillColor('#000').text(safe(r.account_id ? `Account ${r.account_id} · customer ${r.customer_id}` : `Customer ${r.customer_id} (no account named)`), MARGIN.left, doc.y, { width });
+				doc.moveDown(0.1);
+			}
+			const head = `${int(r.n)}.  ${r.local_date}${r.window_start && r.window_end ? ` (window ${r.window_start} to ${r.window_end})` : ''} · ${KIND_LABEL[r.kind] ?? r.kind} · ${ruleTitle.get(`${r.pack}/${r.rule}`) ?? r.rule} (${r.pack} v${r.pack_version}, ${r.rule})`;
+			const body = `${r.detail} ${r.channel ?? ''}${r.agent_id ? `, agent ${r.agent_id}` : ''}${r.template_id ? `, template ${r.template_id}` : ''}, ${r.occurred_at}. Interactions: ${r.interaction_ids}`;
+			doc.font('Helvetica-Bold').fontSize(8.5);
+			const hh = doc.heightOfString(safe(head), { width: width - 12 });
+			doc.font('Helvetica').fontSize(8.5);
+			const hb = doc.heightOfString(safe(body), { width: width - 24 });
+			need(hh + Math.min(hb, 200) + 4);
+			doc.font('Helvetica-Bold').fontSize(8.5).text(safe(head), MARGIN.left + 12, doc.y, { width: width - 12 });
+			doc.font('Helvetica').fontSize(8.5).fillColor('#222').text(safe(body), MARGIN.left + 24, doc.y, { width: width - 24 });
+			doc.fillColor('#000');
+			doc.moveDown(0.25);
 		}
-		const head = `${int(r.n)}.  ${r.local_date}${r.window_start && r.window_end ? ` (window ${r.window_start} to ${r.window_end})` : ''} · ${KIND_LABEL[r.kind] ?? r.kind} · ${ruleTitle.get(`${r.pack}/${r.rule}`) ?? r.rule} (${r.pack} v${r.pack_version}, ${r.rule})`;
-		const body = `${r.detail} ${r.channel ?? ''}${r.agent_id ? `, agent ${r.agent_id}` : ''}${r.template_id ? `, template ${r.template_id}` : ''}, ${r.occurred_at}. Interactions: ${r.interaction_ids}`;
-		doc.font('Helvetica-Bold').fontSize(8.5);
-		const hh = doc.heightOfString(safe(head), { width: width - 12 });
-		doc.font('Helvetica').fontSize(8.5);
-		const hb = doc.heightOfString(safe(body), { width: width - 24 });
-		need(hh + Math.min(hb, 200) + 4);
-		doc.font('Helvetica-Bold').fontSize(8.5).text(safe(head), MARGIN.left + 12, doc.y, { width: width - 12 });
-		doc.font('Helvetica').fontSize(8.5).fillColor('#222').text(safe(body), MARGIN.left + 24, doc.y, { width: width - 24 });
-		doc.fillColor('#000');
-		doc.moveDown(0.25);
+		drawn += batch.length;
+		yield* flush();
 	}
-	if (!opts.findings.length) para('No findings in scope.');
+	opts.onFindingsDrawn?.(drawn);
+	if (!drawn) para('No findings in scope.');
 
-	// --- header and footer on every page, now that the pages are counted
-	const range = doc.bufferedPageRange();
-	const pages = range.count;
-	for (let i = range.start; i < range.start + pages; i++) {
-		doc.switchToPage(i);
-		const keepBottom = doc.page.margins.bottom;
-		doc.page.margins.bottom = 0;
-		doc.font('Helvetica').fontSize(7.5).fillColor('#333');
-		doc.text(safe(`Curewise · compliance audit report · ${data.scope.line}`), MARGIN.left, 24, { width, height: 30, ellipsis: true });
-		doc.moveTo(MARGIN.left, MARGIN.top - 10).lineTo(MARGIN.left + width, MARGIN.top - 10).lineWidth(0.3).strokeColor('#999').stroke();
-		const fy = doc.page.height - MARGIN.bottom + 18;
-		doc.text(safe(`Store data as of ${data.as_of ? longDate(data.as_of) : 'no date'} · audit ${a.audit_id} · ${data.scope.segments} · prepared ${opts.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`), MARGIN.left, fy, { width: width * 0.75, lineBreak: false });
-		doc.text(`page ${i - range.start + 1} of ${pages}`, MARGIN.left + width * 0.75, fy, { width: width * 0.25, align: 'right', lineBreak: false });
-		doc.page.margins.bottom = keepBottom;
-	}
+	// the total pages, now known, in every page's footer; then the document's end
+	writeTotals();
 	doc.end();
-	return done;
+	while (!ended) yield* flush();
+	yield* flush();
 }
