@@ -42,6 +42,8 @@ Exit status: 0 done and every KPI equal, 1 a KPI differs or the engine failed (t
 says why), 2 wrong usage or settings.`;
 
 const SUBCOMMANDS = ['compare', 'copy'] as const;
+/** the engine's column in the table */
+const ENGINE_WORDS: Record<string, string> = { postgres: 'PostgreSQL' };
 const int = (n: number) => n.toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -234,7 +236,7 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 					return equal ? 0 : 1;
 				}
 				io.out(`KPIs for episodes and contacts from ${range.from} to ${range.to}, as of ${range.as_of}: DuckDB (the store) against ${engine.where}\n\n`);
-				const table = [['KPI', 'DuckDB', 'PostgreSQL', 'equal'], ...rows.map((r) => [r.def.label, shown(r.def.format, r.duckdb.value), shown(r.def.format, r.engine.value), r.equal ? 'yes' : 'no'])];
+				const table = [['KPI', 'DuckDB', ENGINE_WORDS[engine.name] ?? engine.name, 'equal'], ...rows.map((r) => [r.def.label, shown(r.def.format, r.duckdb.value), shown(r.def.format, r.engine.value), r.equal ? 'yes' : 'no'])];
 				const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 				for (const r of table) io.out(r.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd() + '\n');
 				io.out(`\ntime: DuckDB ${secs(duckMs)}, ${engine.where} ${secs(engineMs)} (the copy before: ${secs(copyMs)})\n`);
