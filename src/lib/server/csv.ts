@@ -24,6 +24,7 @@ export function sqlNeutralised(raw: string): string {
  */
 export function sqlCsvCell(raw: string): string {
 	const x = `(${raw})`;
-	const neutral = `CASE WHEN left(${x}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN ${sqlNeutralised(raw)} ELSE ${x} END`;
+	// the first character by a regular expression: DuckDB plans an IN list of six as a join per cell (twice as slow)
+	const neutral = `CASE WHEN regexp_matches(${x}, '^[=+\\-@\\t\\r]') THEN ${sqlNeutralised(raw)} ELSE ${x} END`;
 	return `CASE WHEN ${x} IS NULL THEN '' WHEN contains(${x}, ',') OR contains(${x}, '"') OR contains(${x}, chr(10)) OR contains(${x}, chr(13)) THEN '"' || replace(${neutral}, '"', '""') || '"' ELSE ${neutral} END`;
 }
