@@ -81,7 +81,7 @@ describe('the engine settings', () => {
 	});
 
 	test('an unknown engine names the variable and the allowed values', () => {
-		expect(() => parseConfig({ CUREWISE_ENGINE: 'oracle' })).toThrow(/CUREWISE_ENGINE: must be duckdb or postgres/);
+		expect(() => parseConfig({ CUREWISE_ENGINE: 'oracle' })).toThrow(/CUREWISE_ENGINE: must be duckdb, postgres or clickhouse/);
 	});
 
 	test('postgres without an address, or with a bad one, says what is expected and does not repeat the address', () => {

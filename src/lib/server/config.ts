@@ -15,14 +15,17 @@ const schema = z.object({
 	/** the server runs, when it starts, the audit an import owes (compliance/owed.ts); false: a person runs it */
 	CUREWISE_AUDIT_OWED_AT_START: z.stringbool().default(true),
 	/** where the analytic tables' metric SQL runs (src/lib/server/engines, docs/engines.md) */
-	CUREWISE_ENGINE: z.enum(['duckdb', 'postgres'], { error: 'must be duckdb or postgres (clickhouse is not built yet)' }).default('duckdb'),
-	/** the engine's address: postgres://user:password@host:port/database, or pglite:FOLDER (embedded) */
+	CUREWISE_ENGINE: z.enum(['duckdb', 'postgres', 'clickhouse'], { error: 'must be duckdb, postgres or clickhouse' }).default('duckdb'),
+	/** the engine's address: postgres://user:password@host:port/database, or pglite:FOLDER (embedded); chdb:FOLDER or chdb:memory for clickhouse */
 	CUREWISE_ENGINE_URL: z
 		.string()
-		.regex(/^(postgres|postgresql):\/\/\S+$|^pglite:\S+$/, { error: 'must be a postgres://user:password@host:port/database address, or pglite: and a folder' })
+		.regex(/^(postgres|postgresql):\/\/\S+$|^pglite:\S+$|^chdb:\S+$/, { error: 'must be a postgres://user:password@host:port/database address, pglite: and a folder, or chdb: and a folder (chdb:memory)' })
 		.optional()
 }).refine((c) => c.CUREWISE_ENGINE !== 'postgres' || c.CUREWISE_ENGINE_URL, {
 	error: 'CUREWISE_ENGINE=postgres needs the server\'s address: postgres://user:password@host:port/database (or pglite: and a folder)',
+	path: ['CUREWISE_ENGINE_URL']
+}).refine((c) => !c.CUREWISE_ENGINE_URL || (c.CUREWISE_ENGINE === 'clickhouse') === c.CUREWISE_ENGINE_URL.startsWith('chdb:') || c.CUREWISE_ENGINE === 'duckdb', {
+	error: 'chdb: addresses go with CUREWISE_ENGINE=clickhouse, and clickhouse takes only chdb:FOLDER or chdb:memory',
 	path: ['CUREWISE_ENGINE_URL']
 });
 

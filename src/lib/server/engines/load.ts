@@ -10,6 +10,9 @@
  * PostgreSQL reads that text as the column's type: batches of rows go in as CSV through COPY
  * (every field quoted, so that an empty text stays empty and only an unquoted empty field is NULL).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TABLE_NAMES } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
 import type { Engine } from './types.ts';
@@ -57,10 +60,11 @@ export interface CopiedTable {
  * contract); `batchRows`: rows per COPY.
  */
 export async function copyAnalyticTables(store: Store, target: Engine, opts: { tables?: readonly string[]; batchRows?: number } = {}): Promise<CopiedTable[]> {
-	if (target.name !== 'postgres' || !target.copyCsv) throw new Error(`the analytic tables are copied into a PostgreSQL engine, not ${target.name}`);
 	const tables = opts.tables ?? TABLE_NAMES;
 	const unknown = tables.filter((t) => !TABLE_NAMES.includes(t as (typeof TABLE_NAMES)[number]));
 	if (unknown.length) throw new Error(`not tables of the data contract: ${unknown.join(', ')} (the tables are ${TABLE_NAMES.join(', ')})`);
+	if (target.name === 'clickhouse') return copyToClickhouse(store, target, tables);
+	if (target.name !== 'postgres' || !target.copyCsv) throw new Error(`the analytic tables are copied into a PostgreSQL or ClickHouse engine, not ${target.name}`);
 	const batchRows = opts.batchRows ?? 100_000;
 	const out: CopiedTable[] = [];
 	for (const table of tables) {
@@ -97,6 +101,46 @@ export async function copyAnalyticTables(store: Store, target: Engine, opts: { t
 		if (cols.some((c) => c.column_name === 'account_id')) await target.exec(`CREATE INDEX ON ${table} (account_id)`);
 		await target.exec(`ANALYZE ${table}`);
 		out.push({ table, rows, ms: Date.now() - t0 });
+	}
+	return out;
+}
+
+/**
+ * ClickHouse (chdb): each table leaves DuckDB as a Parquet file in a temporary folder and
+ * ClickHouse reads it with file(…, Parquet), which keeps every type (DATE → Date32,
+ * TIMESTAMPTZ → DateTime64(6, 'UTC'), DECIMAL(p,s) → Decimal(p,s), BOOLEAN → Bool, NULL apart
+ * from an empty text; TIME → Time64(6)); every column is Nullable, as DuckDB's are. MergeTree tables in the
+ * order of the file (ORDER BY tuple(): the metric SQL joins by hash, not by a sorted key).
+ */
+async function copyToClickhouse(store: Store, target: Engine, tables: readonly string[]): Promise<CopiedTable[]> {
+	const dir = mkdtempSync(join(tmpdir(), 'curewise-parquet-'));
+	const out: CopiedTable[] = [];
+	try {
+		for (const table of tables) {
+			const t0 = Date.now();
+			const cols = await store.rows<{ column_name: string; data_type: string }>(
+				`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+				{ t: table }
+			);
+			if (!cols.length) throw new Error(`the store has no table ${table}`);
+			// Parquet's TIME arrives as a DateTime64 on 1970-01-01: made a time of day again
+			const select = cols
+				.map((c) => (c.data_type.toUpperCase() === 'TIME' ? `CAST(${quoteIdent(c.column_name)} AS Nullable(Time64(6))) AS ${quoteIdent(c.column_name)}` : quoteIdent(c.column_name)))
+				.join(', ');
+			const file = join(dir, `${table}.parquet`);
+			const conn = await store.connect();
+			try {
+				await conn.run(`COPY ${table} TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+			} finally {
+				conn.closeSync();
+			}
+						await target.exec(`DROP TABLE IF EXISTS ${table}`);
+			await target.exec(`CREATE TABLE ${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${select} FROM file('${file.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', Parquet)`);
+			const [n] = await target.query<{ n: number }>(`SELECT count() AS n FROM ${table}`);
+			out.push({ table, rows: Number(n?.n ?? 0), ms: Date.now() - t0 });
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
 	}
 	return out;
 }

@@ -6,8 +6,8 @@
  */
 import type { Dialect } from '../../metrics/dialect.ts';
 
-export type EngineName = 'duckdb' | 'postgres';
-export const ENGINE_NAMES = ['duckdb', 'postgres'] as const satisfies readonly EngineName[];
+export type EngineName = 'duckdb' | 'postgres' | 'clickhouse';
+export const ENGINE_NAMES = ['duckdb', 'postgres', 'clickhouse'] as const satisfies readonly EngineName[];
 
 export type EngineRow = Record<string, unknown>;
 
