@@ -22,6 +22,7 @@ import { latestAudit, type AuditRun } from '../../src/lib/server/compliance/audi
 import { findingsFilterSchema, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { longDate, reportData } from '../../src/lib/server/compliance/report/data.ts';
 import { reportPdfDownload } from '../../src/lib/server/compliance/report/download.ts';
+import { sqlExportCell } from '../../src/lib/server/compliance/report/export.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
@@ -130,6 +131,29 @@ describe('the findings CSV', () => {
 		const literal = (v: string | null) => (v === null ? 'NULL::VARCHAR' : `'${v.replace(/'/g, "''")}'`);
 		const rows = await t.store.rows<{ i: number; cell: string }>(`SELECT i, ${sqlCsvCell('v')} AS cell FROM (VALUES ${values.map((v, i) => `(${i}, ${literal(v)})`).join(', ')}) t(i, v) ORDER BY i`);
 		expect(rows.map((r) => r.cell)).toEqual(values.map((v) => csvCell(v)));
+		// and the export's cell (a fast path for plain text, then the same rule)
+		const fast = await t.store.rows<{ i: number; cell: string }>(`SELECT i, ${sqlExportCell('v')} AS cell FROM (VALUES ${values.map((v, i) => `(${i}, ${literal(v)})`).join(', ')}) t(i, v) ORDER BY i`);
+		expect(fast.map((r) => r.cell)).toEqual(values.map((v) => csvCell(v)));
+	});
+
+	it('is sent one DuckDB chunk at a time: the header, then a piece per 2,048 findings, every finding once', async () => {
+		const res = await csvRoute(event('/compliance/report.csv?numbered=1'));
+		const reader = res.body!.getReader();
+		const pieces: string[] = [];
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			pieces.push(new TextDecoder().decode(value));
+		}
+		expect(pieces.length).toBe(1 + Math.ceil(total / 2048));
+		// each piece ends a line: no finding is cut between two pieces
+		for (const p of pieces) expect(p.endsWith('\r\n')).toBe(true);
+		const text = pieces.join('');
+		const table = parseCsv(text.slice(text.indexOf('\r\n') + 2)).filter((r) => r.some((c) => c !== ''));
+		expect(table.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+		const ids = await t.store.rows<{ k: string }>(`SELECT rule_id || '|' || array_to_string(interaction_ids, ' ') || '|' || CAST(occurred_at AS VARCHAR) AS k FROM compliance_findings WHERE audit_id = $a`, { a: audit.audit_id });
+		const got = table.slice(1).map((r) => `${r[4]}|${r[17]}`).sort();
+		expect(got).toEqual(ids.map((r) => r.k.split('|').slice(0, 2).join('|')).sort());
 	});
 
 	it('numbered=1: every finding numbered 1..N in the report order (grouped by account, then by date)', async () => {
