@@ -17,18 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
-import { kpiParamsSchema, type KpiParams } from '../../src/lib/server/kpi/params.ts';
-import { kpisFromCounts, kpiSummary, type KpiValue } from '../../src/lib/server/kpi/values.ts';
-import { rawCounts, type KpiCounts } from '../../src/lib/server/kpi/counts.ts';
 import { TABLE_NAMES } from '../../src/lib/contract.ts';
-import { KPIS } from '../../src/lib/metrics/catalogue.ts';
 import { duckdbEngine, openEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { copyAnalyticTables, csvLine } from '../../src/lib/server/engines/load.ts';
-import { engineRawCounts } from '../../src/lib/server/engines/kpi-raw.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
-
-type Filters = Omit<KpiParams, 'from' | 'to'>;
+import { dialectAnswers, expectDuckdbAnswers, expectParity as parityOf, filters as filtersOf, periods as periodsOf, type Filters } from './engine-parity-helpers.ts';
 
 let t: TempStore;
 let AS_OF: string;
@@ -45,64 +39,9 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => t?.close());
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const shift = (iso: string, days: number) => day(new Date(Date.parse(iso + 'T00:00:00Z') + days * 86_400_000));
-
-/** the periods: the last whole month, the last whole quarter, a random period (seeded), the last year */
-function periods(): [string, { from: string; to: string }][] {
-	const asOf = new Date(AS_OF + 'T00:00:00Z');
-	const monthStart = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), 1));
-	const lastMonth = { from: day(new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 1, 1))), to: shift(day(monthStart), -1) };
-	const q = Math.floor(asOf.getUTCMonth() / 3) * 3;
-	const lastQuarter = { from: day(new Date(Date.UTC(asOf.getUTCFullYear(), q - 3, 1))), to: shift(day(new Date(Date.UTC(asOf.getUTCFullYear(), q, 1))), -1) };
-	// a small linear congruential generator: the same "random" period on every run, printed with the failure
-	let seed = 1919;
-	const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-	const start = shift(AS_OF, -(30 + rand(300)));
-	const random = { from: start, to: shift(start, 3 + rand(60)) };
-	return [
-		[`the last month ${lastMonth.from}..${lastMonth.to}`, lastMonth],
-		[`the last quarter ${lastQuarter.from}..${lastQuarter.to}`, lastQuarter],
-		[`a random period ${random.from}..${random.to}`, random],
-		['the last year', { from: shift(AS_OF, -364), to: AS_OF }]
-	];
-}
-
-/** no filter, one filter of each kind (account, contact, experiment), and pairs */
-const filters = (): [string, Filters][] => [
-	['no filter', {}],
-	['segment', { segment: 'sme' }],
-	['channel', { channel: 'sms' }],
-	['arm', arm],
-	['vulnerable + tone', { vulnerable: true, tone: 'supportive' }],
-	['region + channel', { region: 'US-NY', channel: 'call' }],
-	['product + arm', { product: 'card', ...arm }]
-];
-
-/** counts exactly; a fraction (a ratio, a sum of recovered shares) to 1e-12 relative */
-function same(a: unknown, b: unknown, where: string) {
-	if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
-		expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
-	} else if (a && b && typeof a === 'object' && typeof b === 'object') {
-		expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());
-		for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where} ${k}`);
-	} else expect(a, where).toEqual(b);
-}
-
-const sortedTte = (c: KpiCounts) => [...c.tte].sort((x, y) => (x.measure < y.measure ? -1 : x.measure > y.measure ? 1 : x.t - y.t));
-
-/** every KPI of one view on the engine, against the app's raw path on the DuckDB store */
-async function expectParity(engine: Engine, period: { from: string; to: string }, f: Filters, where: string) {
-	const p = kpiParamsSchema.parse({ ...period, ...f, as_of: AS_OF });
-	const reference = await rawCounts(t.store, p, AS_OF);
-	const got = await engineRawCounts(engine, p, AS_OF);
-	same({ ...got, tte: sortedTte(got) }, { ...reference, tte: sortedTte(reference) }, `${where}: counts`);
-	const kpis: Record<string, KpiValue> = kpisFromCounts(got, p.contact_threshold);
-	const expected = (await kpiSummary(t.store, p, { source: 'raw' })).kpis;
-	expect(Object.keys(kpis).sort()).toEqual(KPIS.map((k) => k.name).sort());
-	same(kpis, expected, `${where}: KPIs`);
-	return reference;
-}
+const periods = () => periodsOf(AS_OF);
+const filters = () => filtersOf(arm);
+const expectParity = (engine: Engine, period: { from: string; to: string }, f: Filters, where: string) => parityOf(t.store, AS_OF, engine, period, f, where);
 
 /** every column of every analytic table as text, rows sorted: the copy must hold the same values */
 async function tableText(engine: Engine, table: string): Promise<string[]> {
@@ -149,41 +88,10 @@ function engineSuite(label: string, open: () => Promise<Engine | null>) {
 
 		test("each function of the dialect answers as DuckDB's, on the edge cases", async () => {
 			const out: Record<string, unknown[]> = {};
-			for (const e of [duck, pg!]) {
-				const d = e.dialect;
-				const date = (name: string) => d.param(name, 'date');
-				const ts = (name: string) => d.param(name, 'timestamp');
-				const one = async (sql: string, params: Record<string, unknown> = {}) => {
-					const [r] = await e.query<{ v: unknown }>(`SELECT ${sql} AS v`, params);
-					return r!.v instanceof Date ? r!.v.toISOString() : r!.v;
-				};
-				const vals: unknown[] = [];
-				for (const [a, b] of [['2024-02-28', '2024-03-01'], ['2023-12-31', '2024-01-01'], ['2024-03-01', '2024-02-28'], ['2024-03-09', '2024-03-11'], ['2024-01-01', '2024-01-01']])
-					vals.push(await one(d.daysBetween(date('a'), date('b')), { a, b }));
-				for (const [x, n] of [['2024-02-28', 1], ['2024-03-01', -1], ['2023-12-31', 366]] as const) vals.push(await one(d.addDays(date('x'), n), { x }));
-				for (const x of ['2024-03-10 23:30:00-05', '2024-01-01 00:00:00+00', '2023-12-31 23:59:59.999999+00', '2024-06-30 20:00:00-07', '2024-11-03 01:30:00-04'])
-					vals.push(await one(d.utcDate(ts('x')), { x }));
-				for (const x of ['2024-03-10', '2024-03-11', '2024-01-01', '2024-12-31']) {
-					vals.push(await one(d.utcDayStart(date('x')), { x }));
-					vals.push(await one(d.weekStart(date('x')), { x }));
-					vals.push(await one(d.monthStart(date('x')), { x }));
-				}
-				const rows = `(SELECT 1 AS k, 2.5 AS x UNION ALL SELECT 2, 4.25 UNION ALL SELECT 3, NULL) r`;
-				for (const pred of ['k >= 2', 'k > 9']) {
-					const [r] = await e.query<Record<string, unknown>>(`SELECT ${d.countIf(pred)} AS c, ${d.sumIf('x', pred)} AS s FROM ${rows}`);
-					vals.push(Number(r!.c), Number(r!.s));
-				}
-				for (const x of ['1', '2.5', '-2.5', '3.5']) vals.push(await one(d.toInt(d.toDouble(x))));
-				vals.push(await one(d.toDouble('1') + ' / 3'));
-				out[e.name] = vals;
-			}
+			for (const e of [duck, pg!]) out[e.name] = await dialectAnswers(e);
 			expect(out.postgres).toEqual(out.duckdb);
 			// and DuckDB's are the right answers
-			const iso = (x: string) => x + 'T00:00:00.000Z';
-			expect(out.duckdb!.slice(0, 13)).toEqual([2, 1, -2, 2, 0, iso('2024-02-29'), iso('2024-02-29'), iso('2024-12-31'), iso('2024-03-11'), iso('2024-01-01'), iso('2023-12-31'), iso('2024-07-01'), iso('2024-11-03')]);
-			expect(out.duckdb!.slice(13, 16)).toEqual([iso('2024-03-10'), iso('2024-03-04'), iso('2024-03-01')]);
-			expect(out.duckdb!.slice(25, 29)).toEqual([2, 4.25, 0, 0]);
-			expect(out.duckdb!.slice(29)).toEqual([1, 2, -2, 4, 1 / 3]);
+			expectDuckdbAnswers(out.duckdb!);
 		}, 60_000);
 
 		test.each([0, 1, 2, 3])('every KPI of period %i, every filter, equals DuckDB', async (i) => {
