@@ -28,21 +28,21 @@ m_combos AS (
 	SELECT combo FROM kpi_contact_combos
 	WHERE kpi_contact_match(channel, tone, template_id, agent_id, $channel, $tone, $template, $agent)
 ),
--- each account once per bucket, with its segment, product and region (the episodes, events and contacts of several queries are then
+-- each account once per bucket (the episodes, events and contacts of several queries are then
 -- semi-joined to fewer rows). With a filter on the channel alone or the tone alone
 -- ({{attribute_days}}), one row per account-week of kpi_account_weeks answers: its mask of the days
 -- with a contact of that channel or tone ({{attribute_days_mask}}, over alias w); else the rows of
 -- kpi_account_contacts of the combos the filters select.
 matched AS (
-	SELECT DISTINCT bucket, ak, segment, product, region FROM (
-		SELECT b.bucket, c.ak, c.segment, c.product, c.region
+	SELECT DISTINCT bucket, ak FROM (
+		SELECT b.bucket, c.ak
 		FROM kpi_account_contacts c JOIN m_week_buckets b USING (week)
 		WHERE NOT {{attribute_days}} AND c.combo IN (SELECT combo FROM m_combos)
 			AND c.week BETWEEN $from::DATE - 6 AND $to::DATE
 			AND kpi_summary_match(c.segment, c.product, c.region, c.vulnerable, c.arms, $segment, $product, $region, $vulnerable, $arm_bits)
 			AND (c.days_mask & kpi_days_mask(c.week, b.bucket, b.bucket_end)) <> 0
 		UNION ALL
-		SELECT b.bucket, w.ak, w.segment, w.product, w.region
+		SELECT b.bucket, w.ak
 		FROM kpi_account_weeks w JOIN m_week_buckets b USING (week)
 		WHERE {{attribute_days}}
 			AND w.week BETWEEN $from::DATE - 6 AND $to::DATE

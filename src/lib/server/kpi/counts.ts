@@ -81,7 +81,8 @@ function summarySql(name: string, group: AccountDimension | null, p: Partial<Rec
 		in_matched: filtered ? 'k.ak IN (SELECT ak FROM matched)' : 'true',
 		contact_filter: filtered ? 'true' : 'false',
 		...attributeLoad(p),
-		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL'
+		group: group && ACCOUNT_DIMENSIONS.includes(group) ? group : 'NULL',
+		account_join: group && ACCOUNT_DIMENSIONS.includes(group) ? 'JOIN kpi_accounts USING (ak)' : ''
 	});
 }
 
