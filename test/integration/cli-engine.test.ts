@@ -15,6 +15,7 @@ import { presetPeriod } from '../../src/lib/periods.ts';
 import { Store } from '../../src/lib/server/db/store.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { pgliteEngine } from '../../src/lib/server/engines/index.ts';
+import { chdbInstalled } from '../../src/lib/server/engines/chdb-load.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { kpiSummary } from '../../src/lib/server/kpi/values.ts';
 import { differences } from '../../src/cli/commands/engine.ts';
@@ -81,6 +82,14 @@ describe('curewise engine compare', () => {
 		expect(r.stderr).toMatch(/^KPIs on PGlite in memory in \d+\.\d s$/m);
 	}, 300_000);
 
+	test.skipIf(!chdbInstalled())('with --engine-url chdb:memory (embedded ClickHouse): every KPI equal, the column named ClickHouse, exit 0', () => {
+		const r = cli(['compare', '--period', 'last_quarter', '--engine-url', 'chdb:memory']);
+		expect(r.code, r.stderr).toBe(0);
+		expect(r.stdout).toMatch(/^KPI +DuckDB +ClickHouse +equal$/m);
+		expect(r.stdout).toContain(`all ${KPIS.length} KPIs are equal`);
+		expect(r.stdout.split('\n').filter((l) => / {2}yes$/.test(l))).toHaveLength(KPIS.length);
+	}, 300_000);
+
 	test('--json, --period and --engine-url: the numbers are DuckDB\'s own, the copy holds every row', async () => {
 		const r = cli(['compare', '--period', 'last_quarter', '--engine-url', 'pglite:memory', '--json']);
 		expect(r.code, r.stderr).toBe(0);
@@ -100,7 +109,7 @@ describe('curewise engine compare', () => {
 	}, 300_000);
 
 	test('CUREWISE_ENGINE=duckdb (or nothing set) is refused with what to set, exit 2', () => {
-		const message = 'curewise engine: CUREWISE_ENGINE is duckdb: name a PostgreSQL engine to compare with (CUREWISE_ENGINE=postgres and CUREWISE_ENGINE_URL=…)\n';
+		const message = 'curewise engine: CUREWISE_ENGINE is duckdb: name a PostgreSQL or ClickHouse engine to compare with (CUREWISE_ENGINE=postgres or clickhouse, and CUREWISE_ENGINE_URL=…)\n';
 		for (const engine of [{ CUREWISE_ENGINE: 'duckdb' }, {}] as Record<string, string>[]) {
 			const r = cli(['compare'], engine);
 			expect(r.code).toBe(2);

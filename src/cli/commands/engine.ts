@@ -1,6 +1,6 @@
 /**
  * curewise engine compare|copy: the second engine (issue 19, docs/engines.md) made visible.
- * `copy` copies the store's analytic tables into the PostgreSQL engine the settings name
+ * `copy` copies the store's analytic tables into the engine (PostgreSQL or ClickHouse) the settings name
  * (CUREWISE_ENGINE, CUREWISE_ENGINE_URL; --engine-url overrides them); `compare` copies them,
  * computes every KPI of the catalogue for a period on DuckDB (the app's raw-table path) and on
  * that engine (engines/kpi-raw.ts), and prints both side by side with the time each took.
@@ -26,9 +26,10 @@ export const usage = `usage: curewise engine compare [--db FILE] [--from DATE] [
        curewise engine compare --period PRESET [--db FILE] [--as-of DATE] [--engine-url URL] [--json]
        curewise engine copy [--db FILE] [--engine-url URL] [--json]
 
-The second engine (docs/engines.md): a PostgreSQL server, or PGlite, named by the settings
-CUREWISE_ENGINE=postgres and CUREWISE_ENGINE_URL (postgres://user:password@host:5432/database,
-pglite:FOLDER or pglite:memory); --engine-url URL names one for this command only.
+The second engine (docs/engines.md), named by the settings CUREWISE_ENGINE and
+CUREWISE_ENGINE_URL: postgres with postgres://user:password@host:5432/database, pglite:FOLDER or
+pglite:memory; clickhouse with chdb:FOLDER or chdb:memory (embedded ClickHouse, after
+npm run install:chdb). --engine-url URL names one for this command only (chdb: means ClickHouse).
   compare  copies the store's analytic tables into the engine (replacing its copy), computes
            every KPI of the Overview for the period on DuckDB and on the engine, and prints them
            side by side, whether each is equal (counts exactly, fractions to 1e-12 relative),
@@ -43,20 +44,22 @@ says why), 2 wrong usage or settings.`;
 
 const SUBCOMMANDS = ['compare', 'copy'] as const;
 /** the engine's column in the table */
-const ENGINE_WORDS: Record<string, string> = { postgres: 'PostgreSQL' };
+const ENGINE_WORDS: Record<string, string> = { postgres: 'PostgreSQL', clickhouse: 'ClickHouse' };
+/** the engine an address names: chdb: is embedded ClickHouse, anything else PostgreSQL (config.ts checks it) */
+const urlEngine = (url: string) => (url.startsWith('chdb:') ? 'clickhouse' : 'postgres');
 const int = (n: number) => n.toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** the engine settings, from the environment or --engine-url; refused here (exit 2) when they name no PostgreSQL */
+/** the engine settings, from the environment or --engine-url; refused here (exit 2) when they name DuckDB */
 function engineSettings(engineUrl: string | undefined, env: Record<string, string | undefined>) {
 	const setting = engineUrl !== undefined ? '--engine-url' : 'CUREWISE_ENGINE_URL';
 	const given =
 		engineUrl !== undefined
-			? { CUREWISE_ENGINE: 'postgres', CUREWISE_ENGINE_URL: engineUrl }
-			: // an address alone names a PostgreSQL: CUREWISE_ENGINE may be left out
-				{ CUREWISE_ENGINE: env.CUREWISE_ENGINE || (env.CUREWISE_ENGINE_URL ? 'postgres' : undefined), CUREWISE_ENGINE_URL: env.CUREWISE_ENGINE_URL || undefined };
+			? { CUREWISE_ENGINE: urlEngine(engineUrl), CUREWISE_ENGINE_URL: engineUrl }
+			: // an address alone names its engine: CUREWISE_ENGINE may be left out
+				{ CUREWISE_ENGINE: env.CUREWISE_ENGINE || (env.CUREWISE_ENGINE_URL ? urlEngine(env.CUREWISE_ENGINE_URL) : undefined), CUREWISE_ENGINE_URL: env.CUREWISE_ENGINE_URL || undefined };
 	if ((given.CUREWISE_ENGINE ?? 'duckdb') === 'duckdb')
-		throw new UsageError('CUREWISE_ENGINE is duckdb: name a PostgreSQL engine to compare with (CUREWISE_ENGINE=postgres and CUREWISE_ENGINE_URL=…)');
+		throw new UsageError('CUREWISE_ENGINE is duckdb: name a PostgreSQL or ClickHouse engine to compare with (CUREWISE_ENGINE=postgres or clickhouse, and CUREWISE_ENGINE_URL=…)');
 	try {
 		return { config: parseConfig(given), setting };
 	} catch (e) {
