@@ -632,7 +632,7 @@ async function compliancePagesBench(s: StoreT) {
 	t = performance.now();
 	await reportData(s, audit, none, WEB_REPORT_ROWS);
 	const webMs = Math.round(performance.now() - t);
-	const report = { first_byte_ms: firstByteMs, format: dl.body instanceof Uint8Array ? 'pdf' : 'zip', findings: dl.rows, listed: Math.min(dl.rows, PDF_DEFAULT_MAX_FINDINGS), data_ms: dataMs, pdf_render_ms: renderMs, web_page_data_ms: webMs };
+	const report = { first_byte_ms: firstByteMs, format: dl.contentType === 'application/zip' ? 'zip' : 'pdf', findings: dl.rows, listed: Math.min(dl.rows, PDF_DEFAULT_MAX_FINDINGS), data_ms: dataMs, pdf_render_ms: renderMs, web_page_data_ms: webMs };
 
 	// every finding as CSV (the findings list's export), streamed to its end; the RSS sampled meanwhile
 	global.gc?.();
