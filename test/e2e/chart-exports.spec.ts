@@ -233,6 +233,8 @@ test('screenshots at 1280 px, light and dark, for a look', async ({ page }) => {
 });
 
 test('the compliance chart and the experiment charts have their downloads too, saying the audit or the experiment', async ({ page }) => {
+	// two roles, four charts drawn and four downloads: more than the default 30 s on a loaded machine (its waits allow 60 s each)
+	test.setTimeout(180_000);
 	await page.context().clearCookies();
 	await signIn(page, 'compliance');
 	await page.goto('/compliance?channel=sms');
