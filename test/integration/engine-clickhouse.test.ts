@@ -9,15 +9,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
-import { runDemo } from '../../src/lib/server/demo/index.ts';
-import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { TABLE_NAMES } from '../../src/lib/contract.ts';
-import { chdbEngine, duckdbEngine, openEngine, type Engine } from '../../src/lib/server/engines/index.ts';
+import { chdbEngine, openEngine, type Engine } from '../../src/lib/server/engines/index.ts';
 import { chdbInstalled, CHDB_MISSING } from '../../src/lib/server/engines/chdb-load.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { copyAnalyticTables } from '../../src/lib/server/engines/load.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
-import { dialectAnswers, expectDuckdbAnswers, expectParity, filters, periods } from './engine-parity-helpers.ts';
+import type { TempStore } from '../support/store.ts';
+import { parityStore, dialectAnswers, expectDuckdbAnswers, expectParity, filters, periods } from './engine-parity-helpers.ts';
 
 const SKIP = chdbInstalled() ? null : `chdb is not installed in .cache/chdb or node_modules (${CHDB_MISSING})`;
 if (SKIP) console.warn(`skipped, the ClickHouse engine tests: ${SKIP}`);
@@ -30,12 +28,7 @@ describe.skipIf(!!SKIP)('ClickHouse (chdb)', () => {
 	let arm: { experiment: string; arm: string };
 
 	beforeAll(async () => {
-		t = await tempStore();
-		await runDemo(t.store, { accounts: 2000, seed: 19, outDir: join(t.dir, 'demo') });
-		AS_OF = (await dataAsOf(t.store))!;
-		duck = duckdbEngine(t.store);
-		const [a] = await t.store.rows<{ experiment_id: string; variant: string }>(`SELECT experiment_id, variant FROM experiment_assignments ORDER BY experiment_id, variant LIMIT 1`);
-		arm = { experiment: a!.experiment_id, arm: a!.variant };
+		({ t, asOf: AS_OF, duck, arm } = await parityStore());
 		ch = await openEngine(parseConfig({ CUREWISE_ENGINE: 'clickhouse', CUREWISE_ENGINE_URL: 'chdb:memory' }), t.store);
 		const copied = await copyAnalyticTables(t.store, ch);
 		expect(copied.map((c) => c.table)).toEqual([...TABLE_NAMES]);

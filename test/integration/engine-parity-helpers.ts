@@ -12,6 +12,11 @@ import { KPIS } from '../../src/lib/metrics/catalogue.ts';
 import { engineRawCounts } from '../../src/lib/server/engines/kpi-raw.ts';
 import type { Engine } from '../../src/lib/server/engines/index.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
+import { join } from 'node:path';
+import { runDemo } from '../../src/lib/server/demo/index.ts';
+import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
+import { duckdbEngine } from '../../src/lib/server/engines/index.ts';
+import { tempStore, type TempStore } from '../support/store.ts';
 
 export type Filters = Omit<KpiParams, 'from' | 'to'>;
 
@@ -115,4 +120,13 @@ export function expectDuckdbAnswers(vals: unknown[]) {
 	expect(vals.slice(13, 16)).toEqual([iso('2024-03-10'), iso('2024-03-04'), iso('2024-03-01')]);
 	expect(vals.slice(25, 29)).toEqual([2, 4.25, 0, 0]);
 	expect(vals.slice(29)).toEqual([1, 2, -2, 4, 1 / 3]);
+}
+
+/** the store both engine tests compare against: a 2,000-account demo (seed 19), its as-of date, the DuckDB engine over it and one experiment arm for the arm filter */
+export async function parityStore(): Promise<{ t: TempStore; asOf: string; duck: Engine; arm: { experiment: string; arm: string } }> {
+	const t = await tempStore();
+	await runDemo(t.store, { accounts: 2000, seed: 19, outDir: join(t.dir, 'demo') });
+	const asOf = (await dataAsOf(t.store))!;
+	const [a] = await t.store.rows<{ experiment_id: string; variant: string }>(`SELECT experiment_id, variant FROM experiment_assignments ORDER BY experiment_id, variant LIMIT 1`);
+	return { t, asOf, duck: duckdbEngine(t.store), arm: { experiment: a!.experiment_id, arm: a!.variant } };
 }

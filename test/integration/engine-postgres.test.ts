@@ -15,14 +15,12 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDemo } from '../../src/lib/server/demo/index.ts';
-import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { TABLE_NAMES } from '../../src/lib/contract.ts';
-import { duckdbEngine, openEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
+import { openEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src/lib/server/engines/index.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { copyAnalyticTables, csvLine } from '../../src/lib/server/engines/load.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
-import { dialectAnswers, expectDuckdbAnswers, expectParity as parityOf, filters as filtersOf, periods as periodsOf, type Filters } from './engine-parity-helpers.ts';
+import type { TempStore } from '../support/store.ts';
+import { parityStore, dialectAnswers, expectDuckdbAnswers, expectParity as parityOf, filters as filtersOf, periods as periodsOf, type Filters } from './engine-parity-helpers.ts';
 
 let t: TempStore;
 let AS_OF: string;
@@ -30,12 +28,7 @@ let duck: Engine;
 let arm: { experiment: string; arm: string };
 
 beforeAll(async () => {
-	t = await tempStore();
-	await runDemo(t.store, { accounts: 2000, seed: 19, outDir: join(t.dir, 'demo') });
-	AS_OF = (await dataAsOf(t.store))!;
-	duck = duckdbEngine(t.store);
-	const [a] = await t.store.rows<{ experiment_id: string; variant: string }>(`SELECT experiment_id, variant FROM experiment_assignments ORDER BY experiment_id, variant LIMIT 1`);
-	arm = { experiment: a!.experiment_id, arm: a!.variant };
+	({ t, asOf: AS_OF, duck, arm } = await parityStore());
 }, 300_000);
 afterAll(() => t?.close());
 
