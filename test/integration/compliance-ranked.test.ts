@@ -4,17 +4,20 @@
  * account, customer, agent, template, contact number and rule — equals the counts of a plain SQL
  * query written here; the orders (findings, severity, a kind, latest, name, both directions), the
  * trend per week, the worst account, the filters (rule, kind, pack, agent, template), paging;
- * the list sorted by each column against SQL; and bad values refused with a message that names
- * the field.
+ * the list sorted by each column against SQL; bad values refused with a message that names
+ * the field; and the views without a filter, counted once after the audit (migration 21), equal
+ * to the findings' grouping for every grouping, order and page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { latestAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
+import { latestAudit, runAudit, type AuditRun } from '../../src/lib/server/compliance/audit.ts';
+import { auditContacts } from '../../src/lib/server/compliance/findings/cache.ts';
 import { FindingsError } from '../../src/lib/server/compliance/findings/audits.ts';
 import { findingsFilterSchema, parseFindingsFilter, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { auditPacks } from '../../src/lib/server/compliance/findings/packs.ts';
 import { findingsPage } from '../../src/lib/server/compliance/findings/query.ts';
-import { parseRankedRequest, rankedFindings, rankedFindingsKept, rankedParamsSchema, weeksBetween } from '../../src/lib/server/compliance/findings/ranked.ts';
+import { querySql } from '../../src/lib/server/paths.ts';
+import { keepRankedGroups, keptFilterValues, parseRankedRequest, rankedFindings, rankedFindingsKept, rankedParamsSchema, weeksBetween } from '../../src/lib/server/compliance/findings/ranked.ts';
 import { RANKED_BY_KEYS, type PackInfo, type RankedBy, type RankedRow } from '../../src/lib/compliance/findings.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
@@ -280,6 +283,105 @@ describe('the findings list sorts by any column', () => {
 		expect(details).toEqual([...details].sort().reverse());
 		expect(new Set(details).size).toBeGreaterThan(1);
 	});
+});
+
+describe('the views without a filter, counted once after the audit', () => {
+	const ORDERS = [
+		['findings', 'desc'],
+		['findings', 'asc'],
+		['severity', 'desc'],
+		['severity', 'asc'],
+		['violation', 'desc'],
+		['presumed_violation', 'desc'],
+		['risk_flag', 'asc'],
+		['accounts', 'desc'],
+		['latest', 'desc'],
+		['latest', 'asc'],
+		['name', 'asc'],
+		['name', 'desc']
+	] as const;
+
+	it.each(RANKED_BY_KEYS)('by %s: every order and page read from the counted groups equals the grouping of the findings', async (by) => {
+		const built = await keepRankedGroups(t.store, audit.audit_id);
+		expect(Object.keys(built)).toEqual(['built', 'steps']);
+		const [scope] = await t.store.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM compliance_ranked_scope WHERE audit_id = $a AND grouping = $g`, { a: audit.audit_id, g: by });
+		expect(scope!.n).toBe(1);
+		let compared = 0;
+		for (const [order, sort] of ORDERS) {
+			const p = params({ by, order, sort });
+			const pages = (await rankedFindings(t.store, audit.audit_id, filter(), p, packs, 50, 'findings')).pages;
+			for (const page of [1, 2, pages, pages + 1]) {
+				const want = await rankedFindings(t.store, audit.audit_id, filter({ page }), p, packs, 50, 'findings');
+				const got = await rankedFindings(t.store, audit.audit_id, filter({ page }), p, packs, 50, 'kept');
+				expect(got, `${by} ${order} ${sort} page ${page}`).toEqual(want);
+				// the page as it opens (no source named) is the same
+				expect(await rankedFindings(t.store, audit.audit_id, filter({ page }), p, packs), `${by} ${order} ${sort} page ${page}`).toEqual(want);
+				compared += got.rows.length;
+			}
+		}
+		expect(compared).toBeGreaterThan(ORDERS.length);
+		// the report's top 10 too
+		const p = params({ by });
+		expect(await rankedFindings(t.store, audit.audit_id, filter(), p, packs, 10, 'kept')).toEqual(await rankedFindings(t.store, audit.audit_id, filter(), p, packs, 10, 'findings'));
+	});
+
+	it('the values the filters offer, kept with the counts, are those the findings give, in the same order', async () => {
+		await keepRankedGroups(t.store, audit.audit_id);
+		const kept = await keptFilterValues(t.store, audit.audit_id);
+		const read = await t.store.rows<{ field: string; value: string }>(querySql('compliance/findings_filter_values'), { audit_id: audit.audit_id });
+		expect(new Set(read.map((r) => r.field))).toEqual(new Set(['pack', 'rule', 'kind', 'channel', 'agent', 'template', 'arm']));
+		expect(kept).toEqual(read);
+		// an audit not counted has none kept
+		expect(await keptFilterValues(t.store, audit.audit_id + 1000)).toBeNull();
+	});
+
+	it('a filter is answered from the findings (the counted groups cannot narrow), and equals what they give', async () => {
+		const [one] = await t.store.rows<{ pack_id: string; rule_id: string; agent_id: string; template_id: string; lo: string; hi: string }>(
+			`SELECT pack_id, rule_id, agent_id, template_id, min(local_date)::VARCHAR AS lo, max(local_date)::VARCHAR AS hi FROM compliance_findings
+			 WHERE audit_id = $a AND agent_id IS NOT NULL AND template_id IS NOT NULL
+			 GROUP BY ALL ORDER BY count(*) DESC, pack_id, rule_id, agent_id, template_id LIMIT 1`,
+			{ a: audit.audit_id }
+		);
+		const filters = [{ kind: 'violation' }, { rule: one!.rule_id }, { pack: one!.pack_id }, { agent: one!.agent_id }, { template: one!.template_id }, { from: one!.hi }, { to: one!.lo }];
+		for (const f of filters) {
+			await expect(rankedFindings(t.store, audit.audit_id, filter(f), params({ by: 'agent' }), packs, 50, 'kept'), JSON.stringify(f)).rejects.toThrow(/filter/);
+			for (const by of ['account', 'agent', 'rule'] as const) {
+				const p = params({ by, order: 'severity' });
+				const want = await rankedFindings(t.store, audit.audit_id, filter(f), p, packs, 50, 'findings');
+				const all = await rankedFindings(t.store, audit.audit_id, filter(), p, packs, 50, 'findings');
+				expect(await rankedFindings(t.store, audit.audit_id, filter(f), p, packs), `${JSON.stringify(f)} by ${by}`).toEqual(want);
+				// the filter did narrow: the counted (unfiltered) view is not what it shows
+				expect(want.findings, JSON.stringify(f)).toBeLessThan(all.findings);
+			}
+		}
+	});
+
+	it('a new audit is counted when its contacts are first asked for, and the counts of the oldest go', async () => {
+		const before = await t.store.rows<{ audit_id: number }>(`SELECT DISTINCT audit_id FROM compliance_ranked_scope ORDER BY 1`);
+		expect(before.map((r) => r.audit_id)).toContain(audit.audit_id);
+		const runs: AuditRun[] = [];
+		for (let i = 0; i < 3; i++) {
+			const run = await runAudit(t.store, { trigger: 'cli', runBy: 'test' });
+			runs.push(run);
+			// not counted until something asks for the audit's contacts: the page then groups the findings
+			await expect(rankedFindings(t.store, run.audit_id, filter(), params(), packs, 50, 'kept')).rejects.toThrow(/not counted/);
+			await auditContacts(t.store, run);
+			const b = await keepRankedGroups(t.store, run.audit_id);
+			expect(b.built).toBe(true);
+			expect(Object.keys(b.steps)).toEqual(expect.arrayContaining([...RANKED_BY_KEYS, 'values', 'total']));
+			// asked for again (a restart of the server, another process): not counted again
+			expect(await keepRankedGroups(t.store, run.audit_id)).toBe(b);
+		}
+		const last = runs.at(-1)!;
+		expect(await rankedFindings(t.store, last.audit_id, filter(), params({ by: 'template', order: 'severity' }), packs, 50, 'kept')).toEqual(
+			await rankedFindings(t.store, last.audit_id, filter(), params({ by: 'template', order: 'severity' }), packs, 50, 'findings')
+		);
+		const kept = await t.store.rows<{ audit_id: number; n: number }>(`SELECT audit_id, count(*)::INTEGER AS n FROM compliance_ranked_scope GROUP BY 1 ORDER BY 1`);
+		expect(kept).toEqual(runs.map((r) => ({ audit_id: r.audit_id, n: RANKED_BY_KEYS.length })));
+		// the older audit's page groups its findings again, with the same answer as before
+		const older = await rankedFindings(t.store, audit.audit_id, filter(), params({ by: 'rule' }), packs);
+		expect(older).toEqual(await rankedFindings(t.store, audit.audit_id, filter(), params({ by: 'rule' }), packs, 50, 'findings'));
+	}, 120_000);
 });
 
 describe('bad values are refused with a message that names the field', () => {

@@ -577,5 +577,54 @@ INSERT INTO account_zones SELECT account_id, timezone, '-infinity'::TIMESTAMPTZ,
 -- location inquiries of 1006.10(c), the credit reports of 1006.30(a)); empty in older exports
 ALTER TABLE interactions ADD COLUMN purpose VARCHAR;
 `
+	},
+	{
+		version: 21,
+		name: 'compliance: the ranked views of an audit, counted once after it',
+		sql: `
+-- The ranked views without a filter (src/lib/server/compliance/findings/ranked.ts,
+-- docs/compliance-ranked.md), counted once per audit after it is done: every group of every
+-- grouping (account, customer, agent, template, number, rule) with what a ranked row shows,
+-- so that a page is an ORDER BY … LIMIT over these rows instead of a grouping of the findings,
+-- and the values the filters offer.
+-- An audit's findings never change, so neither do these rows; they go with the audit's findings.
+CREATE TABLE compliance_ranked_groups (
+	audit_id INTEGER NOT NULL,
+	grouping VARCHAR NOT NULL,       -- account, customer, agent, template, number or rule
+	key VARCHAR NOT NULL,
+	findings INTEGER NOT NULL,
+	violation INTEGER NOT NULL,
+	presumed_violation INTEGER NOT NULL,
+	risk_flag INTEGER NOT NULL,
+	accounts INTEGER NOT NULL,        -- the accounts (debts) the group's findings are about
+	customers INTEGER NOT NULL,       -- the people named by them (counted for by = 'account' only, else 0)
+	first DATE NOT NULL,
+	latest DATE NOT NULL,
+	top_account VARCHAR,              -- the account with the most findings (the first by id among equals; none without a debt)
+	top_customer VARCHAR,
+	top_findings INTEGER,
+	top_date DATE,
+	weeks VARCHAR                     -- the findings per week, "YYYY-MM-DD=n" words (the Monday)
+);
+-- one row per audit and grouping, written with its groups (in one transaction): the findings in
+-- all, those without a value for the key, the first and last local dates, the number of groups
+CREATE TABLE compliance_ranked_scope (
+	audit_id INTEGER NOT NULL,
+	grouping VARCHAR NOT NULL,       -- account, customer, agent, template, number or rule
+	scope_findings INTEGER NOT NULL,
+	unranked INTEGER NOT NULL,
+	scope_first DATE,
+	scope_last DATE,
+	groups INTEGER NOT NULL,
+	built_ms INTEGER NOT NULL          -- how long counting this grouping took
+);
+-- the values the findings filters offer for the audit (findings_filter_values.sql's answer),
+-- written in the same transaction: field is pack, rule, kind, channel, agent, template or arm
+CREATE TABLE compliance_ranked_values (
+	audit_id INTEGER NOT NULL,
+	field VARCHAR NOT NULL,
+	value VARCHAR NOT NULL
+);
+`
 	}
 ];

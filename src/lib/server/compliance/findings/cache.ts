@@ -6,6 +6,7 @@
  * pack applies to). Counting them reads every interaction once (tens of seconds at 30 million),
  * so the counts per local date, region and contact attributes are computed once per audit and
  * kept in memory (auditContacts, the cache); every filter then sums them (sumContacts).
+ * auditContacts also starts counting the audit's ranked views once (ranked.ts, keepRankedGroups).
  */
 import { listValue } from '@duckdb/node-api';
 import type { PackInfo } from '../../../compliance/findings.ts';
@@ -14,6 +15,7 @@ import { querySql, queryStatements } from '../../paths.ts';
 import type { AuditInfo } from './audits.ts';
 import type { FindingsFilter } from './filters.ts';
 import { auditPacks } from './packs.ts';
+import { keepRankedGroups } from './ranked.ts';
 
 interface Combo {
 	/** the account's segment */
@@ -104,6 +106,9 @@ const cubeKey = (store: Store, auditId: number) => `${store.path}#${auditId}`;
  * ready before the first page asks.
  */
 export function auditContacts(store: Store, audit: AuditInfo, packs?: PackInfo[]): Promise<ContactsCube> {
+	// the ranked views without a filter are counted once per audit too (ranked.ts; at once when
+	// counted before): whatever asks for the contacts first after an audit starts both
+	keepRankedGroups(store, audit.audit_id).catch(() => {});
 	const key = cubeKey(store, audit.audit_id);
 	let p = cubes.get(key);
 	if (!p) {

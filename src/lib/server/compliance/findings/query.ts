@@ -25,6 +25,7 @@ import type { AuditInfo } from './audits.ts';
 import { auditContacts, DIMENSIONS, NONE, per10k, personContacts, sumContacts, type ContactsCube, type Dimension } from './cache.ts';
 import { scopeArgs, scoped, type FindingsFilter } from './filters.ts';
 import { auditPacks } from './packs.ts';
+import { keptFilterValues } from './ranked.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -207,7 +208,8 @@ export async function complianceOverview(store: Store, audit: AuditInfo, f: Find
 }
 /** the values the filter selects offer: those found in the audit's findings */
 export async function filterValues(store: Store, auditId: number): Promise<FilterValues> {
-	const rows = await store.rows<{ field: string; value: string }>(querySql('compliance/findings_filter_values'), { audit_id: auditId });
+	// kept when the audit's ranked views were counted (ranked.ts), else read from the findings
+	const rows = (await keptFilterValues(store, auditId)) ?? (await store.rows<{ field: string; value: string }>(querySql('compliance/findings_filter_values'), { audit_id: auditId }));
 	const out: FilterValues = { pack: [], rule: [], kind: [], channel: [], agent: [], template: [], experiment: [], arm: [] };
 	for (const r of rows) {
 		if (r.field === 'arm') {

@@ -6,6 +6,12 @@
  * finding or the name. One grouped statement over the findings table
  * (queries/compliance/findings_ranked.sql) whose key and order are picked from the fixed lists
  * below by the validated URL values; every value is a bound parameter. No interaction is read.
+ *
+ * Without a filter (the page as it opens, and the bench), the groups are counted once per audit,
+ * right after it (keepRankedGroups, started by the contact counts of cache.ts), into
+ * compliance_ranked_groups (migration 21): a page is then an ORDER BY … LIMIT over those rows
+ * (queries/compliance/findings_ranked_kept.sql). Any filter, or an audit not counted yet, groups
+ * the findings as before. docs/compliance-ranked.md says why.
  */
 import { z } from 'zod';
 import {
@@ -22,7 +28,9 @@ import {
 	type RankedView,
 	type SortDirection
 } from '../../../compliance/findings.ts';
-import type { Store } from '../../db/store.ts';
+import { withoutQueryTimeLimit } from '../../db/query-limit.ts';
+import { rows as dbRows, type Store } from '../../db/store.ts';
+import { querySql, queryStatements } from '../../paths.ts';
 import { FindingsError } from './audits.ts';
 import { describeProblems, findingsFilterSchema, scopeArgs, scoped, sortDirectionSchema, urlValues, type FindingsFilter } from './filters.ts';
 
@@ -143,9 +151,16 @@ function listFilter(by: RankedBy, key: string, rulePack: string | null): Record<
  * One page of a ranked view. `packs` (the audit's) give the rules their titles and citations.
  * The weeks run from the first to the last finding in the filters' scope.
  */
-export async function rankedFindings(store: Store, auditId: number, f: FindingsFilter, params: RankedParams, packs: PackInfo[] = [], pageSize = RANKED_PAGE_SIZE): Promise<RankedView> {
-	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order: rankedOrderSql(params.order, params.sort), rank_accounts: params.order === 'accounts' ? 'TRUE' : 'FALSE', count_customers: params.by === 'account' ? 'TRUE' : 'FALSE' });
-	const rows = await store.rows<RankedSqlRow>(sql, { ...scopeArgs(auditId, f), limit: pageSize, offset: (f.page - 1) * pageSize });
+export async function rankedFindings(
+	store: Store,
+	auditId: number,
+	f: FindingsFilter,
+	params: RankedParams,
+	packs: PackInfo[] = [],
+	pageSize = RANKED_PAGE_SIZE,
+	source: RankedSource = 'auto'
+): Promise<RankedView> {
+	const rows = await rankedSqlRows(store, auditId, f, params, pageSize, source);
 	const head = rows[0];
 	const weeks = weeksBetween(head?.scope_first ?? null, head?.scope_last ?? null);
 	const weekIndex = new Map(weeks.map((w, i) => [w, i]));
@@ -185,7 +200,7 @@ export async function rankedFindings(store: Store, auditId: number, f: FindingsF
 			};
 		});
 	// a page past the last one has no group to carry the count: the first page's count
-	const total = head && head.key !== null ? Number(head.total) : f.page > 1 && Number(head?.scope_findings ?? 0) > Number(head?.unranked ?? 0) ? (await rankedFindings(store, auditId, { ...f, page: 1 }, params, packs, 1)).total : 0;
+	const total = head && head.key !== null ? Number(head.total) : f.page > 1 && Number(head?.scope_findings ?? 0) > Number(head?.unranked ?? 0) ? (await rankedFindings(store, auditId, { ...f, page: 1 }, params, packs, 1, source)).total : 0;
 	return {
 		by: params.by,
 		order: params.order,
@@ -199,6 +214,122 @@ export async function rankedFindings(store: Store, auditId: number, f: FindingsF
 		unranked: Number(head?.unranked ?? 0),
 		weeks
 	};
+}
+
+/**
+ * Where a ranked page is read from: 'auto' (the groups counted after the audit when there is no
+ * filter and they are counted, else the findings), 'findings' (always the findings table) or
+ * 'kept' (the counted groups only: an error when the view has a filter or is not counted; tests).
+ */
+export type RankedSource = 'auto' | 'kept' | 'findings';
+
+/** whether a request narrows the findings at all (the page, order and sort do not) */
+export const rankedUnfiltered = (auditId: number, f: FindingsFilter) =>
+	Object.entries(scopeArgs(auditId, f)).every(([k, v]) => k === 'audit_id' || v === null);
+
+async function rankedSqlRows(store: Store, auditId: number, f: FindingsFilter, params: RankedParams, pageSize: number, source: RankedSource): Promise<RankedSqlRow[]> {
+	const order = rankedOrderSql(params.order, params.sort);
+	const page = { limit: pageSize, offset: (f.page - 1) * pageSize };
+	if (source !== 'findings' && rankedUnfiltered(auditId, f)) {
+		// counted right after the audit: a count under way in this process is waited for (it reads
+		// the findings once for every grouping, sooner done than a grouping of them beside it)
+		await rankedGroupsBuilding.get(buildKey(store, auditId))?.catch(() => {});
+		const rows = await store.rows<RankedSqlRow>(querySql('compliance/findings_ranked_kept').replaceAll('{{order}}', order), { audit_id: auditId, grouping: params.by, ...page });
+		if (rows.length) return rows;
+		if (source === 'kept') throw new Error(`the ranked view by ${params.by} of audit ${auditId} is not counted`);
+	} else if (source === 'kept') throw new Error('a ranked view with a filter is not counted ahead');
+	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order, rank_accounts: params.order === 'accounts' ? 'TRUE' : 'FALSE', count_customers: params.by === 'account' ? 'TRUE' : 'FALSE' });
+	return store.rows<RankedSqlRow>(sql, { ...scopeArgs(auditId, f), ...page });
+}
+
+/** the key of each grouping over the temp table rk_f (findings_ranked_build_source.sql) */
+const BUILD_KEY: Record<RankedBy, string> = {
+	account: 'account_id',
+	customer: 'customer_id',
+	agent: 'agent_id',
+	template: 'template_id',
+	number: 'contact_point',
+	rule: 'rule_key'
+};
+/** the counted ranked views of this many audits are kept (the newest counted) */
+export const RANKED_AUDITS_KEPT = 3;
+
+// the counts under way or done in this process, per store and audit
+const gb = globalThis as unknown as { __curewiseRankedBuild?: Map<string, Promise<RankedBuild>> };
+const rankedGroupsBuilding = (gb.__curewiseRankedBuild ??= new Map());
+const buildKey = (store: Store, auditId: number) => `${store.path}#${auditId}`;
+
+export interface RankedBuild {
+	/** false: the audit's views were counted already (by this process or an earlier one) */
+	built: boolean;
+	/** ms per grouping, and the whole (when built) */
+	steps: Partial<Record<RankedBy | 'source' | 'values' | 'total', number>>;
+}
+
+/**
+ * Counts every ranked view of an audit without a filter, once, into compliance_ranked_groups and
+ * compliance_ranked_scope (migration 21), in one transaction on a connection of its own, never
+ * cut by a request's time limit. Called right after an audit (cache.ts's auditContacts starts it);
+ * a second call for the same audit returns the first one's promise, and an audit counted before
+ * (by another process, before a restart) is not counted again.
+ */
+export function keepRankedGroups(store: Store, auditId: number): Promise<RankedBuild> {
+	const key = buildKey(store, auditId);
+	let p = rankedGroupsBuilding.get(key);
+	if (p) return p;
+	p = withoutQueryTimeLimit(async () => {
+		const conn = await store.connect();
+		try {
+			const [done] = await dbRows<{ n: number }>(conn, querySql('compliance/findings_ranked_built'), { audit_id: auditId });
+			if (Number(done?.n ?? 0) === RANKED_BY_KEYS.length) return { built: false, steps: {} };
+			const steps: RankedBuild['steps'] = {};
+			const t0 = performance.now();
+			await conn.run('BEGIN TRANSACTION');
+			try {
+				for (const stmt of queryStatements('compliance/findings_ranked_prune')) await dbRows(conn, stmt, { audit_id: auditId, keep: RANKED_AUDITS_KEPT });
+				await dbRows(conn, querySql('compliance/findings_ranked_build_source'), { audit_id: auditId });
+				steps.source = Math.round(performance.now() - t0);
+				for (const by of RANKED_BY_KEYS) {
+					const t = performance.now();
+					const fill = (name: string) => querySql('compliance/' + name).replaceAll('{{key}}', BUILD_KEY[by]).replaceAll('{{count_customers}}', by === 'account' ? 'TRUE' : 'FALSE');
+					await dbRows(conn, fill('findings_ranked_build'), { audit_id: auditId, grouping: by });
+					steps[by] = Math.round(performance.now() - t);
+					await dbRows(conn, fill('findings_ranked_build_scope'), { audit_id: auditId, grouping: by, built_ms: steps[by] });
+				}
+				const t = performance.now();
+				await dbRows(conn, querySql('compliance/findings_ranked_build_values'), { audit_id: auditId });
+				steps.values = Math.round(performance.now() - t);
+				await conn.run('COMMIT');
+			} catch (e) {
+				await conn.run('ROLLBACK').catch(() => {});
+				throw e;
+			}
+			steps.total = Math.round(performance.now() - t0);
+			return { built: true, steps };
+		} finally {
+			await conn.run('DROP TABLE IF EXISTS rk_f').catch(() => {});
+			conn.closeSync();
+		}
+	});
+	p.catch(() => rankedGroupsBuilding.delete(key));
+	rankedGroupsBuilding.set(key, p);
+	// remember the newest few per store
+	const mine = [...rankedGroupsBuilding.keys()].filter((k) => k.startsWith(store.path + '#')).sort((a, b) => Number(b.split('#')[1]) - Number(a.split('#')[1]));
+	for (const old of mine.slice(RANKED_AUDITS_KEPT)) rankedGroupsBuilding.delete(old);
+	return p;
+}
+
+/**
+ * The values the findings filters offer for an audit (pack, rule, kind, channel, agent, template,
+ * arm as "experiment_id:variant"), as kept when its ranked views were counted, in the order of
+ * findings_filter_values.sql; null when they are not counted (query.ts's filterValues then reads
+ * the findings). A count under way in this process is waited for, as for the ranked views.
+ */
+export async function keptFilterValues(store: Store, auditId: number): Promise<{ field: string; value: string }[] | null> {
+	await rankedGroupsBuilding.get(buildKey(store, auditId))?.catch(() => {});
+	const rows = await store.rows<{ counted: number; field: string | null; value: string | null }>(querySql('compliance/findings_ranked_values'), { audit_id: auditId });
+	if (!Number(rows[0]?.counted ?? 0)) return null;
+	return rows.flatMap((r) => (r.field === null || r.value === null ? [] : [{ field: r.field, value: r.value }]));
 }
 
 /** "accounts" etc.: the words of a grouping (for messages) */
