@@ -35,11 +35,19 @@ export interface Dialect {
 	toDouble(x: string): string;
 	/** an integer */
 	toInt(x: string): string;
+	/** a yes/no as 1.0 or 0.0 (NULL stays NULL): PostgreSQL has no direct cast of a boolean to a double */
+	boolToDouble(x: string): string;
+	/** timestamp ts plus n days (n may be negative), in UTC */
+	tsAddDays(ts: string, n: string | number): string;
+	/** x as a value of the type (a typed NULL: castTo('NULL', 'date')) */
+	castTo(x: string, type: ParamType): string;
 }
+
+const DUCKDB_TYPES: Record<ParamType, string> = { date: 'DATE', timestamp: 'TIMESTAMPTZ', text: 'VARCHAR', int: 'INTEGER', bool: 'BOOLEAN' };
 
 export const duckdb: Dialect = {
 	name: 'duckdb',
-	param: (name, type) => `$${name}::${{ date: 'DATE', timestamp: 'TIMESTAMPTZ', text: 'VARCHAR', int: 'INTEGER', bool: 'BOOLEAN' }[type]}`,
+	param: (name, type) => `$${name}::${DUCKDB_TYPES[type]}`,
 	daysBetween: (a, b) => `(${b} - ${a})::INTEGER`,
 	addDays: (d, n) => `(${d} + ${n})`,
 	// the store's sessions run in UTC (Store.connect), so the cast is the UTC day
@@ -51,5 +59,8 @@ export const duckdb: Dialect = {
 	sumIf: (expr, pred) => `coalesce(sum(${expr}) FILTER (WHERE ${pred}), 0)`,
 	boolOr: (pred) => `bool_or(${pred})`,
 	toDouble: (x) => `(${x})::DOUBLE`,
-	toInt: (x) => `(${x})::INTEGER`
+	toInt: (x) => `(${x})::INTEGER`,
+	boolToDouble: (x) => `(${x})::DOUBLE`,
+	tsAddDays: (ts, n) => `(${ts} + INTERVAL (${n}) DAY)`,
+	castTo: (x, type) => `CAST(${x} AS ${DUCKDB_TYPES[type]})`
 };

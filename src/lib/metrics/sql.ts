@@ -196,7 +196,7 @@ export function timeToEventRows(rel: string, keys: string[], measures: readonly 
  */
 export function experimentOutcomeColumns(d: Dialect = duckdb): string {
 	const perAccount: Record<string, string> = {
-		right_party_reach: d.toDouble('coalesce(conversation, false)'),
+		right_party_reach: d.boolToDouble('coalesce(conversation, false)'),
 		contacts_per_account_week: d.toDouble('coalesce(contacts, 0) * 7.0 / exposure_days'),
 		complaints_per_1k_assigned: d.toDouble('coalesce(complaints, 0)'),
 		opt_outs_per_1k_assigned: d.toDouble('coalesce(opt_outs, 0)'),
@@ -208,8 +208,8 @@ export function experimentOutcomeColumns(d: Dialect = duckdb): string {
 		if (c.kind === 'ratio') {
 			const num = COUNTS[c.numerator] as CountDef;
 			const den = COUNTS[c.denominator] as CountDef;
-			const value = 'sum' in num && num.sum ? num.sum : `coalesce(${num.where}, false)`;
-			out.push(`CASE WHEN ${den.where ?? 'true'} THEN ${d.toDouble(value)} END AS ${m.name}`);
+			const value = 'sum' in num && num.sum ? d.toDouble(num.sum) : d.boolToDouble(`coalesce(${num.where}, false)`);
+			out.push(`CASE WHEN ${den.where ?? 'true'} THEN ${value} END AS ${m.name}`);
 		} else if (c.kind === 'per_account') {
 			const sql = perAccount[m.name];
 			if (!sql) throw new Error(`the experiment metric ${m.name} has no per-account outcome`);

@@ -46,5 +46,8 @@ export const clickhouse: Dialect = {
 	boolOr: (pred) => `max(toBool(${pred}))`,
 	toDouble: (x) => `toFloat64(${x})`,
 	// DuckDB's ::INTEGER of a double rounds half to even (2.5 → 2, 3.5 → 4); toInt32 alone would truncate
-	toInt: (x) => `toInt32(roundBankers(${x}))`
+	toInt: (x) => `toInt32(roundBankers(${x}))`,
+	boolToDouble: (x) => `toFloat64(${x})`,
+	tsAddDays: (ts, n) => `addDays(${ts}, ${n})`,
+	castTo: (x, type) => `CAST(${x} AS ${CLICKHOUSE_TYPES[type]})`
 };

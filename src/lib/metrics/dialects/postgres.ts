@@ -27,7 +27,11 @@ export const postgres: Dialect = {
 	sumIf: (expr, pred) => `coalesce(sum(${expr}) FILTER (WHERE ${pred}), 0)`,
 	boolOr: (pred) => `bool_or(${pred})`,
 	toDouble: (x) => `(${x})::double precision`,
-	toInt: (x) => `(${x})::integer`
+	toInt: (x) => `(${x})::integer`,
+	// a boolean casts to integer (1, 0), not to double precision
+	boolToDouble: (x) => `((${x})::integer)::double precision`,
+	tsAddDays: (ts, n) => `((${ts}) + (${n}) * interval '1 day')`,
+	castTo: (x, type) => `CAST(${x} AS ${PG_TYPES[type]})`
 };
 
 export interface Positional {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { TABLE_NAMES } from '../../contract.ts';
 import type { Store } from '../db/store.ts';
 import type { Engine } from './types.ts';
+import { PRESUMED_VIOLATIONS_TABLE, STORE_PRESUMED_VIOLATIONS } from './experiments-sql.ts';
 
 /** DuckDB's type names (information_schema.columns.data_type) → PostgreSQL's */
 export function postgresType(duck: string): string {
@@ -143,4 +144,49 @@ async function copyToClickhouse(store: Store, target: Engine, tables: readonly s
 		rmSync(dir, { recursive: true, force: true });
 	}
 	return out;
+}
+
+/**
+ * Copies the presumed violations of the store's latest full compliance audit (account_id,
+ * local_date; the findings the experiments' presumed_violations metric counts) into the engine
+ * as PRESUMED_VIOLATIONS_TABLE, replacing its copy: the audit runs in DuckDB only, its findings
+ * are data the experiments' statistics read (experiments-sql.ts). Empty when no audit is done.
+ */
+export async function copyPresumedViolations(store: Store, target: Engine): Promise<CopiedTable> {
+	const t0 = Date.now();
+	const table = PRESUMED_VIOLATIONS_TABLE;
+	if (target.name === 'clickhouse') {
+		const dir = mkdtempSync(join(tmpdir(), 'curewise-parquet-'));
+		try {
+			const file = join(dir, `${table}.parquet`);
+			const conn = await store.connect();
+			try {
+				await conn.run(`COPY (${STORE_PRESUMED_VIOLATIONS}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+			} finally {
+				conn.closeSync();
+			}
+			await target.exec(`DROP TABLE IF EXISTS ${table}`);
+			await target.exec(
+				`CREATE TABLE ${table} ENGINE = MergeTree ORDER BY tuple() AS SELECT CAST(account_id AS Nullable(String)) AS account_id, CAST(local_date AS Nullable(Date32)) AS local_date FROM file('${file.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}', Parquet)`
+			);
+			const [n] = await target.query<{ n: number }>(`SELECT count() AS n FROM ${table}`);
+			return { table, rows: Number(n?.n ?? 0), ms: Date.now() - t0 };
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}
+	if (target.name !== 'postgres' || !target.copyCsv) throw new Error(`the presumed violations are copied into a PostgreSQL or ClickHouse engine, not ${target.name}`);
+	await target.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (account_id text, local_date date)`);
+	const rows = await store.rows<{ account_id: string | null; local_date: string }>(`SELECT account_id, local_date::VARCHAR AS local_date FROM (${STORE_PRESUMED_VIOLATIONS})`);
+	for (let i = 0; i < rows.length; i += 100_000)
+		await target.copyCsv(
+			table,
+			['account_id', 'local_date'],
+			rows
+				.slice(i, i + 100_000)
+				.map((r) => csvLine([r.account_id, r.local_date]))
+				.join('')
+		);
+	await target.exec(`CREATE INDEX ON ${table} (account_id); ANALYZE ${table}`);
+	return { table, rows: rows.length, ms: Date.now() - t0 };
 }

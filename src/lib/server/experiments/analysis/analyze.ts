@@ -16,7 +16,7 @@ import type { Store } from '../../db/store.ts';
 import { dataAsOf } from '../../kpi/as-of.ts';
 import { guardrailVerdicts } from '../guardrails/verdicts.ts';
 import { experimentStats } from './cache.ts';
-import { addUp } from './cells.ts';
+import { addUp, type ExperimentStats } from './cells.ts';
 import { analyseGroup } from './group.ts';
 import { RMST_HORIZON, type Settings } from './metric.ts';
 import { segmentResults } from './segments.ts';
@@ -41,6 +41,16 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 	const ts = Date.now();
 	const { stats, cached } = await experimentStats(store, e, asOf);
 	const statsMs = Date.now() - ts;
+	const out = analysisFromStats(e, stats, asOf);
+	return { ...out, timings: { stats_ms: statsMs, stats_cached: cached, total_ms: Date.now() - t0 } };
+}
+
+/**
+ * The analysis of experiment `e` from its sufficient statistics (however they were computed: the
+ * DuckDB store's, cache.ts, or another engine's, src/lib/server/engines/experiments-sql.ts). Pure
+ * but for computed_at; timings are the caller's.
+ */
+export function analysisFromStats(e: Experiment, stats: Pick<ExperimentStats, 'cells' | 'time_cells'>, asOf: string): Omit<ExperimentAnalysis, 'timings'> {
 	const s: Settings = { alpha: e.analysis.alpha, mode: e.analysis.mode, cupedOn: e.analysis.variance_reduction === 'cuped' };
 	const armIds = e.arms.map((a) => a.id);
 	const warnings: string[] = [];
@@ -105,5 +115,5 @@ export async function analyzeExperiment(store: Store, e: Experiment, opts: Analy
 		started_on: e.launched?.at.slice(0, 10) ?? e.start,
 		min_run_days: e.analysis.min_run_days ?? null
 	});
-	return { ...partial, guardrails, decision, timings: { stats_ms: statsMs, stats_cached: cached, total_ms: Date.now() - t0 } };
+	return { ...partial, guardrails, decision };
 }
