@@ -252,7 +252,7 @@ const BUILD_KEY: Record<RankedBy, string> = {
 	rule: 'rule_key'
 };
 /** the counted ranked views of this many audits are kept (the newest counted) */
-export const RANKED_AUDITS_KEPT = 3;
+export const RANKED_AUDITS_KEPT = 2;
 
 // the counts under way or done in this process, per store and audit
 const gb = globalThis as unknown as { __curewiseRankedBuild?: Map<string, Promise<RankedBuild>> };
