@@ -13,9 +13,9 @@ import { TABLE_NAMES } from '../../src/lib/contract.ts';
 import { chdbEngine, openEngine, type Engine } from '../../src/lib/server/engines/index.ts';
 import { chdbInstalled, CHDB_MISSING } from '../../src/lib/server/engines/chdb-load.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
-import { copyAnalyticTables } from '../../src/lib/server/engines/load.ts';
+import { copyAnalyticTables, copyPresumedViolations } from '../../src/lib/server/engines/load.ts';
 import type { TempStore } from '../support/store.ts';
-import { parityStore, dialectAnswers, expectDuckdbAnswers, expectParity, filters, periods } from './engine-parity-helpers.ts';
+import { parityStore, dialectAnswers, duckdbExperiments, expectDuckdbAnswers, expectExperimentParity, expectParity, filters, periods } from './engine-parity-helpers.ts';
 
 const SKIP = chdbInstalled() ? null : `chdb is not installed in .cache/chdb or node_modules (${CHDB_MISSING})`;
 if (SKIP) console.warn(`skipped, the ClickHouse engine tests: ${SKIP}`);
@@ -32,6 +32,7 @@ describe.skipIf(!!SKIP)('ClickHouse (chdb)', () => {
 		ch = await openEngine(parseConfig({ CUREWISE_ENGINE: 'clickhouse', CUREWISE_ENGINE_URL: 'chdb:memory' }), t.store);
 		const copied = await copyAnalyticTables(t.store, ch);
 		expect(copied.map((c) => c.table)).toEqual([...TABLE_NAMES]);
+		await copyPresumedViolations(t.store, ch);
 	}, 600_000);
 	afterAll(async () => {
 		await ch?.close();
@@ -93,6 +94,12 @@ describe.skipIf(!!SKIP)('ClickHouse (chdb)', () => {
 		}
 		// the views hold data: a parity of zeros would prove nothing
 		expect(nonEmpty).toBeGreaterThanOrEqual(4);
+	}, 300_000);
+
+	test("each running experiment's per-arm and per-day statistics, and its analysis, equal DuckDB's", async () => {
+		await expectExperimentParity(ch, await duckdbExperiments(t.store, AS_OF), AS_OF);
+		// the session tables of the computation are dropped
+		expect(await ch.query(`SELECT name FROM system.tables WHERE is_temporary AND startsWith(name, 'exp_')`)).toEqual([]);
 	}, 300_000);
 
 	test('chdb:FOLDER keeps its tables in the folder; the settings name the engine', async () => {

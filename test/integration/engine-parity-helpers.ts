@@ -2,7 +2,8 @@
  * The parity check of the engines (issue 19), shared by engine-postgres.test.ts and
  * engine-clickhouse.test.ts: the periods and filters every KPI is computed for, and the
  * comparison of an engine's counts and KPIs with the app's raw path on the DuckDB store
- * (counts exactly, ratios and sums of fractions to 1e-12 relative).
+ * (counts exactly, ratios and sums of fractions to 1e-12 relative); and the same for the
+ * experiments' per-arm statistics and their analysis.
  */
 import { expect } from 'vitest';
 import { kpiParamsSchema, type KpiParams } from '../../src/lib/server/kpi/params.ts';
@@ -17,6 +18,13 @@ import { runDemo } from '../../src/lib/server/demo/index.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { duckdbEngine } from '../../src/lib/server/engines/index.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
+import type { Experiment } from '../../src/lib/experiments/schema.ts';
+import { loadExperiments } from '../../src/lib/server/experiments/registry.ts';
+import { projectRoot } from '../../src/lib/server/paths.ts';
+import { clearExperimentStatsCache, experimentStats } from '../../src/lib/server/experiments/analysis/cache.ts';
+import type { ExperimentStats } from '../../src/lib/server/experiments/analysis/cells.ts';
+import { analysisFromStats, analyzeExperiment } from '../../src/lib/server/experiments/analysis/analyze.ts';
+import { engineExperimentStats, type EngineStatsOptions } from '../../src/lib/server/engines/experiments-sql.ts';
 
 export type Filters = Omit<KpiParams, 'from' | 'to'>;
 
@@ -110,6 +118,10 @@ export async function dialectAnswers(e: Engine): Promise<unknown[]> {
 	}
 	for (const x of ['1', '2.5', '-2.5', '3.5']) vals.push(await one(d.toInt(d.toDouble(x))));
 	vals.push(await one(d.toDouble('1') + ' / 3'));
+	// the experiments' functions: a yes/no as a number, a timestamp plus days, a typed value
+	for (const b of ['1 = 1', '1 = 2', d.castTo('NULL', 'bool')]) vals.push(await one(d.boolToDouble(b)));
+	for (const [x, n] of [['2024-03-31 01:30:00+00', -30], ['2024-02-28 23:00:00.000001+00', 1], ['2024-03-10 12:00:00-05', 0]] as const) vals.push(await one(d.tsAddDays(ts('x'), n), { x }));
+	vals.push(await one(d.castTo('NULL', 'date')), await one(d.castTo(date('x'), 'date'), { x: '2024-02-29' }), await one(d.castTo('NULL', 'text')));
 	return vals;
 }
 
@@ -119,7 +131,8 @@ export function expectDuckdbAnswers(vals: unknown[]) {
 	expect(vals.slice(0, 13)).toEqual([2, 1, -2, 2, 0, iso('2024-02-29'), iso('2024-02-29'), iso('2024-12-31'), iso('2024-03-11'), iso('2024-01-01'), iso('2023-12-31'), iso('2024-07-01'), iso('2024-11-03')]);
 	expect(vals.slice(13, 16)).toEqual([iso('2024-03-10'), iso('2024-03-04'), iso('2024-03-01')]);
 	expect(vals.slice(25, 29)).toEqual([2, 4.25, 0, 0]);
-	expect(vals.slice(29)).toEqual([1, 2, -2, 4, 1 / 3]);
+	expect(vals.slice(29, 34)).toEqual([1, 2, -2, 4, 1 / 3]);
+	expect(vals.slice(34)).toEqual([1, 0, null, '2024-03-01T01:30:00.000Z', '2024-02-29T23:00:00.000Z', '2024-03-10T17:00:00.000Z', null, iso('2024-02-29'), null]);
 }
 
 /** the store both engine tests compare against: a 2,000-account demo (seed 19), its as-of date, the DuckDB engine over it and one experiment arm for the arm filter */
@@ -129,4 +142,50 @@ export async function parityStore(): Promise<{ t: TempStore; asOf: string; duck:
 	const asOf = (await dataAsOf(t.store))!;
 	const [a] = await t.store.rows<{ experiment_id: string; variant: string }>(`SELECT experiment_id, variant FROM experiment_assignments ORDER BY experiment_id, variant LIMIT 1`);
 	return { t, asOf, duck: duckdbEngine(t.store), arm: { experiment: a!.experiment_id, arm: a!.variant } };
+}
+
+// ------------------------------------------------ the experiments' statistics (engines/experiments-sql.ts)
+
+/** the running experiments of the demo (experiments/*.yaml) */
+export function runningExperiments(): Experiment[] {
+	const reg = loadExperiments(join(projectRoot(), 'experiments'));
+	return reg.experiments.filter((e) => e.status === 'running');
+}
+
+/** the statistics and the analysis of each running experiment on the DuckDB store (the app's own path, queries/experiments/) */
+export async function duckdbExperiments(store: Store, asOf: string): Promise<{ e: Experiment; stats: ExperimentStats; analysis: unknown }[]> {
+	clearExperimentStatsCache(store);
+	const out: { e: Experiment; stats: ExperimentStats; analysis: unknown }[] = [];
+	for (const e of runningExperiments()) {
+		const { stats } = await experimentStats(store, e, asOf);
+		const analysis = await analyzeExperiment(store, e, { asOf });
+		out.push({ e, stats, analysis: comparable(analysis) });
+	}
+	return out;
+}
+
+/** an analysis without what differs from run to run (when it was computed, how long it took) */
+export function comparable(a: object): unknown {
+	const { computed_at: _c, timings: _t, ...rest } = a as { computed_at?: unknown; timings?: unknown };
+	return rest;
+}
+
+/**
+ * Every cell and time cell of each experiment from the engine equals DuckDB's (counts exactly,
+ * sums to 1e-12 relative), and so does the analysis made from them (lift, intervals, p-values,
+ * e-values of the sequential test, Bayesian chances, guardrails, decision).
+ */
+export async function expectExperimentParity(engine: Engine, reference: { e: Experiment; stats: ExperimentStats; analysis: unknown }[], asOf: string, opts: EngineStatsOptions = {}) {
+	expect(reference.length).toBeGreaterThanOrEqual(2);
+	for (const { e, stats, analysis } of reference) {
+		const got = await engineExperimentStats(engine, e, asOf, opts);
+		const where = `${engine.name}, ${e.id}`;
+		// the experiment holds data: a parity of zeros would prove nothing
+		expect(stats.cells.length, where).toBeGreaterThan(4);
+		expect(stats.cells.reduce((n, c) => n + (c.m.cure_rate_30d?.n ?? 0), 0), where).toBeGreaterThan(100);
+		expect(stats.time_cells.length, where).toBeGreaterThan(50);
+		same(got.cells, stats.cells, `${where}: cells`);
+		same(got.time_cells, stats.time_cells, `${where}: time cells`);
+		same(comparable(analysisFromStats(e, got, asOf)), analysis, `${where}: analysis`);
+	}
 }

@@ -20,15 +20,30 @@ import { openEngine, pgliteEngine, pgServerEngine, type Engine } from '../../src
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { copyAnalyticTables, csvLine } from '../../src/lib/server/engines/load.ts';
 import type { TempStore } from '../support/store.ts';
-import { parityStore, dialectAnswers, expectDuckdbAnswers, expectParity as parityOf, filters as filtersOf, periods as periodsOf, type Filters } from './engine-parity-helpers.ts';
+import { copyPresumedViolations } from '../../src/lib/server/engines/load.ts';
+import { PRESUMED_VIOLATIONS_TABLE, STORE_PRESUMED_VIOLATIONS } from '../../src/lib/server/engines/experiments-sql.ts';
+import {
+	parityStore,
+	dialectAnswers,
+	duckdbExperiments,
+	expectDuckdbAnswers,
+	expectExperimentParity,
+	expectParity as parityOf,
+	filters as filtersOf,
+	periods as periodsOf,
+	type Filters
+} from './engine-parity-helpers.ts';
 
 let t: TempStore;
 let AS_OF: string;
 let duck: Engine;
 let arm: { experiment: string; arm: string };
+/** each running experiment's statistics and analysis on the DuckDB store (the app's path) */
+let experiments: Awaited<ReturnType<typeof duckdbExperiments>>;
 
 beforeAll(async () => {
 	({ t, asOf: AS_OF, duck, arm } = await parityStore());
+	experiments = await duckdbExperiments(t.store, AS_OF);
 }, 300_000);
 afterAll(() => t?.close());
 
@@ -49,7 +64,10 @@ function engineSuite(label: string, open: () => Promise<Engine | null>) {
 		let pg: Engine | null = null;
 		beforeAll(async () => {
 			pg = await open();
-			if (pg) await copyAnalyticTables(t.store, pg);
+			if (pg) {
+				await copyAnalyticTables(t.store, pg);
+				await copyPresumedViolations(t.store, pg);
+			}
 		}, 600_000);
 		afterAll(async () => {
 			await pg?.close();
@@ -97,12 +115,24 @@ function engineSuite(label: string, open: () => Promise<Engine | null>) {
 			// the views hold data: a parity of zeros would prove nothing
 			expect(nonEmpty).toBeGreaterThanOrEqual(4);
 		}, 300_000);
+
+		test("each running experiment's per-arm and per-day statistics, and its analysis, equal DuckDB's", async () => {
+			const [n] = await pg!.query<{ n: number }>(`SELECT count(*) AS n FROM ${PRESUMED_VIOLATIONS_TABLE}`);
+			const [m] = await t.store.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${STORE_PRESUMED_VIOLATIONS})`);
+			expect(n!.n).toBe(m!.n);
+			expect(m!.n).toBeGreaterThan(0);
+			await expectExperimentParity(pg!, experiments, AS_OF);
+		}, 300_000);
 	});
 }
 
 describe('the generated raw path on DuckDB itself', () => {
 	test('gives the counts of the app\'s raw path (queries/kpi/)', async () => {
 		for (const [pname, period] of periods().slice(0, 3)) for (const [fname, f] of filters().slice(0, 5)) await expectParity(duck, period, f, `${pname}, ${fname}`);
+	}, 300_000);
+
+	test("gives the experiments' statistics of the app's path (queries/experiments/)", async () => {
+		await expectExperimentParity(duck, experiments, AS_OF, { violations: STORE_PRESUMED_VIOLATIONS });
 	}, 300_000);
 });
 

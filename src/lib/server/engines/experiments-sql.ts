@@ -87,7 +87,7 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 		},
 		{
 			name: 'ep',
-			sql: `	-- the account's first episode started on or after ws, with its cure and charge-off as known at $as_of
+			sql: `	-- the account's first episode started on or after ws, with its cure and charge-off as known at the as-of date
 	SELECT r.k AS k, r.episode_id AS episode_id, r.started_on AS started_on, r.amount_past_due AS amount_past_due, r.cured_on AS cured_on, r.charged_off_on AS charged_off_on
 	FROM (
 		SELECT xa.k AS k, dl.episode_id AS episode_id, dl.started_on AS started_on, ${d.toDouble('dl.amount_past_due')} AS amount_past_due,
