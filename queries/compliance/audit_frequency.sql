@@ -32,7 +32,7 @@ SELECT
 	(DATE '1970-01-01' + (c.wld - ($window_days - 1))::INTEGER) AS window_start,
 	(DATE '1970-01-01' + c.wld::INTEGER) AS window_end,
 	c.wld AS ld,
-	list(c.rid ORDER BY c.ts, c.rid) AS rids,
+	list_transform(list_sort(list({'t': c.ts, 'r': c.rid})), x -> x.r) AS rids,
 	printf('%d %s in %d consecutive days (%s to %s); the limit is %d',
 		count(*), $noun, $window_days, strftime(DATE '1970-01-01' + (c.wld - ($window_days - 1))::INTEGER, '%-d %b %Y'),
 		strftime(DATE '1970-01-01' + c.wld::INTEGER, '%-d %b %Y'), $limit) AS detail

@@ -11,10 +11,14 @@ WITH u AS (
 ), n AS (
 	SELECT u.*, lag(u.ts) OVER w AS prev_ts, lead(u.ts) OVER w AS next_ts
 	FROM u WINDOW w AS (PARTITION BY u.pk ORDER BY u.ts, u.rid)
-), k AS MATERIALIZED (
-	SELECT n.rid, n.ts, n.la, i.contact_point AS point
-	FROM n JOIN interactions i ON i.rowid = n.rid
+), near AS (
+	SELECT n.rid, n.ts, n.la FROM n
 	WHERE n.ts - n.prev_ts <= $minutes * 60000000 OR n.next_ts - n.ts <= $minutes * 60000000
+), k AS MATERIALIZED (
+	-- the interactions are the probe side (written first; the audit fixes the join sides as
+	-- written): a hash table of the few calls found, not of every interaction's number
+	SELECT near.rid, near.ts, near.la, i.contact_point AS point
+	FROM interactions i JOIN near ON i.rowid = near.rid
 ), l AS (
 	SELECT k.*, lag(k.ts) OVER w AS prev_ts, lag(k.rid) OVER w AS prev_rid
 	FROM k WINDOW w AS (PARTITION BY k.point ORDER BY k.ts, k.rid)

@@ -19,7 +19,7 @@ WITH f AS (
 	SELECT f.fno, (row_number() OVER (ORDER BY f.ld, f.pack_id, f.rule_id, r.customer_id, r.account_id, r.occurred_at, r.interaction_id))::INTEGER AS finding_id
 	FROM f JOIN r ON r.rid = f.rid
 ), ids AS (
-	SELECT l.fno, list(r.interaction_id ORDER BY l.pos) AS iids
+	SELECT l.fno, list_transform(list_sort(list({'p': l.pos, 'i': r.interaction_id})), x -> x.i) AS iids
 	FROM (SELECT fno, unnest(rids) AS rid, unnest(range(len(rids))) AS pos FROM f WHERE NOT single) l JOIN r USING (rid)
 	GROUP BY l.fno
 )

@@ -48,9 +48,12 @@ WITH hits AS MATERIALIZED (
 		           ELSE b.lt % 86400000000 >= ct.s OR b.lt % 86400000000 < ct.e END
 	)
 )
+-- The zones of a contact are listed in order of (ord, zone), one per zone: a list of (ord, zone,
+-- text) sorted after the grouping, not an ordered aggregate (DuckDB sorts each group of an ordered
+-- aggregate apart: 3 s for 70,000 groups of one row at 200,000 accounts)
 SELECT b.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, any_value(b.la) // 86400000000 AS ld, [b.rid] AS rids,
-	string_agg(printf('%s in %s (%s)', strftime(make_timestamp(b.lt), '%H:%M:%S'), z.zone,
-		['the address', 'the contact point', 'the address of another debt of the person'][b.ord + 1]), '; ' ORDER BY b.ord, z.zone)
+	array_to_string(list_transform(list_sort(list({'o': b.ord, 'z': z.zone, 't': printf('%s in %s (%s)', strftime(make_timestamp(b.lt), '%H:%M:%S'), z.zone,
+		['the address', 'the contact point', 'the address of another debt of the person'][b.ord + 1])})), x -> x.t), '; ')
 	|| printf('; allowed %s to %s local time', $allowed_from, $allowed_until) AS detail
 FROM bad b JOIN aud_zone z ON z.zid = b.zid
 GROUP BY b.rid

@@ -297,9 +297,15 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 	const steps: Record<string, number> = {};
 	const timedValue = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
 		const t = Date.now();
+		const cpu = process.cpuUsage();
 		const v = await f();
 		steps[name] = (steps[name] ?? 0) + Date.now() - t;
-		if (process.env.CUREWISE_AUDIT_LOG) console.error(`audit step ${name}: ${Date.now() - t} ms`);
+		// with the process's processor time (DuckDB's threads included): on a shared machine the
+		// wall time of a step says as much about the others' load as about the step
+		if (process.env.CUREWISE_AUDIT_LOG) {
+			const c = process.cpuUsage(cpu);
+			console.error(`audit step ${name}: ${Date.now() - t} ms (processor ${Math.round((c.user + c.system) / 1000)} ms)`);
+		}
 		return v;
 	};
 	const timed = (name: string, f: () => Promise<unknown>) => timedValue(name, f);
