@@ -5,7 +5,11 @@
 -- held more than the limit, with every contact of the window (rids) and the last one (rid).
 -- The dates are found with one sort: in order of local date, a contact whose $limit-th
 -- predecessor is less than $window_days dates older closes a window of more than $limit contacts
--- (which of a date's contacts comes first does not change the dates found). The contacts are read
+-- (which of a date's contacts comes first does not change the dates found). The sort is on one
+-- 64-bit key (k): the top 32 bits of a hash of the person and debt (or number) and the date. Two
+-- keys may share a hash: that only adds candidate windows, since every window is counted again on
+-- the keys themselves (GROUP BY k1, k2 and HAVING below), and a window of too many contacts has
+-- too many under the shared hash too. The contacts are read
 -- again for the few windows found rather than kept (NOT MATERIALIZED): writing 10 M rows aside
 -- costs more than a second scan. The exclusions (wrong numbers, consent windows) are tested only
 -- on that second reading, on the contacts of the windows found (w), not on every call: the sort
@@ -13,18 +17,23 @@
 -- superset), and a window is kept when its counted contacts are still more than $limit and one of
 -- them was placed on its last date (HAVING).
 WITH b AS NOT MATERIALIZED (
-	SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
-		CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
-		c.rid, c.ts, (c.la // 86400000000)::INTEGER AS ld, c.cid, c.pk, c.party, c.channel
-	FROM aud_c c
-	WHERE {{counted_base}}
+	SELECT k1, k2, hash(k1, k2) >> 32 AS hk, rid, ts, ld, cid, pk, party, channel
+	FROM (
+		SELECT CASE WHEN $per = 'debt' THEN 0 ELSE c.cid END AS k1,
+			CASE WHEN $per = 'contact_point' THEN c.pk ELSE c.aid END AS k2,
+			c.rid, c.ts, (c.la // 86400000000)::INTEGER AS ld, c.cid, c.pk, c.party, c.channel
+		FROM aud_c c
+		WHERE {{counted_base}}
+	)
 ), l AS (
-	SELECT k1, k2, ld, lag(ld, $limit) OVER (PARTITION BY k1, k2 ORDER BY ld) AS pld FROM b
+	SELECT k, lag(k, $limit) OVER (ORDER BY k) AS pk
+	FROM (SELECT (hk << 32) | (ld::BIGINT + 2147483648)::UBIGINT AS k FROM b)
 ), o AS (
-	SELECT DISTINCT k1, k2, ld FROM l WHERE ld - pld < $window_days
+	SELECT DISTINCT k >> 32 AS hk, (k & 4294967295)::BIGINT - 2147483648 AS ld
+	FROM l WHERE pk >> 32 = k >> 32 AND (k & 4294967295)::BIGINT - (pk & 4294967295)::BIGINT < $window_days
 ), w AS MATERIALIZED (
-	SELECT o.k1, o.k2, o.ld AS wld, c.rid, c.ts, c.ld, c.cid, c.pk, c.party, c.channel
-	FROM b c JOIN o ON c.k1 = o.k1 AND c.k2 = o.k2 AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
+	SELECT c.k1, c.k2, o.ld AS wld, c.rid, c.ts, c.ld, c.cid, c.pk, c.party, c.channel
+	FROM b c JOIN o ON c.hk = o.hk AND c.ld BETWEEN o.ld - ($window_days - 1) AND o.ld
 )
 SELECT
 	arg_max(c.rid, c.ts) AS rid,
