@@ -1,17 +1,19 @@
 /**
- * Every finding under the filters, streamed: as CSV, read from DuckDB one result chunk (2,048
- * rows) at a time, each row a line DuckDB writes by the one CSV rule (src/lib/server/csv.ts,
- * sqlCsvCell: formula-like cells neutralised, quoted where they must be), never built as one string; and as Parquet, written by DuckDB's COPY into a
- * temporary folder (src/lib/server/tempfiles.ts), streamed and removed. The server's memory stays
- * flat whatever the number of findings: one chunk is held at a time, and the stream pulls the
- * next only when the client has taken the last (backpressure).
+ * Every finding under the filters, streamed: as CSV, each finding a line DuckDB writes by the one
+ * CSV rule (src/lib/server/csv.ts, sqlCsvCell: formula-like cells neutralised, quoted where they
+ * must be) into a temporary file with COPY (src/lib/server/tempfiles.ts), the file then sent in
+ * pieces, never built as one string; and as Parquet, written by DuckDB's COPY into a temporary
+ * folder, streamed and removed. The server's memory stays flat whatever the number of findings:
+ * one piece is held at a time, and the stream reads the next only when the client has taken the
+ * last (backpressure).
  *
  * Two layouts: 'list' is the findings list's export (/compliance/report.csv: the columns of
  * CSV_COLUMNS, oldest first); 'report' is the report's (numbered 1..N in the report's order,
  * grouped by account, the numbers the web report and the PDF show, with the column n first).
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { createReadStream, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Store } from '../../db/store.ts';
@@ -73,22 +75,58 @@ const COLUMN_SQL: Record<string, string> = {
  */
 export const sqlExportCell = (text: string) => `CASE WHEN regexp_matches(${text}, '[,"\\n\\r]|^[=+\\-@\\t]') THEN ${sqlCsvCell(text)} ELSE coalesce(${text}, '') END`;
 
+/** the columns whose text the CSV rule may change: every one not PLAIN, and the packs', rules' and kinds' names too (checked at import, tested anyway: the test costs little) */
+const TEXT_COLUMNS = CSV_COLUMNS.filter((c) => !PLAIN.has(c) || c === 'pack' || c === 'rule' || c === 'kind');
+const columnSql = (c: string) => COLUMN_SQL[c] ?? `f.${c}`;
+
 /**
- * Each finding as one CSV line, written by DuckDB (one text value per row for the server to pass
- * on: converting every cell of every row into JavaScript values costs 8 times more), without the
- * number n (the stream adds it): ISO dates (UTC moments), interaction ids space-separated; the
- * cells by the one CSV rule (sqlCsvCell, the same as csvCell: formula-like text neutralised,
- * quoted when it must be). report_lines.sql in a layout's order.
+ * A cell that the CSV rule leaves as it is, tested cheaply (NULL is such a cell: it is written
+ * empty): no comma, and a first byte that cannot start a formula. The first byte by comparing the
+ * text with '0', '=' and 'A' (bytewise, no function call): anything from '0' to '<' (digits) or
+ * from 'A' on (letters, and every non-ASCII character) passes; everything else, the six formula
+ * starts among them (= + - @ tab CR) and the empty text, goes the exact way.
+ */
+const sqlPlainCell = (x: string) => `(${x} IS NULL OR (${x} >= '0' AND (${x} < '=' OR ${x} >= 'A') AND NOT contains(${x}, ',')))`;
+
+/**
+ * Each finding as one CSV line, written by DuckDB, without the number n: ISO dates (UTC
+ * moments), interaction ids space-separated; the cells by the one CSV rule (sqlCsvCell, the same
+ * as csvCell: formula-like text neutralised, quoted when it must be).
+ *
+ * Two ways, so that the rule costs little on the rows it leaves as they are (about 99% of them):
+ * - `plain`: the cells joined by commas as they are (concat, which writes NULL as nothing);
+ * - `plain_ok`: whether that is the rule's line: no quote, CR or LF anywhere in it (a search for
+ *   one byte each, the fastest test DuckDB has), and each text cell a plain one (sqlPlainCell);
+ * - `exact`: every other row, each text cell through the rule (sqlExportCell, then sqlCsvCell).
+ * No regular expression runs on a row that passes: they cost about as much as building the line.
+ */
+export function csvLineParts(): { plain: string; plain_ok: string; exact: string } {
+	const plain = `concat(${CSV_COLUMNS.map(columnSql).join(", ',', ")})`;
+	const plainOk = [`NOT contains(plain, '"')`, `NOT contains(plain, chr(10))`, `NOT contains(plain, chr(13))`, ...TEXT_COLUMNS.map((c) => sqlPlainCell(columnSql(c)))].join(' AND ');
+	const exact = `concat_ws(',', ${CSV_COLUMNS.map((c) => (PLAIN.has(c) ? `coalesce(${columnSql(c)}, '')` : sqlExportCell(columnSql(c)))).join(', ')})`;
+	return { plain, plain_ok: plainOk, exact };
+}
+
+/**
+ * report_lines.sql in a layout's order: every finding as its CSV line (csvLineParts); the
+ * report's layout with its number n first (1..N in the report's order, by a window over the same
+ * order).
  */
 export function csvLinesSql(layout: ExportLayout): string {
-	const cells = CSV_COLUMNS.map((c) => {
-		const text = COLUMN_SQL[c] ?? `f.${c}`;
-		return PLAIN.has(c) ? `coalesce(${text}, '')` : sqlExportCell(text);
-	});
-	const line = `concat_ws(',', ${cells.join(', ')})`;
+	const order = layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL;
+	const parts: Record<string, string> = { ...csvLineParts(), number: layout === 'report' ? `CAST(row_number() OVER (ORDER BY ${order}) AS VARCHAR) || ',' || ` : '', order_by: order };
 	// by a function: the cells' SQL holds "$'", which a replacement string would read as a pattern
-	return scoped('report_lines', { order_by: layout === 'report' ? REPORT_ORDER_SQL : LIST_ORDER_SQL }).replaceAll('{{line}}', () => line);
+	return Object.entries(parts).reduce((sql, [k, v]) => sql.replaceAll(`{{${k}}}`, () => v), scoped('report_lines'));
 }
+
+/**
+ * COPY's options that write each row's one text value as it is (it is a CSV line already: no
+ * quoting, no escaping), each followed by CRLF
+ */
+const LINES_COPY_OPTIONS = `FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\\r\\n'`;
+
+/** the size of each piece of the file the stream sends (and so of the memory it holds) */
+export const CSV_PIECE_BYTES = 512 * 1024;
 
 const encoder = new TextEncoder();
 
@@ -102,64 +140,80 @@ const encoder = new TextEncoder();
 export const scopeCsvLine = (line: string) => `# Curewise compliance audit report · ${line.replace(/[\r\n]+/g, ' ').replace(/,/g, ';').replace(/"/g, "'")}\r\n`;
 
 /**
- * Every finding under the filters as a stream of CSV bytes (the header, then one chunk of rows at
- * a time, CRLF line ends); with scopeLine, the report's scope as a first line (scopeCsvLine). The query runs on a connection of its own, closed when the stream ends
- * or is cancelled; the first chunk is read before this returns, so a failing query is an error
- * here rather than a cut file.
+ * Every finding under the filters as a stream of CSV bytes: the header (with scopeLine, the
+ * report's scope as a first line, scopeCsvLine) as a piece of its own, then the lines (CRLF line
+ * ends) in pieces of CSV_PIECE_BYTES.
+ *
+ * DuckDB writes the lines (csvLinesSql) into a temporary file with COPY, in parallel and in C++,
+ * on a connection of its own, before this returns: a failing query (or one past the request's
+ * time limit) is an error here, never a cut file. The file is opened and at once removed from
+ * its folder (src/lib/server/tempfiles.ts), so that nothing is left on disk whatever becomes of
+ * the stream; its space is freed when the stream closes it: at the end, on an error, or when the
+ * client cancels. The stream reads the next piece only when the client has taken the last
+ * (backpressure): the server holds one piece at a time whatever the number of findings.
  */
 export async function findingsCsvStream(store: Store, auditId: number, f: FindingsFilter, layout: ExportLayout = 'list', onEnd?: (rows: number) => void, scopeLine?: string): Promise<ReadableStream<Uint8Array>> {
-	const sql = csvLinesSql(layout);
-	const conn = await store.connect();
-	let closed = false;
-	const close = () => {
-		if (closed) return;
-		closed = true;
-		try {
-			conn.closeSync();
-		} catch {
-			/* closed already */
-		}
-	};
-	let rows = 0;
-	let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+	const sql = csvLinesSql(layout).replace(/;\s*$/, '');
+	const head = encoder.encode((scopeLine ? scopeCsvLine(scopeLine) : '') + exportColumns(layout).map((c) => csvCell(c)).join(',') + '\r\n');
+	const dir = makeTempDir('export');
+	const path = join(dir, 'findings.csv');
+	let rows: number;
+	let file: FileHandle;
 	try {
-		result = await conn.stream(sql, exportArgs(sql, auditId, f));
+		const conn = await store.connect();
+		try {
+			const reader = await conn.runAndReadAll(`COPY (${sql}) TO '${path.replace(/'/g, "''")}' (${LINES_COPY_OPTIONS})`, exportArgs(sql, auditId, f));
+			rows = Number(reader.getRows()[0]?.[0] ?? 0);
+		} finally {
+			conn.closeSync();
+		}
+		file = await open(path, 'r');
 	} catch (e) {
-		close();
+		removeTempDir(dir);
 		throw e;
 	}
+	// removed now (the open file stays readable); where a system refuses that, when the stream closes
+	let removed = false;
+	try {
+		removeTempDir(dir);
+		removed = true;
+	} catch {
+		/* removed at the end */
+	}
+	let closed = false;
+	const close = async () => {
+		if (closed) return;
+		closed = true;
+		await file.close().catch(() => {});
+		if (!removed) removeTempDir(dir);
+	};
 	let headerSent = false;
 	return new ReadableStream<Uint8Array>(
 		{
 			async pull(controller) {
 				try {
-					// the header first, on its own: the client has it before any row is read
+					// the header first, on its own
 					if (!headerSent) {
 						headerSent = true;
-						const head = exportColumns(layout).map((c) => csvCell(c)).join(',') + '\r\n';
-						controller.enqueue(encoder.encode((scopeLine ? scopeCsvLine(scopeLine) : '') + head));
+						controller.enqueue(head);
 						return;
 					}
-					const chunk = await result.fetchChunk();
-					if (!chunk || chunk.rowCount === 0) {
-						close();
+					const piece = Buffer.allocUnsafe(CSV_PIECE_BYTES);
+					const { bytesRead } = await file.read(piece, 0, CSV_PIECE_BYTES, null);
+					if (bytesRead === 0) {
+						await close();
 						onEnd?.(rows);
 						controller.close();
 						return;
 					}
-					const v = chunk.getColumnVector(0);
-					const lines = new Array<string>(chunk.rowCount);
-					if (layout === 'report') for (let i = 0; i < chunk.rowCount; i++) lines[i] = `${rows + i + 1},${v.getItem(i) as string}`;
-					else for (let i = 0; i < chunk.rowCount; i++) lines[i] = v.getItem(i) as string;
-					rows += chunk.rowCount;
-					controller.enqueue(encoder.encode(lines.join('\r\n') + '\r\n'));
+					controller.enqueue(bytesRead < CSV_PIECE_BYTES ? piece.subarray(0, bytesRead) : piece);
 				} catch (e) {
-					close();
+					await close();
 					controller.error(e);
 				}
 			},
-			cancel() {
-				close();
+			async cancel() {
+				await close();
 			}
 		},
 		{ highWaterMark: 1 }
