@@ -4,7 +4,8 @@
  * exit status is 0; --json carries DuckDB's own numbers and the engine's; `copy` into a PGlite
  * folder leaves every row there; the settings that name no PostgreSQL, or a bad one, get a
  * message naming the setting (never the password) and exit 2 (or 1 when the server cannot be
- * reached).
+ * reached). After the KPIs, compare prints each started experiment's per-arm statistics, equal on
+ * both engines, and the primary metric's effect on each.
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -19,9 +20,16 @@ import { chdbInstalled } from '../../src/lib/server/engines/chdb-load.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { kpiSummary } from '../../src/lib/server/kpi/values.ts';
 import { differences } from '../../src/cli/commands/engine.ts';
+import { loadExperiments } from '../../src/lib/server/experiments/registry.ts';
 import { tempStore, type TempStore } from '../support/store.ts';
 
 const BIN = resolve('bin/curewise.js');
+/** the experiments of the experiments folder that have started in the demo, with their arms */
+const RUNNING = Object.fromEntries(
+	loadExperiments()
+		.experiments.filter((x) => x.status !== 'draft')
+		.map((x) => [x.id, x.arms.map((a) => a.id)])
+);
 const PASSWORD = 's3cr3t-Pw-19';
 
 let t: TempStore;
@@ -80,6 +88,16 @@ describe('curewise engine compare', () => {
 		for (const table of TABLE_NAMES) expect(r.stderr).toContain(`  ${table}: ${counts[table]!.toLocaleString('en-US')} rows (`);
 		expect(r.stderr).toMatch(/^KPIs on DuckDB in \d+\.\d s$/m);
 		expect(r.stderr).toMatch(/^KPIs on PGlite in memory in \d+\.\d s$/m);
+		// then the experiments that have started: each arm's statistics equal, the primary effect on both
+		expect(r.stderr).toMatch(/^ {2}the latest audit's presumed violations: [\d,]+ rows \(/m);
+		expect(r.stdout).toContain(`\nExperiments as of ${asOf}: the per-arm statistics`);
+		expect(r.stdout).toMatch(/^experiment +arm +equal +assigned +with episode +cells +time cells$/m);
+		for (const [id, arms] of Object.entries(RUNNING)) {
+			for (const arm of arms) expect(r.stdout, `${id} ${arm}`).toMatch(new RegExp(`^${id} +${arm} +yes +[\\d,]+ +[\\d,]+ +\\d+ +\\d+$`, 'm'));
+			expect(r.stdout).toMatch(new RegExp(`^${id}, \\w+ against control, cure_rate_30d \\(the analysis is equal\\):\\n {2}DuckDB {6}difference [-+]\\d\\.\\d{4} \\[.+\\], always-valid p .+\\n {2}PostgreSQL {2}difference`, 'm'));
+			expect(r.stderr).toMatch(new RegExp(`^experiment ${id}: statistics on DuckDB in \\d+\\.\\d s, on PGlite in memory in \\d+\\.\\d s$`, 'm'));
+		}
+		expect(r.stdout).toContain(`the statistics and the analysis of all ${Object.keys(RUNNING).length} experiments are equal`);
 	}, 300_000);
 
 	test.skipIf(!chdbInstalled())('with --engine-url chdb:memory (embedded ClickHouse): every KPI equal, the column named ClickHouse, exit 0', () => {
@@ -88,6 +106,7 @@ describe('curewise engine compare', () => {
 		expect(r.stdout).toMatch(/^KPI +DuckDB +ClickHouse +equal$/m);
 		expect(r.stdout).toContain(`all ${KPIS.length} KPIs are equal`);
 		expect(r.stdout.split('\n').filter((l) => / {2}yes$/.test(l))).toHaveLength(KPIS.length);
+		expect(r.stdout).toContain(`the statistics and the analysis of all ${Object.keys(RUNNING).length} experiments are equal`);
 	}, 300_000);
 
 	test('--json, --period and --engine-url: the numbers are DuckDB\'s own, the copy holds every row', async () => {
@@ -104,6 +123,19 @@ describe('curewise engine compare', () => {
 		// DuckDB's column is the app's own raw-table path for that quarter (the Overview's summary tables give the same to 1e-12)
 		const expected = await withStore((s) => kpiSummary(s, { ...q, as_of: asOf }, { source: 'raw' }));
 		for (const k of out.kpis) expect(k.duckdb, k.name).toEqual(JSON.parse(JSON.stringify(expected.kpis[k.name])));
+		// the experiments: every arm's statistics and the analysis equal; the arms' accounts are the store's assignments
+		expect(out.copy.presumed_violations).toMatchObject({ table: 'presumed_violation_findings' });
+		expect(out.experiments.map((x: { experiment: string }) => x.experiment).sort()).toEqual(Object.keys(RUNNING).sort());
+		for (const x of out.experiments) {
+			expect(x, x.experiment).toMatchObject({ stats_equal: true, analysis_equal: true, equal: true, differences: [] });
+			const assigned = await withStore((s) =>
+				s.rows<{ variant: string; n: number }>(`SELECT variant, count(*)::INTEGER AS n FROM experiment_assignments WHERE experiment_id = $e AND assigned_at < $d::DATE + 1 GROUP BY variant ORDER BY variant`, { e: x.experiment, d: asOf })
+			);
+			expect(x.arms.map((a: { arm: string; assigned: number }) => [a.arm, a.assigned]).sort()).toEqual(assigned.map((a) => [a.variant, a.n]));
+			expect(x.arms.every((a: { equal: boolean; cells: number; time_cells: number }) => a.equal && a.cells > 0 && a.time_cells > 0)).toBe(true);
+			expect(x.primary[0].engine).toEqual(x.primary[0].duckdb);
+			expect(x.primary[0].duckdb.difference).not.toBeNull();
+		}
 		// not equal by being empty: most KPIs have a value in a quarter of a 1,000-account demo
 		expect(out.kpis.filter((k: { engine: { value: number | null } }) => k.engine.value !== null).length).toBeGreaterThan(KPIS.length / 2);
 	}, 300_000);

@@ -3,7 +3,8 @@
  * `copy` copies the store's analytic tables into the engine (PostgreSQL or ClickHouse) the settings name
  * (CUREWISE_ENGINE, CUREWISE_ENGINE_URL; --engine-url overrides them); `compare` copies them,
  * computes every KPI of the catalogue for a period on DuckDB (the app's raw-table path) and on
- * that engine (engines/kpi-raw.ts), and prints both side by side with the time each took.
+ * that engine (engines/kpi-raw.ts), and prints both side by side with the time each took; then
+ * the same for the experiments' per-arm statistics and their analysis (engines/experiments-compare.ts).
  */
 import { z } from 'zod';
 import { KPIS } from '../../lib/metrics/catalogue.ts';
@@ -12,7 +13,9 @@ import { parseConfig } from '../../lib/server/config.ts';
 import type { Store } from '../../lib/server/db/store.ts';
 import { openEngine, type Engine } from '../../lib/server/engines/index.ts';
 import { engineRawCounts } from '../../lib/server/engines/kpi-raw.ts';
-import { copyAnalyticTables, type CopiedTable } from '../../lib/server/engines/load.ts';
+import { copyAnalyticTables, copyPresumedViolations, type CopiedTable } from '../../lib/server/engines/load.ts';
+import { compareExperiment, type ExperimentComparison } from '../../lib/server/engines/experiments-compare.ts';
+import { loadExperiments } from '../../lib/server/experiments/registry.ts';
 import { redactedUrl } from '../../lib/server/engines/postgres.ts';
 import { TABLE_NAMES } from '../../lib/contract.ts';
 import { dataAsOf } from '../../lib/server/kpi/as-of.ts';
@@ -37,10 +40,15 @@ npm run install:chdb). --engine-url URL names one for this command only (chdb: m
            data's as-of date, as curewise kpis), or --period PRESET, one of
            ${PRESETS.map((p) => p.id).join(', ')};
            judged at --as-of (default: the data's as-of date).
-  copy     only copies the tables (for a server or pglite:FOLDER, to query them there)
+           Then each experiment of the experiments folder that has started (running, stopped
+           or concluded): its per-arm statistics (the cells of arm, segment, vulnerable and
+           entry week, and the days of its times to event) computed on both at --as-of, whether
+           every one is equal, and the primary metric's effect the analysis makes of each.
+  copy     only copies the tables, and the presumed violations of the latest compliance audit
+           that the experiments read (for a server or pglite:FOLDER, to query them there)
 A line of progress is printed at least every 5 seconds (on standard error).
-Exit status: 0 done and every KPI equal, 1 a KPI differs or the engine failed (the message
-says why), 2 wrong usage or settings.`;
+Exit status: 0 done and every KPI and experiment statistic equal, 1 one differs or the engine
+failed (the message says why), 2 wrong usage or settings.`;
 
 const SUBCOMMANDS = ['compare', 'copy'] as const;
 /** the engine's column in the table */
@@ -121,6 +129,41 @@ function shown(format: string, v: number | null): string {
 	return String(+v.toFixed(4));
 }
 
+const fixed = (v: number | null, digits = 4) => (v === null ? 'none' : (v >= 0 ? '+' : '') + v.toFixed(digits));
+const pText = (v: number | null) => (v === null ? 'none' : v < 0.0001 ? v.toExponential(2) : v.toFixed(4));
+
+/** the experiments' section of compare's text: per arm, equal or not; the primary metric's effect on each engine */
+function experimentsText(experiments: ExperimentComparison[], asOf: string, engine: Engine): string {
+	const word = ENGINE_WORDS[engine.name] ?? engine.name;
+	let out = `\nExperiments as of ${asOf}: the per-arm statistics (cells of arm × segment × vulnerable × entry week, and the days of the times to event) on DuckDB (the store) against ${engine.where}\n\n`;
+	if (!experiments.length) return out + 'no experiment has started (none running, stopped or concluded in the experiments folder)\n';
+	const table = [
+		['experiment', 'arm', 'equal', 'assigned', 'with episode', 'cells', 'time cells'],
+		...experiments.flatMap((x) => x.arms.map((a) => [x.experiment, a.arm, a.equal ? 'yes' : 'no', int(a.assigned), int(a.with_episode), int(a.cells), int(a.time_cells)]))
+	];
+	const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+	for (const r of table) out += r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd() + '\n';
+	out += '\n';
+	for (const x of experiments)
+		for (const p of x.primary) {
+			const eff = (v: PrimaryEffectValue) => `difference ${fixed(v.difference)} [${fixed(v.lower)}, ${fixed(v.upper)}], ${x.mode === 'sequential' ? 'always-valid p' : 'p'} ${pText(v.p_value)}`;
+			const w = Math.max('DuckDB'.length, word.length);
+			out += `${x.experiment}, ${p.arm} against control, ${p.metric} (the analysis ${x.analysis_equal ? 'is equal' : 'differs'}):\n`;
+			out += `  ${'DuckDB'.padEnd(w)}  ${eff(p.duckdb)}\n  ${word.padEnd(w)}  ${eff(p.engine)}\n`;
+		}
+	const d = experiments.reduce((s, x) => s + x.duckdb_ms, 0);
+	const e = experiments.reduce((s, x) => s + x.engine_ms, 0);
+	out += `\ntime: DuckDB ${secs(d)}, ${engine.where} ${secs(e)}\n`;
+	const differ = experiments.filter((x) => !x.equal);
+	if (!differ.length) out += `the statistics and the analysis of all ${experiments.length} experiments are equal\n`;
+	else {
+		out += `${differ.length} of ${experiments.length} experiments differ:\n`;
+		for (const x of differ) out += `  ${x.experiment}: ${x.differences.join('; ')}\n`;
+	}
+	return out;
+}
+type PrimaryEffectValue = ExperimentComparison['primary'][number]['duckdb'];
+
 export async function run(argv: string[], io: Io = localIo): Promise<number> {
 	const [sub, ...rest] = argv;
 	if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(' or ')}\n\n${usage}`);
@@ -190,14 +233,21 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 					copied.push(c!);
 					say(`  ${table}: ${int(c!.rows)} rows (${secs(c!.ms)})`);
 				}
+				// the experiments' presumed violations are findings of the compliance audit, which runs in DuckDB
+				beat.step('copying the presumed violations');
+				const violations = await copyPresumedViolations(store, engine);
+				say(`  the latest audit's presumed violations: ${int(violations.rows)} rows (${secs(violations.ms)})`);
 				const copyMs = Date.now() - t0;
 				say(`copied ${int(copied.reduce((s, c) => s + c.rows, 0))} rows in ${secs(copyMs)}`);
-				const copy = { tables: copied, ms: copyMs };
+				const copy = { tables: copied, presumed_violations: violations, ms: copyMs };
 
 				if (sub === 'copy' || !params || !range) {
 					beat.step(null);
 					if (values.json) io.out(JSON.stringify({ engine: { name: engine.name, where: engine.where }, copy }, null, 2) + '\n');
-					else io.out(`copied the store's analytic tables into ${engine.where}: ${copied.map((c) => `${c.table} ${int(c.rows)}`).join(', ')} rows (${secs(copyMs)})\n`);
+					else {
+						io.out(`copied the store's analytic tables into ${engine.where}: ${copied.map((c) => `${c.table} ${int(c.rows)}`).join(', ')} rows (${secs(copyMs)})\n`);
+						io.out(`and the latest compliance audit's presumed violations (${int(violations.rows)} rows) as ${violations.table}, which the experiments' statistics read\n`);
+					}
 					return 0;
 				}
 
@@ -219,7 +269,20 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 					const diff = differences(a, b);
 					return { def: k, duckdb: a, engine: b, differences: diff, equal: diff.length === 0 };
 				});
-				const equal = rows.every((r) => r.equal);
+				const kpisEqual = rows.every((r) => r.equal);
+
+				// the experiments that have started: their per-arm statistics on both
+				const started = loadExperiments().experiments.filter((x) => x.status !== 'draft');
+				const experiments: ExperimentComparison[] = [];
+				for (const x of started) {
+					beat.step(`comparing the statistics of experiment ${x.id}`);
+					const c = await compareExperiment(store, engine, x, range.as_of);
+					experiments.push(c);
+					say(`experiment ${x.id}: statistics on DuckDB in ${secs(c.duckdb_ms)}, on ${engine.where} in ${secs(c.engine_ms)}`);
+				}
+				beat.step(null);
+				const experimentsEqual = experiments.every((x) => x.equal);
+				const equal = kpisEqual && experimentsEqual;
 				if (values.json) {
 					io.out(
 						JSON.stringify(
@@ -230,7 +293,8 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 								duckdb_ms: duckMs,
 								engine_ms: engineMs,
 								equal,
-								kpis: rows.map((r) => ({ name: r.def.name, label: r.def.label, duckdb: r.duckdb, engine: r.engine, equal: r.equal, differences: r.differences }))
+								kpis: rows.map((r) => ({ name: r.def.name, label: r.def.label, duckdb: r.duckdb, engine: r.engine, equal: r.equal, differences: r.differences })),
+								experiments
 							},
 							null,
 							2
@@ -249,6 +313,7 @@ export async function run(argv: string[], io: Io = localIo): Promise<number> {
 					io.out(`${differ.length} of ${rows.length} KPIs differ:\n`);
 					for (const r of differ) io.out(`  ${r.def.name}: ${r.differences.map((d) => `${d.field} ${String(d.duckdb)} on DuckDB, ${String(d.engine)} on the engine`).join('; ')}\n`);
 				}
+				io.out(experimentsText(experiments, range.as_of, engine));
 				return equal ? 0 : 1;
 			} finally {
 				await engine.close();
