@@ -22,7 +22,7 @@ import { latestAudit, type AuditRun } from '../../src/lib/server/compliance/audi
 import { findingsFilterSchema, type FindingsFilter } from '../../src/lib/server/compliance/findings/filters.ts';
 import { longDate, reportData } from '../../src/lib/server/compliance/report/data.ts';
 import { reportPdfDownload } from '../../src/lib/server/compliance/report/download.ts';
-import { sqlExportCell } from '../../src/lib/server/compliance/report/export.ts';
+import { CSV_PIECE_BYTES, sqlExportCell } from '../../src/lib/server/compliance/report/export.ts';
 import { dataAsOf } from '../../src/lib/server/kpi/as-of.ts';
 import { runDemo } from '../../src/lib/server/demo/index.ts';
 import type { Store } from '../../src/lib/server/db/store.ts';
@@ -136,18 +136,22 @@ describe('the findings CSV', () => {
 		expect(fast.map((r) => r.cell)).toEqual(values.map((v) => csvCell(v)));
 	});
 
-	it('is sent one DuckDB chunk at a time: the header, then a piece per 2,048 findings, every finding once', async () => {
+	it('is sent as the header, then pieces of at most CSV_PIECE_BYTES, every finding once', async () => {
 		const res = await csvRoute(event('/compliance/report.csv?numbered=1'));
 		const reader = res.body!.getReader();
 		const pieces: string[] = [];
+		const sizes: number[] = [];
+		const decoder = new TextDecoder();
 		for (;;) {
 			const { done, value } = await reader.read();
 			if (done) break;
-			pieces.push(new TextDecoder().decode(value));
+			pieces.push(decoder.decode(value, { stream: true }));
+			sizes.push(value.length);
 		}
-		expect(pieces.length).toBe(1 + Math.ceil(total / 2048));
-		// each piece ends a line: no finding is cut between two pieces
-		for (const p of pieces) expect(p.endsWith('\r\n')).toBe(true);
+		const body = sizes.slice(1).reduce((n, s) => n + s, 0);
+		expect(pieces.length).toBe(1 + Math.ceil(body / CSV_PIECE_BYTES));
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(CSV_PIECE_BYTES);
+		expect(pieces[0]!.endsWith('\r\n')).toBe(true);
 		const text = pieces.join('');
 		const table = parseCsv(text.slice(text.indexOf('\r\n') + 2)).filter((r) => r.some((c) => c !== ''));
 		expect(table.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
