@@ -5,7 +5,8 @@
 -- grouping of that audit is not counted (yet), or the audit's findings are gone (the audit keeps
 -- those of its last few runs): ranked.ts then groups the findings.
 -- Filled in by src/lib/server/compliance/findings/ranked.ts from a fixed list (never from the
--- URL): ORDER, the order of the groups (each ending in the key, so it is total).
+-- URL): POS, the column with each group's place in the order asked for, that way
+-- (pos_findings_desc, pos_severity_asc, …): the page is the groups whose place is in its range.
 -- Parameters: $audit_id, $grouping, $limit, $offset.
 WITH s AS (
 	SELECT * FROM compliance_ranked_scope
@@ -13,9 +14,7 @@ WITH s AS (
 ),
 page AS (
 	SELECT * FROM compliance_ranked_groups
-	WHERE audit_id = $audit_id AND grouping = $grouping
-	ORDER BY {{order}}
-	LIMIT $limit OFFSET $offset
+	WHERE audit_id = $audit_id AND grouping = $grouping AND {{pos}} > $offset AND {{pos}} <= $offset + $limit
 )
 SELECT s.scope_findings, s.unranked, strftime(s.scope_first, '%Y-%m-%d') AS scope_first, strftime(s.scope_last, '%Y-%m-%d') AS scope_last,
 	p.key, p.findings, p.violation, p.presumed_violation, p.risk_flag, p.accounts, p.customers, s.groups AS total,
@@ -23,4 +22,4 @@ SELECT s.scope_findings, s.unranked, strftime(s.scope_first, '%Y-%m-%d') AS scop
 	p.top_account, p.top_customer, p.top_findings, strftime(p.top_date, '%Y-%m-%d') AS top_date, p.weeks
 FROM s
 LEFT JOIN page p ON true
-ORDER BY {{order}};
+ORDER BY p.{{pos}};

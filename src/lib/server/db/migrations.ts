@@ -585,8 +585,8 @@ ALTER TABLE interactions ADD COLUMN purpose VARCHAR;
 -- The ranked views without a filter (src/lib/server/compliance/findings/ranked.ts,
 -- docs/compliance-ranked.md), counted once per audit after it is done: every group of every
 -- grouping (account, customer, agent, template, number, rule) with what a ranked row shows,
--- so that a page is an ORDER BY … LIMIT over these rows instead of a grouping of the findings,
--- and the values the filters offer.
+-- with its place in each order, so that a page is a range of these rows instead of a grouping of
+-- the findings; and the values the filters offer.
 -- An audit's findings never change, so neither do these rows; they go with the audit's findings.
 CREATE TABLE compliance_ranked_groups (
 	audit_id INTEGER NOT NULL,
@@ -604,7 +604,26 @@ CREATE TABLE compliance_ranked_groups (
 	top_customer VARCHAR,
 	top_findings INTEGER,
 	top_date DATE,
-	weeks VARCHAR                     -- the findings per week, "YYYY-MM-DD=n" words (the Monday)
+	weeks VARCHAR,                    -- the findings per week, "YYYY-MM-DD=n" words (the Monday)
+	-- the group's place (1, 2, …) in each order the page offers, each way (ranked.ts's
+	-- rankedOrderSql: findings, severity, a kind, accounts, latest, name; desc and asc), so that a
+	-- page is the rows whose place is in its range
+	pos_findings_desc INTEGER NOT NULL,
+	pos_findings_asc INTEGER NOT NULL,
+	pos_severity_desc INTEGER NOT NULL,
+	pos_severity_asc INTEGER NOT NULL,
+	pos_violation_desc INTEGER NOT NULL,
+	pos_violation_asc INTEGER NOT NULL,
+	pos_presumed_violation_desc INTEGER NOT NULL,
+	pos_presumed_violation_asc INTEGER NOT NULL,
+	pos_risk_flag_desc INTEGER NOT NULL,
+	pos_risk_flag_asc INTEGER NOT NULL,
+	pos_accounts_desc INTEGER NOT NULL,
+	pos_accounts_asc INTEGER NOT NULL,
+	pos_latest_desc INTEGER NOT NULL,
+	pos_latest_asc INTEGER NOT NULL,
+	pos_name_desc INTEGER NOT NULL,
+	pos_name_asc INTEGER NOT NULL
 );
 -- one row per audit and grouping, written with its groups (in one transaction): the findings in
 -- all, those without a value for the key, the first and last local dates, the number of groups

@@ -28,7 +28,7 @@ import {
 	type RankedView,
 	type SortDirection
 } from '../../../compliance/findings.ts';
-import { withoutQueryTimeLimit } from '../../db/query-limit.ts';
+import { QueryTimeoutError, withoutQueryTimeLimit } from '../../db/query-limit.ts';
 import { rows as dbRows, type Store } from '../../db/store.ts';
 import { querySql, queryStatements } from '../../paths.ts';
 import { FindingsError } from './audits.ts';
@@ -227,6 +227,15 @@ export type RankedSource = 'auto' | 'kept' | 'findings';
 export const rankedUnfiltered = (auditId: number, f: FindingsFilter) =>
 	Object.entries(scopeArgs(auditId, f)).every(([k, v]) => k === 'audit_id' || v === null);
 
+/** the counted rows could not be read (a store whose tables are not as this code counts them): 'auto' groups the findings, and says so once */
+let keptFailedSaid = false;
+function keptFailed(source: RankedSource, e: unknown): never[] {
+	if (source === 'kept' || e instanceof QueryTimeoutError) throw e;
+	if (!keptFailedSaid) console.error(`the counted ranked views could not be read; the findings are grouped instead: ${e instanceof Error ? e.message : e}`);
+	keptFailedSaid = true;
+	return [];
+}
+
 async function rankedSqlRows(store: Store, auditId: number, f: FindingsFilter, params: RankedParams, pageSize: number, source: RankedSource): Promise<RankedSqlRow[]> {
 	const order = rankedOrderSql(params.order, params.sort);
 	const page = { limit: pageSize, offset: (f.page - 1) * pageSize };
@@ -234,13 +243,34 @@ async function rankedSqlRows(store: Store, auditId: number, f: FindingsFilter, p
 		// counted right after the audit: a count under way in this process is waited for (it reads
 		// the findings once for every grouping, sooner done than a grouping of them beside it)
 		await rankedGroupsBuilding.get(buildKey(store, auditId))?.catch(() => {});
-		const rows = await store.rows<RankedSqlRow>(querySql('compliance/findings_ranked_kept').replaceAll('{{order}}', order), { audit_id: auditId, grouping: params.by, ...page });
+		const rows = await store
+			.rows<RankedSqlRow>(querySql('compliance/findings_ranked_kept').replaceAll('{{pos}}', positionColumn(params.order, params.sort)), { audit_id: auditId, grouping: params.by, ...page })
+			.catch((e) => keptFailed(source, e));
 		if (rows.length) return rows;
 		if (source === 'kept') throw new Error(`the ranked view by ${params.by} of audit ${auditId} is not counted`);
 	} else if (source === 'kept') throw new Error('a ranked view with a filter is not counted ahead');
 	const sql = scoped('findings_ranked', { key: KEY_SQL[params.by], order, rank_accounts: params.order === 'accounts' ? 'TRUE' : 'FALSE', count_customers: params.by === 'account' ? 'TRUE' : 'FALSE' });
 	return store.rows<RankedSqlRow>(sql, { ...scopeArgs(auditId, f), ...page });
 }
+
+/** the column of compliance_ranked_groups with a group's place in an order, one way (migration 21) */
+const positionColumn = (order: RankedOrder, sort: SortDirection) => {
+	if (!(order in ORDER_SQL)) throw new Error(`unknown order ${order}`);
+	return `pos_${order}_${sort === 'asc' ? 'asc' : 'desc'}`;
+};
+/**
+ * every group's place in every order, each way: the ORDER BY the findings are paged by
+ * (rankedOrderSql), with the key replaced by its place in key order (key_pos, the same order:
+ * the keys of a grouping are distinct), so that the sixteen sorts compare numbers, not text
+ */
+const POSITIONS_SQL = RANKED_ORDER_KEYS.flatMap((o) =>
+	(['desc', 'asc'] as const).map((d) =>
+		o === 'name'
+			? // key order itself (key_pos), or its reverse: no sort
+				`(${d === 'asc' ? 'key_pos' : 'count(*) OVER () + 1 - key_pos'})::INTEGER AS ${positionColumn(o, d)}`
+			: `row_number() OVER (ORDER BY ${rankedOrderSql(o, d).replace(/\bkey\b/g, 'key_pos')})::INTEGER AS ${positionColumn(o, d)}`
+	)
+).join(',\n\t');
 
 /** the key of each grouping over the temp table rk_f (findings_ranked_build_source.sql) */
 const BUILD_KEY: Record<RankedBy, string> = {
@@ -291,10 +321,14 @@ export function keepRankedGroups(store: Store, auditId: number): Promise<RankedB
 				steps.source = Math.round(performance.now() - t0);
 				for (const by of RANKED_BY_KEYS) {
 					const t = performance.now();
-					const fill = (name: string) => querySql('compliance/' + name).replaceAll('{{key}}', BUILD_KEY[by]).replaceAll('{{count_customers}}', by === 'account' ? 'TRUE' : 'FALSE');
-					await dbRows(conn, fill('findings_ranked_build'), { audit_id: auditId, grouping: by });
+					const fill = (sql: string) =>
+						sql
+							.replaceAll('{{key}}', BUILD_KEY[by])
+							.replaceAll('{{count_customers}}', by === 'account' ? 'TRUE' : 'FALSE')
+							.replaceAll('{{positions}}', POSITIONS_SQL);
+					for (const stmt of queryStatements('compliance/findings_ranked_build')) await dbRows(conn, fill(stmt), { audit_id: auditId, grouping: by });
 					steps[by] = Math.round(performance.now() - t);
-					await dbRows(conn, fill('findings_ranked_build_scope'), { audit_id: auditId, grouping: by, built_ms: steps[by] });
+					await dbRows(conn, fill(querySql('compliance/findings_ranked_build_scope')), { audit_id: auditId, grouping: by, built_ms: steps[by] });
 				}
 				const t = performance.now();
 				await dbRows(conn, querySql('compliance/findings_ranked_build_values'), { audit_id: auditId });
@@ -307,7 +341,7 @@ export function keepRankedGroups(store: Store, auditId: number): Promise<RankedB
 			steps.total = Math.round(performance.now() - t0);
 			return { built: true, steps };
 		} finally {
-			await conn.run('DROP TABLE IF EXISTS rk_f').catch(() => {});
+			await conn.run('DROP TABLE IF EXISTS rk_f; DROP TABLE IF EXISTS rk_g').catch(() => {});
 			conn.closeSync();
 		}
 	});
@@ -327,7 +361,9 @@ export function keepRankedGroups(store: Store, auditId: number): Promise<RankedB
  */
 export async function keptFilterValues(store: Store, auditId: number): Promise<{ field: string; value: string }[] | null> {
 	await rankedGroupsBuilding.get(buildKey(store, auditId))?.catch(() => {});
-	const rows = await store.rows<{ counted: number; field: string | null; value: string | null }>(querySql('compliance/findings_ranked_values'), { audit_id: auditId });
+	const rows = await store
+		.rows<{ counted: number; field: string | null; value: string | null }>(querySql('compliance/findings_ranked_values'), { audit_id: auditId })
+		.catch((e) => keptFailed('auto', e));
 	if (!Number(rows[0]?.counted ?? 0)) return null;
 	return rows.flatMap((r) => (r.field === null || r.value === null ? [] : [{ field: r.field, value: r.value }]));
 }
