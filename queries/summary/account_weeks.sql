@@ -28,89 +28,93 @@
 --   'tone') and its value, and number of outbound contacts with that value in the week: how many
 --   account-weeks had that many (the contact-load distribution per channel; the load KPI under a
 --   filter on the channel or the tone alone).
+-- How (docs/summaries.md, "The full rebuild"): the 29 million interactions of 1M accounts are read
+-- once, into cw_contacts, one row per outbound contact with its pressure and fatigue weight (one
+-- sort per account, summary/pressure); every table is then a grouping of that or of a table
+-- grouped before it (kpi_account_weeks and kpi_attribute_weeks of kpi_account_contacts,
+-- kpi_contact_days of the combo-days), by numbers only: the accounts' attributes and arms are
+-- grouped as one number g (cw_groups) and written beside the rows at the end.
 -- src/lib/server/kpi/summaries.ts rebuilds them after every import. No parameters.
--- a combo's number is a hash of its four values, so the 29 million interactions need no join to
--- find it; kpi_contact_combos says which values each number stands for (a collision of two
--- combos would make it fail: the hash is its primary key)
-CREATE OR REPLACE TEMP TABLE cw_contact_days AS
-SELECT ak, day, combo,
-	{{metrics:contact_counts}},
-	{{metrics:engagement_counts}},
-	{{metrics:pressure_columns}}
+
+-- the accounts' attributes and arms as one number g: the per-day and per-week tables group by it
+CREATE OR REPLACE TEMP TABLE cw_accounts AS
+SELECT account_id, ak, dense_rank() OVER (ORDER BY segment, product, region, vulnerable, arms)::INTEGER AS g
+FROM kpi_accounts;
+
+CREATE OR REPLACE TEMP TABLE cw_groups AS
+SELECT c.g, any_value(a.segment) AS segment, any_value(a.product) AS product, any_value(a.region) AS region,
+	any_value(a.vulnerable) AS vulnerable, any_value(a.arms) AS arms
+FROM cw_accounts c JOIN kpi_accounts a USING (ak)
+GROUP BY c.g;
+
+-- every outbound contact once, with its account's number and group, pressure and fatigue weight
+-- (a combo's number is a hash of its four values, so the interactions need no join to find it;
+-- kpi_contact_combos says which values each number stands for: a collision of two combos would
+-- make it fail, the hash is its primary key)
+CREATE OR REPLACE TEMP TABLE cw_contacts AS
+SELECT ak, g, day, combo, channel, outcome, pressure, fatigue
 FROM (
 	WITH pressure_source AS (
 		{{include:summary/outbound_contacts}}
 	)
 	{{include:summary/pressure}}
-)
-GROUP BY ALL;
-
--- the fatigue index's parts (summary/fatigue)
-CREATE OR REPLACE TEMP TABLE cw_fatigue AS
-WITH fatigue_source AS (
-	{{include:summary/outbound_contacts}}
-),
-{{include:summary/fatigue}};
+);
 
 CREATE OR REPLACE TABLE kpi_contact_combos (combo UBIGINT PRIMARY KEY, channel VARCHAR, tone VARCHAR, template_id VARCHAR, agent_id VARCHAR);
 INSERT INTO kpi_contact_combos
-SELECT DISTINCT hash(channel, tone, template_id, agent_id), channel, tone, template_id, agent_id FROM interactions WHERE direction = 'outbound';
+SELECT hash(channel, tone, template_id, agent_id), channel, tone, template_id, agent_id
+FROM interactions WHERE direction = 'outbound'
+GROUP BY ALL;
 
+-- per account, week and combo (grouped by numbers, the account's attributes joined after)
 CREATE OR REPLACE TABLE kpi_account_contacts AS
-SELECT c.*, coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+SELECT c.combo, c.week, c.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, c.days_mask, c.contacts, c.pressure_mask, c.fatigue_index
 FROM (
-	SELECT d.combo, date_trunc('week', d.day)::DATE AS week, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms,
-		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-		sum(d.outbound_contacts)::INTEGER AS contacts,
-		bit_or(d.pressure_mask) AS pressure_mask
-	FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
+	SELECT combo, week, ak, days_mask, outbound_contacts::INTEGER AS contacts, pressure_mask, coalesce(fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index
+	FROM (
+		SELECT combo, date_trunc('week', day)::DATE AS week, ak,
+			bit_or((1 << (isodow(day) - 1))::UTINYINT) AS days_mask,
+			{{metrics:count(outbound_contacts)}},
+			{{metrics:pressure_columns}},
+			sum(fatigue) AS fatigue_index
+		FROM cw_contacts
+		GROUP BY ALL
+	)
+) c JOIN kpi_accounts a USING (ak)
+ORDER BY c.combo, c.week;
+
+-- per day, group of accounts and combo: the contact counts of the catalogue (counts: BIGINT)
+CREATE OR REPLACE TEMP TABLE cw_combo_days AS
+SELECT * EXCLUDE (pressure_mask)
+FROM (
+	SELECT day, g, combo,
+		{{metrics:contact_counts}},
+		{{metrics:engagement_counts}},
+		{{metrics:pressure_columns}}
+	FROM cw_contacts
 	GROUP BY ALL
-) c LEFT JOIN cw_fatigue f USING (ak, week, combo)
-ORDER BY c.combo, c.week, c.ak;
+);
 
--- each combo's place in the masks of the days with a contact per channel and per tone
--- (channel_days, tone_days of kpi_account_weeks; src/lib/metrics/sql.ts DAY_MASK_ATTRIBUTES)
-CREATE OR REPLACE TEMP TABLE cw_combo_shifts AS
-SELECT combo, {{metrics:value_shift(channel, channel)}} AS channel_shift, {{metrics:value_shift(tone, tone)}} AS tone_shift
-FROM kpi_contact_combos;
+DROP TABLE cw_contacts;
 
-CREATE OR REPLACE TABLE kpi_account_weeks AS
-WITH w AS (
-	SELECT d.ak, date_trunc('week', d.day)::DATE AS week,
-		sum(d.outbound_contacts)::INTEGER AS contacts,
-		bit_or((1 << (isodow(d.day) - 1))::UTINYINT) AS days_mask,
-		max(d.day) AS last_day,
-		bit_or(d.pressure_mask) AS pressure_mask,
-		coalesce(bit_or((1 << (isodow(d.day) - 1))::UBIGINT << s.channel_shift), 0)::UBIGINT AS channel_days,
-		coalesce(bit_or((1 << (isodow(d.day) - 1))::UINTEGER << s.tone_shift), 0)::UINTEGER AS tone_days
-	FROM cw_contact_days d JOIN cw_combo_shifts s USING (combo)
-	GROUP BY ALL
-)
-SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
-	-- no previous week: a day long before any data (a NULL would cost a test on every read)
-	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day,
-	coalesce(f.fatigue_index, 0)::DECIMAL(9,2) AS fatigue_index,
-	w.pressure_mask, w.channel_days, w.tone_days
-FROM w JOIN kpi_accounts a USING (ak)
-LEFT JOIN (SELECT ak, week, sum(fatigue_index) AS fatigue_index FROM cw_fatigue GROUP BY ALL) f USING (ak, week)
-ORDER BY w.week, a.ak;
-
+-- (g stands for the attributes and arms one to one: its groups are theirs)
 CREATE OR REPLACE TABLE kpi_contact_combo_days AS
-SELECT d.day, a.segment, a.product, a.region, a.vulnerable, a.arms, d.combo,
-	sum(d.outbound_contacts)::BIGINT AS outbound_contacts, sum(d.outbound_calls)::BIGINT AS outbound_calls, sum(d.conversations)::BIGINT AS conversations,
-	{{metrics:engagement_sums}},
-	{{metrics:pressure_packed_sums}}
-FROM cw_contact_days d JOIN kpi_accounts a USING (ak)
-GROUP BY ALL
+SELECT d.day, g.segment, g.product, g.region, g.vulnerable, g.arms, d.combo, d.* EXCLUDE (day, g, combo)
+FROM cw_combo_days d JOIN cw_groups g USING (g)
 ORDER BY d.combo, d.day;
 
 CREATE OR REPLACE TABLE kpi_contact_days AS
-SELECT day, segment, product, region, vulnerable, arms,
-	sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
-	{{metrics:pressure_packed_sums}}
-FROM kpi_contact_combo_days
-GROUP BY ALL
-ORDER BY day;
+SELECT d.day, g.segment, g.product, g.region, g.vulnerable, g.arms, d.* EXCLUDE (day, g)
+FROM (
+	SELECT day, g,
+		sum(outbound_contacts)::BIGINT AS outbound_contacts, sum(outbound_calls)::BIGINT AS outbound_calls, sum(conversations)::BIGINT AS conversations,
+		{{metrics:pressure_packed_sums}}
+	FROM cw_combo_days
+	GROUP BY ALL
+) d JOIN cw_groups g USING (g)
+ORDER BY d.day;
+
+DROP TABLE cw_combo_days;
 
 -- the pressure chart's packed counts hold up to {{metrics:pressure_field_max}} messages per field: a
 -- day with more contacts for one combination of account attributes would overflow them
@@ -118,19 +122,62 @@ SELECT CASE WHEN max(outbound_contacts) > {{metrics:pressure_field_max}}
 	THEN error('a day holds more outbound contacts for one group of accounts than the pressure summary can count (src/lib/metrics/sql.ts, PRESSURE_FIELD_MAX)') END
 FROM kpi_contact_days;
 
+-- each combo's place in the masks of the days with a contact per channel and per tone
+-- (channel_days, tone_days of kpi_account_weeks; src/lib/metrics/sql.ts DAY_MASK_ATTRIBUTES)
+CREATE OR REPLACE TEMP TABLE cw_combo_shifts AS
+SELECT combo, {{metrics:value_shift(channel, channel)}} AS channel_shift, {{metrics:value_shift(tone, tone)}} AS tone_shift
+FROM kpi_contact_combos;
+
+-- per account and week, from its combos' rows: the days, contacts, pressure and fatigue add up;
+-- the last contact day is the week's highest day bit
+CREATE OR REPLACE TABLE kpi_account_weeks AS
+WITH w AS (
+	SELECT c.ak, c.week,
+		sum(c.contacts)::INTEGER AS contacts,
+		bit_or(c.days_mask) AS days_mask,
+		sum(c.fatigue_index) AS fatigue_index,
+		bit_or(c.pressure_mask) AS pressure_mask,
+		coalesce(bit_or(c.days_mask::UBIGINT << s.channel_shift), 0)::UBIGINT AS channel_days,
+		coalesce(bit_or(c.days_mask::UINTEGER << s.tone_shift), 0)::UINTEGER AS tone_days
+	FROM kpi_account_contacts c JOIN cw_combo_shifts s USING (combo)
+	GROUP BY ALL
+)
+SELECT w.week, a.account_id, a.ak, a.segment, a.product, a.region, a.vulnerable, a.arms, w.contacts, w.days_mask, w.last_day,
+	-- no previous week: a day long before any data (a NULL would cost a test on every read)
+	coalesce(lag(w.last_day) OVER (PARTITION BY w.ak ORDER BY w.week), DATE '1900-01-01') AS previous_last_day,
+	w.fatigue_index::DECIMAL(9,2) AS fatigue_index,
+	w.pressure_mask, w.channel_days, w.tone_days
+FROM (SELECT *, week + floor(log2(days_mask))::INTEGER AS last_day FROM w) w JOIN kpi_accounts a USING (ak)
+ORDER BY w.week;
+
+-- per week, group of accounts, attribute and value: the account-weeks with each number of
+-- contacts of that value (each combo stands for one channel and one tone: cw_combo_values)
+CREATE OR REPLACE TEMP TABLE cw_values AS
+SELECT row_number() OVER ()::INTEGER AS v, attribute, value
+FROM (SELECT 'channel' AS attribute, channel AS value FROM kpi_contact_combos UNION SELECT 'tone', tone FROM kpi_contact_combos);
+
+CREATE OR REPLACE TEMP TABLE cw_combo_values AS
+SELECT k.combo, v.v
+FROM kpi_contact_combos k JOIN cw_values v ON v.attribute = 'channel' AND v.value IS NOT DISTINCT FROM k.channel
+UNION ALL
+SELECT k.combo, v.v
+FROM kpi_contact_combos k JOIN cw_values v ON v.attribute = 'tone' AND v.value IS NOT DISTINCT FROM k.tone;
+
 DROP TABLE IF EXISTS kpi_channel_weeks;
 DROP TABLE IF EXISTS kpi_tone_weeks;
 CREATE OR REPLACE TABLE kpi_attribute_weeks AS
-SELECT week, segment, product, region, vulnerable, arms, attribute, value, contacts, {{metrics:count(account_weeks)}}
+SELECT x.week, g.segment, g.product, g.region, g.vulnerable, g.arms, v.attribute, v.value, x.contacts, x.account_weeks
 FROM (
-	SELECT c.week, c.ak, c.segment, c.product, c.region, c.vulnerable, c.arms, a.attribute, a.value, sum(c.contacts)::INTEGER AS contacts
-	FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
-		CROSS JOIN LATERAL (VALUES ('channel', k.channel), ('tone', k.tone)) a(attribute, value)
+	SELECT week, g, v, contacts, {{metrics:count(account_weeks)}}
+	FROM (
+		SELECT c.week, c.ak, k.v, sum(c.contacts)::INTEGER AS contacts
+		FROM kpi_account_contacts c JOIN cw_combo_values k USING (combo)
+		GROUP BY ALL
+	) JOIN cw_accounts USING (ak)
 	GROUP BY ALL
-)
-GROUP BY ALL
-ORDER BY attribute, week;
+) x JOIN cw_groups g USING (g) JOIN cw_values v USING (v)
+ORDER BY v.attribute, x.week;
 
-DROP TABLE cw_contact_days;
-DROP TABLE cw_fatigue;
 DROP TABLE cw_combo_shifts;
+DROP TABLE cw_values;
+DROP TABLE cw_combo_values;

@@ -125,7 +125,10 @@ async function runStep(conn: Conn, step: string, params: Record<string, unknown>
 	for (const stmt of queryStatements(step)) {
 		const code = stmt.replace(/--.*$/gm, '');
 		const args = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(code)));
+		const t = Date.now();
 		await conn.run(stmt, Object.keys(args).length ? (args as Record<string, DuckDBValue>) : undefined);
+		// CUREWISE_SUMMARY_LOG=1: each statement's time on stderr, to see where a step spends it
+		if (process.env.CUREWISE_SUMMARY_LOG) console.error(`summary ${step} ${Date.now() - t} ms: ${code.replace(/\s+/g, ' ').trim().slice(0, 90)}`);
 	}
 }
 
