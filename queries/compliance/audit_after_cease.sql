@@ -6,8 +6,8 @@
 -- may invoke specified remedies (cease_remedy_notice), or that it intends to invoke a specified
 -- remedy (cease_remedy_invoked).
 WITH s AS (
-	SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, epoch_us(p.effective_at) AS start_ts
-	FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+	SELECT p.event_id, p.cid, p.aid, p.account_id IS NULL AS every_debt, epoch_us(p.effective_at) AS start_ts
+	FROM aud_pref p
 	WHERE p.kind = 'cease_communication'
 )
 SELECT c.rid, false AS use_owner, NULL::DATE AS window_start, NULL::DATE AS window_end, c.la // 86400000000 AS ld, [c.rid] AS rids,

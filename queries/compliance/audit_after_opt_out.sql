@@ -12,12 +12,12 @@
 -- once to confirm the opt-out (interactions.purpose opt_out_confirmation, aud_purpose: the first such
 -- contact after the opt-out).
 WITH o AS (
-	SELECT event_id, customer_id, account_id, channel AS pch, epoch_us(effective_at) AS start_ts,
+	SELECT event_id, cid, aid, account_id, channel AS pch, epoch_us(effective_at) AS start_ts,
 		coalesce(epoch_us(until_at), 9223372036854775807) AS until_ts
-	FROM contact_preferences WHERE kind = 'opt_out'
+	FROM aud_pref WHERE kind = 'opt_out'
 ), w AS (
-	SELECT o.event_id, hash(o.customer_id) AS cid, pa.aid, o.account_id IS NULL AS every_debt, o.pch, o.start_ts, o.until_ts AS end_ts
-	FROM o LEFT JOIN aud_a pa ON pa.account_id = o.account_id
+	SELECT o.event_id, o.cid, o.aid, o.account_id IS NULL AS every_debt, o.pch, o.start_ts, o.until_ts AS end_ts
+	FROM o
 ), wc AS (
 	-- one row per channel the opt-out covers, as the code of the contacts' channel enum
 	-- ($channel_names: its values in the order of their codes), so that the join matches on it
@@ -31,8 +31,8 @@ WITH o AS (
 		WHEN i.pch = 'call' THEN [list_position($channel_names, 'call') - 1, list_position($channel_names, 'ringless_voicemail') - 1]
 		ELSE [list_position($channel_names, i.pch) - 1] END) AS ch
 	FROM (
-		SELECT hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, p.channel AS pch, epoch_us(p.effective_at) AS ts
-		FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+		SELECT p.cid, p.aid, p.account_id IS NULL AS every_debt, p.channel AS pch, epoch_us(p.effective_at) AS ts
+		FROM aud_pref p
 		WHERE p.kind = 'opt_in'
 	) i
 ), hits0 AS (

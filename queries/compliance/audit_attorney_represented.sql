@@ -7,9 +7,9 @@
 -- $reply_within_us of the person's own inbound contact (the latest earlier contact of the person on
 -- that channel is that inbound one) is allowed; their inbound contacts are never counted.
 WITH r AS (
-	SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt,
+	SELECT p.event_id, p.cid, p.aid, p.account_id IS NULL AS every_debt,
 		epoch_us(p.effective_at) AS start_ts, coalesce(epoch_us(p.until_at), 9223372036854775807) AS end_ts
-	FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+	FROM aud_pref p
 	WHERE p.kind = 'represented_by_attorney'
 ), hits AS (
 	SELECT c.rid, c.cid, c.channel, c.ts, c.la, r.event_id, r.start_ts

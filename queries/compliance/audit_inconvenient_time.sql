@@ -12,7 +12,7 @@
 -- that channel is that inbound one).
 WITH p AS (
 	SELECT * FROM (
-		SELECT p.event_id, hash(p.customer_id) AS cid, pa.aid, p.account_id IS NULL AS every_debt, p.channel AS pch,
+		SELECT p.event_id, p.cid, p.aid, p.account_id IS NULL AS every_debt, p.channel AS pch,
 			epoch_us(p.effective_at) AS start_ts,
 			least(coalesce(epoch_us(p.until_at), 9223372036854775807),
 				coalesce(min(CASE WHEN p.local_start = p.local_end THEN epoch_us(p.effective_at) END) OVER (
@@ -20,7 +20,7 @@ WITH p AS (
 					9223372036854775807)) AS end_ts,
 			epoch_us(DATE '1970-01-01' + p.local_start) AS s, epoch_us(DATE '1970-01-01' + p.local_end) AS e,
 			p.local_start, p.local_end
-		FROM contact_preferences p LEFT JOIN aud_a pa ON pa.account_id = p.account_id
+		FROM aud_pref p
 		WHERE p.kind = 'inconvenient_time' AND p.local_start IS NOT NULL AND p.local_end IS NOT NULL
 	) WHERE local_start <> local_end
 ), pc AS (

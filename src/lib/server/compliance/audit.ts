@@ -344,7 +344,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 			}
 			// the interactions that say what they were for (interactions.purpose: a few): the exceptions and the rules that read it
 			await timed('audit_purpose', () => run(conn, `CREATE OR REPLACE TEMP TABLE aud_purpose AS SELECT rowid AS rid, purpose FROM interactions WHERE purpose IS NOT NULL`, {}));
-			for (const file of ['audit_wrong_numbers', 'audit_consent']) {
+			for (const file of ['audit_preferences', 'audit_wrong_numbers', 'audit_consent']) {
 				for (const s of queryStatements('compliance/' + file)) await timed(file, () => run(conn, s, {}));
 			}
 			await conn.run('COMMIT');
@@ -424,7 +424,7 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 		const tf = Date.now();
 		await conn.run(`RESET disabled_optimizers`).catch(() => undefined);
 		await conn.run('DROP VIEW IF EXISTS aud_c').catch(() => undefined);
-		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_purpose', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+		for (const t of ['aud_c', 'aud_wrong', 'aud_consent_events', 'aud_consent_calls', 'aud_consent', 'aud_consented', 'aud_purpose', 'aud_pref', 'aud_f']) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 		await dropIndexTemps(conn);
 		await restoreMemory();
 		conn.closeSync();
