@@ -73,9 +73,10 @@ WHERE direction = 'outbound' AND occurred_at >= (SELECT min(day) FROM kr_days)::
 -- were (sign -1), then as they are (sign +1)
 CREATE OR REPLACE TEMP TABLE kr_attribute_rows AS
 {{include:summary/attribute_rows}}, -1 AS sign
-FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+-- (the rows filtered first: with the filter beside the joins DuckDB read seven times as much)
+FROM (SELECT * FROM kpi_account_contacts WHERE week IN (SELECT week FROM kr_weeks) AND ak IN (SELECT ak FROM kr_aks)) c
+	JOIN kpi_contact_combos k USING (combo)
 	CROSS JOIN LATERAL (VALUES ('channel', k.channel), ('tone', k.tone)) a(attribute, value)
-WHERE c.week IN (SELECT week FROM kr_weeks) AND c.ak IN (SELECT ak FROM kr_aks)
 GROUP BY ALL;
 
 -- per account, week and combo: the accounts touched, in the weeks touched
@@ -93,9 +94,10 @@ ORDER BY d.combo, week;
 
 INSERT INTO kr_attribute_rows
 {{include:summary/attribute_rows}}, 1 AS sign
-FROM kpi_account_contacts c JOIN kpi_contact_combos k USING (combo)
+-- (the rows filtered first: with the filter beside the joins DuckDB read seven times as much)
+FROM (SELECT * FROM kpi_account_contacts WHERE week IN (SELECT week FROM kr_weeks) AND ak IN (SELECT ak FROM kr_aks)) c
+	JOIN kpi_contact_combos k USING (combo)
 	CROSS JOIN LATERAL (VALUES ('channel', k.channel), ('tone', k.tone)) a(attribute, value)
-WHERE c.week IN (SELECT week FROM kr_weeks) AND c.ak IN (SELECT ak FROM kr_aks)
 GROUP BY ALL;
 
 -- per account and week: the accounts touched, from their first week touched on (a later week's
