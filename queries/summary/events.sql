@@ -11,10 +11,8 @@ SELECT 'complaint' AS kind, k.complaint_id AS event_id, k.received_at::DATE AS d
 	{{metrics:pressure_bucket(p.prior)}}::UTINYINT AS pressure
 FROM complaints k JOIN kpi_accounts a USING (account_id)
 JOIN (
-	SELECT k.complaint_id, count(i.account_id) AS prior
-	FROM complaints k LEFT JOIN interactions i ON i.account_id = k.account_id AND i.direction = 'outbound'
-		AND i.occurred_at >= k.received_at - INTERVAL 7 DAY AND i.occurred_at < k.received_at
-	GROUP BY 1
+	WITH pressure_complaints AS (SELECT * FROM complaints)
+	{{include:summary/complaint_pressure}}
 ) p USING (complaint_id)
 UNION ALL
 SELECT 'opt_out', cp.event_id, cp.effective_at::DATE, a.account_id, NULL, NULL, a.segment, a.product, a.region, a.vulnerable, a.ak, a.arms, NULL

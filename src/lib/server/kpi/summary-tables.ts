@@ -21,8 +21,9 @@ import { storeOverview } from '../data/overview.ts';
 const STEPS = ['summary/accounts', 'summary/episodes', 'summary/episode_contacts', 'summary/account_weeks', 'summary/contact_weeks', 'summary/events', 'summary/filter_values'] as const;
 /**
  * The incremental refresh after an import: what changed (temporary tables), then the accounts,
- * episodes and contacts it touched, the facts judged at the as-of date, the events and the
- * filter values (both cheap, rebuilt whole).
+ * episodes and contacts it touched, the facts judged at the as-of date, the events (rebuilt whole
+ * when complaints, preferences or accounts came; else only the pressure of the complaints that new
+ * contacts precede) and the filter values (cheap, rebuilt whole).
  */
 const REFRESH_STEPS = [
 	'summary/refresh_changes',
@@ -31,6 +32,7 @@ const REFRESH_STEPS = [
 	'summary/refresh_as_of',
 	'summary/refresh_episode_contacts',
 	'summary/refresh_contacts',
+	'summary/refresh_events',
 	'summary/events',
 	'summary/filter_values'
 ] as const;
@@ -190,7 +192,7 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 				let t = Date.now();
 				await runStep(conn, 'summary/refresh_changes', { since, as_of: asOf });
 				steps['summary/refresh_changes'] = Date.now() - t;
-				const c = await one<{ assignments: unknown; attributes: unknown; accounts: unknown; all_accounts: unknown; contact_days: unknown; account_rows: unknown; event_rows: unknown }>(
+				const c = await one<{ assignments: unknown; attributes: unknown; accounts: unknown; all_accounts: unknown; contact_days: unknown; account_rows: unknown; event_rows: unknown; pressure_rows: unknown }>(
 					conn,
 					querySql('summary/refresh_check'),
 					{ since }
@@ -210,6 +212,8 @@ export async function refreshSummaries(store: Store, opts: { full?: boolean } = 
 						// nothing for these steps to take in: no new or replaced account, complaint or preference
 						if (step === 'summary/refresh_accounts' && n(c.account_rows) === 0) continue;
 						if (step === 'summary/events' && n(c.event_rows) === 0) continue;
+						// the events rebuilt whole take the complaints' pressure in
+						if (step === 'summary/refresh_events' && (n(c.event_rows) > 0 || n(c.pressure_rows) === 0)) continue;
 						t = Date.now();
 						await runStep(conn, step, params);
 						steps[step] = Date.now() - t;
