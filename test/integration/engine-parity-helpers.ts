@@ -25,6 +25,7 @@ import { clearExperimentStatsCache, experimentStats } from '../../src/lib/server
 import type { ExperimentStats } from '../../src/lib/server/experiments/analysis/cells.ts';
 import { analysisFromStats, analyzeExperiment } from '../../src/lib/server/experiments/analysis/analyze.ts';
 import { engineExperimentStats, type EngineStatsOptions } from '../../src/lib/server/engines/experiments-sql.ts';
+import { ANALYSIS_ATOL } from '../../src/lib/server/engines/experiments-compare.ts';
 
 export type Filters = Omit<KpiParams, 'from' | 'to'>;
 
@@ -62,13 +63,16 @@ export const filters = (arm: { experiment: string; arm: string }): [string, Filt
 	['product + arm', { product: 'card', ...arm }]
 ];
 
-/** counts exactly; a fraction (a ratio, a sum of recovered shares) to 1e-12 relative */
-export function same(a: unknown, b: unknown, where: string) {
+/**
+ * counts exactly; a fraction (a ratio, a sum of recovered shares) to 1e-12 relative, or with
+ * `atol` to that much absolutely (the analysis: see experiments-compare.ts sameNumber)
+ */
+export function same(a: unknown, b: unknown, where: string, atol = 0) {
 	if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
-		expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(a), Math.abs(b)));
+		expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(Math.max(1e-12 * Math.max(Math.abs(a), Math.abs(b)), atol));
 	} else if (a && b && typeof a === 'object' && typeof b === 'object') {
 		expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());
-		for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where} ${k}`);
+		for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where} ${k}`, atol);
 	} else expect(a, where).toEqual(b);
 }
 
@@ -173,7 +177,8 @@ export function comparable(a: object): unknown {
 /**
  * Every cell and time cell of each experiment from the engine equals DuckDB's (counts exactly,
  * sums to 1e-12 relative), and so does the analysis made from them (lift, intervals, p-values,
- * e-values of the sequential test, Bayesian chances, guardrails, decision).
+ * the sequential test's always-valid p, Bayesian chances, guardrails, decision; to 1e-12
+ * relative or absolute).
  */
 export async function expectExperimentParity(engine: Engine, reference: { e: Experiment; stats: ExperimentStats; analysis: unknown }[], asOf: string, opts: EngineStatsOptions = {}) {
 	expect(reference.length).toBeGreaterThanOrEqual(2);
@@ -186,6 +191,7 @@ export async function expectExperimentParity(engine: Engine, reference: { e: Exp
 		expect(stats.time_cells.length, where).toBeGreaterThan(50);
 		same(got.cells, stats.cells, `${where}: cells`);
 		same(got.time_cells, stats.time_cells, `${where}: time cells`);
-		same(comparable(analysisFromStats(e, got, asOf)), analysis, `${where}: analysis`);
+		// the analysis: to 1e-12 relative, or 1e-12 absolutely (numbers computed with much cancellation, ANALYSIS_ATOL)
+		same(comparable(analysisFromStats(e, got, asOf)), analysis, `${where}: analysis`, ANALYSIS_ATOL);
 	}
 }

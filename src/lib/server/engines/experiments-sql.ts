@@ -15,10 +15,10 @@
  * ALL` by the listed keys, `* EXCLUDE` by the listed columns, temporary tables by common table
  * expressions (PostgreSQL keeps a CTE read twice once; a pool's connections share no temporary
  * table). The outcomes, the facts and the times to event come from the metric catalogue
- * (src/lib/metrics/sql.ts) as in the DuckDB files. Two things the DuckDB files do are left out
- * because no outcome reads them: the customer's local dates of the calls (contacts.sql
- * call_days, with the time-zone offsets of units.sql) and the pre-filters on the earliest
- * assignment (implied by the joins' own conditions).
+ * (src/lib/metrics/sql.ts) as in the DuckDB files. Left out, because no outcome reads it: the
+ * customer's local dates of the calls (contacts.sql call_days, with the time-zone offsets of
+ * units.sql). Kept: the filters on the earliest assignment before the joins (implied by the
+ * joins' own conditions, they spare PostgreSQL a sort of every interaction).
  *
  * The presumed violations are findings of the compliance audit, which runs in DuckDB only: the
  * latest full audit's findings of that kind (account and local date) are copied into the engine
@@ -118,6 +118,7 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 		${d.boolOr(`i.outcome = 'conversation' AND i.channel IN ('call', 'ringless_voicemail') AND ${day('i.occurred_at')} BETWEEN u.started_on AND u.cured_on`)} AS conversation_before_cure
 	FROM interactions i JOIN ${R('units')} u ON u.account_id = i.account_id
 	WHERE i.direction = 'outbound' AND ${beforeEnd('i.occurred_at')} AND ${day('i.occurred_at')} >= u.ws
+		AND i.occurred_at >= (SELECT ${d.utcDayStart('min(m.ws)')} FROM ${R('units')} m) -- implied by the line above; filters before the join
 	GROUP BY u.k`
 		},
 		{
@@ -130,6 +131,7 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 		${d.boolOr(`p.plan_id IS NOT NULL AND ${day('p.paid_at')} >= u.started_on AND ${day('p.paid_at')} <= ${d.addDays('u.started_on', 30)}`)} AS plan_within_30
 	FROM payments p JOIN ${R('units')} u ON u.account_id = p.account_id
 	WHERE p.status = 'settled' AND ${beforeEnd('p.paid_at')}
+		AND p.paid_at >= (SELECT ${d.utcDayStart(d.addDays(`min(${day('m.assigned_at')})`, -31))} FROM ${R('units')} m) -- implied by the line below; filters before the join
 		AND ((p.paid_at < u.assigned_at AND p.paid_at >= ${d.tsAddDays('u.assigned_at', -30)}) OR ${day('p.paid_at')} >= u.started_on)
 	GROUP BY u.k`
 		},
@@ -138,6 +140,7 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 			sql: `	SELECT u.k AS k, count(*) AS n_complaints
 	FROM complaints c JOIN ${R('units')} u ON u.account_id = c.account_id
 	WHERE ${beforeEnd('c.received_at')} AND ${day('c.received_at')} >= u.ws
+		AND c.received_at >= (SELECT ${d.utcDayStart('min(m.ws)')} FROM ${R('units')} m)
 	GROUP BY u.k`
 		},
 		{
