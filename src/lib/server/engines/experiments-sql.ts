@@ -7,7 +7,8 @@
  * Σy², Σx, Σx², Σxy for CUPED), and per arm × segment × vulnerable, time measure and day the
  * events and censored of Kaplan–Meier. They come back as the structures the DuckDB path gives
  * (ExperimentStats of src/lib/server/experiments/analysis/cells.ts), so that the analysis runs on
- * them unchanged (analysisFromStats, analyze.ts).
+ * them unchanged (analysisFromStats, analyze.ts). On ClickHouse the steps read more than once
+ * are temporary tables of the session instead (experimentStatsSteps).
  *
  * The same joins as the DuckDB files, with DuckDB's words replaced: day numbers (epoch_us //
  * 86400000000) by the dialect's UTC day, `QUALIFY` by a row number in a subquery, `FILTER
@@ -45,14 +46,6 @@ WHERE f.kind = 'presumed_violation'
 /** the cell columns besides the keys: assigned, with_episode, mature_30 and per metric m__n … m__sum_xy */
 const cellStatColumns = () => ['assigned', 'with_episode', 'mature_30', ...EXPERIMENT_OUTCOME_METRICS.flatMap((m) => ['n', 'sum_y', 'sum_y2', 'sum_x', 'sum_x2', 'sum_xy'].map((s) => `${m}__${s}`))];
 
-/**
- * The statement of an experiment's statistics in dialect d, with the named parameters
- * $experiment (text), $start and $as_of (dates). `violations`: the relation of presumed
- * violations (account_id, local_date): the engine's copied table, or on the DuckDB store
- * itself the findings (STORE_PRESUMED_VIOLATIONS). Rows: kind 'cell' (arm, segment, vulnerable,
- * entry_week and the cell columns) or kind 'time' (arm, segment, vulnerable, measure, t,
- * events, censored); the other columns NULL.
- */
 /** a step of the statistics: a common table expression, or (keep) one read more than once, kept as a table by engines that would compute it again */
 interface Stage {
 	name: string;
@@ -80,7 +73,8 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 		AND ${start} <= ${asOf}`
 		},
 		{
-			name: 'xa', keep: true,
+			name: 'xa',
+			keep: true,
 			sql: `	SELECT g.k AS k, g.account_id AS account_id, g.arm AS arm, g.assigned_at AS assigned_at, g.ws AS ws,
 		a.customer_id AS customer_id, a.segment AS segment, a.vulnerable AS vulnerable
 	FROM asg g LEFT JOIN accounts a ON a.account_id = g.account_id`
@@ -100,7 +94,8 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 	WHERE r.rn = 1`
 		},
 		{
-			name: 'units', keep: true,
+			name: 'units',
+			keep: true,
 			sql: `	SELECT xa.k AS k, xa.account_id AS account_id, xa.arm AS arm, xa.assigned_at AS assigned_at, xa.ws AS ws,
 		xa.customer_id AS customer_id, xa.segment AS segment, xa.vulnerable AS vulnerable,
 		${d.weekStart(`greatest(xa.ws, coalesce(ep.started_on, xa.ws))`)} AS entry_week,
@@ -193,7 +188,8 @@ function stages(d: Dialect, violations: string, R: (name: string) => string): St
 	FROM e`
 		},
 		{
-			name: 'outcomes', keep: true,
+			name: 'outcomes',
+			keep: true,
 			sql: `	SELECT k, arm, segment, vulnerable, entry_week, x,
 		started_on IS NOT NULL AS has_episode,
 		age >= 30 AS is_mature_30,
@@ -256,7 +252,7 @@ export function experimentStatsSql(d: Dialect, violations = PRESUMED_VIOLATIONS_
 }
 
 /**
- * The same as steps, for ClickHouse, which computes a common table expression again at each
+ * The same as experimentStatsSql in steps, for ClickHouse, which computes a common table expression again at each
  * reading (its MATERIALIZED is experimental): each kept step becomes a temporary table of the
  * session (named with `suffix`, so that two computations at once do not meet), made from the
  * steps before it; then the final query; then the tables are dropped.
