@@ -18,10 +18,6 @@ WITH f AS (
 ), n AS (
 	SELECT f.fno, (row_number() OVER (ORDER BY f.ld, f.pack_id, f.rule_id, r.customer_id, r.account_id, r.occurred_at, r.interaction_id))::INTEGER AS finding_id
 	FROM f JOIN r ON r.rid = f.rid
-), own AS (
-	-- the debt's customer, for the findings per debt (use_owner: a few), from the audit's accounts
-	-- (aud_a) rather than every finding joined to every account
-	SELECT f.fno, a.customer_id FROM f JOIN r ON r.rid = f.rid JOIN aud_a a ON a.account_id = r.account_id WHERE f.use_owner
 ), ids AS (
 	SELECT l.fno, list_transform(list_sort(list({'p': l.pos, 'i': r.interaction_id})), x -> x.i) AS iids
 	FROM (SELECT fno, unnest(rids) AS rid, unnest(range(len(rids))) AS pos FROM f WHERE NOT single) l JOIN r USING (rid)
@@ -30,11 +26,11 @@ WITH f AS (
 SELECT $audit_id,
 	n.finding_id,
 	f.pack_id, f.pack_version, f.rule_id, f.rule_type, f.kind,
-	CASE WHEN f.use_owner THEN own.customer_id ELSE r.customer_id END, r.account_id, f.window_start, f.window_end,
+	CASE WHEN f.use_owner THEN a.customer_id ELSE r.customer_id END, r.account_id, f.window_start, f.window_end,
 	r.occurred_at, (DATE '1970-01-01' + f.ld::INTEGER), r.channel, r.agent_id, r.template_id, r.experiment_id, r.variant,
 	CASE WHEN f.single THEN [r.interaction_id] ELSE ids.iids END, f.detail, r.contact_point
 FROM f
 JOIN r ON r.rid = f.rid
 LEFT JOIN ids ON ids.fno = f.fno
-LEFT JOIN own ON own.fno = f.fno
+LEFT JOIN accounts a ON a.account_id = r.account_id
 JOIN n ON n.fno = f.fno

@@ -7,7 +7,8 @@
  * How: one connection. A first transaction brings the contact index up to date (contact-index.ts:
  * a slim copy of the interactions kept in the store, with their local time at the account's
  * address and at the contact point's zone; appended with what the imports added since the last
- * audit) and finds the calls the rules may exclude (to wrong numbers, inside consent windows);
+ * audit), finds the calls the rules may exclude (to wrong numbers, inside consent windows) and
+ * gives the contact preferences the numbers the rules join on (audit_preferences.sql);
  * a second one runs one SQL query per rule (queries/compliance/audit_<type>.sql, the rule's values
  * as bound parameters) over the index and stores the findings (a consistent snapshot; the findings
  * land whole or not at all).
@@ -361,8 +362,8 @@ async function audit(store: Store, o: z.infer<typeof auditOptionsSchema>): Promi
 				conn,
 				`SELECT enum_range(NULL::contact_party) AS party, enum_range(NULL::contact_channel) AS channel, enum_range(NULL::contact_outcome) AS outcome`
 			);
-			// the rule queries are written with the big side of each join (the contacts) first: the
-			// probe side, as written. DuckDB's estimate of a list of preference events unnested per
+			// the rule queries are written with the big side of each join (the contacts, or the
+			// interactions where a rule reads a few of them again) first: the probe side, as written. DuckDB's estimate of a list of preference events unnested per
 			// channel is far too high, and it would build its hash table on 28 M contacts instead
 			// (three times slower); restored after the rules.
 			await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
