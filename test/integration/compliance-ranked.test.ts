@@ -375,6 +375,24 @@ describe('the views without a filter, counted once after the audit', () => {
 	}, 120_000);
 });
 
+describe('a store made while migration 21 was being written', () => {
+	it('holds an earlier shape of the counted tables: the page groups the findings, and the next count makes them again', async () => {
+		await t.store.rows(`DROP TABLE compliance_ranked_values`);
+		await t.store.rows(`ALTER TABLE compliance_ranked_groups DROP COLUMN pos_name_asc`);
+		const latest = (await latestAudit(t.store))!;
+		const p = params({ by: 'agent', order: 'name', sort: 'asc' });
+		const want = await rankedFindings(t.store, latest.audit_id, filter(), p, packs, 50, 'findings');
+		await expect(rankedFindings(t.store, latest.audit_id, filter(), p, packs, 50, 'kept')).rejects.toThrow();
+		expect(await rankedFindings(t.store, latest.audit_id, filter(), p, packs)).toEqual(want);
+		expect(await keptFilterValues(t.store, latest.audit_id)).toBeNull();
+		const run = await runAudit(t.store, { trigger: 'cli', runBy: 'test' });
+		const b = await keepRankedGroups(t.store, run.audit_id);
+		expect(b.steps.reshaped).toBe(1);
+		expect(await rankedFindings(t.store, run.audit_id, filter(), p, packs, 50, 'kept')).toEqual(await rankedFindings(t.store, run.audit_id, filter(), p, packs, 50, 'findings'));
+		expect(await keptFilterValues(t.store, run.audit_id)).toEqual(await t.store.rows(querySql('compliance/findings_filter_values'), { audit_id: run.audit_id }));
+	}, 120_000);
+});
+
 describe('bad values are refused with a message that names the field', () => {
 	it('the ranked view: an unknown grouping, column or direction is a 400 that lists what it takes', () => {
 		const bad = (q: string) => {
