@@ -1,5 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect as baseExpect, test } from '@playwright/test';
 import { signIn } from './auth';
+
+// An import waits in the server's queue behind the work after the import before it (summaries,
+// audit, experiments): on a loaded machine that took over 10 s, so its outcome is awaited for up to
+// a minute, and each test may take three.
+const expect = baseExpect.configure({ timeout: 60_000 });
+test.beforeEach(() => test.setTimeout(180_000));
 
 test.beforeEach(async ({ page }) => signIn(page, 'admin'));
 
