@@ -33,15 +33,13 @@ import type { CovariateStats } from '../../stats/cuped.ts';
 import type { Experiment } from '../../experiments/schema.ts';
 import { CELL_METRICS, type ExperimentStats, type StatsCell, type TimeCell } from '../experiments/analysis/cells.ts';
 import type { Engine } from './types.ts';
+import { querySql } from '../paths.ts';
 
 /** the engine's copy of the presumed violations of the latest full audit (account_id, local_date) */
 export const PRESUMED_VIOLATIONS_TABLE = 'presumed_violation_findings';
 
-/** the presumed violations of the latest finished audit of all interactions, in the DuckDB store (queries/experiments/presumed_violations.sql's) */
-export const STORE_PRESUMED_VIOLATIONS = `SELECT f.account_id AS account_id, f.local_date AS local_date
-FROM compliance_findings f
-WHERE f.kind = 'presumed_violation'
-	AND f.audit_id = (SELECT max(audit_id) FROM compliance_audits WHERE status = 'done' AND period_from IS NULL AND period_to IS NULL)`;
+/** the presumed violations of the latest finished audit of all interactions, in the DuckDB store (queries/experiments/presumed_violation_findings.sql; the findings presumed_violations.sql counts) */
+export const STORE_PRESUMED_VIOLATIONS = querySql('experiments/presumed_violation_findings').trimEnd();
 
 /** the cell columns besides the keys: assigned, with_episode, mature_30 and per metric m__n … m__sum_xy */
 const cellStatColumns = () => ['assigned', 'with_episode', 'mature_30', ...EXPERIMENT_OUTCOME_METRICS.flatMap((m) => ['n', 'sum_y', 'sum_y2', 'sum_x', 'sum_x2', 'sum_xy'].map((s) => `${m}__${s}`))];
