@@ -39,7 +39,7 @@ import { querySql } from '../paths.ts';
 export const PRESUMED_VIOLATIONS_TABLE = 'presumed_violation_findings';
 
 /** the presumed violations of the latest finished audit of all interactions, in the DuckDB store (queries/experiments/presumed_violation_findings.sql; the findings presumed_violations.sql counts) */
-export const STORE_PRESUMED_VIOLATIONS = querySql('experiments/presumed_violation_findings').trimEnd();
+export const STORE_PRESUMED_VIOLATIONS = querySql('experiments/presumed_violation_findings').replace(/^(--.*\n)+/, '').trimEnd();
 
 /** the cell columns besides the keys: assigned, with_episode, mature_30 and per metric m__n … m__sum_xy */
 const cellStatColumns = () => ['assigned', 'with_episode', 'mature_30', ...EXPERIMENT_OUTCOME_METRICS.flatMap((m) => ['n', 'sum_y', 'sum_y2', 'sum_x', 'sum_x2', 'sum_xy'].map((s) => `${m}__${s}`))];
