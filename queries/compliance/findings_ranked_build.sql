@@ -25,12 +25,7 @@ WITH g AS (
 ),
 r AS (
 	SELECT key,
-		count(*) AS findings,
-		count(*) FILTER (WHERE kind = 'violation') AS violation,
-		count(*) FILTER (WHERE kind = 'presumed_violation') AS presumed_violation,
-		count(*) FILTER (WHERE kind = 'risk_flag') AS risk_flag,
-		min(local_date) AS first,
-		max(local_date) AS latest
+		{{include:compliance/findings_ranked_counts}}
 	FROM g
 	GROUP BY key
 ),

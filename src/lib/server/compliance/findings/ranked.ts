@@ -29,7 +29,6 @@ import {
 	type SortDirection
 } from '../../../compliance/findings.ts';
 import { QueryTimeoutError, withoutQueryTimeLimit } from '../../db/query-limit.ts';
-import { MIGRATIONS } from '../../db/migrations.ts';
 import { rows as dbRows, type Store } from '../../db/store.ts';
 import { querySql, queryStatements } from '../../paths.ts';
 import { FindingsError } from './audits.ts';
@@ -294,7 +293,7 @@ export interface RankedBuild {
 	/** false: the audit's views were counted already (by this process or an earlier one) */
 	built: boolean;
 	/** ms per grouping, and the whole (when built) */
-	steps: Partial<Record<RankedBy | 'source' | 'values' | 'total' | 'reshaped', number>>;
+	steps: Partial<Record<RankedBy | 'source' | 'values' | 'total', number>>;
 }
 
 /**
@@ -311,22 +310,12 @@ export function keepRankedGroups(store: Store, auditId: number): Promise<RankedB
 	p = withoutQueryTimeLimit(async () => {
 		const conn = await store.connect();
 		try {
-			// a store made while migration 21 was being written may hold an earlier shape of its tables
-			const [shape] = await dbRows<{ pos_columns: number; values_table: number }>(conn, querySql('compliance/findings_ranked_shape'));
-			const reshape = Number(shape?.pos_columns) !== RANKED_ORDER_KEYS.length * 2 || Number(shape?.values_table) !== 1;
-			if (!reshape) {
-				const [done] = await dbRows<{ n: number }>(conn, querySql('compliance/findings_ranked_built'), { audit_id: auditId });
-				if (Number(done?.n ?? 0) === RANKED_BY_KEYS.length) return { built: false, steps: {} };
-			}
+			const [done] = await dbRows<{ n: number }>(conn, querySql('compliance/findings_ranked_built'), { audit_id: auditId });
+			if (Number(done?.n ?? 0) === RANKED_BY_KEYS.length) return { built: false, steps: {} };
 			const steps: RankedBuild['steps'] = {};
 			const t0 = performance.now();
 			await conn.run('BEGIN TRANSACTION');
 			try {
-				if (reshape) {
-					for (const stmt of queryStatements('compliance/findings_ranked_reshape')) await conn.run(stmt);
-					await conn.run(MIGRATIONS.find((m) => m.version === 21)!.sql);
-					steps.reshaped = 1;
-				}
 				for (const stmt of queryStatements('compliance/findings_ranked_prune')) await dbRows(conn, stmt, { audit_id: auditId, keep: RANKED_AUDITS_KEPT });
 				await dbRows(conn, querySql('compliance/findings_ranked_build_source'), { audit_id: auditId });
 				steps.source = Math.round(performance.now() - t0);
