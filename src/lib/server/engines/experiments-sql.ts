@@ -25,13 +25,12 @@
  * latest full audit's findings of that kind (account and local date) are copied into the engine
  * beside the analytic tables (load.ts copyPresumedViolations, table PRESUMED_VIOLATIONS_TABLE).
  */
-import type { ExperimentMetric } from '../../experiments/schema.ts';
 import type { Dialect, ParamType } from '../../metrics/dialect.ts';
 import { episodeAge, episodeFactColumns, EXPERIMENT_OUTCOME_METRICS, EXPERIMENT_TIME_MEASURES, experimentOutcomeColumns } from '../../metrics/sql.ts';
 import { TIME_COLUMNS } from '../../metrics/counts.ts';
-import type { CovariateStats } from '../../stats/cuped.ts';
 import type { Experiment } from '../../experiments/schema.ts';
-import { CELL_METRICS, type ExperimentStats, type StatsCell, type TimeCell } from '../experiments/analysis/cells.ts';
+import { type ExperimentStats, type StatsCell, type TimeCell } from '../experiments/analysis/cells.ts';
+import { statsCellFromRow, timeCellFromRow } from '../experiments/analysis/sql.ts';
 import type { Engine } from './types.ts';
 import { querySql } from '../paths.ts';
 
@@ -272,8 +271,6 @@ export function experimentStatsSteps(d: Dialect, suffix: string, violations = PR
 	return { setup, query: finalQuery(d, R), cleanup: kept.reverse().map((t) => `DROP TEMPORARY TABLE IF EXISTS ${t}`) };
 }
 
-const num = (v: unknown): number => (v == null ? 0 : Number(v));
-const isoDay = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 const key = (v: string | null) => (v == null ? '\uffff' : v);
 const boolKey = (v: boolean | null) => (v == null ? 2 : v ? 1 : 0);
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
@@ -324,27 +321,10 @@ export async function engineExperimentStats(engine: Engine, e: Experiment, asOf:
 	}
 	const cells: StatsCell[] = [];
 	const time_cells: TimeCell[] = [];
+	// one result: a row of kind 'time' is a time cell, any other a cell (the same reading as DuckDB's)
 	for (const r of rows) {
-		const common = {
-			arm: String(r.arm),
-			segment: r.segment == null ? null : String(r.segment),
-			vulnerable: r.vulnerable == null ? null : Boolean(r.vulnerable)
-		};
-		if (r.kind === 'time') {
-			time_cells.push({ ...common, measure: String(r.measure) as ExperimentMetric, t: num(r.t), events: num(r.events), censored: num(r.censored) });
-			continue;
-		}
-		const m: Partial<Record<ExperimentMetric, CovariateStats>> = {};
-		for (const k of CELL_METRICS)
-			m[k] = {
-				n: num(r[`${k}__n`]),
-				sumY: num(r[`${k}__sum_y`]),
-				sumY2: num(r[`${k}__sum_y2`]),
-				sumX: num(r[`${k}__sum_x`]),
-				sumX2: num(r[`${k}__sum_x2`]),
-				sumXY: num(r[`${k}__sum_xy`])
-			};
-		cells.push({ ...common, entry_week: isoDay(r.entry_week), assigned: num(r.assigned), with_episode: num(r.with_episode), mature_30: num(r.mature_30), m });
+		if (r.kind === 'time') time_cells.push(timeCellFromRow(r));
+		else cells.push(statsCellFromRow(r));
 	}
 	const stats: ExperimentStats = { experiment: e.id, as_of: asOf, key: opts.key ?? `${engine.name}:${e.id}@${asOf}`, computed_ms: 0, cells, time_cells };
 	sortStats(stats);

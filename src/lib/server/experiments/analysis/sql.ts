@@ -21,6 +21,43 @@ async function run(conn: DuckDBConnection, text: string, params?: Record<string,
 	return connRows(conn, text, params);
 }
 
+/** one row of cells.sql (or an engine's cells, engines/experiments-sql.ts) as a cell of sufficient statistics */
+export function statsCellFromRow(r: Record<string, unknown>): StatsCell {
+	const m: Partial<Record<ExperimentMetric, CovariateStats>> = {};
+	for (const k of CELL_METRICS)
+		m[k] = {
+			n: num(r[`${k}__n`]),
+			sumY: num(r[`${k}__sum_y`]),
+			sumY2: num(r[`${k}__sum_y2`]),
+			sumX: num(r[`${k}__sum_x`]),
+			sumX2: num(r[`${k}__sum_x2`]),
+			sumXY: num(r[`${k}__sum_xy`])
+		};
+	return {
+		arm: String(r.arm),
+		segment: r.segment == null ? null : String(r.segment),
+		vulnerable: r.vulnerable == null ? null : Boolean(r.vulnerable),
+		entry_week: isoDay(r.entry_week),
+		assigned: num(r.assigned),
+		with_episode: num(r.with_episode),
+		mature_30: num(r.mature_30),
+		m
+	};
+}
+
+/** one row of time_cells.sql (or an engine's time cells) as a time cell */
+export function timeCellFromRow(r: Record<string, unknown>): TimeCell {
+	return {
+		arm: String(r.arm),
+		segment: r.segment == null ? null : String(r.segment),
+		vulnerable: r.vulnerable == null ? null : Boolean(r.vulnerable),
+		measure: String(r.measure) as ExperimentMetric,
+		t: num(r.t),
+		events: num(r.events),
+		censored: num(r.censored)
+	};
+}
+
 /** the per-account outcomes and their sufficient statistics, on a connection of its own */
 export async function computeStats(store: Store, e: Experiment, asOf: string, key: string): Promise<ExperimentStats> {
 	const t0 = Date.now();
@@ -34,37 +71,8 @@ export async function computeStats(store: Store, e: Experiment, asOf: string, ke
 		await run(conn, `CREATE OR REPLACE TEMP TABLE exp_outcomes AS\n${sql('outcomes')}`, p);
 		const cellRows = await run(conn, sql('cells'));
 		const timeRows = await run(conn, sql('time_cells'));
-		const cells: StatsCell[] = cellRows.map((r) => {
-			const m: Partial<Record<ExperimentMetric, CovariateStats>> = {};
-			for (const k of CELL_METRICS)
-				m[k] = {
-					n: num(r[`${k}__n`]),
-					sumY: num(r[`${k}__sum_y`]),
-					sumY2: num(r[`${k}__sum_y2`]),
-					sumX: num(r[`${k}__sum_x`]),
-					sumX2: num(r[`${k}__sum_x2`]),
-					sumXY: num(r[`${k}__sum_xy`])
-				};
-			return {
-				arm: String(r.arm),
-				segment: r.segment == null ? null : String(r.segment),
-				vulnerable: r.vulnerable == null ? null : Boolean(r.vulnerable),
-				entry_week: isoDay(r.entry_week),
-				assigned: num(r.assigned),
-				with_episode: num(r.with_episode),
-				mature_30: num(r.mature_30),
-				m
-			};
-		});
-		const time_cells: TimeCell[] = timeRows.map((r) => ({
-			arm: String(r.arm),
-			segment: r.segment == null ? null : String(r.segment),
-			vulnerable: r.vulnerable == null ? null : Boolean(r.vulnerable),
-			measure: String(r.measure) as ExperimentMetric,
-			t: num(r.t),
-			events: num(r.events),
-			censored: num(r.censored)
-		}));
+		const cells = cellRows.map(statsCellFromRow);
+		const time_cells = timeRows.map(timeCellFromRow);
 		return { experiment: e.id, as_of: asOf, key, computed_ms: Date.now() - t0, cells, time_cells };
 	} finally {
 		conn.closeSync();
